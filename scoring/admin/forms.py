@@ -1,0 +1,27 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Optional
+
+from ..models import Role
+
+
+class NewUserForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the person's full name")])
+    email = EmailField("Email address", validators=[DataRequired("Enter an email address")])
+    role = SelectField("Role", choices=[(r.value, r.label) for r in Role])
+    training_completed_on = DateField(
+        "Date patient representative training was completed", validators=[Optional()],
+        format="%Y-%m-%d",
+    )
+    password = PasswordField("Password", validators=[Optional()])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Enter a new password")])
+
+
+class TrainingForm(FlaskForm):
+    training_completed_on = DateField(
+        "Date training was completed", validators=[DataRequired("Enter the date as YYYY-MM-DD")],
+        format="%Y-%m-%d",
+    )

@@ -1,0 +1,104 @@
+"""Accounts: admins create users and set passwords; leads record patient reps' training."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import roles_required
+from ..extensions import db
+from ..forms import error_summary
+from ..models import Role, User
+from ..services import accounts, audit
+from ..services.errors import Refused
+from .forms import NewUserForm, PasswordForm, TrainingForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users")
+@roles_required(Role.ADMIN, Role.LEAD)
+def users():
+    people = db.session.scalars(select(User).order_by(User.role, User.name)).all()
+    return render_template("admin/users.html", people=people)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user():
+    form = NewUserForm()
+    extra: list[tuple[str, str]] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                email=form.email.data, name=form.name.data, role=form.role.data,
+                password=form.password.data or None,
+                training_completed_on=form.training_completed_on.data, actor=current_user,
+            )
+            db.session.commit()
+        except Refused as refused:
+            db.session.rollback()
+            extra.append((refused.field or "name", refused.message))
+            status = 400
+        else:
+            flash(f"Account created for {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/new_user.html", form=form, errors=error_summary(form, extra)), status
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def set_password(user_id: int):
+    user = _user_or_404(user_id)
+    form = PasswordForm()
+    extra: list[tuple[str, str]] = []
+    status = 200
+    if form.validate_on_submit():
+        problem = accounts.password_problem(form.password.data, email=user.email)
+        if problem:
+            extra.append((form.password.id, problem))
+            status = 400
+        else:
+            user.set_password(form.password.data)
+            user.failed_logins = 0
+            user.locked_until = None
+            audit.record("user.password_set", actor=current_user, entity="user", entity_id=user.id)
+            db.session.commit()
+            flash(f"Password set for {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/password.html", form=form, person=user,
+                           errors=error_summary(form, extra)), status
+
+
+@bp.route("/users/<int:user_id>/training", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.LEAD)
+def record_training(user_id: int):
+    user = _user_or_404(user_id)
+    if user.role != Role.PATIENT.value:
+        abort(404)
+    form = TrainingForm()
+    status = 200
+    if form.validate_on_submit():
+        before = {"training_completed_on": user.training_completed_on}
+        user.training_completed_on = form.training_completed_on.data
+        audit.record("user.training_recorded", actor=current_user, entity="user", entity_id=user.id,
+                     before=before, after={"training_completed_on": user.training_completed_on})
+        db.session.commit()
+        flash(f"Training recorded for {user.name}.", "success")
+        return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/training.html", form=form, person=user,
+                           errors=error_summary(form)), status

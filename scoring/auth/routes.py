@@ -1,0 +1,74 @@
+"""Sign in, sign out, and the home page that sends each user to their own start page."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..forms import error_summary
+from ..services.accounts import authenticate
+from ..services.errors import Refused
+from .forms import SignInForm
+
+bp = Blueprint("auth", __name__)
+
+START_PAGES = {
+    "patient": "evaluate.dashboard",
+    "panel": "evaluate.dashboard",
+    "lead": "leads.index",
+    "admin": "leads.index",
+}
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only same-site paths: an open redirect would let a phishing link borrow our sign-in page.
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/")
+@login_required
+def home():
+    from flask import current_app
+
+    endpoint = START_PAGES.get(current_user.role, "evaluate.dashboard")
+    if endpoint not in current_app.view_functions:
+        endpoint = "admin.users" if current_user.role in {"admin", "lead"} else "evaluate.dashboard"
+    return redirect(url_for(endpoint))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = SignInForm()
+    extra: list[tuple[str, str]] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except Refused as refused:
+            extra.append((form.email.id, refused.message))
+            status = 401
+        else:
+            login_user(user)
+            flash(f"You are signed in as {user.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+    elif request.method == "POST":
+        status = 400
+    return (
+        render_template("auth/sign_in.html", form=form, errors=error_summary(form, extra)),
+        status,
+    )
+
+
+@bp.route("/sign-out", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))

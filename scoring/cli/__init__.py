@@ -1,0 +1,18 @@
+"""Command-line commands: `flask --app wsgi <command>`."""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+# "module:attribute" of click commands; each lives beside the service it exposes.
+COMMANDS = [
+    "scoring.cli.accounts:create_user_command",
+    "scoring.cli.demo:seed_demo_command",
+]
+
+
+def register_commands(app: Flask) -> None:
+    for target in COMMANDS:
+        module_name, attribute = target.split(":")
+        app.cli.add_command(getattr(importlib.import_module(module_name), attribute))

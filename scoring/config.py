@@ -1,0 +1,67 @@
+"""Configuration read from the environment, with safe defaults for local use.
+
+Production is whatever is not development or testing: there the app refuses
+to start without a real SECRET_KEY rather than fall back to a generated one.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Return the key in instance/secret_key, creating it on first use.
+
+    A generated key kept on disk means a laptop install needs no set-up and
+    sessions survive restarts, while the key never lives in the repository.
+    """
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_TIME_LIMIT = None  # a rep may take an afternoon over one answer
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    RATIONALE_MAX_CHARS = 5000
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    ENV_NAME = "development"
+
+    @classmethod
+    def from_environment(cls, instance_path: Path) -> dict:
+        """Settings for this process, environment first, then local defaults."""
+        env_name = os.environ.get("SCORING_ENV", os.environ.get("FLASK_ENV", "development"))
+        secret = os.environ.get("SECRET_KEY")
+        if not secret:
+            if env_name == "production":
+                raise RuntimeError(
+                    "SECRET_KEY must be set when SCORING_ENV=production; "
+                    "refusing to start with a generated key."
+                )
+            secret = _instance_secret_key(instance_path)
+        database_url = os.environ.get("DATABASE_URL") or (
+            f"sqlite:///{instance_path / 'scoring.sqlite'}"
+        )
+        settings = {
+            k: getattr(cls, k) for k in dir(cls) if k.isupper()
+        }
+        settings.update(
+            SECRET_KEY=secret,
+            SQLALCHEMY_DATABASE_URI=database_url,
+            ENV_NAME=env_name,
+            UPLOAD_FOLDER=str(instance_path / "uploads"),
+            SESSION_COOKIE_SECURE=env_name == "production",
+            REMEMBER_COOKIE_SECURE=env_name == "production",
+        )
+        return settings

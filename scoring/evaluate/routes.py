@@ -1,0 +1,229 @@
+"""The evaluator's journey (patient representatives and panel evaluators alike)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import (
+    bidder_in,
+    conflicted_bidder_ids,
+    evaluator_procurement_or_abort,
+    roles_required,
+    section_in,
+)
+from ..extensions import db
+from ..forms import error_summary
+from ..models import Procurement, Response, Role, Status
+from ..services import evaluation
+from ..services.errors import Refused, StaleVersion
+from .forms import ScoreForm, SubmitScoresForm
+
+bp = Blueprint("evaluate", __name__, url_prefix="/evaluate")
+
+EVALUATORS = (Role.PATIENT, Role.PANEL)
+
+
+def _procurements_for_user() -> list[Procurement]:
+    from sqlalchemy import select
+
+    from ..models import Assignment, Section
+
+    return list(
+        db.session.scalars(
+            select(Procurement)
+            .join(Section, Section.procurement_id == Procurement.id)
+            .join(Assignment, Assignment.section_id == Section.id)
+            .where(Assignment.user_id == current_user.id)
+            .distinct()
+            .order_by(Procurement.created_at.desc())
+        )
+    )
+
+
+def _require_declared(procurement: Procurement):
+    if not evaluation.has_declared(current_user, procurement):
+        flash("Before you see the bids, tell us about any conflicts of interest.", "info")
+        return redirect(url_for("evaluate.conflicts", procurement_id=procurement.id))
+    return None
+
+
+@bp.route("/")
+@roles_required(*EVALUATORS)
+def dashboard():
+    rows = []
+    for procurement in _procurements_for_user():
+        progress = (
+            evaluation.progress_for(current_user, procurement)
+            if procurement.status != Status.SETUP.value
+            else None
+        )
+        rows.append((procurement, progress))
+    return render_template("evaluate/dashboard.html", rows=rows)
+
+
+@bp.route("/<int:procurement_id>")
+@roles_required(*EVALUATORS)
+def overview(procurement_id: int):
+    procurement = evaluator_procurement_or_abort(procurement_id)
+    if procurement.status == Status.SETUP.value:
+        return render_template("evaluate/not_open.html", procurement=procurement)
+    redirect_response = _require_declared(procurement)
+    if redirect_response:
+        return redirect_response
+    return _render_overview(procurement)
+
+
+def _render_overview(procurement: Procurement, errors: list[dict] | None = None, status: int = 200):
+    cells = evaluation.cells_for(current_user, procurement)
+    progress = evaluation.progress_for(current_user, procurement)
+    by_bidder: dict[int, list] = {}
+    for cell in cells:
+        by_bidder.setdefault(cell.bidder.id, []).append(cell)
+    return (
+        render_template(
+            "evaluate/overview.html", procurement=procurement, by_bidder=by_bidder,
+            progress=progress, conflicted=conflicted_bidder_ids(current_user, procurement),
+            submit_form=SubmitScoresForm(), errors=errors or [],
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:procurement_id>/conflicts", methods=["GET", "POST"])
+@roles_required(*EVALUATORS)
+def conflicts(procurement_id: int):
+    procurement = evaluator_procurement_or_abort(procurement_id)
+    existing = evaluation.declarations_for(current_user, procurement)
+    errors: list[dict] = []
+    field_errors: dict[str, str] = {}
+    status = 200
+    answers_in: dict[int, tuple[str | None, str]] = {
+        b.id: (
+            ("yes" if existing[b.id].has_conflict else "no") if b.id in existing else None,
+            existing[b.id].details if b.id in existing else "",
+        )
+        for b in procurement.bidders
+    }
+    if request.method == "POST":
+        answers: dict[int, tuple[bool, str]] = {}
+        for bidder in procurement.bidders:
+            choice = request.form.get(f"bidder-{bidder.id}")
+            details = request.form.get(f"details-{bidder.id}", "")
+            answers_in[bidder.id] = (choice, details)
+            if choice in ("yes", "no"):
+                answers[bidder.id] = (choice == "yes", details)
+        try:
+            evaluation.declare_conflicts(current_user, procurement, answers)
+        except Refused as refused:
+            problems = getattr(refused, "problems", [(refused.field, refused.message)])
+            for field, message in problems:
+                field_errors[field] = message
+                errors.append({"text": message, "href": f"#{field}"})
+            status = 400
+        else:
+            flash("Thank you. Your declarations are saved.", "success")
+            return redirect(url_for("evaluate.overview", procurement_id=procurement.id))
+    return (
+        render_template(
+            "evaluate/conflicts.html", procurement=procurement, answers=answers_in,
+            existing=existing, errors=errors, field_errors=field_errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:procurement_id>/bidders/<int:bidder_id>/sections/<int:section_id>", methods=["GET", "POST"])
+@roles_required(*EVALUATORS)
+def score(procurement_id: int, bidder_id: int, section_id: int):
+    procurement = evaluator_procurement_or_abort(procurement_id)
+    bidder = bidder_in(procurement, bidder_id)
+    section = section_in(procurement, section_id)
+    if section.is_price or section not in [c.section for c in evaluation.cells_for(current_user, procurement)]:
+        abort(403)
+    if bidder.id in conflicted_bidder_ids(current_user, procurement):
+        abort(403)
+    redirect_response = _require_declared(procurement)
+    if redirect_response:
+        return redirect_response
+
+    existing = evaluation.find_score(current_user, bidder, section)
+    form = ScoreForm()
+    form.score.choices = [(v, str(v)) for v in range(0, section.max_score + 1)]
+    if request.method == "GET":
+        if existing is not None:
+            form.score.data = existing.value
+            form.rationale.data = existing.rationale
+        form.version.data = existing.version if existing else 0
+
+    status = 200
+    extra: list[tuple[str, str]] = []
+    conflict_version = None
+    read_only = (existing is not None and existing.is_submitted) or procurement.status != Status.SCORING.value
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                evaluation.save_score(
+                    evaluator=current_user, procurement=procurement, bidder=bidder, section=section,
+                    value=form.score.data, rationale=form.rationale.data or "",
+                    expected_version=form.version.data or 0,
+                )
+            except StaleVersion as stale:
+                status = stale.status
+                conflict_version = stale.current
+                form.version.data = stale.current.version if stale.current else 0
+                extra.append(("score", stale.message))
+            except Refused as refused:
+                status = refused.status
+                extra.append((refused.field or "score", refused.message))
+            else:
+                flash(f"Your score for {bidder.label_for(current_user)}, {section.code} is saved as a draft.", "success")
+                if form.save_next.data:
+                    nxt = _next_cell(procurement, bidder.id, section.id)
+                    if nxt:
+                        return redirect(url_for("evaluate.score", procurement_id=procurement.id,
+                                                bidder_id=nxt[0], section_id=nxt[1]))
+                return redirect(url_for("evaluate.overview", procurement_id=procurement.id))
+        else:
+            status = 400
+            if form.score.errors:
+                form.score.errors = [f"Choose a score from 0 to {section.max_score}"]
+            if form.version.errors:
+                abort(400)
+    response = db.session.scalar(
+        db.select(Response).where(Response.bidder_id == bidder.id, Response.section_id == section.id)
+    )
+    return (
+        render_template(
+            "evaluate/score.html", procurement=procurement, bidder=bidder, section=section,
+            form=form, response=response, existing=existing, read_only=read_only,
+            conflict_version=conflict_version, errors=error_summary(form, extra),
+        ),
+        status,
+    )
+
+
+def _next_cell(procurement: Procurement, bidder_id: int, section_id: int) -> tuple[int, int] | None:
+    cells = evaluation.cells_for(current_user, procurement)
+    keys = [(c.bidder.id, c.section.id) for c in cells]
+    try:
+        i = keys.index((bidder_id, section_id))
+    except ValueError:
+        return None
+    for cell in cells[i + 1:] + cells[:i]:
+        if cell.score is None or not cell.score.is_complete:
+            return cell.bidder.id, cell.section.id
+    return None
+
+
+@bp.route("/<int:procurement_id>/submit", methods=["POST"])
+@roles_required(*EVALUATORS)
+def submit(procurement_id: int):
+    procurement = evaluator_procurement_or_abort(procurement_id)
+    form = SubmitScoresForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        count = evaluation.submit_scores(current_user, procurement)
+    except Refused as refused:
+        return _render_overview(procurement, [{"text": refused.message, "href": "#submit"}], refused.status)
+    return render_template("evaluate/submitted.html", procurement=procurement, count=count)

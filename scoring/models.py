@@ -1,0 +1,401 @@
+"""The data model: procurements, their sections and bidders, who scores what, and the scores.
+
+Scores and consensus carry a ``version`` so that a save based on an old copy
+is refused instead of silently overwriting someone else's work. The audit log
+is append-only: a flush that would update or delete an ``AuditEvent`` raises.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    LEAD = "lead"
+    PANEL = "panel"
+    PATIENT = "patient"
+
+    @property
+    def label(self) -> str:
+        return {
+            "admin": "Administrator",
+            "lead": "Procurement lead",
+            "panel": "Panel evaluator",
+            "patient": "Patient representative",
+        }[self.value]
+
+
+class Status(str, enum.Enum):
+    SETUP = "setup"
+    SCORING = "scoring"
+    MODERATION = "moderation"
+    FINAL = "final"
+
+    @property
+    def label(self) -> str:
+        return {
+            "setup": "Being set up",
+            "scoring": "Scoring open",
+            "moderation": "Moderation",
+            "final": "Final",
+        }[self.value]
+
+
+class ScoredBy(str, enum.Enum):
+    PATIENT = "patient"
+    PANEL = "panel"
+    BOTH = "both"
+    PRICE = "price"  # scored by formula from each bidder's price, never by an evaluator
+
+    def includes(self, group: str) -> bool:
+        return self.value == group or self.value == "both"
+
+
+class ScoreStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ScoreSource(str, enum.Enum):
+    ONLINE = "online"
+    PAPER = "paper"  # a paper score sheet entered by a lead on the rep's behalf
+    IMPORT = "import"
+
+
+DEFAULT_SCALE = (
+    (0, "Unacceptable", "No response, or the response does not meet the requirement at all."),
+    (1, "Poor", "The response has serious gaps or weaknesses and gives little confidence."),
+    (2, "Satisfactory", "The response meets the requirement with some minor gaps."),
+    (3, "Good", "The response fully meets the requirement with good evidence."),
+    (4, "Excellent", "The response exceeds the requirement with strong evidence and detail."),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    # None for accounts created by an import; an admin sets one before they can sign in.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    training_completed_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def group(self) -> str | None:
+        """The evaluator group whose scores this user gives: patient, panel or none."""
+        return {"patient": "patient", "panel": "panel"}.get(self.role)
+
+    @property
+    def is_trained(self) -> bool:
+        return self.role != Role.PATIENT.value or self.training_completed_on is not None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return bool(self.active)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+
+class Procurement(db.Model):
+    __tablename__ = "procurements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(50), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default=Status.SETUP.value)
+    anonymised: Mapped[bool] = mapped_column(Boolean, default=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    combine_method: Mapped[str] = mapped_column(String(10), default="mean")
+    disagreement_threshold: Mapped[float] = mapped_column(Float, default=2.0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Frozen at finalisation so the result shown later is exactly the one decided.
+    finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    final_result_json: Mapped[str | None] = mapped_column(Text)
+    engine_version: Mapped[str | None] = mapped_column(String(20))
+
+    lead: Mapped[User | None] = relationship()
+    scale_points: Mapped[list[ScalePoint]] = relationship(
+        back_populates="procurement", order_by="ScalePoint.value", cascade="all, delete-orphan"
+    )
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="procurement", order_by="Section.position", cascade="all, delete-orphan"
+    )
+    bidders: Mapped[list[Bidder]] = relationship(
+        back_populates="procurement", order_by="Bidder.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == Status.FINAL.value
+
+    def descriptor_for(self, value: int) -> ScalePoint | None:
+        return next((p for p in self.scale_points if p.value == value), None)
+
+
+class ScalePoint(db.Model):
+    __tablename__ = "scale_points"
+    __table_args__ = (UniqueConstraint("procurement_id", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(ForeignKey("procurements.id"))
+    value: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(50))
+    descriptor: Mapped[str] = mapped_column(Text, default="")
+
+    procurement: Mapped[Procurement] = relationship(back_populates="scale_points")
+
+
+class Section(db.Model):
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("procurement_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(ForeignKey("procurements.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    question: Mapped[str] = mapped_column(Text, default="")
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float] = mapped_column(Float, default=0.0)  # percent of the total marks
+    max_score: Mapped[int] = mapped_column(Integer, default=4)
+    scored_by: Mapped[str] = mapped_column(String(10), default=ScoredBy.BOTH.value)
+    threshold: Mapped[float | None] = mapped_column(Float)  # minimum moderated score to pass
+
+    procurement: Mapped[Procurement] = relationship(back_populates="sections")
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="section", cascade="all, delete-orphan"
+    )
+
+    @property
+    def scored_by_enum(self) -> ScoredBy:
+        return ScoredBy(self.scored_by)
+
+    @property
+    def is_price(self) -> bool:
+        return self.scored_by == ScoredBy.PRICE.value
+
+
+class Bidder(db.Model):
+    __tablename__ = "bidders"
+    __table_args__ = (UniqueConstraint("procurement_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(ForeignKey("procurements.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(30))  # shown to evaluators, e.g. "Bidder A"
+    name: Mapped[str] = mapped_column(String(300))  # legal name; hidden from reps when anonymised
+    price: Mapped[float | None] = mapped_column(Float)  # for price sections; never shown to reps
+
+    procurement: Mapped[Procurement] = relationship(back_populates="bidders")
+
+    def label_for(self, user: User) -> str:
+        """What this user may call the bidder: code only for reps on anonymised procurements."""
+        if self.procurement.anonymised and user.role == Role.PATIENT.value:
+            return self.code
+        return f"{self.code} ({self.name})" if self.name and self.name != self.code else self.code
+
+
+class Response(db.Model):
+    """A bidder's written answer to one section."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("bidder_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidders.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Document(db.Model):
+    """A file attached to a response, stored under instance/uploads by a random name."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # pdf, docx or xlsx, decided from the content
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="documents")
+
+
+class Assignment(db.Model):
+    """An evaluator is asked to score one section for every bidder they have no conflict with."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("section_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    section: Mapped[Section] = relationship(back_populates="assignments")
+    user: Mapped[User] = relationship()
+
+
+class Declaration(db.Model):
+    """A conflict-of-interest declaration by one evaluator about one bidder."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (UniqueConstraint("user_id", "bidder_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidders.id"))
+    has_conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+    details: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    bidder: Mapped[Bidder] = relationship()
+
+
+class Score(db.Model):
+    """One evaluator's own score for one bidder and section. Moderation never changes it."""
+
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("bidder_id", "section_id", "evaluator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidders.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    value: Mapped[int | None] = mapped_column(Integer)  # a draft may not have one yet
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default=ScoreStatus.DRAFT.value)
+    source: Mapped[str] = mapped_column(String(10), default=ScoreSource.ONLINE.value)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    bidder: Mapped[Bidder] = relationship()
+    section: Mapped[Section] = relationship()
+    evaluator: Mapped[User] = relationship(foreign_keys=[evaluator_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+
+    @property
+    def is_complete(self) -> bool:
+        return self.value is not None and bool(self.rationale.strip())
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ScoreStatus.SUBMITTED.value
+
+
+class Consensus(db.Model):
+    """The moderated score the panel agreed for one bidder and section, with its reason."""
+
+    __tablename__ = "consensus"
+    __table_args__ = (UniqueConstraint("bidder_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidders.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    value: Mapped[int] = mapped_column(Integer)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(10), default=ScoreSource.ONLINE.value)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    bidder: Mapped[Bidder] = relationship()
+    section: Mapped[Section] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+
+class WeightScenario(db.Model):
+    """A named set of section weights tried in the what-if view, kept for the record."""
+
+    __tablename__ = "weight_scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int] = mapped_column(ForeignKey("procurements.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    weights_json: Mapped[str] = mapped_column(Text)  # {"section code": percent}
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(DateTime)
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AuditEvent(db.Model):
+    """Append-only record of every change that matters: who, when, before, after, why."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(50))  # e.g. "score.saved", "weight.changed"
+    entity: Mapped[str] = mapped_column(String(50), default="")
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship()
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditLogIsAppendOnly("Audit events can be added but never changed or deleted.")

@@ -1,0 +1,66 @@
+"""Default-deny sign-in, the user loader, and security headers on every response."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, redirect, request, url_for
+from flask_login import current_user
+
+from .extensions import db, login_manager
+
+# Endpoints a signed-out visitor may reach. Everything else needs a signed-in user,
+# so a new route is private unless someone deliberately adds it here.
+PUBLIC_ENDPOINTS = {"auth.login", "assets.nhsuk_asset", "static"}
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    from .models import User
+
+    return db.session.get(User, int(user_id))
+
+
+def _csp(nonce: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def configure(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+
+    @app.before_request
+    def require_sign_in():
+        g.csp_nonce = secrets.token_urlsafe(16)
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        nonce = g.get("csp_nonce") or secrets.token_urlsafe(16)
+        response.headers.setdefault("Content-Security-Policy", _csp(nonce))
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if request.endpoint != "assets.nhsuk_asset":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

@@ -1,0 +1,292 @@
+"""An evaluator's journey: declare conflicts, score assigned cells, submit; a lead may reopen.
+
+A "cell" is one bidder and one section. An evaluator's cells are the sections
+assigned to them, for every bidder they have not declared a conflict with.
+Price sections are never scored by evaluators.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..access import assigned_sections, conflicted_bidder_ids
+from ..extensions import db
+from ..models import (
+    Bidder,
+    Declaration,
+    Procurement,
+    Score,
+    ScoreSource,
+    ScoreStatus,
+    Section,
+    Status,
+    User,
+    utcnow,
+)
+from . import audit
+from .errors import NotAllowed, Refused, StaleVersion
+
+
+@dataclass(frozen=True)
+class Cell:
+    bidder: Bidder
+    section: Section
+    score: Score | None
+
+    @property
+    def state(self) -> str:
+        if self.score is None or (self.score.value is None and not self.score.rationale.strip()):
+            return "not started"
+        if self.score.is_submitted:
+            return "submitted"
+        return "completed" if self.score.is_complete else "in progress"
+
+
+@dataclass(frozen=True)
+class Progress:
+    completed: int
+    total: int
+    submitted: bool
+
+    @property
+    def text(self) -> str:
+        return f"{self.completed} of {self.total} scored"
+
+
+def score_snapshot(score: Score | None) -> dict | None:
+    if score is None:
+        return None
+    return {
+        "value": score.value,
+        "rationale": score.rationale,
+        "status": score.status,
+        "version": score.version,
+        "source": score.source,
+    }
+
+
+def declarations_for(user: User, procurement: Procurement) -> dict[int, Declaration]:
+    rows = db.session.scalars(
+        select(Declaration)
+        .join(Bidder, Declaration.bidder_id == Bidder.id)
+        .where(Declaration.user_id == user.id, Bidder.procurement_id == procurement.id)
+    )
+    return {d.bidder_id: d for d in rows}
+
+
+def has_declared(user: User, procurement: Procurement) -> bool:
+    declared = declarations_for(user, procurement)
+    return all(b.id in declared for b in procurement.bidders)
+
+
+def declare_conflicts(
+    user: User, procurement: Procurement, answers: dict[int, tuple[bool, str]]
+) -> None:
+    """Record one answer per bidder. A declared conflict cannot be withdrawn by the evaluator.
+
+    ``answers`` maps bidder id to (has_conflict, details).
+    """
+    if procurement.is_final:
+        raise Refused("This procurement is final. Nothing can be changed.")
+    problems = []
+    for bidder in procurement.bidders:
+        if bidder.id not in answers:
+            problems.append((f"bidder-{bidder.id}", f"Say whether you have a conflict with {bidder.label_for(user)}"))
+            continue
+        has_conflict, details = answers[bidder.id]
+        if has_conflict and not details.strip():
+            problems.append((f"details-{bidder.id}", f"Describe your conflict with {bidder.label_for(user)}"))
+    if problems:
+        error = Refused(problems[0][1], field=problems[0][0])
+        error.problems = problems
+        raise error
+
+    existing = declarations_for(user, procurement)
+    for bidder in procurement.bidders:
+        has_conflict, details = answers[bidder.id]
+        details = details.strip() if has_conflict else ""
+        current = existing.get(bidder.id)
+        if current is not None and current.has_conflict and not has_conflict:
+            raise Refused(
+                f"You have already declared a conflict with {bidder.label_for(user)}. "
+                "Only your procurement lead can withdraw it.",
+                field=f"bidder-{bidder.id}",
+            )
+        before = None if current is None else {"has_conflict": current.has_conflict, "details": current.details}
+        after = {"has_conflict": has_conflict, "details": details}
+        if before == after:
+            continue
+        if current is None:
+            current = Declaration(user_id=user.id, bidder_id=bidder.id)
+            db.session.add(current)
+        current.has_conflict = has_conflict
+        current.details = details
+        current.declared_at = utcnow()
+        db.session.flush()
+        audit.record(
+            "declaration.made", actor=user, procurement_id=procurement.id,
+            entity="declaration", entity_id=current.id,
+            before=before, after={**after, "bidder": bidder.code, "evaluator": user.email},
+        )
+    db.session.commit()
+
+
+def cells_for(user: User, procurement: Procurement) -> list[Cell]:
+    sections = [s for s in assigned_sections(user, procurement) if not s.is_price]
+    conflicted = conflicted_bidder_ids(user, procurement)
+    bidders = [b for b in procurement.bidders if b.id not in conflicted]
+    scores = {
+        (s.bidder_id, s.section_id): s
+        for s in db.session.scalars(
+            select(Score).join(Section, Score.section_id == Section.id).where(
+                Score.evaluator_id == user.id, Section.procurement_id == procurement.id
+            )
+        )
+    }
+    return [Cell(b, s, scores.get((b.id, s.id))) for b in bidders for s in sections]
+
+
+def progress_for(user: User, procurement: Procurement) -> Progress:
+    cells = cells_for(user, procurement)
+    completed = sum(1 for c in cells if c.score is not None and c.score.is_complete)
+    submitted = bool(cells) and all(c.score is not None and c.score.is_submitted for c in cells)
+    return Progress(completed, len(cells), submitted)
+
+
+def _check_can_score(user: User, procurement: Procurement, bidder: Bidder, section: Section) -> None:
+    if procurement.status != Status.SCORING.value:
+        raise Refused(f"Scoring is not open for {procurement.reference}. It is {procurement.status_enum.label.lower()}.")
+    if section.is_price:
+        raise NotAllowed("Price sections are scored from the bidders' prices, not by evaluators.")
+    if section not in assigned_sections(user, procurement):
+        raise NotAllowed("You are not asked to score this section.")
+    if bidder.id in conflicted_bidder_ids(user, procurement):
+        raise NotAllowed("You declared a conflict of interest with this bidder, so you cannot score it.")
+    if not user.is_trained:
+        raise NotAllowed("You need to complete patient representative training before you can score.")
+
+
+def find_score(evaluator: User, bidder: Bidder, section: Section) -> Score | None:
+    return db.session.scalar(
+        select(Score).where(
+            Score.evaluator_id == evaluator.id,
+            Score.bidder_id == bidder.id,
+            Score.section_id == section.id,
+        )
+    )
+
+
+def save_score(
+    *,
+    evaluator: User,
+    procurement: Procurement,
+    bidder: Bidder,
+    section: Section,
+    value: int | None,
+    rationale: str,
+    expected_version: int,
+    entered_by: User | None = None,
+    source: ScoreSource = ScoreSource.ONLINE,
+) -> Score:
+    """Save a draft score. ``expected_version`` is the version the form was loaded with (0 if none).
+
+    Refuses a stale save (StaleVersion, 409) so that two tabs or a lead and a rep
+    never overwrite each other; the caller shows both versions.
+    """
+    actor = entered_by or evaluator
+    _check_can_score(evaluator, procurement, bidder, section)
+    if value is not None and not (0 <= value <= section.max_score):
+        raise Refused(
+            f"Score {value} is outside the scale for section {section.code}: choose from 0 to {section.max_score}.",
+            field="score",
+        )
+    limit = current_app.config["RATIONALE_MAX_CHARS"]
+    rationale = (rationale or "").replace("\r\n", "\n")
+    if len(rationale) > limit:
+        raise Refused(f"Your reason must be {limit} characters or fewer. It is {len(rationale)}.", field="rationale")
+
+    score = find_score(evaluator, bidder, section)
+    current_version = score.version if score is not None else 0
+    if expected_version != current_version:
+        raise StaleVersion(
+            "This score was changed after you opened the page, so your changes were not saved. "
+            "Both versions are shown below: check them and save again.",
+            current=score,
+        )
+    if score is not None and score.is_submitted:
+        raise Refused(
+            "You have already submitted this score. Ask your procurement lead to reopen your scores if you need to change it."
+        )
+    before = score_snapshot(score)
+    if score is None:
+        score = Score(evaluator_id=evaluator.id, bidder_id=bidder.id, section_id=section.id, version=0)
+        db.session.add(score)
+    score.value = value
+    score.rationale = rationale
+    score.source = ScoreSource(source).value
+    score.entered_by_id = actor.id
+    score.version = current_version + 1
+    score.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "score.saved", actor=actor, procurement_id=procurement.id, entity="score", entity_id=score.id,
+        before=before,
+        after={**score_snapshot(score), "evaluator": evaluator.email, "bidder": bidder.code, "section": section.code},
+    )
+    db.session.commit()
+    return score
+
+
+def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None) -> int:
+    """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
+    if procurement.status != Status.SCORING.value:
+        raise Refused(f"Scoring is not open for {procurement.reference}.")
+    cells = cells_for(evaluator, procurement)
+    if not cells:
+        raise Refused("You have nothing to score in this procurement.")
+    missing = [c for c in cells if c.score is None or not c.score.is_complete]
+    if missing:
+        names = "; ".join(f"{c.bidder.label_for(evaluator)}, {c.section.code}" for c in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise Refused(
+            f"Every score needs a score and a reason before you submit. Still to do: {names}{more}."
+        )
+    now = utcnow()
+    count = 0
+    for cell in cells:
+        score = cell.score
+        if score.is_submitted:
+            continue
+        score.status = ScoreStatus.SUBMITTED.value
+        score.submitted_at = now
+        score.version += 1
+        count += 1
+    audit.record(
+        "scores.submitted", actor=entered_by or evaluator, procurement_id=procurement.id,
+        entity="user", entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": count},
+    )
+    db.session.commit()
+    return count
+
+
+def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reason: str) -> int:
+    """Return an evaluator's submitted scores to draft so they can change them. Needs a reason."""
+    if procurement.is_final:
+        raise Refused("This procurement is final. Nothing can be changed.")
+    if not reason.strip():
+        raise Refused("Give a reason for reopening these scores.", field="reason")
+    scores = [c.score for c in cells_for(evaluator, procurement) if c.score is not None and c.score.is_submitted]
+    if not scores:
+        raise Refused(f"{evaluator.name} has no submitted scores to reopen.")
+    for score in scores:
+        score.status = ScoreStatus.DRAFT.value
+        score.version += 1
+    audit.record(
+        "scores.reopened", actor=lead, procurement_id=procurement.id, entity="user",
+        entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": len(scores)},
+        reason=reason.strip(),
+    )
+    db.session.commit()
+    return len(scores)

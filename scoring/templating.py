@@ -1,0 +1,61 @@
+"""Jinja set-up: our templates first, then the NHS.UK frontend macros."""
+from __future__ import annotations
+
+from flask import Flask, g
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+
+
+def configure(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [app.jinja_loader, PackageLoader("nhsuk_frontend_jinja", "templates")]
+    )
+    # The NHS.UK macros are a port of Nunjucks templates, which read attributes of
+    # missing parameters freely; ChainableUndefined gives Jinja the same behaviour.
+    app.jinja_env.undefined = ChainableUndefined
+    # Flask only autoescapes .html templates; the NHS.UK macros are .jinja files and
+    # print rationales and names, so escape everywhere (their "html" params are |safe).
+    app.jinja_env.autoescape = True
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_nonce():
+        return {"cspNonce": g.get("csp_nonce", "")}
+
+    @app.template_filter("score_text")
+    def score_text(value) -> str:
+        return "Not scored" if value is None else str(value)
+
+    configure_navigation(app)
+
+
+# (label, endpoint, roles). Entries whose blueprint is not registered are left out.
+NAVIGATION = [
+    ("Your evaluations", "evaluate.dashboard", {"patient", "panel"}),
+    ("Procurements", "leads.index", {"lead", "admin"}),
+    ("Users", "admin.users", {"admin", "lead"}),
+]
+
+
+def configure_navigation(app: Flask) -> None:
+    from flask import request
+    from flask_login import current_user
+    from flask import url_for
+
+    @app.context_processor
+    def inject_navigation():
+        def nav_items():
+            items = []
+            for label, endpoint, roles in NAVIGATION:
+                if endpoint in app.view_functions and current_user.role in roles:
+                    items.append({
+                        "text": label,
+                        "href": url_for(endpoint),
+                        "current": (request.endpoint or "").split(".")[0] == endpoint.split(".")[0],
+                    })
+            return items
+
+        def has_endpoint(endpoint: str) -> bool:
+            return endpoint in app.view_functions
+
+        return {"nav_items": nav_items, "has_endpoint": has_endpoint}

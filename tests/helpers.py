@@ -1,0 +1,61 @@
+"""Small gen_* builders for users, procurements and scores in tests."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from scoring.extensions import db
+from scoring.models import Response, Role
+from scoring.services import accounts, setup
+
+PASSWORD = "correct-horse-battery"
+
+
+def gen_user(role: Role | str, name: str | None = None, *, email: str | None = None,
+             trained: bool = True, password: str | None = PASSWORD):
+    role = Role(role)
+    name = name or f"{role.label} {gen_user.counter}"
+    gen_user.counter += 1
+    email = email or re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".") + "@example.org"
+    user = accounts.create_user(
+        email=email, name=name, role=role, password=password,
+        training_completed_on=date(2026, 1, 15) if (role == Role.PATIENT and trained) else None,
+    )
+    db.session.commit()
+    return user
+
+
+gen_user.counter = 1
+
+
+def gen_procurement(*, lead, reference="GP-TEST-01", sections=None, bidders=("Bidder A", "Bidder B"),
+                    evaluators=(), open_scoring=True, anonymised=True):
+    """A procurement with sections [(code, weight, scored_by)], bidders and evaluators assigned
+    to every section their group scores."""
+    sections = sections or [("Q1", 60, "both"), ("Q2", 40, "patient")]
+    procurement = setup.create_procurement(reference=reference, title=f"Test {reference}",
+                                           lead=lead, actor=lead, anonymised=anonymised)
+    made_sections = [
+        setup.add_section(procurement, code=code, title=f"Section {code}", weight=weight,
+                          scored_by=by, question=f"Question {code}?", actor=lead)
+        for code, weight, by in sections
+    ]
+    made_bidders = [setup.add_bidder(procurement, code=code, name=f"{code} Legal Name Ltd", actor=lead)
+                    for code in bidders]
+    for bidder in made_bidders:
+        for section in made_sections:
+            db.session.add(Response(bidder_id=bidder.id, section_id=section.id,
+                                    text=f"{bidder.code} answers {section.code}"))
+    for section in made_sections:
+        for user in evaluators:
+            if section.scored_by in (user.group, "both"):
+                setup.assign_evaluator(section, user, actor=lead)
+    if open_scoring:
+        setup.open_scoring(procurement, actor=lead)
+    db.session.commit()
+    return procurement
+
+
+def sign_in(client, user_or_email, password=PASSWORD):
+    email = getattr(user_or_email, "email", user_or_email)
+    return client.post("/sign-in", data={"email": email, "password": password})
