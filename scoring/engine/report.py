@@ -1,0 +1,162 @@
+"""The result as a JSON document and as a plain-text table.
+
+The JSON document (`analysis_to_dict`) has these keys; totals and points are
+on the 0 to 100 scale, shares, probabilities and tipping points are fractions
+from 0 to 1, bidders and sections are named by their labels (codes), and
+bidder lists are in input order:
+
+``reference``, ``engine_version``, ``options``
+    The procurement's reference and how the result was computed.
+``complete``, ``incomplete``
+    Whether every cell has a moderated score; the cells that do not, as
+    ``{"bidder": code, "section": code}``.
+``sections``
+    ``code``, ``weight``, ``max_score``, ``threshold`` (or null) and
+    ``scored_by``: "patient", "panel", "both" or "neither" (price).
+``bidders``
+    ``code``, ``total``, ``rank``, ``failing``, ``failing_sections`` (codes),
+    ``moderated`` ({section code: score or null}), ``patient_contribution``.
+``winner``, ``leader``, ``tied_first``
+    The winner's code (null while incomplete, tied or nobody passes); the
+    provisional leader; the codes sharing first place.
+``influence``
+    ``patient_weight_share``, ``patient_sections``, ``contribution``,
+    ``panel_contribution``, ``fixed_contribution`` ({code: points}),
+    ``counterfactual`` (``code``, ``total``, ``rank``, ``rank_change``,
+    ``failing``), ``counterfactual_winner``, ``winner_changed``, ``shapley``
+    (``patient``, ``panel``), ``margin``, ``runner_up`` (codes),
+    ``tipping_points``, ``nearest_tipping_point``, ``sweep``
+    ([{``alpha``, ``winner``}]), ``kendall_tau``, ``krippendorff_alpha``
+    (``patient``, ``panel``).
+``sensitivity``
+    {code: probability of ranking first}, or null when not computed.
+``summary``
+    The plain-English sentences.
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from .moderation import Moderation
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+
+
+def _number(value: Any) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _code(labels, index: int | None) -> str | None:
+    return None if index is None else labels[index]
+
+
+def moderation_to_dict(m: Moderation) -> dict[str, Any]:
+    """The moderation part of the document: sections, bidders, winner, completeness."""
+    from . import ENGINE_VERSION
+
+    inputs = m.inputs
+    bidders, sections = inputs.bidder_labels, inputs.section_labels
+    return {
+        "engine_version": ENGINE_VERSION,
+        "complete": m.complete,
+        "incomplete": [{"bidder": bidders[b], "section": sections[s]} for b, s in m.incomplete],
+        "sections": [
+            {"code": code, "weight": float(inputs.weights[s]),
+             "max_score": float(inputs.max_scores[s]),
+             "threshold": _number(inputs.thresholds[s]), "scored_by": m.scored_by[s]}
+            for s, code in enumerate(sections)
+        ],
+        "bidders": [
+            {"code": code, "total": float(m.totals[b]), "rank": int(m.ranks[b]),
+             "failing": bool(m.failing[b]),
+             "failing_sections": [sections[s] for s in range(len(sections))
+                                  if m.failing_sections[b, s]],
+             "moderated": {sections[s]: _number(m.moderated[b, s])
+                           for s in range(len(sections))}}
+            for b, code in enumerate(bidders)
+        ],
+        "winner": _code(bidders, m.winner),
+        "leader": _code(bidders, m.leader),
+        "tied_first": [bidders[i] for i in m.tied_first],
+    }
+
+
+def analysis_to_dict(analysis: Analysis, *, reference: str | None = None) -> dict[str, Any]:
+    """The whole result as a JSON-ready dict (only str, float, int, bool, None, list, dict)."""
+    m, inf = analysis.moderation, analysis.influence
+    bidders = m.inputs.bidder_labels
+    sections = m.inputs.section_labels
+    document: dict[str, Any] = {"reference": reference}
+    document.update(moderation_to_dict(m))
+    document["options"] = dict(analysis.options)
+    for b, row in enumerate(document["bidders"]):
+        row["patient_contribution"] = float(inf.contribution[b])
+    document["influence"] = {
+        "patient_weight_share": inf.patient_weight_share,
+        "patient_sections": [sections[s] for s in range(len(sections))
+                             if inf.patient_sections[s]],
+        "contribution": {code: float(inf.contribution[b]) for b, code in enumerate(bidders)},
+        "panel_contribution": {code: float(inf.panel_contribution[b])
+                               for b, code in enumerate(bidders)},
+        "fixed_contribution": {code: float(inf.fixed_contribution[b])
+                               for b, code in enumerate(bidders)},
+        "counterfactual": [
+            {"code": code, "total": float(inf.counterfactual_totals[b]),
+             "rank": int(inf.counterfactual_ranks[b]), "rank_change": int(inf.rank_change[b]),
+             "failing": bool(inf.counterfactual_failing[b])}
+            for b, code in enumerate(bidders)
+        ],
+        "counterfactual_winner": _code(bidders, inf.counterfactual_winner),
+        "winner_changed": bool(inf.winner_changed),
+        "shapley": {k: float(v) for k, v in inf.shapley.items()},
+        "margin": float(inf.split.margin),
+        "runner_up": [bidders[i] for i in inf.split.runners_up],
+        "tipping_points": [float(t) for t in inf.tipping_points],
+        "nearest_tipping_point": inf.nearest_tipping_point,
+        "sweep": [{"alpha": alpha, "winner": _code(bidders, w)} for alpha, w in inf.sweep],
+        "kendall_tau": inf.kendall_tau,
+        "krippendorff_alpha": dict(inf.krippendorff_alpha),
+    }
+    document["sensitivity"] = (
+        None if analysis.sensitivity is None
+        else {code: float(analysis.sensitivity[b]) for b, code in enumerate(bidders)}
+    )
+    document["summary"] = list(analysis.summary)
+    return document
+
+
+def to_text(analysis: Analysis, *, reference: str | None = None) -> str:
+    """A readable table of the ranking and the influence, then the summary."""
+    m, inf = analysis.moderation, analysis.influence
+    labels = m.inputs.bidder_labels
+    width = max([len("Bidder")] + [len(x) for x in labels])
+    lines = []
+    if reference:
+        lines += [f"Procurement {reference}", ""]
+    header = (f"{'Rank':>4}  {'Bidder':<{width}}  {'Total':>6}  {'Patient':>7}  "
+              f"{'Without':>7}  {'Rank w/o':>8}  {'P(first)':>8}  Status")
+    lines += [header, "-" * len(header)]
+    for b in m.order:
+        status = "fails a threshold" if m.failing[b] else ""
+        chance = ("" if analysis.sensitivity is None
+                  else f"{100 * analysis.sensitivity[b]:7.1f}%")
+        lines.append(
+            f"{m.ranks[b]:>4}  {labels[b]:<{width}}  {m.totals[b]:6.2f}  "
+            f"{inf.contribution[b]:7.2f}  {inf.counterfactual_totals[b]:7.2f}  "
+            f"{inf.counterfactual_ranks[b]:>8}  {chance:>8}  {status}".rstrip()
+        )
+    lines.append("")
+    lines.append(f"Winner: {_code(labels, m.winner) or '(none yet)'}"
+                 + ("" if m.complete else f"  ({len(m.incomplete)} cells still missing)"))
+    lines.append(f"Patient weight share: {100 * inf.patient_weight_share:.1f}%")
+    lines.append(f"Winner without patient scores: "
+                 f"{_code(labels, inf.counterfactual_winner) or '(none)'}")
+    lines.append(f"Lead split: patient {inf.shapley['patient']:.2f}, "
+                 f"panel {inf.shapley['panel']:.2f} points")
+    tipping = ", ".join(f"{100 * t:.1f}%" for t in inf.tipping_points) or "none"
+    lines.append(f"Tipping points (patient weight share): {tipping}")
+    lines += ["", *analysis.summary]
+    return "\n".join(lines)
