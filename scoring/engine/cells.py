@@ -98,7 +98,8 @@ def _nan_median(values: np.ndarray) -> np.ndarray:
     low = np.maximum((n - 1) // 2, 0)[..., None]
     high = np.maximum(n // 2, 0)[..., None]
     with np.errstate(invalid="ignore"):
-        median = 0.5 * (np.take_along_axis(ordered, low, -1) + np.take_along_axis(ordered, high, -1))
+        median = 0.5 * (np.take_along_axis(ordered, low, -1)
+                        + np.take_along_axis(ordered, high, -1))
     median = median[..., 0]
     median[n == 0] = np.nan
     return median

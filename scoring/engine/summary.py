@@ -19,6 +19,7 @@ Sentences, most important first; at most six are kept:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -29,17 +30,24 @@ MAX_SENTENCES = 6
 MIN_SENTENCES = 3
 
 
+def _half_up(value: float, digits: int) -> str:
+    """Round the way people do (2.25 -> "2.3"), not to even as float formatting does."""
+    step = Decimal(1).scaleb(-digits)
+    return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def percent(fraction: float, *, exact: bool = False) -> str:
-    """0.3 -> "30%"; with ``exact``, one decimal where it matters (0.415 -> "41.5%")."""
+    """0.3 -> "30%"; with ``exact``, one decimal where it matters (0.4444 -> "44.4%")."""
     value = fraction * 100
-    if exact and round(value) != round(value, 1):
-        return f"{value:.1f}%"
-    return f"{round(value):.0f}%"
+    whole, tenth = _half_up(value, 0), _half_up(value, 1)
+    if exact and Decimal(tenth) != Decimal(whole):
+        return f"{tenth}%"
+    return f"{whole}%"
 
 
-def points(value: float) -> str:
-    """A number of points, to one decimal: 3.75 -> "3.8"."""
-    return f"{value:.1f}"
+def points(value: float, digits: int = 1) -> str:
+    """A number of points, to one decimal by default: 3.75 -> "3.8"."""
+    return _half_up(value, digits)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -87,12 +95,13 @@ def _first(m: Moderation, labels: Sequence[str], runners: Sequence[int]) -> str:
     verb = "ranked" if m.complete else "is currently"
     first, second = totals[m.leader], totals[runners[0]] if runners else None
     digits = 1
-    while second is not None and digits < 3 and f"{first:.{digits}f}" == f"{second:.{digits}f}":
+    while second is not None and digits < 3 and points(first, digits) == points(second, digits):
         digits += 1  # "51.63 ahead of 51.58", not "51.6 ahead of 51.6"
-    sentence = f"{labels[m.leader]} {verb} first with {first:.{digits}f} points out of 100"
+    sentence = (f"{labels[m.leader]} {verb} first with {points(first, digits)} points "
+                "out of 100")
     if runners:
         sentence += (f", ahead of {join_names([labels[i] for i in runners])} with "
-                     f"{second:.{digits}f}")
+                     f"{points(second, digits)}")
     return sentence + "."
 
 
@@ -135,12 +144,14 @@ def _lead(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None:
                 f"{points(patient)} points came from patient scores and {points(panel)} "
                 "from the panel's.")
     if patient < 0:
-        return (f"{winner} finished {points(margin)} points ahead of {runner}, but patient "
-                f"scores favoured {runner}: they took about {points(-patient)} points off "
-                "the lead.")
-    return (f"{winner} finished {points(margin)} points ahead of {runner} thanks to patient "
-            f"scores: the panel's scores on their own favoured {runner} by about "
-            f"{points(-panel)} points.")
+        helped, hurt = "the panel's scores", "the patient scores"
+        by_helped, by_hurt = panel, patient
+    else:
+        helped, hurt = "the patient scores", "the panel's scores"
+        by_helped, by_hurt = patient, panel
+    return (f"{winner} finished {points(margin)} points ahead of {runner}: {helped} put "
+            f"{winner} about {points(by_helped)} points ahead, and {hurt} took about "
+            f"{points(-by_hurt)} points of that back.")
 
 
 def _tipping(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None:
@@ -167,12 +178,13 @@ def _firmness(m: Moderation, sensitivity: np.ndarray | None, labels: Sequence[st
     if sensitivity is None or m.inputs.n_bidders == 0 or not sensitivity.sum() > 0:
         return None
     if m.leader is not None:
-        chance = round(100 * float(sensitivity[m.leader]))
+        chance = points(100 * float(sensitivity[m.leader]), 0)
+        how_often = "every time" if chance == "100" else f"in {chance} out of every 100 tries"
         return (f"When the section weights were changed a little at random, "
-                f"{labels[m.leader]} still came first in {chance} out of every 100 tries.")
+                f"{labels[m.leader]} still came first {how_often}.")
     best = int(np.argmax(sensitivity))
     return (f"When the section weights were changed a little at random, {labels[best]} "
-            f"came first most often, in {round(100 * float(sensitivity[best]))} out of "
+            f"came first most often, in {points(100 * float(sensitivity[best]), 0)} out of "
             "every 100 tries.")
 
 
@@ -198,8 +210,9 @@ def _failing(m: Moderation) -> str | None:
     n = int(m.failing.sum())
     if n == 0:
         return None
-    return (f"{_plural(n, 'bidder', 'bidders')} did not reach the minimum score in at least "
-            "one section and " + ("is" if n == 1 else "are") + " ranked last.")
+    ranked = "so it is ranked last" if n == 1 else "so they are ranked last"
+    return (f"Not every bidder reached the minimum score in each section: {n} of "
+            f"{m.inputs.n_bidders} did not, {ranked}.")
 
 
 def summarise(m: Moderation, inf: Influence, sensitivity: np.ndarray | None) -> list[str]:

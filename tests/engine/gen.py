@@ -1,4 +1,4 @@
-"""Small builders for engine tests: `gen_inputs` for hand-worked cases, strategies for hypothesis."""
+"""Builders for engine tests: `gen_inputs` for hand-worked cases, strategies for hypothesis."""
 from __future__ import annotations
 
 import numpy as np

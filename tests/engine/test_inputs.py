@@ -66,7 +66,8 @@ def test_weights_summing_to_100_within_a_millionth_are_accepted():
     (dict(section_labels=("Q1", "Q1")),
      "section_labels must be unique; 'Q1' appears more than once"),
     (dict(groups=("patient", "patients")),
-     "evaluator 'Evaluator 2' (index 1) has unknown group 'patients'; expected 'patient' or 'panel'"),
+     ("evaluator 'Evaluator 2' (index 1) has unknown group 'patients'; "
+      "expected 'patient' or 'panel'")),
     (dict(weights=[110, -10]),
      "weight of section 'Q2' (index 1) is -10; weights must be 0 or more"),
     (dict(weights=[nan, 100]),
@@ -78,15 +79,17 @@ def test_weights_summing_to_100_within_a_millionth_are_accepted():
     (dict(max_scores=[4, 0]),
      "maximum score of section 'Q2' (index 1) is 0; it must be more than 0"),
     (dict(thresholds=[5, nan]),
-     "threshold of section 'Q1' (index 0) is 5; it must lie between 0 and the section maximum of 4"),
+     ("threshold of section 'Q1' (index 0) is 5; it must lie between 0 and the section "
+      "maximum of 4")),
     (dict(scores=np.array([[[3, 2], [4, nan]], [[1, 1], [2, 5]]], dtype=float)),
-     "score 5 by evaluator 'Evaluator 2' (index 1) for bidder 'Bidder B', section 'Q2' "
-     "is above the section maximum of 4"),
+     ("score 5 by evaluator 'Evaluator 2' (index 1) for bidder 'Bidder B', section 'Q2' "
+      "is above the section maximum of 4")),
     (dict(scores=np.array([[[3, 2], [4, nan]], [[1, -1], [2, 3]]], dtype=float)),
-     "score -1 by evaluator 'Evaluator 2' (index 1) for bidder 'Bidder B', section 'Q1' is below 0"),
+     ("score -1 by evaluator 'Evaluator 2' (index 1) for bidder 'Bidder B', section 'Q1' "
+      "is below 0")),
     (dict(scores=np.array([[[3, np.inf], [4, nan]], [[1, 1], [2, 3]]], dtype=float)),
-     "score inf by evaluator 'Evaluator 2' (index 1) for bidder 'Bidder A', section 'Q1' "
-     "is not a number"),
+     ("score inf by evaluator 'Evaluator 2' (index 1) for bidder 'Bidder A', section 'Q1' "
+      "is not a number")),
     (dict(consensus=[[nan, 4.5], [nan, nan]]),
      "consensus 4.5 for bidder 'Bidder A', section 'Q2' is above the section maximum of 4"),
     (dict(consensus=[[nan, nan], [-2, nan]]),
