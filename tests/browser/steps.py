@@ -40,22 +40,34 @@ def flash(page: Page, text: str) -> None:
     expect(page.locator(".nhsuk-notification-banner").filter(has_text=text)).to_be_visible()
 
 
-# Where keyboard focus is, and whether it can be seen. NHS.UK radios and checkboxes hide
-# the native input and draw the focus ring on the label's ::before, so look there for them.
+# Where keyboard focus is, and whether it can be seen: the focused element (or, for NHS.UK
+# radios and checkboxes, which hide the native input, its label's ::before) must draw a
+# non-transparent outline or box-shadow, and look different from when it is not focused
+# (an NHS.UK button always has a shadow; focus turns it yellow).
 FOCUS_JS = """
 () => {
   const el = document.activeElement;
-  if (!el || el === document.body) return {tag: 'body', visible: false, describe: 'nothing focused'};
-  const shows = style => (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
-                       || (style.boxShadow && style.boxShadow !== 'none');
-  let visible = shows(getComputedStyle(el));
+  if (!el || el === document.body) return {visible: false, describe: 'nothing focused'};
+  const clear = colour => colour === 'transparent' || /^rgba\\(.*,\\s*0\\)$/.test(colour);
+  const ring = style => (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+                         && !clear(style.outlineColor))
+                      || (style.boxShadow && style.boxShadow !== 'none'
+                          && !style.boxShadow.startsWith('rgba(0, 0, 0, 0)'));
   const label = el.labels && el.labels[0];
-  if (!visible && label && (el.type === 'radio' || el.type === 'checkbox')) {
-    visible = shows(getComputedStyle(label, '::before'));
-  }
+  const hiddenInput = label && (el.type === 'radio' || el.type === 'checkbox');
+  const drawn = () => {
+    const style = hiddenInput ? getComputedStyle(label, '::before') : getComputedStyle(el);
+    return {ring: ring(style), look: [style.outlineStyle, style.outlineColor, style.boxShadow,
+                                       style.backgroundColor, style.color].join('|')};
+  };
+  const focusedLook = drawn();
+  el.blur();
+  const restingLook = drawn();
+  el.focus({preventScroll: true});
   const name = (el.getAttribute('aria-label') || (label && label.innerText) || el.innerText
                 || el.value || el.name || '').trim().slice(0, 60);
-  return {tag: el.tagName.toLowerCase(), id: el.id, type: el.type || '', visible,
+  return {visible: focusedLook.ring && focusedLook.look !== restingLook.look
+                   && document.activeElement === el,
           describe: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${name}"`};
 }
 """
@@ -80,3 +92,46 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, limit: int = 6
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return state
     raise AssertionError(f"{limit} presses of {key} never reached {selector} on {page.url}")
+
+
+def demo_procurement_id(live_server) -> int:
+    from scoring.extensions import db
+    from scoring.models import Procurement
+    from scoring.services.demo import DEMO_REFERENCE
+
+    with live_server.services():
+        return db.session.scalar(db.select(Procurement.id).where(Procurement.reference == DEMO_REFERENCE))
+
+
+def declare_no_conflicts(live_server, email: str) -> None:
+    """Set-up through the service layer, for tests whose subject is not the declaration."""
+    from scoring.extensions import db
+    from scoring.models import Procurement, User
+    from scoring.services import evaluation
+
+    with live_server.services():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        procurement = db.session.get(Procurement, demo_procurement_id(live_server))
+        evaluation.declare_conflicts(user, procurement, {b.id: (False, "") for b in procurement.bidders})
+
+
+def horizontal_overflow(page: Page) -> dict:
+    """How far the page scrolls sideways, and the widest elements if it does."""
+    return page.evaluate(
+        """() => {
+          const doc = document.documentElement, width = window.innerWidth;
+          const culprits = [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}`);
+          return {scrollWidth: doc.scrollWidth, innerWidth: width, culprits};
+        }"""
+    )
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    overflow = horizontal_overflow(page)
+    assert overflow["scrollWidth"] <= overflow["innerWidth"], (
+        f"{page.url} scrolls sideways at {overflow['innerWidth']} px "
+        f"(content is {overflow['scrollWidth']} px wide); widest: {overflow['culprits']}"
+    )

@@ -1,0 +1,112 @@
+"""A keyboard-only rep can score a bid with focus always visible; the scoring page reflows
+at 320 CSS pixels and at 200% zoom. Screenshots go to tests/screenshots/ (git-ignored)."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from scoring.extensions import db
+from scoring.models import Score, User
+
+from .steps import (
+    DEMO_PASSWORD,
+    assert_focus_visible,
+    assert_no_horizontal_scroll,
+    declare_no_conflicts,
+    demo_procurement_id,
+    flash,
+    sign_in,
+    tab_to,
+)
+
+REP = "rep@example.org"
+
+
+def test_keyboard_only_rep_signs_in_declares_and_saves_a_score(page, live_server, audit):
+    keys = page.keyboard
+    page.goto("/sign-in")
+
+    tab_to(page, "#email")
+    keys.type(REP)
+    tab_to(page, "#password")
+    keys.type(DEMO_PASSWORD)
+    tab_to(page, "button.nhsuk-button[type=submit]")
+    keys.press("Enter")
+    expect(page).to_have_title(re.compile("^Your evaluations"))
+
+    tab_to(page, "main a[href$='/evaluate/%d']" % demo_procurement_id(live_server))
+    keys.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Conflicts of interest")).to_be_visible()
+    for radio in page.get_by_label("No, I have no conflict").all():
+        tab_to(page, f"#{radio.get_attribute('id')}")
+        keys.press("Space")
+        expect(radio).to_be_checked()
+    tab_to(page, "form button.nhsuk-button")
+    keys.press("Enter")
+    flash(page, "Your declarations are saved")
+
+    tab_to(page, "main .nhsuk-task-list a")
+    keys.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Q1: Access to appointments")).to_be_visible()
+
+    tab_to(page, "input[name=score]")  # the first radio: 4
+    keys.press("Space")
+    expect(page.locator("input[name=score][value='4']")).to_be_checked()
+    tab_to(page, "#rationale")
+    keys.type("Clear plan for the phones. ")
+    # On second thoughts: back into the scale, one point lower.
+    tab_to(page, "input[name=score]", backwards=True)
+    keys.press("ArrowDown")
+    assert_focus_visible(page)
+    expect(page.locator("input[name=score][value='3']")).to_be_checked()
+    tab_to(page, "#rationale")
+    keys.press("End")
+    keys.type("Evening clinics help people who work.")
+    tab_to(page, "button[name=save_draft]")
+    keys.press("Enter")
+    flash(page, "Your score for Bidder A, Q1 is saved as a draft.")
+    audit(page, "your scores: after keyboard-only save")
+
+    with live_server.services():
+        rep = db.session.scalar(db.select(User).where(User.email == REP))
+        score = db.session.scalar(db.select(Score).where(Score.evaluator_id == rep.id))
+        assert (score.value, score.rationale) == (3, "Clear plan for the phones. Evening clinics help people who work.")
+
+
+def score_page_url(live_server) -> str:
+    from scoring.models import Procurement
+
+    procurement_id = demo_procurement_id(live_server)
+    with live_server.services():
+        procurement = db.session.get(Procurement, procurement_id)
+        bidder, section = procurement.bidders[0], procurement.sections[0]
+        return f"/evaluate/{procurement.id}/bidders/{bidder.id}/sections/{section.id}"
+
+
+def test_scoring_page_reflows_at_320_px_and_at_200_percent_zoom(new_context, live_server, audit, screenshot):
+    declare_no_conflicts(live_server, REP)
+    url = score_page_url(live_server)
+
+    # 320 CSS px: WCAG 1.4.10 reflow (a 1280 px window at 400%).
+    narrow = new_context(viewport={"width": 320, "height": 640}).new_page()
+    sign_in(narrow, REP)
+    narrow.goto(url)
+    expect(narrow.get_by_role("heading", level=1, name="Q1: Access to appointments")).to_be_visible()
+    assert_no_horizontal_scroll(narrow)
+    audit(narrow, "score page at 320 px")
+    screenshot(narrow, "score-page-320px")
+    narrow.get_by_label("Why did you give this score?").fill("x" * 5001)
+    narrow.get_by_role("button", name="Save as draft").click()
+    expect(narrow).to_have_title(re.compile("^Error: "))
+    assert_no_horizontal_scroll(narrow)
+    screenshot(narrow, "score-page-320px-error")
+
+    # 200% zoom of a 1280 px window: 640 CSS px drawn at twice the density.
+    zoomed = new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2).new_page()
+    sign_in(zoomed, REP)
+    zoomed.goto(url)
+    expect(zoomed.get_by_role("heading", level=1, name="Q1: Access to appointments")).to_be_visible()
+    assert_no_horizontal_scroll(zoomed)
+    audit(zoomed, "score page at 200% zoom")
+    screenshot(zoomed, "score-page-200pc-zoom")
