@@ -136,17 +136,17 @@ def to_text(analysis: Analysis, *, reference: str | None = None) -> str:
     lines = []
     if reference:
         lines += [f"Procurement {reference}", ""]
-    header = (f"{'Rank':>4}  {'Bidder':<{width}}  {'Total':>6}  {'Patient':>7}  "
-              f"{'Without':>7}  {'Rank w/o':>8}  {'P(first)':>8}  Status")
+    header = (f"{'Rank':>4}  {'Bidder':<{width}}  {'Total':>6}  {'From patients':>13}  "
+              f"{'Without patients':>16}  {'Rank without':>12}  {'Chance of 1st':>13}  Status")
     lines += [header, "-" * len(header)]
     for b in m.order:
         status = "fails a threshold" if m.failing[b] else ""
         chance = ("" if analysis.sensitivity is None
-                  else f"{100 * analysis.sensitivity[b]:7.1f}%")
+                  else f"{100 * analysis.sensitivity[b]:.1f}%")
         lines.append(
             f"{m.ranks[b]:>4}  {labels[b]:<{width}}  {m.totals[b]:6.2f}  "
-            f"{inf.contribution[b]:7.2f}  {inf.counterfactual_totals[b]:7.2f}  "
-            f"{inf.counterfactual_ranks[b]:>8}  {chance:>8}  {status}".rstrip()
+            f"{inf.contribution[b]:13.2f}  {inf.counterfactual_totals[b]:16.2f}  "
+            f"{inf.counterfactual_ranks[b]:>12}  {chance:>13}  {status}".rstrip()
         )
     lines.append("")
     lines.append(f"Winner: {_code(labels, m.winner) or '(none yet)'}"

@@ -77,7 +77,11 @@ def _share(m: Moderation, inf: Influence) -> str:
     if k == 0:
         return ("Patient representatives did not score any section, so their scores "
                 "could not change the result.")
-    which = f"all {n_sections} sections" if k == n_sections else f"{k} of {n_sections} sections"
+    if k < n_sections:
+        which = f"{k} of {n_sections} sections"
+    else:
+        which = {1: "the only section", 2: "both sections"}.get(n_sections,
+                                                                 f"all {n_sections} sections")
     return (f"Patient representatives scored {which}, worth "
             f"{percent(inf.patient_weight_share, exact=True)} of the marks.")
 

@@ -1,0 +1,191 @@
+"""Load a procurement from the database into the engine's arrays.
+
+What counts
+-----------
+* **Scores**: an evaluator's score counts when it is *submitted* and has a
+  value. Drafts (including scores a lead has reopened) do not count, so a
+  procurement's result only ever uses scores their authors stood by. A score
+  for a bidder its evaluator has declared a conflict with (a declaration still
+  in force) never counts, whenever it was given. Scores on price sections are
+  ignored: those are scored by formula.
+* **Evaluators**: everyone with at least one counted score, patient
+  representatives first, then by user id. A patient representative's group is
+  ``"patient"``; every other role's is ``"panel"``.
+* **Consensus**: the moderated score agreed for a bidder and section.
+* **Price sections** are scored from each bidder's price by
+  `scoring.services.pricing` (lowest price / price × maximum) and given to the
+  engine as consensus, so they belong to neither group. A bidder without a
+  price leaves the cell empty: the result is then incomplete.
+* Bidders and sections are in their display order (``position``); the labels
+  are their codes; weights, maxima and thresholds come from the sections.
+
+Speed
+-----
+The scores (up to millions of rows) are read with one query on the session's
+own DBAPI connection (so in the same transaction as the caller) and streamed
+into one ``np.fromiter`` array, then placed in the cube with vectorised
+indexing: no ORM object per score. Everything else is small.
+"""
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from ..engine import EngineInputs
+from ..models import (
+    Bidder,
+    Consensus,
+    Declaration,
+    Procurement,
+    Role,
+    Score,
+    ScoredBy,
+    ScoreStatus,
+    Section,
+    User,
+)
+from . import pricing
+
+
+def _scores_sql(session: Session, procurement_id: int) -> str:
+    """The scores query as SQL text for this database (only an int and constants are inlined)."""
+    statement = (
+        select(Score.bidder_id, Score.section_id, Score.evaluator_id, Score.value)
+        .join(Section, Section.id == Score.section_id)
+        .where(
+            Section.procurement_id == int(procurement_id),
+            Section.scored_by != ScoredBy.PRICE.value,
+            Score.status == ScoreStatus.SUBMITTED.value,
+            Score.value.is_not(None),
+        )
+    )
+    dialect = session.get_bind().dialect
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _read_scores(session: Session, procurement_id: int) -> np.ndarray:
+    """(n, 4) int64 rows of (bidder id, section id, evaluator id, value)."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(_scores_sql(session, procurement_id))
+        flat = np.fromiter(chain.from_iterable(cursor), dtype=np.int64)
+    finally:
+        cursor.close()
+    return flat.reshape(-1, 4)
+
+
+def _positions(ids: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Index of each of ``ids`` in ``known`` (all of ``ids`` are in ``known``)."""
+    order = np.argsort(known, kind="stable")
+    return order[np.searchsorted(known, ids, sorter=order)]
+
+
+def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInputs, dict[str, Any]]:
+    """The engine's inputs for ``procurement``, and what links them back to the database.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+    procurement : Procurement
+
+    Returns
+    -------
+    inputs : EngineInputs
+    meta : dict
+        ``bidders`` and ``sections`` (in the engine's order: ``id``, ``code``;
+        sections also ``scored_by`` and ``is_price``), ``evaluators`` (``id``,
+        ``email``, ``name``, ``role``, ``group``), ``scores`` (how many
+        counted), ``conflicted`` (submitted scores left out because of a
+        declared conflict), ``missing_prices`` (codes of bidders without a
+        price while there is a price section).
+
+    Raises
+    ------
+    ValueError
+        From `EngineInputs` when the procurement cannot be analysed as it
+        stands, for example weights that do not sum to 100.
+    """
+    sections = list(session.scalars(
+        select(Section).where(Section.procurement_id == procurement.id)
+        .order_by(Section.position, Section.id)))
+    bidders = list(session.scalars(
+        select(Bidder).where(Bidder.procurement_id == procurement.id)
+        .order_by(Bidder.position, Bidder.id)))
+    section_ids = np.array([s.id for s in sections], dtype=np.int64)
+    bidder_ids = np.array([b.id for b in bidders], dtype=np.int64)
+
+    rows = _read_scores(session, procurement.id)
+    rows = rows[np.isin(rows[:, 0], bidder_ids)]  # a score row can only name this procurement's bidders
+
+    conflicts = session.execute(
+        select(Declaration.user_id, Declaration.bidder_id)
+        .join(Bidder, Bidder.id == Declaration.bidder_id)
+        .where(and_(Bidder.procurement_id == procurement.id, Declaration.has_conflict.is_(True)))
+    ).all()
+    n_conflicted = 0
+    if conflicts and rows.size:
+        pairs = np.array(conflicts, dtype=np.int64)
+        # one int per (evaluator, bidder) pair, to test membership in one vectorised call
+        width = int(max(rows[:, 0].max(), pairs[:, 1].max())) + 1
+        conflicted = np.isin(rows[:, 2] * width + rows[:, 0], pairs[:, 0] * width + pairs[:, 1])
+        n_conflicted = int(conflicted.sum())
+        rows = rows[~conflicted]
+
+    evaluator_ids = np.unique(rows[:, 2])
+    users = {u.id: u for u in session.scalars(
+        select(User).where(User.id.in_([int(i) for i in evaluator_ids])))}
+    evaluators = sorted((users[int(i)] for i in evaluator_ids),
+                        key=lambda u: (u.role != Role.PATIENT.value, u.id))
+    ordered_ids = np.array([u.id for u in evaluators], dtype=np.int64)
+
+    cube = np.full((len(bidders), len(sections), len(evaluators)), np.nan)
+    cube[_positions(rows[:, 0], bidder_ids), _positions(rows[:, 1], section_ids),
+         _positions(rows[:, 2], ordered_ids)] = rows[:, 3]
+
+    consensus = np.full((len(bidders), len(sections)), np.nan)
+    agreed = np.array(session.execute(
+        select(Consensus.bidder_id, Consensus.section_id, Consensus.value)
+        .join(Section, Section.id == Consensus.section_id)
+        .where(Section.procurement_id == procurement.id)).all(), dtype=np.float64).reshape(-1, 3)
+    agreed = agreed[np.isin(agreed[:, 0], bidder_ids)]
+    consensus[_positions(agreed[:, 0].astype(np.int64), bidder_ids),
+              _positions(agreed[:, 1].astype(np.int64), section_ids)] = agreed[:, 2]
+
+    prices = {b.id: b.price for b in bidders}
+    missing_prices: list[str] = []
+    for s, section in enumerate(sections):
+        if not section.is_price:
+            continue
+        consensus[:, s] = np.nan  # a price section's score is the formula's, never a vote
+        for b, (bidder_id, score) in enumerate(
+                pricing.price_scores(prices, max_score=section.max_score).items()):
+            if score is not None:
+                consensus[b, s] = score
+        missing_prices = [b.code for b in bidders if b.price is None]
+
+    inputs = EngineInputs(
+        scores=cube,
+        groups=tuple("patient" if u.role == Role.PATIENT.value else "panel" for u in evaluators),
+        weights=[float(s.weight) for s in sections],
+        max_scores=[float(s.max_score) for s in sections],
+        thresholds=[np.nan if s.threshold is None else float(s.threshold) for s in sections],
+        consensus=consensus,
+        bidder_labels=tuple(b.code for b in bidders),
+        section_labels=tuple(s.code for s in sections),
+        evaluator_labels=tuple(u.email for u in evaluators),
+    )
+    meta = {
+        "bidders": [{"id": b.id, "code": b.code} for b in bidders],
+        "sections": [{"id": s.id, "code": s.code, "scored_by": s.scored_by,
+                      "is_price": s.is_price} for s in sections],
+        "evaluators": [{"id": u.id, "email": u.email, "name": u.name, "role": u.role,
+                        "group": inputs.groups[e]} for e, u in enumerate(evaluators)],
+        "scores": int(rows.shape[0]),
+        "conflicted": n_conflicted,
+        "missing_prices": missing_prices,
+    }
+    return inputs, meta
