@@ -355,6 +355,21 @@ class Consensus(db.Model):
     decided_by: Mapped[User | None] = relationship()
 
 
+class LoginAttempt(db.Model):
+    """One sign-in attempt, kept 30 days, to limit guessing from one address.
+
+    Kept in the database, not in memory, so every gunicorn worker sees the same count.
+    """
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    ip: Mapped[str] = mapped_column(String(45), default="", index=True)
+    email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class WeightScenario(db.Model):
     """A named set of section weights tried in the what-if view, kept for the record."""
 

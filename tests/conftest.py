@@ -1,13 +1,19 @@
 """Shared fixtures: a fresh database per test, a client, and signed-in users.
 
 Set TEST_DATABASE_URL (e.g. postgresql+psycopg://app@127.0.0.1:55432/postgres) to run
-the same suite against PostgreSQL; the default is a throwaway SQLite file.
+the same suite against a database server; the default is a throwaway SQLite file per
+test. On a server the schema is built once per run and every table is emptied
+(TRUNCATE ... RESTART IDENTITY CASCADE) before each test, which is much faster than
+dropping and creating the tables each time. The server's database is wiped: never
+point TEST_DATABASE_URL at one you care about.
 """
 from __future__ import annotations
 
 import os
 
+import jinja2
 import pytest
+import sqlalchemy as sa
 
 from scoring import create_app
 from scoring.extensions import db
@@ -15,23 +21,103 @@ from scoring.models import Role
 
 from .helpers import gen_procurement, gen_user, sign_in
 
+TEST_SECRET_KEY = "test-secret-key"
+
+
+def server_database_url() -> str | None:
+    """The database server the suite runs against, or None for SQLite."""
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Hash test passwords with small scrypt parameters: sign-in is ~60 times faster.
+
+    The parameters are stored in each hash, so checking (here or in a gunicorn
+    worker started by a test) uses the same cheap settings. Production code is untouched.
+    """
+    import scoring.models as models
+
+    real = models.generate_password_hash
+
+    def cheap(password, method="scrypt", salt_length=16):
+        if method == "scrypt":
+            method = "scrypt:1024:8:1"
+        return real(password, method=method, salt_length=salt_length)
+
+    models.generate_password_hash = cheap
+    yield
+    models.generate_password_hash = real
+
+
+class _SharedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates shared by every test's app (compiling them was most of a test's time).
+
+    Entries are keyed by the template's source checksum, so an edited template recompiles.
+    """
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _SharedBytecodeCache()
+
+
+@pytest.fixture(scope="session")
+def server_schema():
+    """On a database server, build the schema once for the whole run; None on SQLite."""
+    url = server_database_url()
+    if url is None:
+        yield None
+        return
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": TEST_SECRET_KEY})
+    with app.app_context():
+        with db.engine.begin() as connection:
+            # Whatever an earlier run or another schema version left behind goes too.
+            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        db.create_all()
+        db.engine.dispose()
+    yield url
+
+
+def _empty_every_table() -> None:
+    preparer = db.engine.dialect.identifier_preparer
+    names = ", ".join(preparer.format_table(t) for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
+
 
 @pytest.fixture
-def app(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+def app(tmp_path, server_schema):
+    url = server_schema or f"sqlite:///{tmp_path / 'test.sqlite'}"
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "SECRET_KEY": "test-secret-key",
+        "SECRET_KEY": TEST_SECRET_KEY,
     })
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if server_schema:
+            # Before, not after, the test: a test that failed half-way cannot leak rows.
+            _empty_every_table()
+        else:
+            db.create_all()
         yield app
         db.session.remove()
-        db.drop_all()
+        # Close this test's connections now rather than at garbage collection,
+        # so a long run never exhausts the server's connection limit.
+        db.engine.dispose()
 
 
 @pytest.fixture

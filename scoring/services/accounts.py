@@ -1,14 +1,18 @@
-"""User accounts: creation, password rules and sign-in with lock-out."""
+"""User accounts: creation, password rules and sign-in with lock-out and rate limiting.
+
+Every count lives in the database (``users.failed_logins``, ``login_attempts``),
+never in process memory, so several gunicorn workers enforce the same limits.
+"""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
-from sqlalchemy import func, select
+from flask import current_app, has_request_context, request
+from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
-from ..models import Role, User, utcnow
+from ..models import LoginAttempt, Role, User, utcnow
 from . import audit
 from .errors import Refused
 
@@ -72,17 +76,60 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User:
+class TooManyAttempts(Refused):
+    """Too many failed sign-ins from one address: slow down guessing across many accounts."""
+
+    status = 429
+
+
+def _client_ip() -> str:
+    # Behind a reverse proxy, wrap the app in werkzeug's ProxyFix so this is the real client.
+    return (request.remote_addr or "") if has_request_context() else ""
+
+
+def _failures_from(ip: str, since) -> int:
+    return db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+        )
+    ) or 0
+
+
+def _record_attempt(email: str, ip: str, *, succeeded: bool, now) -> None:
+    config = current_app.config
+    keep_days = config.get("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=keep_days)))
+    db.session.add(LoginAttempt(at=now, ip=ip[:45], email=email.strip().lower()[:254], succeeded=succeeded))
+
+
+def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
     """Return the user if the password is right; count failures and lock after too many.
+
+    Two limits, both kept in the database: an account locks for
+    LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES wrong passwords in a row, and
+    an address (``ip``, by default the request's) that has failed
+    LOGIN_MAX_FAILURES_PER_IP times within that many minutes is refused before
+    any password is checked, which slows guessing across many accounts.
 
     The message is the same for an unknown email and a wrong password so that
     sign-in does not reveal who has an account.
     """
+    config = current_app.config
+    ip = _client_ip() if ip is None else ip
+    now = utcnow()
+    window = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    if ip and _failures_from(ip, now - window) >= config.get("LOGIN_MAX_FAILURES_PER_IP", 30):
+        raise TooManyAttempts(
+            "There have been too many failed attempts to sign in from your network. "
+            f"Wait {config['LOGIN_LOCKOUT_MINUTES']} minutes and try again, or ask your procurement lead to help.",
+            field="email",
+        )
     wrong = Refused("Enter a correct email address and password.", field="email")
     user = find_by_email(email)
     if user is None or not user.active:
+        _record_attempt(email, ip, succeeded=False, now=now)
+        db.session.commit()
         raise wrong
-    now = utcnow()
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
         raise Refused(
@@ -91,13 +138,20 @@ def authenticate(email: str, password: str) -> User:
             field="email",
         )
     if not user.check_password(password):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        _record_attempt(email, ip, succeeded=False, now=now)
+        # One UPDATE, not read-then-write, so two workers failing at once both count.
+        db.session.execute(
+            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        )
+        db.session.refresh(user, ["failed_logins"])
+        if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + window
             user.failed_logins = 0
-            audit.record("user.locked", actor=None, entity="user", entity_id=user.id)
+            audit.record("user.locked", actor=None, entity="user", entity_id=user.id,
+                         after={"locked_until": user.locked_until, "ip": ip})
         db.session.commit()
         raise wrong
+    _record_attempt(email, ip, succeeded=True, now=now)
     user.failed_logins = 0
     user.locked_until = None
     db.session.commit()
