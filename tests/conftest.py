@@ -29,6 +29,13 @@ def server_database_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL") or None
 
 
+def pytest_report_header(config):
+    url = server_database_url()
+    if url is None:
+        return "database: SQLite, a throwaway file per test (set TEST_DATABASE_URL for a server)"
+    return f"database: {sa.engine.make_url(url).render_as_string(hide_password=True)} (TEST_DATABASE_URL)"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashes():
     """Hash test passwords with small scrypt parameters: sign-in is ~60 times faster.
