@@ -16,6 +16,8 @@ BLUEPRINTS = [
     "scoring.auth.routes:bp",
     "scoring.evaluate.routes:bp",
     "scoring.admin.routes:bp",
+    "scoring.leads:bp",
+    "scoring.documents:bp",
 ]
 
 

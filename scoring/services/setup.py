@@ -51,23 +51,26 @@ def add_section(procurement: Procurement, *, code: str, title: str, weight: floa
                 scored_by: str = "both", question: str = "", guidance: str = "",
                 threshold: float | None = None, actor: User | None) -> Section:
     _require_setup(procurement)
-    scored_by = ScoredBy(scored_by).value
-    section = Section(code=code.strip(), title=title.strip(), weight=float(weight), max_score=int(max_score),
-                      scored_by=scored_by, question=question, guidance=guidance, threshold=threshold,
-                      position=len(procurement.sections))
+    fields = _clean_section_fields(procurement, None, code=code, title=title, weight=weight,
+                                   max_score=max_score, scored_by=scored_by, question=question,
+                                   guidance=guidance, threshold=threshold)
+    section = Section(**fields, position=len(procurement.sections))
     procurement.sections.append(section)
     db.session.flush()
     audit.record("section.added", actor=actor, procurement_id=procurement.id, entity="section",
                  entity_id=section.id, after={"code": section.code, "title": section.title,
                                               "weight": section.weight, "max_score": section.max_score,
-                                              "scored_by": scored_by, "threshold": threshold})
+                                              "scored_by": section.scored_by, "threshold": section.threshold})
     return section
 
 
 def add_bidder(procurement: Procurement, *, code: str, name: str, actor: User | None,
                price: float | None = None) -> Bidder:
     _require_setup(procurement)
-    bidder = Bidder(code=code.strip(), name=name.strip(), position=len(procurement.bidders), price=price)
+    code, name = _clean_bidder_fields(procurement, None, code=code, name=name)
+    if price is not None and not price > 0:
+        raise Refused(f"Enter a price above £0 for {code}.", field="price")
+    bidder = Bidder(code=code, name=name, position=len(procurement.bidders), price=price)
     procurement.bidders.append(bidder)
     db.session.flush()
     audit.record("bidder.added", actor=actor, procurement_id=procurement.id, entity="bidder",
@@ -78,8 +81,7 @@ def add_bidder(procurement: Procurement, *, code: str, name: str, actor: User | 
 def assign_evaluator(section: Section, user: User, *, actor: User | None) -> Assignment:
     """Ask ``user`` to score ``section``. Refuses untrained reps and evaluators of the wrong group."""
     procurement = section.procurement
-    if procurement.is_final:
-        raise Refused("This procurement is final. Nothing can be changed.")
+    require_not_final(procurement)
     if user.role not in (Role.PATIENT.value, Role.PANEL.value):
         raise Refused(f"{user.name} is a {user.role_enum.label.lower()}, not an evaluator, so cannot score.")
     if user.role == Role.PATIENT.value and not user.is_trained:
@@ -154,9 +156,281 @@ def _set_status(procurement: Procurement, status: Status, *, actor: User | None,
                  before={"status": before}, after={"status": status.value}, reason=reason)
 
 
-def _require_setup(procurement: Procurement) -> None:
+FINAL_MESSAGE = "This procurement is final. Nothing can be changed."
+
+
+def require_not_final(procurement: Procurement) -> None:
+    """Every service that changes a procurement calls this first: final means frozen."""
+    if procurement.is_final:
+        raise Refused(FINAL_MESSAGE)
+
+
+def _require_setup(procurement: Procurement, what: str = "Sections and bidders can only be added") -> None:
+    require_not_final(procurement)
     if procurement.status != Status.SETUP.value:
         raise Refused(
-            f"Sections and bidders can only be added while the procurement is being set up. "
+            f"{what} while the procurement is being set up. "
             f"It is {procurement.status_enum.label.lower()}."
         )
+
+
+# --- editing what was set up -------------------------------------------------------------
+
+def update_procurement(procurement: Procurement, *, title: str, anonymised: bool, actor: User | None) -> None:
+    require_not_final(procurement)
+    if not title.strip():
+        raise Refused("Enter a title.", field="title")
+    if bool(anonymised) != procurement.anonymised and procurement.status != Status.SETUP.value:
+        raise Refused("Whether bidder names are hidden from patient representatives can only change "
+                      "while the procurement is being set up.", field="anonymised")
+    before = {"title": procurement.title, "anonymised": procurement.anonymised}
+    after = {"title": title.strip(), "anonymised": bool(anonymised)}
+    if before == after:
+        return
+    procurement.title, procurement.anonymised = after["title"], after["anonymised"]
+    audit.record("procurement.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
+                 entity_id=procurement.id, before=before, after=after)
+    db.session.commit()
+
+
+def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor: User | None) -> None:
+    """Replace the scale with ``points`` (label, descriptor), valued 0, 1, 2... in order."""
+    _require_setup(procurement, "The scoring scale can only change")
+    problems = []
+    if len(points) < 2:
+        problems.append(("label-0", "The scale needs at least two points, for example 0 and 1."))
+    for value, (label, _descriptor) in enumerate(points):
+        if not label.strip():
+            problems.append((f"label-{value}", f"Enter a label for score {value}."))
+        elif len(label.strip()) > 50:
+            problems.append((f"label-{value}", f"The label for score {value} must be 50 characters or fewer."))
+    top = len(points) - 1
+    for section in procurement.sections:
+        if not section.is_price and section.max_score > top:
+            problems.append(("label-0", f"Section {section.code} has a maximum score of {section.max_score}, "
+                                        f"so the scale needs points up to {section.max_score}."))
+    if problems:
+        _raise_all(problems)
+    before = [[p.value, p.label, p.descriptor] for p in procurement.scale_points]
+    after = [[value, label.strip(), descriptor.strip()] for value, (label, descriptor) in enumerate(points)]
+    if before == after:
+        return
+    existing = {p.value: p for p in procurement.scale_points}
+    for value, label, descriptor in after:
+        point = existing.pop(value, None)
+        if point is None:
+            procurement.scale_points.append(ScalePoint(value=value, label=label, descriptor=descriptor))
+        else:
+            point.label, point.descriptor = label, descriptor
+    for point in existing.values():
+        procurement.scale_points.remove(point)
+    audit.record("scale.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
+                 entity_id=procurement.id, before={"scale": before}, after={"scale": after})
+    db.session.commit()
+
+
+SECTION_FIELDS = ("code", "title", "question", "guidance", "weight", "max_score", "scored_by", "threshold")
+
+
+def update_section(section: Section, *, actor: User | None, **fields) -> None:
+    """Change a section while being set up. Weights change later only through ``set_weights``."""
+    procurement = section.procurement
+    _require_setup(procurement, "Sections can only be edited")
+    clean = _clean_section_fields(procurement, section, **{k: fields.get(k, getattr(section, k))
+                                                           for k in SECTION_FIELDS})
+    if clean["scored_by"] != section.scored_by:
+        wrong = [a.user.name for a in section.assignments
+                 if clean["scored_by"] == ScoredBy.PRICE.value
+                 or not ScoredBy(clean["scored_by"]).includes(a.user.group)]
+        if wrong:
+            raise Refused(f"Remove {', '.join(wrong)} from section {section.code} before it is scored by "
+                          f"{clean['scored_by']}.", field="scored_by")
+    before = {k: getattr(section, k) for k in SECTION_FIELDS}
+    changed = {k: v for k, v in clean.items() if before[k] != v}
+    if not changed:
+        return
+    for key, value in changed.items():
+        setattr(section, key, value)
+    audit.record("section.changed", actor=actor, procurement_id=procurement.id, entity="section",
+                 entity_id=section.id, before={k: before[k] for k in changed}, after=changed)
+    db.session.commit()
+
+
+def delete_section(section: Section, *, actor: User | None) -> None:
+    from ..models import Response, Score
+
+    procurement = section.procurement
+    _require_setup(procurement, "Sections can only be deleted")
+    if db.session.scalar(select(Score.id).where(Score.section_id == section.id).limit(1)):
+        raise Refused(f"Section {section.code} already has scores, so it cannot be deleted.")
+    snapshot = {k: getattr(section, k) for k in SECTION_FIELDS}
+    for response in db.session.scalars(select(Response).where(Response.section_id == section.id)):
+        for document in response.documents:
+            from . import documents
+
+            documents.remove_file(document)
+        db.session.delete(response)
+    procurement.sections.remove(section)
+    for position, other in enumerate(procurement.sections):
+        other.position = position
+    audit.record("section.deleted", actor=actor, procurement_id=procurement.id, entity="section",
+                 entity_id=section.id, before=snapshot)
+    db.session.commit()
+
+
+def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: str = "",
+                actor: User | None) -> None:
+    """Change section weights (section id -> percent) in one step.
+
+    Before scoring opens this is ordinary set-up. Once scoring is open the weights
+    have been published with the tender, so a change must add up to 100 and needs
+    a written reason; it is audited with the weights before and after.
+    """
+    require_not_final(procurement)
+    problems = []
+    sections = {s.id: s for s in procurement.sections}
+    for section_id, weight in weights.items():
+        section = sections.get(section_id)
+        if section is None:
+            problems.append(("", "That section is not part of this procurement."))
+        elif weight is None or not 0 <= weight <= 100:
+            problems.append((f"weight-{section_id}", f"Enter a weight from 0 to 100 for section {section.code}."))
+    if problems:
+        _raise_all(problems)
+    new = {s.code: float(weights.get(s.id, s.weight)) for s in procurement.sections}
+    old = {s.code: s.weight for s in procurement.sections}
+    if new == old:
+        return
+    opened = procurement.status != Status.SETUP.value
+    if opened:
+        total = sum(new.values())
+        if abs(total - 100.0) > WEIGHT_TOLERANCE:
+            problems.append(("", f"The weights add up to {total:g}%. Once scoring is open they must still add up to 100%."))
+        if not reason.strip():
+            problems.append(("reason", "Give a reason for changing the weights. Scoring is open, so the "
+                                       "published weights can only change for a recorded reason."))
+        if problems:
+            _raise_all(problems)
+    for section in procurement.sections:
+        section.weight = new[section.code]
+    audit.record("weights.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
+                 entity_id=procurement.id, before={"weights": old}, after={"weights": new},
+                 reason=reason.strip())
+    db.session.commit()
+
+
+def update_bidder(bidder: Bidder, *, code: str, name: str, actor: User | None) -> None:
+    procurement = bidder.procurement
+    _require_setup(procurement, "Bidders can only be edited")
+    code, name = _clean_bidder_fields(procurement, bidder, code=code, name=name)
+    before = {"code": bidder.code, "name": bidder.name}
+    after = {"code": code, "name": name}
+    if before == after:
+        return
+    bidder.code, bidder.name = code, name
+    audit.record("bidder.changed", actor=actor, procurement_id=procurement.id, entity="bidder",
+                 entity_id=bidder.id, before=before, after=after)
+    db.session.commit()
+
+
+# --- lifecycle -----------------------------------------------------------------------------
+
+def close_scoring(procurement: Procurement, *, actor: User | None, reason: str = "") -> None:
+    """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
+    from .assignments import evaluators_of
+    from .evaluation import progress_for
+
+    require_not_final(procurement)
+    if procurement.status != Status.SCORING.value:
+        raise Refused(f"Scoring can only close while it is open. This procurement is "
+                      f"{procurement.status_enum.label.lower()}.")
+    waiting = [u.name for u in evaluators_of(procurement) if not progress_for(u, procurement).submitted]
+    if waiting and not reason.strip():
+        raise Refused(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
+                      "their scores yet. Wait for them, or give a reason to close scoring without them.",
+                      field="reason")
+    _set_status(procurement, Status.MODERATION, actor=actor, reason=reason.strip())
+    db.session.commit()
+
+
+# --- checks shared by add and edit ---------------------------------------------------------
+
+def _raise_all(problems: list[tuple[str, str]]) -> None:
+    """Raise one Refused carrying every problem as (field id, message), like the evaluate pages."""
+    error = Refused(problems[0][1], field=problems[0][0])
+    error.problems = problems
+    raise error
+
+
+def _number(value, message: str, field: str, *, integer: bool = False):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise Refused(message, field=field) from None
+    if integer:
+        if number != int(number):
+            raise Refused(message, field=field)
+        return int(number)
+    return number
+
+
+def _clean_section_fields(procurement: Procurement, section: Section | None, *, code, title, weight, max_score,
+                          scored_by, question, guidance, threshold) -> dict:
+    code, title = (code or "").strip(), (title or "").strip()
+    problems: list[tuple[str, str]] = []
+    if not code:
+        problems.append(("code", "Enter a section code, for example Q1."))
+    elif len(code) > 30:
+        problems.append(("code", "The section code must be 30 characters or fewer."))
+    elif any(s.code.lower() == code.lower() and s is not section for s in procurement.sections):
+        problems.append(("code", f"Section code {code} is already used in this procurement."))
+    if not title:
+        problems.append(("title", "Enter a section title."))
+    try:
+        weight = _number(weight, "Enter the weight as a number of percent, for example 20.", "weight")
+        if not 0 <= weight <= 100:
+            problems.append(("weight", "The weight must be between 0 and 100 percent."))
+    except Refused as refused:
+        problems.append((refused.field, refused.message))
+    try:
+        max_score = _number(max_score, "Enter the maximum score as a whole number, for example 4.",
+                            "max_score", integer=True)
+        if not 1 <= max_score <= 100:
+            problems.append(("max_score", "The maximum score must be between 1 and 100."))
+    except Refused as refused:
+        problems.append((refused.field, refused.message))
+        max_score = None
+    try:
+        scored_by = ScoredBy(scored_by).value
+    except ValueError:
+        problems.append(("scored_by", "Choose who scores this section: patient representatives, the panel, "
+                                      "both, or the price formula."))
+    if threshold not in (None, ""):
+        try:
+            threshold = _number(threshold, "Enter the threshold as a number, or leave it empty.", "threshold")
+            if max_score is not None and not 0 <= threshold <= max_score:
+                problems.append(("threshold", f"The threshold must be between 0 and the maximum score {max_score}."))
+        except Refused as refused:
+            problems.append((refused.field, refused.message))
+    else:
+        threshold = None
+    if problems:
+        _raise_all(problems)
+    return {"code": code, "title": title, "weight": weight, "max_score": max_score, "scored_by": scored_by,
+            "question": (question or "").strip(), "guidance": (guidance or "").strip(), "threshold": threshold}
+
+
+def _clean_bidder_fields(procurement: Procurement, bidder: Bidder | None, *, code: str, name: str) -> tuple[str, str]:
+    code, name = (code or "").strip(), (name or "").strip()
+    problems: list[tuple[str, str]] = []
+    if not code:
+        problems.append(("code", "Enter a bidder code, for example Bidder A."))
+    elif len(code) > 30:
+        problems.append(("code", "The bidder code must be 30 characters or fewer."))
+    elif any(b.code.lower() == code.lower() and b is not bidder for b in procurement.bidders):
+        problems.append(("code", f"Bidder code {code} is already used in this procurement."))
+    if not name:
+        problems.append(("name", "Enter the bidder's legal name."))
+    if problems:
+        _raise_all(problems)
+    return code, name

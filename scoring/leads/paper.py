@@ -1,0 +1,76 @@
+"""Paper score sheets for a rep who prefers paper, and the lead typing those scores in."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..models import Procurement, Status
+from ..services import evaluation
+from ..services import paper as paper_service
+from ..services.assignments import evaluators_of
+from ..services.errors import Refused
+from . import bp
+from .common import evaluator_of_or_404, lead_view, refusal
+
+
+@bp.route("/<int:procurement_id>/paper")
+@lead_view
+def paper(procurement: Procurement):
+    return render_template("leads/paper.html", procurement=procurement, evaluators=evaluators_of(procurement))
+
+
+@bp.route("/<int:procurement_id>/paper/<int:user_id>/sheets")
+@lead_view
+def paper_sheets(procurement: Procurement, user_id: int):
+    rep = evaluator_of_or_404(procurement, user_id)
+    return render_template("leads/paper_sheets.html", procurement=procurement, rep=rep,
+                           sheets=paper_service.sheets_for(rep, procurement))
+
+
+@bp.route("/<int:procurement_id>/paper/<int:user_id>/enter", methods=["GET", "POST"])
+@lead_view
+def paper_entry(procurement: Procurement, user_id: int):
+    rep = evaluator_of_or_404(procurement, user_id)
+    errors, field_errors = [], {}
+    typed: dict[str, tuple[str, str]] = {}
+    status = 200
+    if request.method == "POST":
+        entries, bad = {}, []
+        for cell in evaluation.cells_for(rep, procurement):
+            key = paper_service.cell_key(cell.bidder, cell.section)
+            raw_score = request.form.get(f"score-{key}", "").strip()
+            rationale = request.form.get(f"rationale-{key}", "")
+            typed[key] = (raw_score, rationale)
+            try:
+                version = int(request.form.get(f"version-{key}", "0"))
+            except ValueError:
+                version = -1
+            value = None
+            if raw_score:
+                try:
+                    value = int(raw_score)
+                except ValueError:
+                    bad.append((f"score-{key}", f"{cell.bidder.code}, {cell.section.code}: enter the score "
+                                                f"as a whole number from 0 to {cell.section.max_score}."))
+                    continue
+            entries[key] = paper_service.PaperEntry(value, rationale, version)
+        try:
+            if bad:
+                from ..services.setup import _raise_all
+
+                _raise_all(bad)
+            count = paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
+                                                     entries=entries, submit=request.form.get("submit") == "yes")
+        except Refused as refused:
+            errors, field_errors = refusal(refused)
+            status = refused.status if refused.status != 403 else 400
+        else:
+            flash(f"{count} paper {'score is' if count == 1 else 'scores are'} saved for {rep.name}.", "success")
+            return redirect(url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id))
+    cells = evaluation.cells_for(rep, procurement)
+    return render_template(
+        "leads/paper_entry.html", procurement=procurement, rep=rep, cells=cells, typed=typed,
+        progress=evaluation.progress_for(rep, procurement), cell_key=paper_service.cell_key,
+        declared=evaluation.has_declared(rep, procurement), open=procurement.status == Status.SCORING.value,
+        errors=errors, field_errors=field_errors,
+    ), status

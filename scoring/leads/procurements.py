@@ -1,0 +1,156 @@
+"""Procurements: the lead's list, creating one, the overview task list, details, scale and lifecycle."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Procurement, Role, Status, User
+from ..services import pricing, setup
+from ..services.assignments import declared_conflicts, evaluators_of
+from ..services.errors import Refused
+from . import bp
+from .common import lead_only, lead_view, refusal
+
+
+@bp.route("/")
+@lead_only
+def index():
+    query = select(Procurement).order_by(Procurement.created_at.desc(), Procurement.id.desc())
+    if current_user.role != Role.ADMIN.value:
+        query = query.where(Procurement.lead_id == current_user.id)
+    return render_template("leads/index.html", procurements=db.session.scalars(query).all())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@lead_only
+def new():
+    leads = db.session.scalars(select(User).where(User.role == Role.LEAD.value).order_by(User.name)).all()
+    values = {"reference": "", "title": "", "anonymised": "yes", "lead": ""}
+    errors, field_errors = [], {}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in values}
+        lead = current_user
+        if current_user.role == Role.ADMIN.value:
+            lead = next((u for u in leads if str(u.id) == values["lead"]), None)
+        try:
+            if lead is None:
+                raise Refused("Choose the procurement lead.", field="lead")
+            procurement = setup.create_procurement(
+                reference=values["reference"], title=values["title"], lead=lead, actor=current_user,
+                anonymised=values["anonymised"] != "no")
+            db.session.commit()
+        except Refused as refused:
+            errors, field_errors = refusal(refused)
+        else:
+            flash(f"{procurement.reference} is created. Now add its sections and bidders.", "success")
+            return redirect(url_for("leads.overview", procurement_id=procurement.id))
+    return render_template("leads/new.html", values=values, leads=leads, errors=errors,
+                           field_errors=field_errors), 400 if errors else 200
+
+
+def tasks_for(procurement: Procurement) -> list[dict]:
+    """The set-up steps, each with a link and whether it looks done."""
+    sections = procurement.sections
+    total = sum(s.weight for s in sections)
+    scored = [s for s in sections if not s.is_price]
+    has_price = pricing.has_price_section(procurement)
+    tasks = [
+        ("Procurement details", "leads.edit", True),
+        ("Scoring scale", "leads.scale", bool(procurement.scale_points)),
+        ("Sections and weights", "leads.sections",
+         bool(sections) and abs(total - 100) <= setup.WEIGHT_TOLERANCE),
+        ("Bidders" + (" and prices" if has_price else ""), "leads.bidders",
+         bool(procurement.bidders) and all(b.price is not None for b in procurement.bidders if has_price)),
+        ("Bidders' answers and documents", "leads.responses", bool(procurement.bidders) and bool(sections)),
+        ("Who scores what", "leads.assignments", bool(scored) and all(s.assignments for s in scored)),
+    ]
+    return [{"title": t, "endpoint": e, "done": d} for t, e, d in tasks]
+
+
+def _render_overview(procurement: Procurement, errors=None, field_errors=None, status: int = 200):
+    evaluators = evaluators_of(procurement)
+    return render_template(
+        "leads/overview.html", procurement=procurement, tasks=tasks_for(procurement),
+        problems=setup.readiness_problems(procurement) if procurement.status == Status.SETUP.value else [],
+        evaluator_count=len(evaluators), conflict_count=len(declared_conflicts(procurement)),
+        errors=errors or [], field_errors=field_errors or {}, Status=Status,
+    ), status
+
+
+@bp.route("/<int:procurement_id>")
+@lead_view
+def overview(procurement: Procurement):
+    return _render_overview(procurement)
+
+
+@bp.route("/<int:procurement_id>/edit", methods=["GET", "POST"])
+@lead_view
+def edit(procurement: Procurement):
+    values = {"title": procurement.title, "anonymised": "yes" if procurement.anonymised else "no"}
+    errors, field_errors = [], {}
+    if request.method == "POST":
+        values = {"title": request.form.get("title", ""), "anonymised": request.form.get("anonymised", "")}
+        try:
+            setup.update_procurement(procurement, title=values["title"],
+                                     anonymised=values["anonymised"] != "no", actor=current_user)
+        except Refused as refused:
+            errors, field_errors = refusal(refused)
+        else:
+            flash("The procurement details are saved.", "success")
+            return redirect(url_for("leads.overview", procurement_id=procurement.id))
+    return render_template("leads/edit.html", procurement=procurement, values=values, errors=errors,
+                           field_errors=field_errors), 400 if errors else 200
+
+
+@bp.route("/<int:procurement_id>/scale", methods=["GET", "POST"])
+@lead_view
+def scale(procurement: Procurement):
+    points = [(p.label, p.descriptor) for p in procurement.scale_points]
+    errors, field_errors = [], {}
+    if request.method == "POST":
+        points = []
+        for value in range(0, 101):
+            if f"label-{value}" not in request.form:
+                break
+            points.append((request.form.get(f"label-{value}", ""), request.form.get(f"descriptor-{value}", "")))
+        # An empty last row is the spare one offered for adding a point.
+        while len(points) > 2 and not points[-1][0].strip() and not points[-1][1].strip():
+            points.pop()
+        try:
+            setup.set_scale(procurement, points, actor=current_user)
+        except Refused as refused:
+            errors, field_errors = refusal(refused)
+        else:
+            flash("The scoring scale is saved.", "success")
+            return redirect(url_for("leads.overview", procurement_id=procurement.id))
+    editable = procurement.status == Status.SETUP.value
+    rows = points + ([("", "")] if editable and request.method == "GET" else [])
+    return render_template("leads/scale.html", procurement=procurement, rows=rows, editable=editable,
+                           errors=errors, field_errors=field_errors), 400 if errors else 200
+
+
+@bp.route("/<int:procurement_id>/open", methods=["POST"])
+@lead_view
+def open_scoring(procurement: Procurement):
+    try:
+        setup.open_scoring(procurement, actor=current_user)
+        db.session.commit()
+    except Refused as refused:
+        errors, field_errors = refusal(refused)
+        return _render_overview(procurement, errors, field_errors, 400)
+    flash("Scoring is open. Evaluators can now see the bids and score them.", "success")
+    return redirect(url_for("leads.overview", procurement_id=procurement.id))
+
+
+@bp.route("/<int:procurement_id>/close", methods=["POST"])
+@lead_view
+def close_scoring(procurement: Procurement):
+    try:
+        setup.close_scoring(procurement, actor=current_user, reason=request.form.get("reason", ""))
+    except Refused as refused:
+        errors, field_errors = refusal(refused)
+        return _render_overview(procurement, errors, field_errors, 400)
+    flash("Scoring is closed. The procurement is now in moderation.", "success")
+    return redirect(url_for("leads.overview", procurement_id=procurement.id))
