@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -155,8 +156,9 @@ def database_load_timing(inputs: EngineInputs, *, runs: int) -> tuple[float, flo
         db.create_all()
         with db.engine.begin() as connection:
             connection.execute(insert(User), [
-                {"id": e + 1, "email": f"evaluator{e + 1}@example.org", "name": f"Evaluator {e + 1}",
-                 "role": group, "active": True, "failed_logins": 0, "created_at": now}
+                {"id": e + 1, "email": f"evaluator{e + 1}@example.org",
+                 "name": f"Evaluator {e + 1}", "role": group, "active": True,
+                 "failed_logins": 0, "created_at": now}
                 for e, group in enumerate(inputs.groups)])
             connection.execute(insert(Procurement), [{
                 "id": 1, "reference": "BENCH-1", "title": "Benchmark", "status": "moderation",
@@ -166,7 +168,8 @@ def database_load_timing(inputs: EngineInputs, *, runs: int) -> tuple[float, flo
                 {"id": s + 1, "procurement_id": 1, "position": s, "code": f"Q{s + 1}",
                  "title": f"Question {s + 1}", "question": "", "guidance": "",
                  "weight": float(inputs.weights[s]), "max_score": 4, "scored_by": "both",
-                 "threshold": None if np.isnan(inputs.thresholds[s]) else float(inputs.thresholds[s])}
+                 "threshold": (None if np.isnan(inputs.thresholds[s])
+                               else float(inputs.thresholds[s]))}
                 for s in range(N_SECTIONS)])
             connection.execute(insert(Bidder), [
                 {"id": b + 1, "procurement_id": 1, "position": b, "code": f"Bidder {b + 1}",
@@ -197,6 +200,7 @@ def database_load_timing(inputs: EngineInputs, *, runs: int) -> tuple[float, flo
         result = timed(load, runs)
         db.session.remove()
         db.engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
     return result
 
 

@@ -24,7 +24,8 @@ Speed
 The scores (up to millions of rows) are read with one query on the session's
 own DBAPI connection (so in the same transaction as the caller) and streamed
 into one ``np.fromiter`` array, then placed in the cube with vectorised
-indexing: no ORM object per score. Everything else is small.
+indexing: no ORM object per score. Each row carries two integers, the cell and
+evaluator packed into one, and the value. Everything else is small.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..engine import EngineInputs
@@ -50,36 +51,75 @@ from ..models import (
 )
 from . import pricing
 
+#: Ids are packed into one integer per score when their ranges multiply to less than this.
+PACK_LIMIT = 2**62
 
-def _scores_sql(session: Session, procurement_id: int) -> str:
-    """The scores query as SQL text for this database (only an int and constants are inlined)."""
-    statement = (
-        select(Score.bidder_id, Score.section_id, Score.evaluator_id, Score.value)
-        .join(Section, Section.id == Score.section_id)
-        .where(
-            Section.procurement_id == int(procurement_id),
-            Section.scored_by != ScoredBy.PRICE.value,
-            Score.status == ScoreStatus.SUBMITTED.value,
-            Score.value.is_not(None),
-        )
-    )
+
+def _compiled(session: Session, statement) -> str:
+    """``statement`` as SQL text for this database; only ints and constants are inlined."""
     dialect = session.get_bind().dialect
     return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
-def _read_scores(session: Session, procurement_id: int) -> np.ndarray:
-    """(n, 4) int64 rows of (bidder id, section id, evaluator id, value)."""
+def _fetch(session: Session, sql: str, width: int) -> np.ndarray:
+    """Run ``sql`` on the session's DBAPI cursor; its int columns as an (n, width) array."""
     cursor = session.connection().connection.cursor()
     try:
-        cursor.execute(_scores_sql(session, procurement_id))
+        cursor.execute(sql)
         flat = np.fromiter(chain.from_iterable(cursor), dtype=np.int64)
     finally:
         cursor.close()
-    return flat.reshape(-1, 4)
+    return flat.reshape(-1, width)
+
+
+def _read_scores(session: Session, procurement_id: int, bidder_ids: np.ndarray,
+                 section_ids: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Bidder ids, section ids, evaluator ids and values of the counted scores (int64 arrays).
+
+    The database sends (bidder, section, evaluator) packed into one integer,
+    ``((bidder - b0) × sections + (section - s0)) × evaluators + (evaluator - e0)``,
+    and the value: half the Python objects of four columns, so about a quarter
+    faster. Ids too far apart to pack in 62 bits fall back to four columns.
+    """
+    where = (
+        Section.procurement_id == int(procurement_id),
+        Section.scored_by != ScoredBy.PRICE.value,
+        Score.status == ScoreStatus.SUBMITTED.value,
+        Score.value.is_not(None),
+    )
+    base = select().select_from(Score).join(Section, Section.id == Score.section_id)
+    nothing = tuple(np.empty(0, dtype=np.int64) for _ in range(4))
+    if bidder_ids.size == 0 or section_ids.size == 0:
+        return nothing
+    b0, b1 = int(bidder_ids.min()), int(bidder_ids.max())
+    s0, s1 = int(section_ids.min()), int(section_ids.max())
+    e0, e1 = session.execute(select(func.min(User.id), func.max(User.id))).one()
+    if e0 is None:
+        return nothing
+    n_sections, n_evaluators = s1 - s0 + 1, int(e1) - int(e0) + 1
+    if (b1 - b0 + 1) * n_sections * n_evaluators >= PACK_LIMIT:
+        statement = base.add_columns(Score.bidder_id, Score.section_id, Score.evaluator_id,
+                                     Score.value).where(*where)
+        return tuple(_fetch(session, _compiled(session, statement), 4).T)
+    packed = (((Score.bidder_id - b0) * n_sections + (Score.section_id - s0)) * n_evaluators
+              + (Score.evaluator_id - int(e0)))
+    statement = base.add_columns(packed, Score.value).where(
+        *where, Score.bidder_id.between(b0, b1))
+    rows = _fetch(session, _compiled(session, statement), 2)
+    cell, evaluator = np.divmod(rows[:, 0], n_evaluators)
+    bidder, section = np.divmod(cell, n_sections)
+    return bidder + b0, section + s0, evaluator + int(e0), rows[:, 1]
 
 
 def _positions(ids: np.ndarray, known: np.ndarray) -> np.ndarray:
     """Index of each of ``ids`` in ``known`` (all of ``ids`` are in ``known``)."""
+    if known.size == 0:
+        return np.empty(0, dtype=np.intp)
+    low, span = int(known.min()), int(known.max() - known.min()) + 1
+    if span <= 4 * known.size + 1_000_000:  # ids of one procurement are close: a lookup table
+        table = np.zeros(span, dtype=np.intp)
+        table[known - low] = np.arange(known.size)
+        return table[ids - low]
     order = np.argsort(known, kind="stable")
     return order[np.searchsorted(known, ids, sorter=order)]
 
@@ -118,8 +158,11 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
     section_ids = np.array([s.id for s in sections], dtype=np.int64)
     bidder_ids = np.array([b.id for b in bidders], dtype=np.int64)
 
-    rows = _read_scores(session, procurement.id)
-    rows = rows[np.isin(rows[:, 0], bidder_ids)]  # a score row can only name this procurement's bidders
+    bidder, section, evaluator, value = _read_scores(session, procurement.id, bidder_ids,
+                                                     section_ids)
+    ours = np.isin(bidder, bidder_ids)  # a stray row could name another procurement's bidder
+    if not ours.all():
+        bidder, section, evaluator, value = (a[ours] for a in (bidder, section, evaluator, value))
 
     conflicts = session.execute(
         select(Declaration.user_id, Declaration.bidder_id)
@@ -127,15 +170,16 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
         .where(and_(Bidder.procurement_id == procurement.id, Declaration.has_conflict.is_(True)))
     ).all()
     n_conflicted = 0
-    if conflicts and rows.size:
+    if conflicts and bidder.size:
         pairs = np.array(conflicts, dtype=np.int64)
         # one int per (evaluator, bidder) pair, to test membership in one vectorised call
-        width = int(max(rows[:, 0].max(), pairs[:, 1].max())) + 1
-        conflicted = np.isin(rows[:, 2] * width + rows[:, 0], pairs[:, 0] * width + pairs[:, 1])
+        width = int(max(bidder.max(), pairs[:, 1].max())) + 1
+        conflicted = np.isin(evaluator * width + bidder, pairs[:, 0] * width + pairs[:, 1])
         n_conflicted = int(conflicted.sum())
-        rows = rows[~conflicted]
+        bidder, section, evaluator, value = (a[~conflicted]
+                                             for a in (bidder, section, evaluator, value))
 
-    evaluator_ids = np.unique(rows[:, 2])
+    evaluator_ids = np.unique(evaluator)
     users = {u.id: u for u in session.scalars(
         select(User).where(User.id.in_([int(i) for i in evaluator_ids])))}
     evaluators = sorted((users[int(i)] for i in evaluator_ids),
@@ -143,8 +187,8 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
     ordered_ids = np.array([u.id for u in evaluators], dtype=np.int64)
 
     cube = np.full((len(bidders), len(sections), len(evaluators)), np.nan)
-    cube[_positions(rows[:, 0], bidder_ids), _positions(rows[:, 1], section_ids),
-         _positions(rows[:, 2], ordered_ids)] = rows[:, 3]
+    cube[_positions(bidder, bidder_ids), _positions(section, section_ids),
+         _positions(evaluator, ordered_ids)] = value
 
     consensus = np.full((len(bidders), len(sections)), np.nan)
     agreed = np.array(session.execute(
@@ -184,7 +228,7 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
                       "is_price": s.is_price} for s in sections],
         "evaluators": [{"id": u.id, "email": u.email, "name": u.name, "role": u.role,
                         "group": inputs.groups[e]} for e, u in enumerate(evaluators)],
-        "scores": int(rows.shape[0]),
+        "scores": int(value.size),
         "conflicted": n_conflicted,
         "missing_prices": missing_prices,
     }

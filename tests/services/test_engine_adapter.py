@@ -9,11 +9,11 @@ import pytest
 from scoring.cli.moderate import moderate_command
 from scoring.engine import analyse
 from scoring.extensions import db
-from scoring.models import Consensus, Declaration, Role, Score, ScoreStatus
-from scoring.services import setup
+from scoring.models import Consensus, Declaration, Score, ScoreStatus
+from scoring.services import engine_adapter
 from scoring.services.engine_adapter import load_inputs
 
-from ..helpers import gen_procurement, gen_user
+from ..helpers import gen_procurement
 
 
 def gen_score(bidder, section, evaluator, value, *, status=ScoreStatus.SUBMITTED.value):
@@ -56,8 +56,16 @@ def test_submitted_scores_fill_the_cube_in_display_order(procurement, rep, panel
     assert analyse(inputs, draws=0).moderation.totals.tolist() == [65.0, 70.0]
 
 
+def test_ids_too_far_apart_to_pack_are_read_column_by_column(procurement, rep, panel,
+                                                             monkeypatch):
+    packed, _ = load_inputs(db.session, scored(procurement, rep, panel))
+    monkeypatch.setattr(engine_adapter, "PACK_LIMIT", 1)
+    unpacked, _ = load_inputs(db.session, procurement)
+    assert np.array_equal(unpacked.scores, packed.scores, equal_nan=True)
+
+
 def test_drafts_and_scores_without_a_value_do_not_count(procurement, rep, panel):
-    (q1, q2), (a, b) = procurement.sections, procurement.bidders
+    (q1, _), (a, b) = procurement.sections, procurement.bidders
     gen_score(a, q1, rep, 3, status=ScoreStatus.DRAFT.value)
     gen_score(a, q1, panel, None)
     gen_score(b, q1, panel, 2)
