@@ -120,10 +120,16 @@ def horizontal_overflow(page: Page) -> dict:
     return page.evaluate(
         """() => {
           const doc = document.documentElement, width = window.innerWidth;
+          const name = el => {
+            const caption = el.tagName === 'TABLE' && el.caption ? ` "${el.caption.innerText.trim().slice(0, 50)}"` : '';
+            return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}${caption}`;
+          };
+          // The outermost elements that stick out (their children would only repeat them).
           const culprits = [...document.querySelectorAll('body *')]
             .filter(el => el.getBoundingClientRect().right > width + 1)
+            .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 1)
             .slice(0, 5)
-            .map(el => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}`);
+            .map(name);
           return {scrollWidth: doc.scrollWidth, innerWidth: width, culprits};
         }"""
     )
@@ -135,3 +141,18 @@ def assert_no_horizontal_scroll(page: Page) -> None:
         f"{page.url} scrolls sideways at {overflow['innerWidth']} px "
         f"(content is {overflow['scrollWidth']} px wide); widest: {overflow['culprits']}"
     )
+
+
+def finalise_demo(live_server, reason: str = "Closed for the test without Pat's scores.") -> int:
+    """Close scoring and finalise the demo through the service layer; returns its id."""
+    from scoring.extensions import db
+    from scoring.models import Procurement
+    from scoring.services import finalise, setup
+
+    procurement_id = demo_procurement_id(live_server)
+    with live_server.services():
+        procurement = db.session.get(Procurement, procurement_id)
+        setup.close_scoring(procurement, actor=procurement.lead, reason=reason)
+        finalise.finalise(procurement, actor=procurement.lead)
+        db.session.commit()
+    return procurement_id
