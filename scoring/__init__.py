@@ -18,6 +18,8 @@ BLUEPRINTS = [
     "scoring.admin.routes:bp",
     "scoring.leads:bp",
     "scoring.documents:bp",
+    "scoring.moderation.routes:bp",
+    "scoring.moderation.results:bp",
 ]
 
 

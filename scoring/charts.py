@@ -209,8 +209,8 @@ def stacked_totals(bidders: Sequence[str], parts: Sequence[tuple[str, Sequence[f
             if not parts:
                 continue
             label, values = max(parts, key=lambda p: p[1][b])
-            description.append(f"{bidder}: {_points(totals[b])} points in all; the biggest part, "
-                               f"{_points(values[b])} points, came from {label}.")
+            description.append(f"{bidder}: {_points(totals[b])} points in all. The biggest part "
+                               f"({_points(values[b])} points): {label}.")
     alt = (f"Stacked bar chart of each bidder's total out of {maximum:g}, split by "
            f"{part_heading.lower()}. The same figures are in the table below.")
     return Chart(name=name, title=title, alt=alt, description=description, head=head,

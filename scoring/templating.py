@@ -32,6 +32,7 @@ def configure(app: Flask) -> None:
 # (label, endpoint, roles). Entries whose blueprint is not registered are left out.
 NAVIGATION = [
     ("Your evaluations", "evaluate.dashboard", {"patient", "panel"}),
+    ("Moderation and reports", "results.mine", {"patient", "panel"}),
     ("Procurements", "leads.index", {"lead", "admin"}),
     ("Users", "admin.users", {"admin", "lead"}),
 ]

@@ -59,3 +59,43 @@ def gen_procurement(*, lead, reference="GP-TEST-01", sections=None, bidders=("Bi
 def sign_in(client, user_or_email, password=PASSWORD):
     email = getattr(user_or_email, "email", user_or_email)
     return client.post("/sign-in", data={"email": email, "password": password})
+
+
+def gen_scores(procurement, values, *, rationale="Scored {value} because of the evidence", submit=True,
+               default=2):
+    """Score and submit through the evaluation service, as each evaluator would.
+
+    ``values`` maps each evaluator to either one score for every cell they score, or
+    {(bidder code, section code): score}; cells left out get ``default``. Declares no
+    conflicts first (unless the evaluator already declared).
+    """
+    from scoring.services import evaluation
+
+    for evaluator, given in values.items():
+        if not evaluation.has_declared(evaluator, procurement):
+            evaluation.declare_conflicts(evaluator, procurement,
+                                         {b.id: (False, "") for b in procurement.bidders})
+        for cell in evaluation.cells_for(evaluator, procurement):
+            value = given if isinstance(given, int) else given.get(
+                (cell.bidder.code, cell.section.code), default)
+            existing = evaluation.find_score(evaluator, cell.bidder, cell.section)
+            evaluation.save_score(
+                evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
+                value=value, rationale=rationale.format(value=value, evaluator=evaluator.name),
+                expected_version=existing.version if existing else 0,
+            )
+        if submit:
+            evaluation.submit_scores(evaluator, procurement)
+
+
+def to_moderation(procurement, lead, reason="Closed for the test"):
+    """Close scoring through the set-up service (scoring -> moderation), with a reason."""
+    from scoring.models import Status
+
+    close = getattr(setup, "close_scoring", None)
+    if close is not None:
+        close(procurement, actor=lead, reason=reason)
+    else:  # pragma: no cover - before the lead's close-scoring service exists
+        setup._set_status(procurement, Status.MODERATION, actor=lead, reason=reason)
+        db.session.commit()
+    return procurement

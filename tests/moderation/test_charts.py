@@ -23,7 +23,7 @@ def test_stacked_totals_is_valid_svg_with_a_row_per_bidder_adding_up():
     assert chart.rows[2][-1] == "15.0"
     assert "Bidder A" in chart.svg  # text kept as text, so it can be read and searched
     assert chart.description[0] == "Bidder B has the highest total, 21.0 points out of 100."
-    assert "Bidder C: 15.0 points in all; the biggest part, 15.0 points, came from Q1." in chart.description
+    assert "Bidder C: 15.0 points in all. The biggest part (15.0 points): Q1." in chart.description
     table = chart.table()
     assert table["rows"][0][0] == {"text": "Bidder A", "header": True}
 

@@ -1,0 +1,216 @@
+"""The moderation meeting: each section's scores side by side, consensus, progress, finalising.
+
+Leads (and administrators) see every section and evaluators' names. Evaluators
+see the sections they scored, from moderation onwards only, with the other
+evaluators numbered ("Patient rep 2"), never named, and never a bidder they
+declared a conflict with.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..access import bidder_in, is_evaluator_of, procurement_or_404, section_in
+from ..engine import ENGINE_VERSION
+from ..extensions import db
+from ..forms import error_summary
+from ..models import Procurement, Response, Role, Status
+from ..services import evaluation, finalise as finalising, moderation
+from ..services.errors import Refused, StaleVersion
+from .forms import ConsensusForm, FinaliseForm
+
+bp = Blueprint("moderation", __name__, url_prefix="/procurements/<int:procurement_id>/moderation")
+
+OPEN_TO_EVALUATORS = (Status.MODERATION.value, Status.FINAL.value)
+
+
+@bp.app_template_filter("moderated")
+def _moderated(value) -> str:
+    """A score as people say it: 3, or 2.5 for an average; "Not scored" for none."""
+    from ..services.results import score
+
+    return score(value)
+
+
+@bp.app_template_filter("pre_wrap")
+def _pre_wrap(text) -> Markup:
+    """Text typed by someone, escaped, in a paragraph that keeps its line breaks."""
+    return Markup('<p class="app-pre-wrap">%s</p>') % (text or "")
+
+
+@bp.app_template_filter("points")
+def _points(value) -> str:
+    from ..services.results import points
+
+    return points(value)
+
+
+@bp.app_template_filter("percent")
+def _percent(value) -> str:
+    from ..services.results import percent
+
+    return percent(value, exact=True)
+
+
+def access(procurement_id: int) -> tuple[Procurement, bool]:
+    """The procurement and whether the user is staff (lead/admin). 404 unknown, 403 not theirs."""
+    procurement = procurement_or_404(procurement_id)
+    if moderation.is_staff(current_user, procurement):
+        return procurement, True
+    if current_user.role in (Role.PATIENT.value, Role.PANEL.value) and is_evaluator_of(current_user, procurement):
+        return procurement, False
+    abort(403)
+
+
+def _evaluator_gate(procurement: Procurement, staff: bool):
+    """Evaluators see nobody else's scores before moderation, and nothing before declaring conflicts."""
+    if staff:
+        return None
+    if procurement.status not in OPEN_TO_EVALUATORS:
+        return render_template("moderation/not_open.html", procurement=procurement)
+    if not evaluation.has_declared(current_user, procurement):
+        flash("Before you see the bids, tell us about any conflicts of interest.", "info")
+        return redirect(url_for("evaluate.conflicts", procurement_id=procurement.id))
+    return None
+
+
+def _section_for_user(procurement: Procurement, section_id: int):
+    section = section_in(procurement, section_id)
+    if section not in moderation.sections_for(current_user, procurement):
+        abort(403)
+    return section
+
+
+@bp.route("")
+def overview(procurement_id: int):
+    procurement, staff = access(procurement_id)
+    gate = _evaluator_gate(procurement, staff)
+    if gate is not None:
+        return gate
+    run = moderation_run(procurement)
+    sections = moderation.sections_for(current_user, procurement)
+    boards = [moderation.board(procurement, current_user, s, run) for s in sections]
+    return render_template(
+        "moderation/overview.html", procurement=procurement, staff=staff, boards=boards,
+        progress=moderation.progress(procurement, current_user, run),
+    )
+
+
+def moderation_run(procurement: Procurement):
+    from ..services.results import live_moderation
+
+    return live_moderation(procurement)
+
+
+@bp.route("/sections/<int:section_id>")
+def section(procurement_id: int, section_id: int):
+    procurement, staff = access(procurement_id)
+    gate = _evaluator_gate(procurement, staff)
+    if gate is not None:
+        return gate
+    section = _section_for_user(procurement, section_id)
+    board = moderation.board(procurement, current_user, section)
+    sections = moderation.sections_for(current_user, procurement)
+    i = sections.index(section)
+    return render_template(
+        "moderation/section.html", procurement=procurement, staff=staff, board=board,
+        previous=sections[i - 1] if i > 0 else None,
+        next=sections[i + 1] if i + 1 < len(sections) else None,
+        can_record=procurement.status == Status.MODERATION.value and not section.is_price,
+    )
+
+
+@bp.route("/sections/<int:section_id>/bidders/<int:bidder_id>", methods=["GET", "POST"])
+def cell(procurement_id: int, section_id: int, bidder_id: int):
+    procurement, staff = access(procurement_id)
+    gate = _evaluator_gate(procurement, staff)
+    if gate is not None:
+        return gate
+    section = _section_for_user(procurement, section_id)
+    bidder = bidder_in(procurement, bidder_id)
+    if bidder not in moderation.bidders_for(current_user, procurement):
+        abort(403)
+    existing = moderation.find_consensus(bidder, section)
+    form = ConsensusForm()
+    form.score.choices = [(v, str(v)) for v in range(0, section.max_score + 1)]
+    if request.method == "GET":
+        if existing is not None:
+            form.score.data = existing.value
+            form.rationale.data = existing.rationale
+        form.version.data = existing.version if existing else 0
+    can_record = procurement.status == Status.MODERATION.value and not section.is_price
+    status = 200
+    extra: list[tuple[str, str]] = []
+    stale = None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                moderation.record_consensus(
+                    actor=current_user, procurement=procurement, bidder=bidder, section=section,
+                    value=form.score.data, rationale=form.rationale.data or "",
+                    expected_version=form.version.data or 0,
+                )
+            except StaleVersion as refused:
+                status = refused.status
+                stale = refused.current
+                form.version.data = stale.version if stale is not None else 0
+                extra.append(("score", refused.message))
+            except Refused as refused:
+                db.session.rollback()
+                status = refused.status
+                for field, message in getattr(refused, "problems", [(refused.field, refused.message)]):
+                    extra.append((field or "score", message))
+                    if field in ("score", "rationale"):
+                        getattr(form, field).errors = [message]
+            else:
+                flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success")
+                return redirect(url_for("moderation.section", procurement_id=procurement.id,
+                                        section_id=section.id) + f"#bidder-{bidder.id}")
+        else:
+            status = 400
+            if form.version.errors:
+                abort(400)
+            if form.score.errors:
+                form.score.errors = [f"Choose the agreed score from 0 to {section.max_score}"]
+    board = moderation.board(procurement, current_user, section)
+    row = next(r for r in board.rows if r.bidder.id == bidder.id)
+    response = db.session.scalar(
+        db.select(Response).where(Response.bidder_id == bidder.id, Response.section_id == section.id)
+    )
+    errors = error_summary(None, extra) if extra else error_summary(form)
+    return render_template(
+        "moderation/cell.html", procurement=procurement, staff=staff, board=board, row=row,
+        bidder=bidder, section=section, form=form, existing=existing, stale=stale,
+        response=response, can_record=can_record, errors=errors,
+    ), status
+
+
+@bp.route("/finalise", methods=["GET", "POST"])
+def finalise(procurement_id: int):
+    procurement, staff = access(procurement_id)
+    if not staff:
+        abort(403)
+    form = FinaliseForm()
+    errors: list[dict] = []
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            finalising.finalise(procurement, actor=current_user)
+        except Refused as refused:
+            db.session.rollback()
+            status = refused.status
+            problems = getattr(refused, "problems", None) or [("", refused.message)]
+            errors = [{"text": message, "href": "#finalise"} for _, message in problems]
+        else:
+            flash("The result is final. It is stored exactly as shown and can no longer change.", "success")
+            return redirect(url_for("results.show", procurement_id=procurement.id))
+    db.session.refresh(procurement)
+    run = moderation_run(procurement) if not procurement.is_final else None
+    return render_template(
+        "moderation/finalise.html", procurement=procurement, form=form, errors=errors,
+        engine_version=ENGINE_VERSION,
+        progress=moderation.progress(procurement, current_user, run) if run else None,
+    ), status

@@ -1,0 +1,83 @@
+"""Finalising: moderation -> final. The result is computed once, stored, and never recomputed.
+
+A procurement can be finalised by its lead (or an administrator) only while it
+is in moderation and only when every cell has a moderated score (the engine's
+``incomplete`` is empty: a consensus, or at least one evaluator's score, or a
+price score). The stored document is `results.build_document` with
+``view.final`` set: the engine's JSON, the engine version and everything the
+results, report and summary pages show. After this no route or service changes
+the procurement (each refuses when ``procurement.is_final``).
+"""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import update
+
+from ..access import is_lead_of
+from ..engine import ENGINE_VERSION
+from ..extensions import db
+from ..models import Procurement, Status, User, utcnow
+from . import audit
+from .errors import NotAllowed, Refused
+from .moderation import FINAL_MESSAGE
+from .results import build_document
+
+
+def readiness(document: dict) -> list[str]:
+    """What stops finalising, in plain English (empty when it can go ahead)."""
+    missing = document.get("incomplete") or []
+    if not missing:
+        return []
+    cells = "; ".join(f"{c['bidder']}, {c['section']}" for c in missing[:8])
+    more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+    return [f"{len(missing)} {'answer has' if len(missing) == 1 else 'answers have'} no moderated score yet "
+            f"(no consensus and no evaluator's score): {cells}{more}. Record a consensus for each first."]
+
+
+def finalise(procurement: Procurement, *, actor: User) -> dict:
+    """Lock the procurement and store its final result. Returns the stored document.
+
+    The status flips first, with a conditional UPDATE that also takes the row
+    lock, so a consensus being saved at the same moment either commits before
+    the result is computed (and is in it) or is refused as final.
+    """
+    if not is_lead_of(actor, procurement):
+        raise NotAllowed("Only the procurement lead can finalise the result.")
+    if procurement.is_final:
+        raise Refused(FINAL_MESSAGE)
+    if procurement.status != Status.MODERATION.value:
+        raise Refused(f"A procurement can only be finalised after moderation. {procurement.reference} is "
+                      f"{procurement.status_enum.label.lower()}.")
+    flipped = db.session.execute(
+        update(Procurement)
+        .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION.value)
+        .values(status=Status.FINAL.value)
+        .execution_options(synchronize_session=False)
+    )
+    if flipped.rowcount != 1:
+        db.session.rollback()
+        raise Refused(FINAL_MESSAGE)
+    db.session.expire(procurement)
+    document = build_document(procurement)
+    problems = readiness(document)
+    if problems:
+        db.session.rollback()
+        error = Refused(problems[0])
+        error.problems = [("", p) for p in problems]
+        raise error
+    now = utcnow()
+    document["view"]["final"] = True
+    document["view"]["finalised_at"] = now.isoformat(timespec="seconds")
+    procurement.final_result_json = json.dumps(document, sort_keys=True)
+    procurement.engine_version = ENGINE_VERSION
+    procurement.finalised_at = now
+    audit.record(
+        "procurement.finalised", actor=actor, procurement_id=procurement.id, entity="procurement",
+        entity_id=procurement.id, before={"status": Status.MODERATION.value},
+        after={"status": Status.FINAL.value, "winner": document.get("winner"),
+               "engine_version": ENGINE_VERSION,
+               "totals": {row["code"]: round(row["total"], 6) for row in document["bidders"]}},
+    )
+    db.session.commit()
+    return document

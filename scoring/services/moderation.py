@@ -1,0 +1,394 @@
+"""Moderation: the panel meets and agrees one score for each cell (bidder × section).
+
+Recording a consensus follows the same rules as saving a score:
+
+* it is **versioned**: a save based on an old version raises `StaleVersion`
+  (409) carrying the saved consensus, so the page shows both and nothing is lost;
+* it needs a **reason** and a whole-number score **within the section's scale**;
+* it is only possible while the procurement is **in moderation** (never once final);
+* it is **audited** (``consensus.recorded``) with the before and after, in the
+  same transaction;
+* evaluators' own scores are **never changed**: this module does not write
+  `Score` rows, so the record keeps both the original scores and the consensus.
+
+Who records: the lead (or an administrator) records any cell; an evaluator may
+record a cell of a section they were asked to score, for a bidder they have no
+conflict with, so a section can be moderated by the people who scored it (the
+patient-only section by the patient representatives). Price sections are scored
+by formula from prices, never moderated.
+
+Who is named: leads and administrators see evaluators by name; evaluators see
+each other as "Patient rep 1", "Panel member 2" (and themselves as "You"), the
+same numbers in every section of the procurement.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..access import assigned_sections, conflicted_bidder_ids, is_lead_of
+from ..extensions import db
+from ..models import (
+    Assignment,
+    Bidder,
+    Consensus,
+    Declaration,
+    Procurement,
+    Role,
+    Score,
+    ScoreSource,
+    Section,
+    Status,
+    User,
+    utcnow,
+)
+from . import audit
+from .errors import NotAllowed, Refused, StaleVersion
+
+FINAL_MESSAGE = "This procurement is final. Nothing can be changed."
+
+
+def consensus_snapshot(consensus: Consensus | None) -> dict | None:
+    if consensus is None:
+        return None
+    return {"value": consensus.value, "rationale": consensus.rationale,
+            "version": consensus.version, "source": consensus.source}
+
+
+def find_consensus(bidder: Bidder, section: Section) -> Consensus | None:
+    return db.session.scalar(
+        select(Consensus).where(Consensus.bidder_id == bidder.id, Consensus.section_id == section.id)
+    )
+
+
+def consensus_map(procurement: Procurement) -> dict[tuple[int, int], Consensus]:
+    """(bidder id, section id) -> consensus, for every consensus recorded in the procurement."""
+    rows = db.session.scalars(
+        select(Consensus).join(Section, Consensus.section_id == Section.id)
+        .where(Section.procurement_id == procurement.id)
+    )
+    return {(c.bidder_id, c.section_id): c for c in rows}
+
+
+# ----------------------------------------------------------------------------- who may do what
+
+def is_staff(user: User, procurement: Procurement) -> bool:
+    """Leads of this procurement and administrators: they see names and every section."""
+    return is_lead_of(user, procurement)
+
+
+def sections_for(user: User, procurement: Procurement) -> list[Section]:
+    """The sections ``user`` moderates: all for a lead; the assigned, non-price ones for an evaluator."""
+    if is_staff(user, procurement):
+        return list(procurement.sections)
+    return [s for s in assigned_sections(user, procurement) if not s.is_price]
+
+
+def bidders_for(user: User, procurement: Procurement) -> list[Bidder]:
+    """Bidders ``user`` may moderate: all for a lead; those without a declared conflict for an evaluator."""
+    if is_staff(user, procurement):
+        return list(procurement.bidders)
+    conflicted = conflicted_bidder_ids(user, procurement)
+    return [b for b in procurement.bidders if b.id not in conflicted]
+
+
+def check_can_record(user: User, procurement: Procurement, bidder: Bidder, section: Section) -> None:
+    """Raise Refused/NotAllowed unless ``user`` may record the consensus of this cell now."""
+    if procurement.is_final:
+        raise Refused(FINAL_MESSAGE)
+    if procurement.status != Status.MODERATION.value:
+        raise Refused(
+            f"Consensus can only be recorded during moderation. {procurement.reference} is "
+            f"{procurement.status_enum.label.lower()}."
+        )
+    if bidder.procurement_id != procurement.id or section.procurement_id != procurement.id:
+        raise NotAllowed("That bidder or section is not part of this procurement.")
+    if section.is_price:
+        raise NotAllowed(
+            f"Section {section.code} is a price section. Its scores come from the bidders' prices, "
+            "not from moderation."
+        )
+    if is_staff(user, procurement):
+        return
+    if section not in sections_for(user, procurement):
+        raise NotAllowed(f"You did not score section {section.code}, so you cannot record its consensus.")
+    if bidder not in bidders_for(user, procurement):
+        raise NotAllowed("You declared a conflict of interest with this bidder, so you cannot moderate it.")
+
+
+# ----------------------------------------------------------------------------- recording
+
+def _lock_in_moderation(procurement: Procurement) -> None:
+    """Lock the procurement row while it is still in moderation, or refuse.
+
+    A no-op conditional UPDATE: on PostgreSQL it holds the row lock until commit,
+    so finalising (which flips the status with the same kind of UPDATE) waits
+    for this consensus, and two consensus saves of one procurement queue up, which
+    makes the version check below safe. On SQLite the first write locks the database.
+    """
+    result = db.session.execute(
+        update(Procurement)
+        .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION.value)
+        .values(status=Procurement.status)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Refused(FINAL_MESSAGE if db.session.get(Procurement, procurement.id).is_final
+                      else "Consensus can only be recorded during moderation.")
+
+
+def record_consensus(
+    *,
+    actor: User,
+    procurement: Procurement,
+    bidder: Bidder,
+    section: Section,
+    value: int | None,
+    rationale: str,
+    expected_version: int,
+    source: ScoreSource = ScoreSource.ONLINE,
+) -> Consensus:
+    """Record (or change) the agreed score of one cell. ``expected_version`` is 0 for a new one.
+
+    Raises
+    ------
+    Refused
+        Not in moderation, no score, a score outside the scale, no reason, a reason too long.
+    NotAllowed
+        A price section, or an evaluator outside their sections or with a conflict.
+    StaleVersion
+        Someone recorded this cell since the form was loaded; ``current`` is theirs.
+    """
+    check_can_record(actor, procurement, bidder, section)
+    problems: list[tuple[str, str]] = []
+    if value is None:
+        problems.append(("score", f"Choose the agreed score from 0 to {section.max_score}."))
+    elif not (0 <= int(value) <= section.max_score) or int(value) != value:
+        problems.append(("score", f"Score {value} is outside the scale for section {section.code}: "
+                                  f"choose from 0 to {section.max_score}."))
+    rationale = (rationale or "").replace("\r\n", "\n").strip()
+    limit = current_app.config["RATIONALE_MAX_CHARS"]
+    if not rationale:
+        problems.append(("rationale", "Give the reason the panel agreed this score. "
+                                      "Bidders are told it in their assessment summary."))
+    elif len(rationale) > limit:
+        problems.append(("rationale", f"The reason must be {limit} characters or fewer. It is {len(rationale)}."))
+    if problems:
+        error = Refused(problems[0][1], field=problems[0][0])
+        error.problems = problems
+        raise error
+
+    _lock_in_moderation(procurement)
+    consensus = find_consensus(bidder, section)
+    current_version = consensus.version if consensus is not None else 0
+    if expected_version != current_version:
+        db.session.rollback()
+        raise StaleVersion(
+            "Someone recorded a consensus for this answer after you opened the page, so yours was not "
+            "saved. Both versions are shown: check them and save again.",
+            current=find_consensus(bidder, section),
+        )
+    before = consensus_snapshot(consensus)
+    if consensus is None:
+        consensus = Consensus(bidder_id=bidder.id, section_id=section.id, version=0)
+        db.session.add(consensus)
+    consensus.value = int(value)
+    consensus.rationale = rationale
+    consensus.source = ScoreSource(source).value
+    consensus.decided_by_id = actor.id
+    consensus.decided_at = utcnow()
+    consensus.version = current_version + 1
+    db.session.flush()
+    audit.record(
+        "consensus.recorded", actor=actor, procurement_id=procurement.id, entity="consensus",
+        entity_id=consensus.id, before=before,
+        after={**consensus_snapshot(consensus), "bidder": bidder.code, "section": section.code},
+        reason=rationale,
+    )
+    db.session.commit()
+    return consensus
+
+
+# ----------------------------------------------------------------------------- naming evaluators
+
+def evaluators_in(procurement: Procurement) -> list[User]:
+    """Everyone assigned to, or with a score in, any section: patient reps first, each by id."""
+    assigned = select(Assignment.user_id).join(Section, Assignment.section_id == Section.id).where(
+        Section.procurement_id == procurement.id)
+    scored = select(Score.evaluator_id).join(Section, Score.section_id == Section.id).where(
+        Section.procurement_id == procurement.id)
+    users = db.session.scalars(select(User).where(User.id.in_(assigned.union(scored).scalar_subquery())))
+    return sorted(users, key=lambda u: (u.role != Role.PATIENT.value, u.id))
+
+
+def evaluator_numbers(procurement: Procurement) -> dict[int, str]:
+    """user id -> "Patient rep 1" / "Panel member 1": stable labels that hide who is who."""
+    labels: dict[int, str] = {}
+    counts = {"patient": 0, "panel": 0}
+    for user in evaluators_in(procurement):
+        group = "patient" if user.role == Role.PATIENT.value else "panel"
+        counts[group] += 1
+        labels[user.id] = f"{'Patient rep' if group == 'patient' else 'Panel member'} {counts[group]}"
+    return labels
+
+
+def evaluator_label(viewer: User, evaluator: User, procurement: Procurement,
+                    numbers: dict[int, str] | None = None) -> str:
+    """How ``viewer`` sees ``evaluator``: a name for staff, "You", or a number."""
+    if evaluator.id == viewer.id:
+        return "You"
+    if is_staff(viewer, procurement):
+        return evaluator.name
+    numbers = numbers if numbers is not None else evaluator_numbers(procurement)
+    return numbers.get(evaluator.id, "Another evaluator")
+
+
+# ----------------------------------------------------------------------------- the board
+
+@dataclass(frozen=True)
+class Column:
+    user: User
+    label: str
+    group: str  # "patient" or "panel"
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One bidder in one section: each evaluator's score, the engine's proposal, the consensus."""
+
+    bidder: Bidder
+    section: Section
+    scores: list[tuple[Column, Score | None]]
+    proposed: float | None
+    spread: float | None
+    flagged: bool
+    consensus: Consensus | None
+    moderated: float | None
+    price_score: float | None = None
+
+    @property
+    def agreed(self) -> bool:
+        return self.consensus is not None
+
+
+@dataclass(frozen=True)
+class Board:
+    section: Section
+    columns: list[Column]
+    rows: list[BoardRow]
+
+    @property
+    def agreed(self) -> int:
+        return sum(1 for r in self.rows if r.agreed)
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for r in self.rows if r.flagged)
+
+    @property
+    def flagged_open(self) -> int:
+        return sum(1 for r in self.rows if r.flagged and not r.agreed)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far moderation has got, over the cells a user moderates."""
+
+    agreed: int
+    total: int
+    flagged_open: int
+    incomplete: list[tuple[Bidder, Section]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return f"{self.agreed} of {self.total} agreed"
+
+
+def counted_score(score: Score | None, conflicted: set[tuple[int, int]] | frozenset = frozenset()) -> bool:
+    """Scores the engine counts (see scoring.services.engine_adapter): submitted, with a value,
+    and not for a bidder the evaluator declared a conflict with. ``conflicted`` holds
+    (evaluator id, bidder id) pairs, from `conflict_pairs`."""
+    return (score is not None and score.is_submitted and score.value is not None
+            and (score.evaluator_id, score.bidder_id) not in conflicted)
+
+
+def conflict_pairs(procurement: Procurement) -> set[tuple[int, int]]:
+    """(evaluator id, bidder id) for every conflict of interest declared in the procurement."""
+    return set(db.session.execute(
+        select(Declaration.user_id, Declaration.bidder_id)
+        .join(Bidder, Declaration.bidder_id == Bidder.id)
+        .where(Bidder.procurement_id == procurement.id, Declaration.has_conflict.is_(True))
+    ).all())
+
+
+def board(procurement: Procurement, viewer: User, section: Section, moderation=None) -> Board:
+    """The moderation table of one section as ``viewer`` may see it.
+
+    ``moderation`` is ``results.live_moderation(procurement)`` when the caller has it already.
+    """
+    from . import pricing
+    from .results import live_moderation
+
+    m, bidders, sections = moderation or live_moderation(procurement)
+    s = sections.index(section)
+    b_index = {b.id: i for i, b in enumerate(bidders)}
+    numbers = evaluator_numbers(procurement)
+    scores = {
+        (score.bidder_id, score.evaluator_id): score
+        for score in db.session.scalars(select(Score).where(Score.section_id == section.id))
+    }
+    staff = is_staff(viewer, procurement)
+    people = {a.user for a in section.assignments}
+    people |= {db.session.get(User, evaluator_id) for _, evaluator_id in scores}
+    columns = [
+        Column(user=u, label=evaluator_label(viewer, u, procurement, numbers),
+               group="patient" if u.role == Role.PATIENT.value else "panel")
+        for u in sorted(people, key=lambda u: (u.role != Role.PATIENT.value, numbers.get(u.id, ""), u.id))
+    ]
+    agreed = consensus_map(procurement)
+    conflicted = conflict_pairs(procurement)
+    prices = pricing.section_scores(procurement) if section.is_price else {}
+    rows = []
+    for bidder in bidders_for(viewer, procurement):
+        b = b_index[bidder.id]
+        cells = []
+        for column in columns:
+            score = scores.get((bidder.id, column.user.id))
+            if score is not None and not counted_score(score, conflicted) and not staff:
+                score = None  # evaluators never see drafts, nor scores the result leaves out
+            if score is not None and (column.user.id, bidder.id) in conflicted:
+                score = None  # a declared conflict: the score never counts, so it is not shown
+            cells.append((column, score))
+        proposed, spread_ = float(m.proposed[b, s]), float(m.spread[b, s])
+        moderated = float(m.moderated[b, s])
+        rows.append(BoardRow(
+            bidder=bidder, section=section, scores=cells,
+            proposed=None if proposed != proposed else proposed,
+            spread=None if spread_ != spread_ else spread_,
+            flagged=bool(m.disagreement[b, s]), consensus=agreed.get((bidder.id, section.id)),
+            moderated=None if moderated != moderated else moderated,
+            price_score=prices.get((bidder.id, section.id)),
+        ))
+    return Board(section=section, columns=columns, rows=rows)
+
+
+def progress(procurement: Procurement, viewer: User, moderation=None) -> Progress:
+    """Consensus recorded over the (non-price) cells ``viewer`` moderates, and what is still missing."""
+    from .results import live_moderation
+
+    m, bidders, sections = moderation or live_moderation(procurement)
+    mine_s = {s.id for s in sections_for(viewer, procurement) if not s.is_price}
+    mine_b = {b.id for b in bidders_for(viewer, procurement)}
+    agreed = consensus_map(procurement)
+    cells = [(b, s) for b in bidders for s in sections if b.id in mine_b and s.id in mine_s]
+    b_index = {b.id: i for i, b in enumerate(bidders)}
+    s_index = {s.id: i for i, s in enumerate(sections)}
+    done = sum(1 for b, s in cells if (b.id, s.id) in agreed)
+    flagged_open = sum(1 for b, s in cells if (b.id, s.id) not in agreed
+                       and bool(m.disagreement[b_index[b.id], s_index[s.id]]))
+    incomplete = [(bidders[b], sections[s]) for b, s in m.incomplete
+                  if bidders[b].id in mine_b and (sections[s].id in mine_s or sections[s].is_price and is_staff(viewer, procurement))]
+    return Progress(agreed=done, total=len(cells), flagged_open=flagged_open, incomplete=incomplete)

@@ -1,0 +1,378 @@
+"""The result of a procurement, and what the results pages make of it.
+
+`result_document` is the one way to get a procurement's result: the document
+stored at finalisation when the procurement is final (so what is shown later is
+exactly what was decided, whatever the code does since), otherwise a live run
+of the engine on today's scores. The document is the engine's own JSON
+(`scoring.engine.report`) plus a ``"view"`` key with what the pages need to
+link the engine's labels back to database rows (see `build_document`).
+
+The rest of the module turns a document into view models: rows for the ranking
+and the breakdown, the patient influence in words, and the charts.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from .. import charts
+from ..engine import ENGINE_VERSION, analyse, moderate
+from ..extensions import db
+from ..models import AuditEvent, Bidder, Procurement, Section, Status, User, utcnow
+from .engine_adapter import load_inputs
+from .moderation import consensus_map
+
+#: Monte-Carlo draws for the official result (the engine's default).
+DRAWS = 10_000
+#: Audit actions that change the official weights (set-up and what-if services).
+WEIGHT_ACTIONS = ("weights.changed", "weights.applied", "weight.changed")
+CHART_NAMES = ("totals-by-section", "totals-by-group", "winner-sweep", "win-probabilities")
+
+
+# ----------------------------------------------------------------------------- running the engine
+
+def load(procurement: Procurement):
+    """The engine inputs of ``procurement`` and the adapter's meta (see engine_adapter)."""
+    return load_inputs(db.session, procurement)
+
+
+def index_maps(meta: dict) -> tuple[list[Bidder], list[Section]]:
+    """The Bidder and Section behind each engine index, from the adapter's meta."""
+    return ([db.session.get(Bidder, row["id"]) for row in meta["bidders"]],
+            [db.session.get(Section, row["id"]) for row in meta["sections"]])
+
+
+def live_moderation(procurement: Procurement):
+    """Moderation only (no influence, no Monte-Carlo): fast, for the moderation board."""
+    inputs, meta = load(procurement)
+    m = moderate(inputs, combine=procurement.combine_method or "mean",
+                 disagreement=procurement.disagreement_threshold)
+    bidders, sections = index_maps(meta)
+    return m, bidders, sections
+
+
+def _number(value) -> float | None:
+    value = float(value)
+    return None if np.isnan(value) else value
+
+
+def build_document(procurement: Procurement, *, draws: int = DRAWS) -> dict[str, Any]:
+    """Run the whole analysis now and return the document (not stored).
+
+    The ``"view"`` key holds, in the engine's order: ``bidders`` and ``sections``
+    (database id, code, engine label; sections also title, weight, maximum,
+    whether price), per cell (``{bidder label: {section label: ...}}``) the
+    engine's ``proposed`` score, the ``spread`` and ``disagreement`` flag and the
+    ``consensus`` (value and rationale, or null), ``sweep_lines`` (each bidder's
+    total over the patient sections alone and over the others: total(α) = α P +
+    (1 − α) O), ``today`` (today's patient weight share), ``draws``,
+    ``engine_version``, ``computed_at`` and ``final``.
+    """
+    inputs, meta = load(procurement)
+    analysis = analyse(inputs, combine=procurement.combine_method or "mean",
+                       disagreement=procurement.disagreement_threshold, draws=draws, seed=0)
+    document = analysis.to_dict(reference=procurement.reference)
+    bidders, sections = index_maps(meta)
+    m, inf = analysis.moderation, analysis.influence
+    b_labels, s_labels = inputs.bidder_labels, inputs.section_labels
+    agreed = consensus_map(procurement)
+
+    def per_cell(fn):
+        return {b_labels[b]: {s_labels[s]: fn(b, s) for s in range(len(s_labels))}
+                for b in range(len(b_labels))}
+
+    def consensus_of(b, s):
+        c = agreed.get((bidders[b].id, sections[s].id))
+        return None if c is None else {"value": c.value, "rationale": c.rationale}
+
+    sweep = inf.sweep_detail
+    document["view"] = {
+        "final": False,
+        "computed_at": utcnow().isoformat(timespec="seconds"),
+        "engine_version": ENGINE_VERSION,
+        "draws": draws,
+        "bidders": [{"id": x.id, "code": x.code, "label": b_labels[i]} for i, x in enumerate(bidders)],
+        "sections": [{"id": x.id, "code": x.code, "label": s_labels[i], "title": x.title,
+                      "weight": float(inputs.weights[i]), "max_score": float(inputs.max_scores[i]),
+                      "is_price": x.is_price} for i, x in enumerate(sections)],
+        "proposed": per_cell(lambda b, s: _number(m.proposed[b, s])),
+        "spread": per_cell(lambda b, s: _number(m.spread[b, s])),
+        "disagreement": per_cell(lambda b, s: bool(m.disagreement[b, s])),
+        "consensus": per_cell(consensus_of),
+        "sweep_lines": {b_labels[b]: [float(sweep.patient_totals[b]), float(sweep.other_totals[b])]
+                        for b in range(len(b_labels))},
+        "today": float(sweep.today),
+    }
+    return document
+
+
+def result_document(procurement: Procurement) -> dict[str, Any]:
+    """The stored final result when final; otherwise a live engine run."""
+    if procurement.is_final and procurement.final_result_json:
+        return json.loads(procurement.final_result_json)
+    return build_document(procurement)
+
+
+# ----------------------------------------------------------------------------- reading a document
+
+@dataclass(frozen=True)
+class BidderResult:
+    bidder: Bidder
+    label: str          # the engine's label (the code)
+    display: str        # what the viewer may call the bidder
+    total: float
+    rank: int
+    failing: bool
+    failing_sections: list[str]
+    moderated: dict[str, float | None]   # section label -> score
+    points: dict[str, float]             # section label -> weighted points
+    patient: float
+    panel: float
+    fixed: float
+    cf_total: float
+    cf_rank: int
+    rank_change: int
+    probability: float | None
+
+
+class ResultView:
+    """A result document read for one viewer: rows, sentences and charts."""
+
+    def __init__(self, procurement: Procurement, document: dict[str, Any], viewer: User | None = None):
+        self.procurement = procurement
+        self.doc = document
+        self.view = document["view"]
+        self.viewer = viewer
+        bidders = {b.id: b for b in procurement.bidders}
+        sections = {s.id: s for s in procurement.sections}
+        self.sections = [(entry, sections.get(entry["id"])) for entry in self.view["sections"]]
+        self.section_by_label = {entry["label"]: entry for entry in self.view["sections"]}
+        inf = document["influence"]
+        cf = {row["code"]: row for row in inf["counterfactual"]}
+        weights = {e["label"]: (e["weight"], e["max_score"]) for e in self.view["sections"]}
+        sensitivity = document.get("sensitivity") or {}
+        self.bidders: list[BidderResult] = []
+        for entry, row in zip(self.view["bidders"], document["bidders"]):
+            bidder = bidders[entry["id"]]
+            label = row["code"]
+            moderated = row["moderated"]
+            points = {s: (0.0 if v is None else weights[s][0] * v / weights[s][1]) for s, v in moderated.items()}
+            self.bidders.append(BidderResult(
+                bidder=bidder, label=label,
+                display=bidder.label_for(viewer) if viewer is not None else bidder.code,
+                total=row["total"], rank=row["rank"], failing=row["failing"],
+                failing_sections=row["failing_sections"], moderated=moderated, points=points,
+                patient=inf["contribution"][label], panel=inf["panel_contribution"][label],
+                fixed=inf["fixed_contribution"][label], cf_total=cf[label]["total"],
+                cf_rank=cf[label]["rank"], rank_change=cf[label]["rank_change"],
+                probability=sensitivity.get(label),
+            ))
+        self.by_label = {b.label: b for b in self.bidders}
+
+    # -- basics
+    @property
+    def final(self) -> bool:
+        return bool(self.view.get("final"))
+
+    @property
+    def ranked(self) -> list[BidderResult]:
+        return sorted(self.bidders, key=lambda b: (b.rank, self.bidders.index(b)))
+
+    @property
+    def winner(self) -> BidderResult | None:
+        return self.by_label.get(self.doc.get("winner"))
+
+    @property
+    def leader(self) -> BidderResult | None:
+        return self.by_label.get(self.doc.get("leader"))
+
+    @property
+    def has_price(self) -> bool:
+        return any(e["is_price"] for e in self.view["sections"])
+
+    def name(self, label: str | None) -> str:
+        return self.by_label[label].display if label in self.by_label else (label or "")
+
+    def names(self, labels) -> str:
+        return join([self.name(label) for label in labels])
+
+    def summary(self) -> list[str]:
+        """The engine's sentences, with legal names swapped for codes where the viewer may not see them."""
+        sentences = list(self.doc.get("summary", []))
+        for b in self.bidders:
+            if b.display != b.bidder.name and b.bidder.name and b.bidder.name != b.label:
+                sentences = [s.replace(b.bidder.name, b.display) for s in sentences]
+        return sentences
+
+    # -- the patient influence, in words
+    def influence_sentences(self) -> list[str]:
+        inf = self.doc["influence"]
+        n = len(self.view["sections"])
+        patient_sections = inf["patient_sections"]
+        out = []
+        if not patient_sections:
+            return ["Patient representatives did not score any section, so their scores could not "
+                    "change the result."]
+        out.append(f"Patient representatives scored {len(patient_sections)} of {n} sections "
+                   f"({join(patient_sections)}), worth {percent(inf['patient_weight_share'])} of the marks.")
+        leader = self.leader
+        cf_winner = inf.get("counterfactual_winner")
+        if leader is not None:
+            if inf["winner_changed"] and cf_winner:
+                out.append(f"Without the patient scores, {self.name(cf_winner)} would have ranked first "
+                           f"instead of {leader.display}. The patient scores changed the winner.")
+            elif inf["winner_changed"]:
+                out.append(f"Without the patient scores, no single bidder would have ranked first. "
+                           f"With them, {leader.display} did.")
+            else:
+                moved = [b for b in self.bidders if b.rank_change]
+                sentence = (f"Without the patient scores, {leader.display} would still have ranked first, "
+                            "so the patient scores did not change the winner")
+                if moved:
+                    sentence += f", but {len(moved)} {'bidder' if len(moved) == 1 else 'bidders'} would have changed places"
+                out.append(sentence + ".")
+        margin, shapley = inf.get("margin", 0.0), inf["shapley"]
+        runners = inf.get("runner_up") or []
+        if leader is not None and runners and margin >= 0.05:
+            runner = self.names(runners)
+            p, q = shapley["patient"], shapley["panel"]
+            if p >= 0 and q >= 0:
+                out.append(f"{leader.display} finished {points(margin)} points ahead of {runner}. Sharing that "
+                           f"lead out fairly between the two groups (a Shapley split), about {points(p)} points "
+                           f"of it came from patient scores and {points(q)} from the panel's.")
+            elif p < 0:
+                out.append(f"{leader.display} finished {points(margin)} points ahead of {runner}, but the patient "
+                           f"scores favoured {runner}: they took about {points(-p)} points off the lead "
+                           "(a Shapley split of the lead).")
+            else:
+                out.append(f"{leader.display} finished {points(margin)} points ahead of {runner} because of the "
+                           f"patient scores: the panel's scores on their own favoured {runner} by about "
+                           f"{points(-q)} points (a Shapley split of the lead).")
+        tipping = inf.get("tipping_points") or []
+        today = self.view["today"]
+        if tipping:
+            for t in tipping:
+                side = "more" if t >= today else "less"
+                beyond = self.leader_at(t + 1e-6 if t >= today else t - 1e-6)
+                who = f"{beyond} would have ranked first" if beyond else "first place would have been shared"
+                out.append(f"If the patient-scored sections had been worth {side} than {percent(t, exact=True)} "
+                           f"of the marks (instead of {percent(today, exact=True)}), {who}.")
+        elif 0 < today < 1 and leader is not None:
+            out.append(f"However much the patient-scored sections had been worth, {leader.display} would "
+                       "still have ranked first.")
+        return out
+
+    def leader_at(self, alpha: float) -> str | None:
+        """The display name of the single passing leader when patient sections weigh ``alpha``."""
+        alpha = min(max(alpha, 0.0), 1.0)
+        lines = self.view["sweep_lines"]
+        totals = {b.label: alpha * lines[b.label][0] + (1 - alpha) * lines[b.label][1]
+                  for b in self.bidders if not b.failing}
+        if not totals:
+            return None
+        best = max(totals.values())
+        top = [label for label, t in totals.items() if t >= best - 1e-9]
+        return self.name(top[0]) if len(top) == 1 else None
+
+    # -- charts
+    def chart(self, name: str) -> charts.Chart:
+        ranked = self.ranked
+        labels = [b.label for b in ranked]
+        if name == "totals-by-section":
+            parts = [(e["code"], [b.points[e["label"]] for b in ranked]) for e in self.view["sections"]]
+            return charts.stacked_totals(labels, parts, name=name, part_heading="Section",
+                                         title="Each bidder's total, split by section")
+        if name == "totals-by-group":
+            parts = [("Patient scores", [b.patient for b in ranked]),
+                     ("Panel scores", [b.panel for b in ranked])]
+            if self.has_price:
+                parts.append(("Price formula", [b.fixed for b in ranked]))
+            return charts.stacked_totals(labels, parts, name=name, part_heading="Who scored",
+                                         title="Each bidder's total, split by who scored it")
+        if name == "winner-sweep":
+            lines = self.view["sweep_lines"]
+            return charts.winner_sweep(
+                labels, [lines[x][0] for x in labels], [lines[x][1] for x in labels],
+                today=self.view["today"], tipping_points=self.doc["influence"].get("tipping_points") or [],
+                failing=[b.failing for b in ranked], name=name)
+        if name == "win-probabilities":
+            return charts.win_probabilities(labels, [b.probability or 0.0 for b in ranked], name=name,
+                                            draws=self.view.get("draws"))
+        raise KeyError(name)
+
+    def charts(self) -> dict[str, charts.Chart]:
+        names = [n for n in CHART_NAMES if n != "win-probabilities" or self.doc.get("sensitivity")]
+        return {name: self.chart(name) for name in names}
+
+
+# ----------------------------------------------------------------------------- weights changed
+
+def weight_changes(procurement: Procurement) -> list[dict[str, Any]]:
+    """Official weight changes made after scoring opened: when, who, from what, to what, why."""
+    opened = db.session.scalar(
+        select(AuditEvent.at).where(AuditEvent.procurement_id == procurement.id,
+                                    AuditEvent.action == "procurement.status_changed",
+                                    AuditEvent.after_json.like(f'%"{Status.SCORING.value}"%'))
+        .order_by(AuditEvent.id).limit(1)
+    )
+    if opened is None:
+        return []
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.procurement_id == procurement.id,
+                                 AuditEvent.action.in_(WEIGHT_ACTIONS), AuditEvent.at >= opened)
+        .order_by(AuditEvent.id)
+    )
+    changes = []
+    for event in events:
+        before, after = _weights_of(event.before_json), _weights_of(event.after_json)
+        rows = [(code, before.get(code), after.get(code)) for code in list(dict.fromkeys([*before, *after]))
+                if before.get(code) != after.get(code)]
+        changes.append({"at": event.at, "actor": event.actor.name if event.actor else "Someone",
+                        "changes": rows, "reason": event.reason})
+    return changes
+
+
+def _weights_of(text: str | None) -> dict[str, float]:
+    """{section code: weight} from the audit JSON of any of the weight actions."""
+    if not text:
+        return {}
+    data = json.loads(text)
+    if isinstance(data, dict) and isinstance(data.get("weights"), dict):
+        data = data["weights"]
+    if isinstance(data, dict) and "weight" in data:
+        code = data.get("section") or data.get("code") or ""
+        return {str(code): data["weight"]}
+    if isinstance(data, dict):
+        return {str(k): v for k, v in data.items() if isinstance(v, (int, float))}
+    return {}
+
+
+# ----------------------------------------------------------------------------- wording
+
+def join(names) -> str:
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def percent(fraction: float, *, exact: bool = False) -> str:
+    value = 100 * fraction
+    if exact and round(value) != round(value, 1):
+        return f"{value:.1f}%"
+    return f"{round(value):.0f}%"
+
+
+def points(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def score(value: float | None) -> str:
+    """A moderated score: whole numbers as such, averages to one decimal."""
+    if value is None:
+        return "Not scored"
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
