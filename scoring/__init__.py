@@ -20,6 +20,7 @@ BLUEPRINTS = [
     "scoring.documents:bp",
     "scoring.moderation.routes:bp",
     "scoring.moderation.results:bp",
+    "scoring.planning:bp",
 ]
 
 

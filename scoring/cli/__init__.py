@@ -9,6 +9,7 @@ from flask import Flask
 COMMANDS = [
     "scoring.cli.accounts:create_user_command",
     "scoring.cli.demo:seed_demo_command",
+    "scoring.cli.importing:import_procurement_command",
     "scoring.cli.backup:backup_command",
 ]
 

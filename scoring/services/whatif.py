@@ -1,0 +1,362 @@
+"""What-if weights: try other section weights, save them as scenarios, apply one officially.
+
+Weights and the law (Procurement Act 2023, Provider Selection Regime): the award
+criteria and their weights are published with the tender, so the official
+weights are a design-stage decision. Before scoring opens a lead may apply a
+scenario freely; once scoring is open the what-if view is analysis for the
+record, and applying a scenario is an exceptional change that needs a written
+reason. A final procurement never changes.
+
+Applying writes one audit event, ``weights.applied``, whose ``before`` and
+``after`` are ``{section code: weight}`` and whose ``reason`` is the lead's;
+the results page reads it to say that the weights changed, from what and why.
+
+The patient weight share (one slider) follows the engine's sweep definition
+(`scoring.engine.sweep`): the *patient sections* (scored by patient
+representatives alone or with the panel) are rescaled to weigh ``share`` of
+the total and the others ``1 - share``, each group keeping its proportions.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Procurement, Status, User, WeightScenario, utcnow
+from . import audit
+from .errors import Refused, ValidationFailed
+
+#: Monte-Carlo draws for the what-if's sensitivity sentence: fewer than the
+#: official result's 10,000, so the page answers while a slider moves.
+WHATIF_DRAWS = 2000
+WEIGHT_TOLERANCE = 1e-6
+DECIMALS = 2
+
+
+class WeightProblems(ValidationFailed):
+    """Weights that cannot be used; ``fields`` names the input of each problem."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__([message for _, message in problems])
+        self.fields = [field for field, _ in problems]
+        self.message = problems[0][1] if len(problems) == 1 else self.message
+
+
+def field_name(section) -> str:
+    """The form field (and element id) of a section's weight; by id, as codes may hold spaces."""
+    return f"weight-{section.id}"
+
+
+# ----------------------------------------------------------------------------- weights
+
+def official_weights(procurement: Procurement) -> dict[str, float]:
+    return {s.code: float(s.weight) for s in procurement.sections}
+
+
+def patient_codes(procurement: Procurement) -> list[str]:
+    """Sections patient representatives score (alone or with the panel)."""
+    return [s.code for s in procurement.sections if s.scored_by in ("patient", "both")]
+
+
+def patient_share(procurement: Procurement, weights: Mapping[str, float]) -> float:
+    """Fraction (0 to 1) of the total weight held by the patient sections."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(weights[c] for c in patient_codes(procurement)) / total
+
+
+def _round_to_100(weights: dict[str, float]) -> dict[str, float]:
+    """Round to two decimals and put the rounding left-over on the heaviest section,
+    so the shown weights still add up to exactly 100."""
+    rounded = {code: round(w, DECIMALS) for code, w in weights.items()}
+    if not rounded:
+        return rounded
+    heaviest = max(rounded, key=lambda code: rounded[code])
+    rounded[heaviest] = round(rounded[heaviest] + 100.0 - sum(rounded.values()), DECIMALS)
+    return rounded
+
+
+def rescale_to_share(procurement: Procurement, weights: Mapping[str, float],
+                     share: float) -> dict[str, float]:
+    """Weights with the patient sections worth ``share`` (0 to 1) of 100, proportions kept.
+
+    A group whose sections all weigh 0 shares its part equally among them.
+    """
+    if not 0.0 <= share <= 1.0 or math.isnan(share):
+        raise WeightProblems([("share", "The patient share must be from 0% to 100%.")])
+    patient = set(patient_codes(procurement))
+    codes = [s.code for s in procurement.sections]
+    result: dict[str, float] = {}
+    for group, part in ((patient, share), (set(codes) - patient, 1.0 - share)):
+        members = [c for c in codes if c in group]
+        if not members:
+            continue
+        weight = sum(weights[c] for c in members)
+        for code in members:
+            result[code] = 100.0 * part * (weights[code] / weight if weight > 0 else 1 / len(members))
+    if not patient or len(patient) == len(codes):  # α cannot move anything
+        return _round_to_100({c: float(weights[c]) for c in codes})
+    return _round_to_100({c: result[c] for c in codes})
+
+
+def parse_weights(procurement: Procurement, raw: Mapping[str, Any]) -> dict[str, float]:
+    """Read ``{section code: weight}`` typed by the lead; every problem at once.
+
+    ``raw`` maps codes to numbers or text ("20", "12.5", "20%").
+    """
+    problems: list[tuple[str, str]] = []
+    weights: dict[str, float] = {}
+    for section in procurement.sections:
+        value = raw.get(section.code)
+        field = field_name(section)
+        text = "" if value is None else str(value).strip().rstrip("%").strip()
+        if text == "":
+            problems.append((field, f"Enter a weight for {section.code}."))
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            problems.append((field, f"The weight of {section.code} must be a number, like 20 or 12.5."))
+            continue
+        if not math.isfinite(number):
+            problems.append((field, f"The weight of {section.code} must be a number, like 20 or 12.5."))
+        elif number < 0:
+            problems.append((field, f"The weight of {section.code} cannot be below 0."))
+        else:
+            weights[section.code] = number
+    unknown = sorted(set(raw) - {s.code for s in procurement.sections})
+    if unknown:
+        problems.append(("weights", f"There is no section {', '.join(unknown)} in this procurement."))
+    if not problems:
+        total = sum(weights.values())
+        if abs(total - 100.0) > WEIGHT_TOLERANCE:
+            first = field_name(procurement.sections[0]) if procurement.sections else "weights"
+            problems.append((first, f"The weights add up to {total:g}. They must add up to 100."))
+    if problems:
+        raise WeightProblems(problems)
+    return weights
+
+
+# ----------------------------------------------------------------------------- analysis
+
+def _load_inputs(procurement: Procurement, weights: Mapping[str, float]):
+    """The engine's inputs for ``procurement`` (see `engine_adapter`) with ``weights``."""
+    from .engine_adapter import load_inputs
+
+    official = official_weights(procurement)
+    if abs(sum(official.values()) - 100.0) <= WEIGHT_TOLERANCE:
+        inputs, _meta = load_inputs(db.session, procurement)
+        return _with_weights(inputs, weights)
+    # During set-up the official weights may not add up to 100 yet, and the adapter
+    # (rightly) refuses them. Lend it the trial weights in memory for the read only:
+    # no flush can happen meanwhile, and expiring afterwards discards them.
+    with db.session.no_autoflush:
+        try:
+            for section in procurement.sections:
+                section.weight = float(weights[section.code])
+            inputs, _meta = load_inputs(db.session, procurement)
+        finally:
+            for section in procurement.sections:
+                db.session.expire(section, ["weight"])
+    return inputs
+
+
+def _with_weights(inputs, weights: Mapping[str, float]):
+    return replace(inputs, weights=[float(weights[code]) for code in inputs.section_labels])
+
+
+def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
+        draws: int = WHATIF_DRAWS, chart: bool = True) -> dict[str, Any]:
+    """The result with trial ``weights`` beside the official one, JSON-ready.
+
+    Keys: ``weights``, ``share`` (patient share, 0 to 1), ``official_share``,
+    ``ranking`` (rows in trial rank order: ``code``, ``label``, ``total``,
+    ``rank``, ``failing``, ``patient_points``, ``official_total``,
+    ``official_rank``, ``rank_change``), ``winner`` / ``official_winner``
+    (labels or None), ``leader``, ``complete``, ``missing``, ``summary``
+    (sentences), ``sweep`` ([{``share``, ``winner``}]), ``tipping_points``,
+    ``announcement`` (one sentence for screen readers), ``chart`` (see
+    `scoring.charts.winner_sweep`, or None) and ``changed`` (trial weights
+    differ from the official ones).
+    """
+    from ..engine import analyse
+
+    inputs = _load_inputs(procurement, weights)
+    trial = analyse(inputs, combine=procurement.combine_method,
+                    disagreement=procurement.disagreement_threshold, draws=draws)
+    official_weights_now = official_weights(procurement)
+    official = None
+    if abs(sum(official_weights_now.values()) - 100.0) <= WEIGHT_TOLERANCE:
+        official = analyse(_with_weights(inputs, official_weights_now),
+                           combine=procurement.combine_method,
+                           disagreement=procurement.disagreement_threshold, draws=0)
+    by_code = {b.code: b for b in procurement.bidders}
+    codes = list(inputs.bidder_labels)
+    labels = [by_code[c].label_for(viewer) if c in by_code else c for c in codes]
+    m, inf = trial.moderation, trial.influence
+    rows = []
+    for b in m.order:
+        b = int(b)
+        row = {"code": codes[b], "label": labels[b], "total": round(float(m.totals[b]), 2),
+               "rank": int(m.ranks[b]), "failing": bool(m.failing[b]),
+               "patient_points": round(float(inf.contribution[b]), 2),
+               "official_total": None, "official_rank": None, "rank_change": None}
+        if official is not None:
+            om = official.moderation
+            row.update(official_total=round(float(om.totals[b]), 2), official_rank=int(om.ranks[b]),
+                       rank_change=int(om.ranks[b]) - int(m.ranks[b]))
+        rows.append(row)
+
+    def label(index):
+        return None if index is None else labels[index]
+
+    share = patient_share(procurement, weights)
+    result = {
+        "weights": dict(weights),
+        "share": share,
+        "official_share": patient_share(procurement, official_weights_now),
+        "ranking": rows,
+        "winner": label(m.winner),
+        "leader": label(m.leader),
+        "official_winner": label(official.moderation.winner) if official else None,
+        "official_leader": label(official.moderation.leader) if official else None,
+        "complete": m.complete,
+        "missing": len(m.incomplete),
+        "scored": bool(m.patient_sections.any() or m.panel_sections.any()),
+        "summary": list(trial.summary),
+        "sweep": [{"share": alpha, "winner": label(w)} for alpha, w in inf.sweep],
+        "tipping_points": [float(t) for t in inf.tipping_points],
+        "changed": any(abs(weights[c] - official_weights_now[c]) > WEIGHT_TOLERANCE
+                       for c in official_weights_now),
+        "chart": None,
+    }
+    result["announcement"] = _announcement(result)
+    if chart and result["scored"]:
+        from .. import charts
+
+        detail = inf.sweep_detail
+        drawn = charts.winner_sweep(labels, detail.patient_totals, detail.other_totals,
+                                    today=detail.today, tipping_points=detail.tipping_points,
+                                    failing=m.failing)
+        result["chart"] = {"title": drawn.title, "alt": drawn.alt, "description": drawn.description,
+                           "head": drawn.head, "rows": drawn.rows, "svg": drawn.svg}
+    return result
+
+
+def _announcement(result: dict[str, Any]) -> str:
+    share = f"{100 * result['share']:.0f}%"
+    if not result["scored"]:
+        return (f"Patient-scored sections are worth {share} of the marks. There are no scores yet, "
+                "so there is no ranking to show.")
+    first = result["ranking"][0] if result["ranking"] else None
+    who = result["winner"] or result["leader"]
+    if who is None:
+        text = "With these weights no single bidder comes first."
+    else:
+        verb = "wins" if result["winner"] else "is ahead for now"
+        text = f"With these weights {who} {verb} with {first['total']:.1f} points."
+    official = result["official_winner"] or result["official_leader"]
+    if official and official != who:
+        text += f" With the official weights, {official} comes first."
+    return text + f" Patient-scored sections are worth {share} of the marks."
+
+
+# ----------------------------------------------------------------------------- scenarios
+
+def scenarios(procurement: Procurement) -> list[WeightScenario]:
+    return list(db.session.scalars(
+        select(WeightScenario).where(WeightScenario.procurement_id == procurement.id)
+        .order_by(WeightScenario.created_at.desc(), WeightScenario.id.desc())
+    ))
+
+
+def scenario_weights(scenario: WeightScenario) -> dict[str, float]:
+    return {code: float(w) for code, w in json.loads(scenario.weights_json).items()}
+
+
+def _refuse_if_final(procurement: Procurement) -> None:
+    if procurement.is_final:
+        raise Refused("This procurement is final. Nothing can be changed.")
+
+
+def save_scenario(procurement: Procurement, *, name: str, weights: Mapping[str, float],
+                  actor: User, note: str = "") -> WeightScenario:
+    """Keep a set of trial weights by name, for the record. Does not change the official weights."""
+    _refuse_if_final(procurement)
+    name = (name or "").strip()
+    if not name:
+        raise Refused("Give the scenario a name, for example \"Patient sections at 40%\".",
+                      field="name")
+    if len(name) > 200:
+        raise Refused("The scenario name must be 200 characters or fewer.", field="name")
+    taken = db.session.scalar(select(WeightScenario.id).where(
+        WeightScenario.procurement_id == procurement.id,
+        func.lower(WeightScenario.name) == name.lower()))
+    if taken:
+        raise Refused(f"There is already a scenario called \"{name}\". Choose another name.",
+                      field="name")
+    weights = parse_weights(procurement, weights)
+    scenario = WeightScenario(procurement_id=procurement.id, name=name,
+                              weights_json=json.dumps(weights, sort_keys=True),
+                              note=(note or "").strip(), created_by_id=actor.id)
+    db.session.add(scenario)
+    db.session.flush()
+    audit.record("scenario.saved", actor=actor, procurement_id=procurement.id,
+                 entity="weight_scenario", entity_id=scenario.id,
+                 after={"name": name, "weights": weights, "note": scenario.note,
+                        "patient_share": round(patient_share(procurement, weights), 6)})
+    db.session.commit()
+    return scenario
+
+
+def reason_needed(procurement: Procurement) -> bool:
+    """Once scoring has opened, the weights were published: changing them needs a reason."""
+    return procurement.status != Status.SETUP.value
+
+
+def apply_scenario(procurement: Procurement, scenario: WeightScenario, *, actor: User,
+                   reason: str = "") -> dict[str, dict[str, float]]:
+    """Make a saved scenario's weights the official weights. Returns ``{"before", "after"}``.
+
+    No reason is needed during set-up; once scoring is open a written reason is;
+    a final procurement is refused.
+    """
+    _refuse_if_final(procurement)
+    if scenario.procurement_id != procurement.id:
+        raise Refused("That scenario belongs to another procurement.")
+    reason = (reason or "").strip()
+    if reason_needed(procurement) and not reason:
+        raise Refused(
+            f"Scoring has opened for {procurement.reference}, so the weights were published with the "
+            "tender. Give a written reason for changing them; it is kept in the audit log and shown "
+            "with the results.",
+            field="reason",
+        )
+    weights = scenario_weights(scenario)
+    codes = {s.code for s in procurement.sections}
+    if set(weights) != codes:
+        missing, extra = sorted(codes - set(weights)), sorted(set(weights) - codes)
+        detail = "; ".join(filter(None, [
+            f"it has no weight for {', '.join(missing)}" if missing else "",
+            f"it has weights for {', '.join(extra)}, which no longer exist" if extra else ""]))
+        raise Refused(f"The sections have changed since \"{scenario.name}\" was saved: {detail}. "
+                      "Save a new scenario.")
+    weights = parse_weights(procurement, weights)
+    before = official_weights(procurement)
+    if before == weights:
+        raise Refused(f"\"{scenario.name}\" has the same weights as the official ones; nothing to change.")
+    for section in procurement.sections:
+        section.weight = weights[section.code]
+    scenario.applied_at = utcnow()
+    scenario.applied_by_id = actor.id
+    audit.record("weights.applied", actor=actor, procurement_id=procurement.id,
+                 entity="weight_scenario", entity_id=scenario.id,
+                 before=before, after=weights, reason=reason)
+    db.session.commit()
+    return {"before": before, "after": weights}
