@@ -107,19 +107,24 @@ def flush_caches() -> None:
     _SCRATCH[::8] += 1.0  # touching one double per 64-byte line evicts every line
 
 
-def timed(step: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Median milliseconds of ``runs`` cold runs and of ``runs`` warm runs."""
+def timed(step: Callable[[], object], runs: int) -> tuple[float, float, float]:
+    """Median milliseconds of ``runs`` cold runs, of ``runs`` warm runs, and CPU time cold.
+
+    The CPU time (all threads of this process) is a check on the wall times when
+    other programs compete for the CPUs: it barely moves when they do.
+    """
     step()  # first call: imports, allocations
-    cold, warm = [], []
+    cold, warm, cpu = [], [], []
     for _ in range(runs):
         flush_caches()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         step()
         cold.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         start = time.perf_counter()
         step()
         warm.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(cold)), 1e3 * float(np.median(warm))
+    return tuple(1e3 * float(np.median(x)) for x in (cold, warm, cpu))
 
 
 def check_pandas_agrees(inputs: EngineInputs, result) -> None:
@@ -130,7 +135,7 @@ def check_pandas_agrees(inputs: EngineInputs, result) -> None:
     assert (ranks.to_numpy() == m.ranks).all(), "pandas ranks differ"
 
 
-def database_load_timing(inputs: EngineInputs, *, runs: int) -> tuple[float, float]:
+def database_load_timing(inputs: EngineInputs, *, runs: int) -> tuple[float, float, float]:
     """(f): write the procurement to a temporary SQLite database, time loading it back.
 
     Rows go in with SQLAlchemy core ``executemany`` (not timed); the timed step
@@ -216,11 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     moderation = moderate(inputs)
     missing = float(np.isnan(inputs.scores).mean())
 
-    rows: dict[str, tuple[str, float, float]] = {}
+    rows: dict[str, tuple[str, float, float, float]] = {}
 
     def step(key: str, label: str, function: Callable[[], object], n: int = runs) -> None:
-        cold, warm = timed(function, n)
-        rows[key] = (label, cold, warm)
+        rows[key] = (label, *timed(function, n))
 
     step("a", "(a) moderation only", lambda: moderate(inputs))
     step("b", "(b) full analysis, no Monte-Carlo", lambda: analyse(inputs, draws=0))
@@ -240,8 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                               weights=inputs.weights, max_scores=inputs.max_scores,
                               thresholds=inputs.thresholds, consensus=inputs.consensus))
     if not options.skip_db:
-        cold, warm = database_load_timing(inputs, runs=max(3, runs // 3))
-        rows["f"] = ("(f) load the scores from SQLite (adapter)", cold, warm)
+        rows["f"] = ("(f) load the scores from SQLite (adapter)",
+                     *database_load_timing(inputs, runs=max(3, runs // 3)))
 
     print(f"Moderation engine: {N_BIDDERS} bidders x {N_SECTIONS} sections x {N_EVALUATORS} "
           f"evaluators = {inputs.scores.size:,} scores, {100 * missing:.1f}% missing")
@@ -249,15 +253,16 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} CPUs, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}; "
           f"median of {runs} runs")
     print()
-    header = f"{'step':<42} {'cold ms':>9} {'warm ms':>9}  target"
+    header = f"{'step':<42} {'cold ms':>9} {'warm ms':>9} {'cpu ms':>9}  target"
     print(header)
     print("-" * len(header))
-    for key, (label, cold, warm) in rows.items():
+    for key, (label, cold, warm, cpu) in rows.items():
         target = ""
         if key in TARGETS:
             verdict = "ok" if cold <= TARGETS[key] else "MISSED"
             target = f"<= {TARGETS[key]:g} ms  {verdict}"
-        print(f"{label:<42} {cold:9.2f} {warm:9.2f}  {target}".rstrip())
+        print(f"{label:<42} {cold:9.2f} {warm:9.2f} {cpu:9.2f}  {target}".rstrip())
+    print(f"load average while running: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print()
     for name, (top, bottom) in {"d/a": ("d", "a"), "a/e": ("a", "e")}.items():
         cold = rows[top][1] / rows[bottom][1]

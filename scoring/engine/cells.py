@@ -81,7 +81,7 @@ def _sums_and_counts(flat: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, 
         np.matmul(values[:k], group64, out=sums[start:start + k])
         np.isnan(rows, out=holes[:k])
         np.matmul(holes[:k], group32, out=missing[start:start + k])
-    counts = groups.sum(axis=0)[None, :] - missing.astype(np.int64)
+    counts = (groups.sum(axis=0)[None, :] - missing).astype(np.int64)
     return sums, counts
 
 
@@ -129,20 +129,22 @@ def cell_stats(inputs: EngineInputs, *, combine: str = "mean") -> CellStats:
     groups = _group_matrix(inputs)
     flat = inputs.scores.reshape(n_bidders * n_sections, n_evaluators)
     sums, counts = _sums_and_counts(flat, groups)
+    if combine == "mean":
+        # a cell nobody scored has sum 0 and count 0, and 0 / 0 is the NaN it should be
+        with np.errstate(invalid="ignore"):
+            by_group = sums / counts
+            combined = (sums[:, 0] + sums[:, 1]) / (counts[:, 0] + counts[:, 1])
+        by_group = by_group.reshape(n_bidders, n_sections, 2)
+        combined = combined.reshape(n_bidders, n_sections)
+    else:
+        scores = inputs.scores
+        by_group = np.stack(
+            [_nan_median(scores[:, :, groups[:, g]]) for g in (PATIENT_COLUMN, PANEL_COLUMN)],
+            axis=2,
+        )
+        combined = _nan_median(scores)
     sums = sums.reshape(n_bidders, n_sections, 2)
     counts = counts.reshape(n_bidders, n_sections, 2)
-    total_count = counts.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if combine == "mean":
-            by_group = np.where(counts > 0, sums / counts, np.nan)
-            combined = np.where(total_count > 0, sums.sum(axis=2) / total_count, np.nan)
-        else:
-            scores = inputs.scores
-            by_group = np.stack(
-                [_nan_median(scores[:, :, groups[:, g]]) for g in (PATIENT_COLUMN, PANEL_COLUMN)],
-                axis=2,
-            )
-            combined = _nan_median(scores)
     return CellStats(combine=combine, sums=sums, counts=counts, by_group=by_group,
                      combined=combined)
 
