@@ -11,7 +11,7 @@ from scoring.engine import EngineInputs, analyse, moderate
 from .gen import procurements
 
 DRAWS = 200
-SETTINGS = settings(max_examples=120, deadline=None)
+SETTINGS = settings(max_examples=80, deadline=None)
 
 
 def with_bidders_in_order(inputs: EngineInputs, order) -> EngineInputs:
