@@ -5,6 +5,9 @@ returns a `Chart`: the SVG itself plus everything a page needs so that nobody
 has to see the picture to get its meaning: short ``alt`` text for the
 ``<img>``, a ``description`` (a few plain-English sentences) and the data as a
 table (``head`` and ``rows``, already formatted). No Flask, no database.
+Drawing costs a few hundred milliseconds, so a page that only needs the words
+and the table passes ``draw=False`` (``svg`` is then empty) and leaves the
+drawing to the image route.
 
 Pages show a chart with ``<img src=...>`` pointing at a route that returns
 ``chart.svg`` as ``image/svg+xml``: matplotlib writes ``style`` attributes
@@ -134,12 +137,12 @@ def _figure(width: float, height: float):
     return figure
 
 
-def _render(draw) -> str:
-    """Run ``draw()`` (which returns a Figure) with our settings and return the SVG text."""
+def _render(picture) -> str:
+    """Run ``picture()`` (which returns a Figure) with our settings and return the SVG text."""
     import matplotlib
 
     with _LOCK, matplotlib.rc_context(_RC):
-        figure = draw()
+        figure = picture()
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
@@ -154,7 +157,7 @@ def _style_axes(ax, *, grid_axis: str) -> None:
 
 def stacked_totals(bidders: Sequence[str], parts: Sequence[tuple[str, Sequence[float]]], *,
                    name: str = "stacked-totals", title: str = "Each bidder's total",
-                   part_heading: str = "Part", maximum: float = 100.0) -> Chart:
+                   part_heading: str = "Part", maximum: float = 100.0, draw: bool = True) -> Chart:
     """A horizontal stacked bar per bidder: its total split into parts.
 
     Parameters
@@ -168,13 +171,15 @@ def stacked_totals(bidders: Sequence[str], parts: Sequence[tuple[str, Sequence[f
         What a part is, for the sentences and table ("Section", "Who scored").
     maximum : float
         The end of the axis (totals are out of 100).
+    draw : bool
+        False to skip drawing: ``svg`` is then empty (every chart function takes it).
     """
     bidders = [str(b) for b in bidders]
     parts = [(str(label), [float(v) for v in values]) for label, values in parts]
     totals = [sum(values[b] for _, values in parts) for b in range(len(bidders))]
     shown = [(label, values) for label, values in parts if any(abs(v) > 1e-12 for v in values)]
 
-    def draw():
+    def picture():
         height = 1.2 + 0.55 * max(len(bidders), 1) + 0.3 * math.ceil(len(shown) / 4)
         figure = _figure(7.5, height)
         ax = figure.add_subplot()
@@ -196,7 +201,7 @@ def stacked_totals(bidders: Sequence[str], parts: Sequence[tuple[str, Sequence[f
                       ncols=min(len(shown), 4), frameon=False, fontsize=10)
         return figure
 
-    svg = _render(draw)
+    svg = _render(picture) if draw else ""
     head = ["Bidder", *[label for label, _ in parts], "Total"]
     rows = [[bidder, *[_points(values[b]) for _, values in parts], _points(totals[b])]
             for b, bidder in enumerate(bidders)]
@@ -222,7 +227,7 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
                  tipping_points: Sequence[float] = (), failing: Sequence[bool] | None = None,
                  name: str = "winner-sweep",
                  title: str = "Who would win if patient-scored sections were worth more or less",
-                 steps: int = 20) -> Chart:
+                 steps: int = 20, draw: bool = True) -> Chart:
     """Each bidder's total as the patient sections' share of the marks goes from 0 to 100%.
 
     A bidder's total at share α is ``α × P + (1 − α) × O`` (see
@@ -258,7 +263,7 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
         top = [bidders[b] for b in passing if total(b, alpha) >= best - 1e-9]
         return top[0] if len(top) == 1 else "Tie: " + _join(top)
 
-    def draw():
+    def picture():
         figure = _figure(7.5, 4.2)
         ax = figure.add_subplot()
         for b, bidder in enumerate(bidders):
@@ -282,7 +287,7 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
                   frameon=False, fontsize=10)
         return figure
 
-    svg = _render(draw)
+    svg = _render(picture) if draw else ""
     head = ["Patient share", *bidders, "Would win"]
     rows = []
     for i in range(steps + 1):
@@ -306,7 +311,7 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
 def win_probabilities(bidders: Sequence[str], probabilities: Sequence[float], *,
                       name: str = "win-probabilities",
                       title: str = "How often each bidder came first when the weights changed a little",
-                      draws: int | None = None) -> Chart:
+                      draws: int | None = None, draw: bool = True) -> Chart:
     """A bar per bidder: its chance of ranking first under random small weight changes.
 
     Parameters
@@ -319,7 +324,7 @@ def win_probabilities(bidders: Sequence[str], probabilities: Sequence[float], *,
     bidders = [str(b) for b in bidders]
     probabilities = [float(p) for p in probabilities]
 
-    def draw():
+    def picture():
         figure = _figure(7.5, 1.2 + 0.55 * max(len(bidders), 1))
         ax = figure.add_subplot()
         rows = list(range(len(bidders)))[::-1]
@@ -334,7 +339,7 @@ def win_probabilities(bidders: Sequence[str], probabilities: Sequence[float], *,
         _style_axes(ax, grid_axis="x")
         return figure
 
-    svg = _render(draw)
+    svg = _render(picture) if draw else ""
     rows = [[bidder, _percent(p), f"{round(100 * p)} out of 100"]
             for bidder, p in zip(bidders, probabilities)]
     tries = f"{draws:,} times" if draws else "many times"

@@ -44,17 +44,31 @@ def show(procurement_id: int):
     )
 
 
+#: Drawn charts of final results, which never change: (procurement id, finalised at, name) -> SVG.
+_FINAL_CHARTS: dict[tuple[int, str, str], str] = {}
+_FINAL_CHARTS_MAX = 256
+
+
 @bp.route("/procurements/<int:procurement_id>/results/charts/<name>.svg")
 def chart(procurement_id: int, name: str):
     procurement = _lead_procurement(procurement_id)
     if name not in CHART_NAMES or procurement.status == Status.SETUP.value:
         abort(404)
-    result = ResultView(procurement, result_document(procurement), current_user)
-    try:
-        drawn = result.chart(name)
-    except KeyError:
-        abort(404)
-    return Response(drawn.svg, headers=charts.SVG_HEADERS)
+    key = (procurement.id, str(procurement.finalised_at), name)
+    svg = _FINAL_CHARTS.get(key) if procurement.is_final else None
+    if svg is None:
+        result = ResultView(procurement, result_document(procurement), current_user)
+        if name == "win-probabilities" and not result.doc.get("sensitivity"):
+            abort(404)
+        svg = result.chart(name).svg
+        if procurement.is_final:
+            if len(_FINAL_CHARTS) >= _FINAL_CHARTS_MAX:
+                _FINAL_CHARTS.clear()
+            _FINAL_CHARTS[key] = svg
+    headers = dict(charts.SVG_HEADERS)
+    if procurement.is_final:  # the stored result never changes, so the browser may keep it
+        headers["Cache-Control"] = "private, max-age=86400"
+    return Response(svg, headers=headers)
 
 
 def _final_or_not_ready(procurement: Procurement, what: str):

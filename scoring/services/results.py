@@ -279,34 +279,35 @@ class ResultView:
         return self.name(top[0]) if len(top) == 1 else None
 
     # -- charts
-    def chart(self, name: str) -> charts.Chart:
+    def chart(self, name: str, *, draw: bool = True) -> charts.Chart:
         ranked = self.ranked
         labels = [b.label for b in ranked]
         if name == "totals-by-section":
             parts = [(e["code"], [b.points[e["label"]] for b in ranked]) for e in self.view["sections"]]
             return charts.stacked_totals(labels, parts, name=name, part_heading="Section",
-                                         title="Each bidder's total, split by section")
+                                         title="Each bidder's total, split by section", draw=draw)
         if name == "totals-by-group":
             parts = [("Patient scores", [b.patient for b in ranked]),
                      ("Panel scores", [b.panel for b in ranked])]
             if self.has_price:
                 parts.append(("Price formula", [b.fixed for b in ranked]))
             return charts.stacked_totals(labels, parts, name=name, part_heading="Who scored",
-                                         title="Each bidder's total, split by who scored it")
+                                         title="Each bidder's total, split by who scored it", draw=draw)
         if name == "winner-sweep":
             lines = self.view["sweep_lines"]
             return charts.winner_sweep(
                 labels, [lines[x][0] for x in labels], [lines[x][1] for x in labels],
                 today=self.view["today"], tipping_points=self.doc["influence"].get("tipping_points") or [],
-                failing=[b.failing for b in ranked], name=name)
+                failing=[b.failing for b in ranked], name=name, draw=draw)
         if name == "win-probabilities":
             return charts.win_probabilities(labels, [b.probability or 0.0 for b in ranked], name=name,
-                                            draws=self.view.get("draws"))
+                                            draws=self.view.get("draws"), draw=draw)
         raise KeyError(name)
 
-    def charts(self) -> dict[str, charts.Chart]:
+    def charts(self, *, draw: bool = False) -> dict[str, charts.Chart]:
+        """Every chart of the page; by default without drawing (the image route draws)."""
         names = [n for n in CHART_NAMES if n != "win-probabilities" or self.doc.get("sensitivity")]
-        return {name: self.chart(name) for name in names}
+        return {name: self.chart(name, draw=draw) for name in names}
 
 
 # ----------------------------------------------------------------------------- weights changed

@@ -93,3 +93,39 @@ def test_final_results_say_final_and_link_reports_and_summaries(app, finalised, 
     page = text_of(client_for(app, lead).get(f"/procurements/{finalised.id}/results").get_data(as_text=True))
     assert "Final result" in page and "It cannot change." in page
     assert "Assessment summaries for bidders" in page and "Patient representatives' reports" in page
+
+
+def test_final_charts_may_be_cached_live_ones_not(app, in_moderation, lead):
+    p = in_moderation
+    client = client_for(app, lead)
+    live = client.get(f"/procurements/{p.id}/results/charts/totals-by-group.svg")
+    assert live.headers["Cache-Control"] == "no-store"
+    client.post(f"/procurements/{p.id}/moderation/finalise")
+    final = client.get(f"/procurements/{p.id}/results/charts/totals-by-group.svg")
+    assert final.headers["Cache-Control"] == "private, max-age=86400"
+    assert client.get(f"/procurements/{p.id}/results/charts/totals-by-group.svg").data == final.data
+
+
+def test_price_sections_in_results_and_summaries(app, lead, rep, panel):
+    from ..helpers import gen_procurement, gen_scores, to_moderation
+    from scoring.services import setup
+
+    p = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False,
+                        sections=[("Q1", 70, "both"), ("P", 30, "price")])
+    for bidder, price in zip(p.bidders, (100_000.0, 125_000.0)):
+        bidder.price = price
+    setup.open_scoring(p, actor=lead)
+    db.session.commit()
+    gen_scores(p, {rep: 3, panel: 2})
+    to_moderation(p, lead)
+    client = client_for(app, lead)
+    page = text_of(client.get(f"/procurements/{p.id}/results").get_data(as_text=True))
+    # Q1 2.5 of 4 x 70 = 43.75 each; price A 4 of 4 x 30 = 30, B 3.2 of 4 x 30 = 24.
+    assert "1 Bidder A (Bidder A Legal Name Ltd) 73.8" in page and "2 Bidder B (Bidder B Legal Name Ltd) 67.8" in page
+    assert "Price formula" in page
+    assert client.get(f"/procurements/{p.id}/results/charts/totals-by-group.svg").status_code == 200
+    assert client.post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
+    summary = text_of(client.get(f"/procurements/{p.id}/assessment-summaries/{p.bidders[1].id}").get_data(as_text=True))
+    assert "P: Section P (30%) Your score 3.2 of 4" in summary and "Scored from the price" in summary
+    report = text_of(client_for(app, rep).get(f"/procurements/{p.id}/reports/{rep.id}").get_data(as_text=True))
+    assert "Section P" not in report and "125,000" not in report and "Price" not in report
