@@ -21,6 +21,7 @@ BLUEPRINTS = [
     "scoring.moderation.routes:bp",
     "scoring.moderation.results:bp",
     "scoring.planning:bp",
+    "scoring.exports:bp",
 ]
 
 

@@ -11,6 +11,7 @@ COMMANDS = [
     "scoring.cli.demo:seed_demo_command",
     "scoring.cli.importing:import_procurement_command",
     "scoring.cli.backup:backup_command",
+    "scoring.cli.export:export_command",
 ]
 
 
