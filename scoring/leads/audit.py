@@ -46,6 +46,10 @@ def _show(value) -> str:
 def describe_changes(before_json: str | None, after_json: str | None) -> list[str]:
     """Readable lines, "weight: 20 → 25", for every field that differs between before and after."""
     before, after = _load(before_json), _load(after_json)
+    if before is None and isinstance(after, dict):
+        return [f"{key}: {_show(value)}" for key, value in after.items()]
+    if after is None and isinstance(before, dict):
+        return [f"{key} was: {_show(value)}" for key, value in before.items()]
     if not isinstance(before, dict) or not isinstance(after, dict):
         if before is None and after is None:
             return []

@@ -67,10 +67,41 @@ def paper_entry(procurement: Procurement, user_id: int):
         else:
             flash(f"{count} paper {'score is' if count == 1 else 'scores are'} saved for {rep.name}.", "success")
             return redirect(url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id))
+    return _render_entry(procurement, rep, typed, errors, field_errors, status)
+
+
+def _render_entry(procurement, rep, typed, errors, field_errors, status, declaring=None):
     cells = evaluation.cells_for(rep, procurement)
+    existing = evaluation.declarations_for(rep, procurement)
+    if declaring is None:
+        declaring = {b.id: (("yes" if existing[b.id].has_conflict else "no") if b.id in existing else "",
+                            existing[b.id].details if b.id in existing else "") for b in procurement.bidders}
     return render_template(
         "leads/paper_entry.html", procurement=procurement, rep=rep, cells=cells, typed=typed,
         progress=evaluation.progress_for(rep, procurement), cell_key=paper_service.cell_key,
         declared=evaluation.has_declared(rep, procurement), open=procurement.status == Status.SCORING.value,
+        declaring=declaring, conflicted=[b for b in procurement.bidders if b.id in existing
+                                         and existing[b.id].has_conflict],
         errors=errors, field_errors=field_errors,
     ), status
+
+
+@bp.route("/<int:procurement_id>/paper/<int:user_id>/declarations", methods=["POST"])
+@lead_view
+def paper_declarations(procurement: Procurement, user_id: int):
+    rep = evaluator_of_or_404(procurement, user_id)
+    declaring, answers = {}, {}
+    for bidder in procurement.bidders:
+        choice = request.form.get(f"bidder-{bidder.id}", "")
+        details = request.form.get(f"details-{bidder.id}", "")
+        declaring[bidder.id] = (choice, details)
+        if choice in ("yes", "no"):
+            answers[bidder.id] = (choice == "yes", details)
+    try:
+        paper_service.record_paper_declarations(lead=current_user, procurement=procurement, evaluator=rep,
+                                                answers=answers)
+    except Refused as refused:
+        errors, field_errors = refusal(refused)
+        return _render_entry(procurement, rep, {}, errors, field_errors, 400, declaring)
+    flash(f"{rep.name}'s conflict of interest answers from paper are saved.", "success")
+    return redirect(url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id))

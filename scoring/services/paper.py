@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..models import Bidder, Procurement, ScoreSource, Section, Status, User
-from . import evaluation, setup
+from ..extensions import db
+from ..models import Bidder, Declaration, Procurement, ScoreSource, Section, Status, User, utcnow
+from . import audit, evaluation, setup
 from .errors import Refused, StaleVersion, ValidationFailed
 
 
@@ -52,7 +53,8 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
     if not cells:
         raise Refused(f"{evaluator.name} is not asked to score anything in this procurement.")
     limit = current_app.config["RATIONALE_MAX_CHARS"]
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (field id on the entry form, message)
+    incomplete: list[str] = []
     to_save: list[tuple[evaluation.Cell, PaperEntry]] = []
     stale = False
     for cell in cells:
@@ -66,25 +68,37 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
         same = (existing is not None and existing.value == entry.value
                 and existing.rationale.strip() == rationale)
         blank = entry.value is None and not rationale
+        if entry.value is None or not rationale:
+            incomplete.append(where)
         if same or (blank and existing is None):
             continue
         if (existing.version if existing else 0) != entry.expected_version:
             stale = True
-            problems.append(f"{where}: this score was changed after you opened the page. "
-                            "Reload the page to see the saved score.")
+            problems.append((f"score-{key}", f"{where}: this score was changed after you opened the page. "
+                                             "Reload the page to see the saved score."))
             continue
         if existing is not None and existing.is_submitted:
-            problems.append(f"{where}: {evaluator.name} has already submitted this score, so it cannot be "
-                            "overwritten from paper. Reopen their scores first.")
+            problems.append((f"score-{key}", f"{where}: {evaluator.name} has already submitted this score, "
+                                             "so it cannot be overwritten from paper. Reopen their scores first."))
             continue
         if entry.value is not None and not 0 <= entry.value <= cell.section.max_score:
-            problems.append(f"{where}: score {entry.value} is outside the scale. "
-                            f"Choose from 0 to {cell.section.max_score}.")
+            problems.append((f"score-{key}", f"{where}: score {entry.value} is outside the scale. "
+                                             f"Choose from 0 to {cell.section.max_score}."))
         if len(rationale) > limit:
-            problems.append(f"{where}: the reason must be {limit} characters or fewer. It is {len(rationale)}.")
+            problems.append((f"rationale-{key}", f"{where}: the reason must be {limit} characters or fewer. "
+                                                 f"It is {len(rationale)}."))
         to_save.append((cell, PaperEntry(entry.value, rationale, entry.expected_version)))
+    if submit and not problems:
+        typed = {cell_key(c.bidder, c.section) for c in cells if cell_key(c.bidder, c.section) in entries}
+        incomplete += [f"{c.bidder.code}, {c.section.code}" for c in cells
+                       if cell_key(c.bidder, c.section) not in typed and not (c.score and c.score.is_complete)]
+        if incomplete:
+            problems.append(("submit", f"To submit for {evaluator.name}, every bid needs a score and a reason. "
+                                       f"Still to do: {'; '.join(incomplete[:5])}"
+                                       f"{f' and {len(incomplete) - 5} more' if len(incomplete) > 5 else ''}."))
     if problems:
-        error = StaleVersion(problems[0]) if stale and len(problems) == 1 else ValidationFailed(problems)
+        messages = [message for _, message in problems]
+        error = StaleVersion(messages[0]) if stale and len(problems) == 1 else ValidationFailed(messages)
         error.problems = problems
         raise error
     for cell, entry in to_save:
@@ -96,3 +110,54 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
     if submit:
         evaluation.submit_scores(evaluator, procurement, entered_by=lead)
     return len(to_save)
+
+
+def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator: User,
+                              answers: dict[int, tuple[bool, str]]) -> None:
+    """Record the conflict-of-interest answers the rep wrote on the first page of their sheets.
+
+    Same rules as ``evaluation.declare_conflicts`` (an answer for every bidder, details for a
+    conflict, a declared conflict is withdrawn only through the lead's withdraw action), but the
+    audit says the lead entered them from paper on the rep's behalf.
+    """
+    setup.require_not_final(procurement)
+    if evaluator not in _evaluators(procurement):
+        raise Refused(f"{evaluator.name} is not asked to score anything in this procurement.")
+    problems: list[tuple[str, str]] = []
+    for bidder in procurement.bidders:
+        if bidder.id not in answers:
+            problems.append((f"bidder-{bidder.id}", f"Say whether {evaluator.name} has a conflict with {bidder.code}."))
+        elif answers[bidder.id][0] and not answers[bidder.id][1].strip():
+            problems.append((f"details-{bidder.id}", f"Write what {evaluator.name} said about the conflict with "
+                                                     f"{bidder.code}."))
+    existing = evaluation.declarations_for(evaluator, procurement)
+    for bidder in procurement.bidders:
+        current = existing.get(bidder.id)
+        if current is not None and current.has_conflict and bidder.id in answers and not answers[bidder.id][0]:
+            problems.append((f"bidder-{bidder.id}", f"{evaluator.name} has declared a conflict with {bidder.code}. "
+                                                    "Withdraw it from the conflicts page, with a reason."))
+    if problems:
+        setup._raise_all(problems)
+    for bidder in procurement.bidders:
+        has_conflict, details = answers[bidder.id]
+        details = details.strip() if has_conflict else ""
+        current = existing.get(bidder.id)
+        before = None if current is None else {"has_conflict": current.has_conflict, "details": current.details}
+        if before == {"has_conflict": has_conflict, "details": details}:
+            continue
+        if current is None:
+            current = Declaration(user_id=evaluator.id, bidder_id=bidder.id)
+            db.session.add(current)
+        current.has_conflict, current.details, current.declared_at = has_conflict, details, utcnow()
+        db.session.flush()
+        audit.record("declaration.made", actor=lead, procurement_id=procurement.id, entity="declaration",
+                     entity_id=current.id, before=before,
+                     after={"has_conflict": has_conflict, "details": details, "bidder": bidder.code,
+                            "evaluator": evaluator.email, "source": ScoreSource.PAPER.value})
+    db.session.commit()
+
+
+def _evaluators(procurement: Procurement) -> list[User]:
+    from .assignments import evaluators_of
+
+    return evaluators_of(procurement)
