@@ -18,6 +18,7 @@ from ..access import bidder_in, procurement_or_404, roles_required
 from ..extensions import db
 from ..models import Assignment, Procurement, Role, Section, Status, User
 from ..services import moderation
+from ..services.errors import Refused
 from ..services.results import CHART_NAMES, ResultView, result_document, weight_changes
 from . import reports
 
@@ -37,7 +38,10 @@ def show(procurement_id: int):
     if procurement.status == Status.SETUP.value:
         return render_template("results/not_ready.html", procurement=procurement,
                                message="There are no results while the procurement is being set up.")
-    result = ResultView(procurement, result_document(procurement), current_user)
+    try:
+        result = ResultView(procurement, result_document(procurement), current_user)
+    except Refused as refused:
+        return render_template("results/not_ready.html", procurement=procurement, message=refused.message)
     return render_template(
         "results/show.html", procurement=procurement, result=result, charts=result.charts(),
         weight_changes=weight_changes(procurement),
@@ -57,7 +61,10 @@ def chart(procurement_id: int, name: str):
     key = (procurement.id, str(procurement.finalised_at), name)
     svg = _FINAL_CHARTS.get(key) if procurement.is_final else None
     if svg is None:
-        result = ResultView(procurement, result_document(procurement), current_user)
+        try:
+            result = ResultView(procurement, result_document(procurement), current_user)
+        except Refused:
+            abort(404)
         if name == "win-probabilities" and not result.doc.get("sensitivity"):
             abort(404)
         svg = result.chart(name).svg

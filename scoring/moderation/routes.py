@@ -75,6 +75,11 @@ def _evaluator_gate(procurement: Procurement, staff: bool):
     return None
 
 
+def _cannot_analyse(procurement: Procurement, refused: Refused, status: int = 200, errors=None):
+    return render_template("results/not_ready.html", procurement=procurement, message=refused.message,
+                           errors=errors or []), status
+
+
 def _section_for_user(procurement: Procurement, section_id: int):
     section = section_in(procurement, section_id)
     if section not in moderation.sections_for(current_user, procurement):
@@ -88,7 +93,10 @@ def overview(procurement_id: int):
     gate = _evaluator_gate(procurement, staff)
     if gate is not None:
         return gate
-    run = moderation_run(procurement)
+    try:
+        run = moderation_run(procurement)
+    except Refused as refused:
+        return _cannot_analyse(procurement, refused)
     sections = moderation.sections_for(current_user, procurement)
     boards = [moderation.board(procurement, current_user, s, run) for s in sections]
     return render_template(
@@ -110,7 +118,10 @@ def section(procurement_id: int, section_id: int):
     if gate is not None:
         return gate
     section = _section_for_user(procurement, section_id)
-    board = moderation.board(procurement, current_user, section)
+    try:
+        board = moderation.board(procurement, current_user, section)
+    except Refused as refused:
+        return _cannot_analyse(procurement, refused)
     sections = moderation.sections_for(current_user, procurement)
     i = sections.index(section)
     return render_template(
@@ -173,7 +184,10 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
                 abort(400)
             if form.score.errors:
                 form.score.errors = [f"Choose the agreed score from 0 to {section.max_score}"]
-    board = moderation.board(procurement, current_user, section)
+    try:
+        board = moderation.board(procurement, current_user, section)
+    except Refused as refused:
+        return _cannot_analyse(procurement, refused)
     row = next(r for r in board.rows if r.bidder.id == bidder.id)
     response = db.session.scalar(
         db.select(Response).where(Response.bidder_id == bidder.id, Response.section_id == section.id)
@@ -208,7 +222,10 @@ def finalise(procurement_id: int):
             flash("The result is final. It is stored exactly as shown and can no longer change.", "success")
             return redirect(url_for("results.show", procurement_id=procurement.id))
     db.session.refresh(procurement)
-    run = moderation_run(procurement) if not procurement.is_final else None
+    try:
+        run = moderation_run(procurement) if procurement.status == Status.MODERATION.value else None
+    except Refused as refused:
+        return _cannot_analyse(procurement, refused, status, errors)
     return render_template(
         "moderation/finalise.html", procurement=procurement, form=form, errors=errors,
         engine_version=ENGINE_VERSION,

@@ -59,7 +59,11 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
         db.session.rollback()
         raise Refused(FINAL_MESSAGE)
     db.session.expire(procurement)
-    document = build_document(procurement)
+    try:
+        document = build_document(procurement)
+    except Refused:
+        db.session.rollback()
+        raise
     problems = readiness(document)
     if problems:
         db.session.rollback()

@@ -24,6 +24,7 @@ from ..engine import ENGINE_VERSION, analyse, moderate
 from ..extensions import db
 from ..models import AuditEvent, Bidder, Procurement, Section, Status, User, utcnow
 from .engine_adapter import load_inputs
+from .errors import Refused
 from .moderation import consensus_map
 
 #: Monte-Carlo draws for the official result (the engine's default).
@@ -36,8 +37,14 @@ CHART_NAMES = ("totals-by-section", "totals-by-group", "winner-sweep", "win-prob
 # ----------------------------------------------------------------------------- running the engine
 
 def load(procurement: Procurement):
-    """The engine inputs of ``procurement`` and the adapter's meta (see engine_adapter)."""
-    return load_inputs(db.session, procurement)
+    """The engine inputs of ``procurement`` and the adapter's meta (see engine_adapter).
+
+    Raises Refused, saying why, when the procurement cannot be analysed as it stands.
+    """
+    try:
+        return load_inputs(db.session, procurement)
+    except ValueError as error:
+        raise Refused(f"The result cannot be worked out as the procurement stands: {error}.") from None
 
 
 def index_maps(meta: dict) -> tuple[list[Bidder], list[Section]]:

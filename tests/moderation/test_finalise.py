@@ -106,3 +106,20 @@ def test_a_consensus_changes_the_moderated_score_the_result_uses(app, in_moderat
     # A = 60 x 2/4 + 40 x 3.5/4 = 30 + 35 = 65.
     assert {r["code"]: r["total"] for r in document["bidders"]}["Bidder A"] == pytest.approx(65.0)
     assert document["view"]["consensus"]["Bidder A"]["Q1"] == {"value": 2, "rationale": "Agreed 2"}
+
+
+def test_a_procurement_the_engine_cannot_analyse_is_explained_not_crashed(app, in_moderation, lead):
+    p = in_moderation
+    p.sections[0].weight = 50  # behind the services' back: the weights now add up to 90
+    db.session.commit()
+    client = client_for(app, lead)
+    for url in (f"/procurements/{p.id}/results", f"/procurements/{p.id}/moderation",
+                f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}",
+                f"/procurements/{p.id}/moderation/finalise"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "weights sum to 90" in response.get_data(as_text=True)
+    response = client.post(f"/procurements/{p.id}/moderation/finalise")
+    assert response.status_code == 400 and "weights sum to 90" in response.get_data(as_text=True)
+    db.session.refresh(p)
+    assert p.status == "moderation" and p.final_result_json is None
