@@ -21,7 +21,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Bidder, Procurement, Role, Score, Section, User
 from ..services.moderation import conflict_pairs, counted_score, evaluators_in
-from ..services.results import ResultView, join, percent, points, score
+from ..services.results import ResultView, join, points, score
 
 #: Averages closer than this are "about the same".
 SAME = 0.25
@@ -269,5 +269,3 @@ def bidder_summary(procurement: Procurement, bidder: Bidder, result: ResultView)
         is_winner=winner is not None and winner.bidder.id == bidder.id,
     )
 
-
-__all__ = ["RepReport", "BidderSummary", "rep_report", "bidder_summary", "patient_reps", "percent"]

@@ -9,7 +9,7 @@ Who sees what:
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -175,7 +175,3 @@ def mine():
     ))
     return render_template("results/mine.html", procurements=procurements,
                            is_rep=current_user.role == Role.PATIENT.value)
-
-
-def chart_url(procurement: Procurement, name: str) -> str:
-    return url_for("results.chart", procurement_id=procurement.id, name=name)

@@ -6,7 +6,7 @@ from scoring.services import audit
 from scoring.extensions import db
 
 from ..helpers import gen_user
-from .conftest import client_for, post_consensus, text_of
+from .conftest import client_for, text_of
 
 
 def test_results_page_for_the_lead_with_ranking_influence_and_charts(app, in_moderation, lead):
