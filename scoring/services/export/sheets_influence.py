@@ -92,7 +92,7 @@ def write_influence(ws, data: ExportData) -> None:
                                f"other-sections total.")])
     sweep_header_row = last + 4
     codes = [b["code"] for b in bidders if b["code"] in lines]
-    sweep_headers = ["Patient weight share", "Winner"] + codes
+    sweep_headers = styles.unique(["Patient weight share", "Winner"] + codes)
     ws.append(styles.header(ws, sweep_headers))
     for alpha in alphas_table:
         row = [styles.number(ws, alpha, styles.SHARE),

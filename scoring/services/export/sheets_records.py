@@ -69,5 +69,5 @@ def write_disagreements(ws, data: ExportData) -> int:
 
     count = ws.append_batch(RowBatch(rows(), DISAGREEMENT_KINDS, styles.DATETIME,
                                      formats=DISAGREEMENT_FORMATS))
-    styles.add_table(ws, "Disagreements", headers, 2, 2 + count)
+    styles.add_table(ws, "DisagreementCells", headers, 2, 2 + count)
     return count

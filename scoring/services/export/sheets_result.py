@@ -106,8 +106,8 @@ def write_moderated(ws, data: ExportData, layout: Layout) -> None:
                                "ties share a rank; bidders below a pass mark rank after all "
                                "others. Totals, failing and ranks are live formulas.")])
 
-    headers = ["Code"] + (["Bidder"] if layout.names else []) + sections + [
-        "Total", "Rank", "Fails a pass mark"]
+    headers = styles.unique(["Code"] + (["Bidder"] if layout.names else []) + sections + [
+        "Total", "Rank", "Fails a pass mark"])
     ws.append(styles.header(ws, headers))
 
     weights = f"${fl}${MOD_WEIGHT_ROW}:${ll}${MOD_WEIGHT_ROW}"

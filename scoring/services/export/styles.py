@@ -93,6 +93,20 @@ def widths(ws, columns: Sequence[float]) -> None:
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
+def unique(names: Sequence[str]) -> list[str]:
+    """Header names made unique (an Excel table refuses repeats, ignoring case): "Total (2)"."""
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        candidate, n = str(name), 1
+        while candidate.casefold() in seen:
+            n += 1
+            candidate = f"{name} ({n})"
+        seen.add(candidate.casefold())
+        result.append(candidate)
+    return result
+
+
 def add_table(ws, name: str, headers: Sequence[str], first_row: int, last_row: int,
               first_col: int = 1) -> None:
     """An Excel table (with its own filter buttons) over a header row and the rows below.
