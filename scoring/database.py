@@ -1,9 +1,12 @@
-"""Database engine settings that depend on the backend."""
+"""Database engine settings that depend on the backend, and what a request does when
+it loses a race with another worker."""
 from __future__ import annotations
 
 from flask import Flask
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict
 
 from .extensions import db
 
@@ -32,6 +35,45 @@ def _ping_on_checkout(engine: Engine):
     return ping
 
 
+def lost_a_race(error: Exception) -> bool:
+    """True if ``error`` means another request changed the same row first.
+
+    StaleDataError: an UPDATE "WHERE version = <what I read>" matched nothing
+    (see Score's version_id_col). A unique violation: two requests created the
+    same row (say the first score of a cell) at the same moment.
+    """
+    if isinstance(error, StaleDataError):
+        return True
+    if isinstance(error, exc.IntegrityError):
+        original = error.orig
+        if getattr(original, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
+            return True
+        return "UNIQUE constraint failed" in str(original)  # SQLite
+    return False
+
+
+def _handle_database_errors(app: Flask) -> None:
+    # A version check in Python can pass in two workers at once; the database
+    # then refuses the second write. That request changed nothing (its whole
+    # transaction, audit event included, is rolled back), so it gets the same
+    # 409 "changed by someone else" as a stale form, never a 500.
+    def rolled_back(error):
+        db.session.rollback()
+        if lost_a_race(error):
+            app.logger.info("Refused a write that lost a race with another request: %s", error)
+            return app.handle_http_exception(Conflict())
+        raise error
+
+    app.register_error_handler(StaleDataError, rolled_back)
+    app.register_error_handler(exc.IntegrityError, rolled_back)
+
+    @app.errorhandler(exc.SQLAlchemyError)
+    def other_database_error(error):
+        # Roll back first so that the 500 page, which loads the signed-in user, can render.
+        db.session.rollback()
+        raise error
+
+
 def configure(app: Flask) -> None:
     with app.app_context():
         engine: Engine = db.engine
@@ -39,3 +81,4 @@ def configure(app: Flask) -> None:
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             event.listen(engine.pool, "checkout", _ping_on_checkout(engine))
+    _handle_database_errors(app)

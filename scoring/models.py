@@ -325,6 +325,12 @@ class Score(db.Model):
     evaluator: Mapped[User] = relationship(foreign_keys=[evaluator_id])
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
 
+    # Every UPDATE of a score says "WHERE version = <the version I read>", so when two
+    # gunicorn workers save the same score at once the second one updates nothing and
+    # SQLAlchemy raises StaleDataError (a 409, see scoring/database.py) instead of
+    # silently overwriting the first. The services still set the new version themselves.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
     @property
     def is_complete(self) -> bool:
         return self.value is not None and bool(self.rationale.strip())

@@ -37,7 +37,28 @@ def _csp(nonce: str) -> str:
     )
 
 
+MIN_PRODUCTION_SECRET_KEY_LENGTH = 32
+
+
+def refuse_unsafe_production_settings(app: Flask) -> None:
+    """In production, refuse to start in debug mode (its error pages run code) or with a weak key.
+
+    config.py already refuses a missing SECRET_KEY; a short one is as bad, since
+    whoever guesses it can sign themselves in as anyone.
+    """
+    if app.config.get("ENV_NAME") != "production":
+        return
+    if app.debug:
+        raise RuntimeError("Debug mode must be off when SCORING_ENV=production: unset FLASK_DEBUG.")
+    if len(app.config.get("SECRET_KEY") or "") < MIN_PRODUCTION_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            f"SECRET_KEY must be at least {MIN_PRODUCTION_SECRET_KEY_LENGTH} random characters when "
+            "SCORING_ENV=production, for example the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+
+
 def configure(app: Flask) -> None:
+    refuse_unsafe_production_settings(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"

@@ -14,6 +14,7 @@ import os
 import jinja2
 import pytest
 import sqlalchemy as sa
+from flask import g
 
 from scoring import create_app
 from scoring.extensions import db
@@ -103,6 +104,10 @@ def _empty_every_table() -> None:
         connection.execute(sa.text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
 
 
+def _forget_cached_user() -> None:
+    g.pop("_login_user", None)
+
+
 @pytest.fixture
 def app(tmp_path, server_schema):
     url = server_schema or f"sqlite:///{tmp_path / 'test.sqlite'}"
@@ -114,6 +119,10 @@ def app(tmp_path, server_schema):
         "SECRET_KEY": TEST_SECRET_KEY,
     })
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    # The test keeps one app context open, and Flask reuses it for every request, so
+    # flask_login's per-request cache of the signed-in user (g._login_user) would leak
+    # from one test client to the next. Forget it first thing in each request.
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
     with app.app_context():
         if server_schema:
             # Before, not after, the test: a test that failed half-way cannot leak rows.
