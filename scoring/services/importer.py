@@ -63,6 +63,8 @@ from .import_template import GROUP_CHOICES, SCORED_BY_CHOICES, SHEETS, SHEETS_BY
 
 NOT_A_WORKBOOK = ("The file is not an Excel workbook (.xlsx). Download the template, fill it in, "
                   "and save it as an Excel Workbook (.xlsx).")
+UNREADABLE = ("Part of the workbook could not be read. Open it in Excel, save it again as an Excel "
+              "Workbook (.xlsx), and upload that.")
 OLD_EXCEL = ("The file is an old-style Excel 97-2003 workbook (.xls). Open it in Excel and save it "
              "as an Excel Workbook (.xlsx), then upload that.")
 MAX_SCORE_LIMIT = 100
@@ -647,7 +649,10 @@ def read_plan(source: bytes | BinaryIO | str | Path, *, open_scoring: bool = Fal
     problems = _Problems()
     workbook = _open(source)
     try:
-        sheets = _read_sheets(workbook, problems)
+        try:
+            sheets = _read_sheets(workbook, problems)
+        except Exception as exc:  # a damaged sheet, or XML that defusedxml refuses
+            raise ValidationFailed([UNREADABLE]) from exc
         plan = ImportPlan()
         broken = {spec.name.casefold() for spec in SHEETS if spec.name.casefold() not in sheets}
         if "procurement" in sheets:

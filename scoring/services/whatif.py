@@ -241,7 +241,8 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
         from .. import charts
 
         detail = inf.sweep_detail
-        drawn = charts.winner_sweep(labels, detail.patient_totals, detail.other_totals,
+        # Codes, not "code (legal name)": long names squeeze the plot out of the picture.
+        drawn = charts.winner_sweep(codes, detail.patient_totals, detail.other_totals,
                                     today=detail.today, tipping_points=detail.tipping_points,
                                     failing=m.failing)
         result["chart"] = {"title": drawn.title, "alt": drawn.alt, "description": drawn.description,

@@ -13,6 +13,9 @@ if (form && window.fetch) {
   const announce = document.getElementById("whatif-announce");
   let timer = null;
   let pending = null;
+  // The slider rescales the weights the lead last typed, not its own last result, so the
+  // proportions within each group survive a trip to 0% or 100% and back.
+  let base = null;
 
   const number = (text) => Number(String(text).trim().replace(/%$/, ""));
 
@@ -45,6 +48,10 @@ if (form && window.fetch) {
   async function update(withShare) {
     const weights = {};
     inputs.forEach((input) => { weights[input.dataset.code] = input.value; });
+    if (withShare) {
+      if (!base) base = weights;
+      Object.assign(weights, base);
+    }
     const body = { weights, share: withShare && slider ? Number(slider.value) : null };
     if (pending) pending.abort();
     pending = new AbortController();
@@ -90,7 +97,11 @@ if (form && window.fetch) {
     timer = setTimeout(() => update(withShare), 250);
   }
 
-  inputs.forEach((input) => input.addEventListener("input", () => { showTotal(); later(false); }));
+  inputs.forEach((input) => input.addEventListener("input", () => {
+    base = null;
+    showTotal();
+    later(false);
+  }));
   if (slider) {
     slider.addEventListener("input", () => {
       output.textContent = `${slider.value}%`;

@@ -15,6 +15,7 @@ from scoring.models import (
     Procurement,
     Role,
     Score,
+    Section,
     User,
 )
 from scoring.services import importer
@@ -196,6 +197,24 @@ def test_a_file_that_is_not_a_workbook(app, lead, lead_client):
     assert "<title>Error:" in page and "is not an Excel workbook" in page
 
 
+def test_a_workbook_with_xml_entities_is_refused_not_expanded(app, lead):
+    import zipfile
+
+    source = zipfile.ZipFile(BytesIO(workbook_bytes()))
+    names = {info.filename: source.read(info.filename) for info in source.infolist()}
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+              b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+              b'</sheetData></worksheet>')
+    target = BytesIO()
+    with zipfile.ZipFile(target, "w") as book:
+        for name, data in names.items():
+            book.writestr(name, laughs if name == "xl/worksheets/sheet1.xml" else data)
+    # openpyxl reads through defusedxml, which refuses entity declarations outright.
+    assert problems_of(target.getvalue(), lead) in ([importer.NOT_A_WORKBOOK], [importer.UNREADABLE])
+
+
 def test_missing_sheets_and_columns(app, lead):
     problems = problems_of(workbook_bytes(sheets(Bidders=None, Sections=[["code", "title", "weight"]])), lead)
     assert ("Sheet Bidders is missing. The workbook needs the sheets Procurement, Sections, Bidders "
@@ -345,3 +364,24 @@ def test_cli_needs_a_lead(app, rep, tmp_path):
     result = app.test_cli_runner().invoke(args=["import-procurement", str(path), "--lead", rep.email])
     assert result.exit_code != 0
     assert "is not a procurement lead or administrator" in result.output
+
+
+def test_the_scores_sheet_written_by_the_excel_export_round_trips(app, lead):
+    export = pytest.importorskip("scoring.services.export")
+    from scoring.services.export.data import export_data
+
+    first = importer.import_procurement(workbook_bytes(sheets(Scores=full_scores())), actor=lead)
+    exported = BytesIO()
+    export.write_workbook(export_data(first.procurement, exported_by=lead), exported)
+    ws = load_workbook(BytesIO(exported.getvalue()), read_only=True)["Scores"]
+    rows = [list(row) for row in ws.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["evaluator", "evaluator_email"] and len(rows) == 9
+
+    procurement = [row if row[0] != "reference" else ["reference", "IMP-02"] for row in GOOD["Procurement"]]
+    second = importer.import_procurement(workbook_bytes(sheets(Procurement=procurement, Scores=rows)),
+                                         actor=lead)
+    def scores_of(p):
+        return sorted((s.evaluator.email, s.bidder.code, s.section.code, s.value, s.rationale)
+                      for s in db.session.scalars(select(Score).join(Section)
+                                                  .where(Section.procurement_id == p.id)))
+    assert scores_of(second.procurement) == scores_of(first.procurement)
