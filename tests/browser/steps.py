@@ -121,12 +121,19 @@ def horizontal_overflow(page: Page) -> dict:
         """() => {
           const doc = document.documentElement, width = window.innerWidth;
           const name = el => {
-            const caption = el.tagName === 'TABLE' && el.caption ? ` "${el.caption.innerText.trim().slice(0, 50)}"` : '';
+            const caption = el.tagName === 'TABLE' && el.caption ? ` "${el.caption.textContent.trim().slice(0, 50)}"` : '';
             return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${[...el.classList].join('.')}${caption}`;
+          };
+          // Inside a box that scrolls or clips sideways (a table's scroll region), sticking out is fine.
+          const contained = el => {
+            for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+              if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(up).overflowX)) return true;
+            }
+            return false;
           };
           // The outermost elements that stick out (their children would only repeat them).
           const culprits = [...document.querySelectorAll('body *')]
-            .filter(el => el.getBoundingClientRect().right > width + 1)
+            .filter(el => el.getBoundingClientRect().right > width + 1 && !contained(el))
             .filter(el => !el.parentElement || el.parentElement.getBoundingClientRect().right <= width + 1)
             .slice(0, 5)
             .map(name);

@@ -1,5 +1,5 @@
-"""A keyboard-only rep can score a bid with focus always visible; the scoring page reflows
-at 320 CSS pixels and at 200% zoom. Screenshots go to tests/screenshots/ (git-ignored)."""
+"""A keyboard-only rep can score a bid with focus always visible; the scoring and results pages
+reflow at 320 CSS pixels and at 200% zoom. Screenshots go to tests/screenshots/ (git-ignored)."""
 from __future__ import annotations
 
 import re
@@ -15,12 +15,14 @@ from .steps import (
     assert_no_horizontal_scroll,
     declare_no_conflicts,
     demo_procurement_id,
+    finalise_demo,
     flash,
     sign_in,
     tab_to,
 )
 
 REP = "rep@example.org"
+LEAD = "lead@example.org"
 
 
 def test_keyboard_only_rep_signs_in_declares_and_saves_a_score(page, live_server, audit):
@@ -84,29 +86,38 @@ def score_page_url(live_server) -> str:
         return f"/evaluate/{procurement.id}/bidders/{bidder.id}/sections/{section.id}"
 
 
+def check_reflow(new_context, email, url, heading, name, audit, screenshot):
+    """The page at 320 CSS px (WCAG 1.4.10: a 1280 px window at 400%) and at 200% zoom of a
+    1280 px window (640 CSS px drawn at twice the density): no sideways scrolling, no axe violation."""
+    pages = {}
+    for label, options in (("320 px", {"viewport": {"width": 320, "height": 640}}),
+                           ("200% zoom", {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2})):
+        page = new_context(**options).new_page()
+        sign_in(page, email)
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        screenshot(page, f"{name}-{label.replace('% ', 'pc-').replace(' ', '')}")
+        assert_no_horizontal_scroll(page)
+        audit(page, f"{name} at {label}")
+        pages[label] = page
+    return pages
+
+
 def test_scoring_page_reflows_at_320_px_and_at_200_percent_zoom(new_context, live_server, audit, screenshot):
     declare_no_conflicts(live_server, REP)
     url = score_page_url(live_server)
+    pages = check_reflow(new_context, REP, url, "Q1: Access to appointments", "score-page", audit, screenshot)
 
-    # 320 CSS px: WCAG 1.4.10 reflow (a 1280 px window at 400%).
-    narrow = new_context(viewport={"width": 320, "height": 640}).new_page()
-    sign_in(narrow, REP)
-    narrow.goto(url)
-    expect(narrow.get_by_role("heading", level=1, name="Q1: Access to appointments")).to_be_visible()
-    assert_no_horizontal_scroll(narrow)
-    audit(narrow, "score page at 320 px")
-    screenshot(narrow, "score-page-320px")
+    narrow = pages["320 px"]
     narrow.get_by_label("Why did you give this score?").fill("x" * 5001)
     narrow.get_by_role("button", name="Save as draft").click()
     expect(narrow).to_have_title(re.compile("^Error: "))
-    assert_no_horizontal_scroll(narrow)
     screenshot(narrow, "score-page-320px-error")
+    assert_no_horizontal_scroll(narrow)
+    audit(narrow, "score page at 320 px: error, reason too long")
 
-    # 200% zoom of a 1280 px window: 640 CSS px drawn at twice the density.
-    zoomed = new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2).new_page()
-    sign_in(zoomed, REP)
-    zoomed.goto(url)
-    expect(zoomed.get_by_role("heading", level=1, name="Q1: Access to appointments")).to_be_visible()
-    assert_no_horizontal_scroll(zoomed)
-    audit(zoomed, "score page at 200% zoom")
-    screenshot(zoomed, "score-page-200pc-zoom")
+
+def test_results_page_reflows_at_320_px_and_at_200_percent_zoom(new_context, live_server, audit, screenshot):
+    procurement_id = finalise_demo(live_server)
+    check_reflow(new_context, LEAD, f"/procurements/{procurement_id}/results", "Final result", "results",
+                 audit, screenshot)
