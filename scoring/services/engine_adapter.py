@@ -22,10 +22,11 @@ What counts
 Speed
 -----
 The scores (up to millions of rows) are read with one query on the session's
-own DBAPI connection (so in the same transaction as the caller) and streamed
-into one ``np.fromiter`` array, then placed in the cube with vectorised
-indexing: no ORM object per score. Each row carries two integers, the cell and
-evaluator packed into one, and the value. Everything else is small.
+own DBAPI connection (so in the same transaction as the caller), packed one
+integer per score into one string that numpy parses in C (see `_read_scores`;
+rows streamed from the cursor into ``np.fromiter`` when packing is not
+possible), then placed in the cube with vectorised indexing: no ORM object per
+score. Everything else is small.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from sqlalchemy import and_, func, select
+from sqlalchemy import BigInteger, String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..engine import EngineInputs
@@ -51,7 +52,7 @@ from ..models import (
 )
 from . import pricing
 
-#: Ids are packed into one integer per score when their ranges multiply to less than this.
+#: A score is packed into one integer when the ranges of its ids and value multiply to less.
 PACK_LIMIT = 2**62
 
 
@@ -61,26 +62,31 @@ def _compiled(session: Session, statement) -> str:
     return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
-def _fetch(session: Session, sql: str, width: int) -> np.ndarray:
-    """Run ``sql`` on the session's DBAPI cursor; its int columns as an (n, width) array."""
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(sql)
-        flat = np.fromiter(chain.from_iterable(cursor), dtype=np.int64)
-    finally:
-        cursor.close()
-    return flat.reshape(-1, width)
-
-
 def _read_scores(session: Session, procurement_id: int, bidder_ids: np.ndarray,
-                 section_ids: np.ndarray) -> tuple[np.ndarray, ...]:
+                 section_ids: np.ndarray, top_value: int) -> tuple[np.ndarray, ...]:
     """Bidder ids, section ids, evaluator ids and values of the counted scores (int64 arrays).
 
-    The database sends (bidder, section, evaluator) packed into one integer,
-    ``((bidder - b0) × sections + (section - s0)) × evaluators + (evaluator - e0)``,
-    and the value: half the Python objects of four columns, so about a quarter
-    faster. Ids too far apart to pack in 62 bits fall back to four columns.
+    Fast path: the database packs each score into one integer,
+    ``(((bidder - b0) × sections + (section - s0)) × evaluators + (evaluator - e0))
+    × values + value``, and joins them all into one comma-separated string
+    (``group_concat`` on SQLite, ``string_agg`` on PostgreSQL), which
+    ``np.fromstring`` parses in C: no Python object per score. On 900,000
+    scores this takes about half the CPU time of streaming rows through the
+    cursor. The same query returns the count and the lowest and highest value;
+    if a value could not be packed (outside 0 to ``top_value``, which the
+    engine then reports) or the ids are too far apart for 62 bits, the rows
+    are streamed from the cursor into ``np.fromiter`` instead.
     """
+    nothing = tuple(np.empty(0, dtype=np.int64) for _ in range(4))
+    if bidder_ids.size == 0 or section_ids.size == 0:
+        return nothing
+    e0, e1 = session.execute(select(func.min(User.id), func.max(User.id))).one()
+    if e0 is None:
+        return nothing
+    b0, b1 = int(bidder_ids.min()), int(bidder_ids.max())
+    s0, s1 = int(section_ids.min()), int(section_ids.max())
+    e0, e1 = int(e0), int(e1)
+    n_sections, n_evaluators, n_values = s1 - s0 + 1, e1 - e0 + 1, int(top_value) + 1
     where = (
         Section.procurement_id == int(procurement_id),
         Section.scored_by != ScoredBy.PRICE.value,
@@ -88,27 +94,38 @@ def _read_scores(session: Session, procurement_id: int, bidder_ids: np.ndarray,
         Score.value.is_not(None),
     )
     base = select().select_from(Score).join(Section, Section.id == Score.section_id)
-    nothing = tuple(np.empty(0, dtype=np.int64) for _ in range(4))
-    if bidder_ids.size == 0 or section_ids.size == 0:
-        return nothing
-    b0, b1 = int(bidder_ids.min()), int(bidder_ids.max())
-    s0, s1 = int(section_ids.min()), int(section_ids.max())
-    e0, e1 = session.execute(select(func.min(User.id), func.max(User.id))).one()
-    if e0 is None:
-        return nothing
-    n_sections, n_evaluators = s1 - s0 + 1, int(e1) - int(e0) + 1
-    if (b1 - b0 + 1) * n_sections * n_evaluators >= PACK_LIMIT:
-        statement = base.add_columns(Score.bidder_id, Score.section_id, Score.evaluator_id,
-                                     Score.value).where(*where)
-        return tuple(_fetch(session, _compiled(session, statement), 4).T)
-    packed = (((Score.bidder_id - b0) * n_sections + (Score.section_id - s0)) * n_evaluators
-              + (Score.evaluator_id - int(e0)))
-    statement = base.add_columns(packed, Score.value).where(
-        *where, Score.bidder_id.between(b0, b1))
-    rows = _fetch(session, _compiled(session, statement), 2)
-    cell, evaluator = np.divmod(rows[:, 0], n_evaluators)
-    bidder, section = np.divmod(cell, n_sections)
-    return bidder + b0, section + s0, evaluator + int(e0), rows[:, 1]
+    if (b1 - b0 + 1) * n_sections * n_evaluators * n_values < PACK_LIMIT:
+        bidder = cast(Score.bidder_id, BigInteger)  # 32-bit ids on PostgreSQL: no overflow
+        code = ((((bidder - b0) * n_sections + (Score.section_id - s0)) * n_evaluators
+                 + (Score.evaluator_id - e0)) * n_values + Score.value)
+        statement = base.add_columns(
+            func.aggregate_strings(cast(code, String), ","), func.count(),
+            func.min(Score.value), func.max(Score.value),
+        ).where(*where, Score.bidder_id.between(b0, b1), Score.evaluator_id.between(e0, e1))
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(_compiled(session, statement))
+            text, count, low, high = cursor.fetchone()
+        finally:
+            cursor.close()
+        if not count:
+            return nothing
+        if 0 <= low and high < n_values:
+            codes = np.fromstring(text, dtype=np.int64, sep=",")
+            if codes.size == count:
+                rest, value = np.divmod(codes, n_values)
+                rest, evaluator = np.divmod(rest, n_evaluators)
+                bidder, section = np.divmod(rest, n_sections)
+                return bidder + b0, section + s0, evaluator + e0, value
+    statement = base.add_columns(Score.bidder_id, Score.section_id, Score.evaluator_id,
+                                 Score.value).where(*where)
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(_compiled(session, statement))
+        flat = np.fromiter(chain.from_iterable(cursor), dtype=np.int64)
+    finally:
+        cursor.close()
+    return tuple(flat.reshape(-1, 4).T)
 
 
 def _positions(ids: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -158,8 +175,9 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
     section_ids = np.array([s.id for s in sections], dtype=np.int64)
     bidder_ids = np.array([b.id for b in bidders], dtype=np.int64)
 
+    top_value = int(max((s.max_score for s in sections), default=0))
     bidder, section, evaluator, value = _read_scores(session, procurement.id, bidder_ids,
-                                                     section_ids)
+                                                     section_ids, top_value)
     ours = np.isin(bidder, bidder_ids)  # a stray row could name another procurement's bidder
     if not ours.all():
         bidder, section, evaluator, value = (a[ours] for a in (bidder, section, evaluator, value))

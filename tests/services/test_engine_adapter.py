@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from scoring.cli.moderate import moderate_command
 from scoring.engine import analyse
@@ -62,6 +63,20 @@ def test_ids_too_far_apart_to_pack_are_read_column_by_column(procurement, rep, p
     monkeypatch.setattr(engine_adapter, "PACK_LIMIT", 1)
     unpacked, _ = load_inputs(db.session, procurement)
     assert np.array_equal(unpacked.scores, packed.scores, equal_nan=True)
+
+
+def test_a_value_off_the_scale_is_read_the_slow_way_and_reported(procurement, rep, panel):
+    scored(procurement, rep, panel)
+    (q1, _), (a, _) = procurement.sections, procurement.bidders
+    stray = db.session.scalar(select(Score).where(Score.bidder_id == a.id,
+                                                  Score.section_id == q1.id,
+                                                  Score.evaluator_id == panel.id))
+    stray.value = 7  # only a bug could store this: the engine must say so, not hide it
+    db.session.commit()
+    with pytest.raises(ValueError, match=(
+            f"^score 7 by evaluator '{panel.email}' \\(index 1\\) for bidder 'Bidder A', "
+            "section 'Q1' is above the section maximum of 4$")):
+        load_inputs(db.session, procurement)
 
 
 def test_drafts_and_scores_without_a_value_do_not_count(procurement, rep, panel):
