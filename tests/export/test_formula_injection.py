@@ -11,7 +11,7 @@ from scoring.services.export import stream
 from scoring.services.export.safe_text import clean, csv_text, is_risky
 
 from . import libreoffice
-from .conftest import RISKY
+from .conftest import RISKY, RISKY_NAME
 from .readback import sheet_rows
 
 
@@ -58,6 +58,8 @@ def test_risky_rationales_stay_text_after_libreoffice_recalculates(lead_client, 
     rationales = [row[rows[0].index("rationale")] for row in rows[1:]]
     for text in RISKY:
         assert text in rationales  # exactly the text typed: not run, not an error
+    assert RISKY_NAME in {row[0] for row in rows[1:]}
+    assert RISKY_NAME in {row[8] for row in rows[1:]}  # entered_by
     disagreements = sheet_rows(recalculated, "Disagreements")
     assert any("=1+1 agreed after discussion" in row for row in disagreements)
 
