@@ -17,6 +17,7 @@ from .models import Procurement, Role, Status
 from .services.export.csv import iter_scores_csv
 from .extensions import db
 from .services.export.data import export_data, name_redactor, score_rows
+from .services.errors import Refused
 from .services.export.workbook import write_workbook
 
 bp = Blueprint("exports", __name__)
@@ -47,8 +48,8 @@ def workbook(procurement_id: int):
     codes_only = _codes_only()
     try:
         data = export_data(procurement, codes_only=codes_only, exported_by=current_user)
-    except ValueError as problem:  # the engine refuses, e.g. weights that do not sum to 100
-        return _not_ready(f"The result cannot be worked out as the procurement stands: {problem}.")
+    except Refused as refused:  # the engine refuses, e.g. weights that do not sum to 100
+        return _not_ready(refused.message)
     # Written to a temporary file, not memory: a large workbook is hundreds of megabytes.
     out = tempfile.TemporaryFile(suffix=".xlsx")
     write_workbook(data, out)

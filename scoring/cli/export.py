@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Procurement, Status
+from ..services.errors import Refused
 from ..services.export.data import export_data
 from ..services.export.workbook import write_workbook
 
@@ -28,8 +29,8 @@ def export_command(reference: str, out: Path, codes_only: bool):
     started = time.perf_counter()
     try:
         data = export_data(procurement, codes_only=codes_only)
-    except ValueError as problem:
-        raise click.ClickException(f"The result of {reference} cannot be worked out: {problem}.")
+    except Refused as refused:
+        raise click.ClickException(refused.message) from refused
     counts = write_workbook(data, out)
     click.echo(f"Wrote {out}: {counts.scores:,} scores, {counts.disagreements:,} disagreements, "
                f"{counts.audit:,} audit events in {time.perf_counter() - started:.1f} s"

@@ -100,3 +100,13 @@ def test_export_command_writes_the_workbook(app, demo, tmp_path):
     missing = runner.invoke(args=["export", "NO-SUCH-REF", str(tmp_path / "x.xlsx")])
     assert missing.exit_code != 0
     assert "no procurement with the reference NO-SUCH-REF" in missing.output
+
+
+def test_a_result_the_engine_cannot_work_out_is_explained(lead_client, demo):
+    from scoring.extensions import db
+
+    demo.sections[0].weight = 5.0  # the weights no longer add up to 100
+    db.session.commit()
+    response = lead_client.get(f"/procurements/{demo.id}/export.xlsx")
+    assert response.status_code == 409
+    assert "sum to 100" in response.get_data(as_text=True)
