@@ -17,6 +17,7 @@ from .steps import (
     demo_procurement_id,
     finalise_demo,
     flash,
+    horizontal_overflow,
     sign_in,
     tab_to,
 )
@@ -121,3 +122,39 @@ def test_results_page_reflows_at_320_px_and_at_200_percent_zoom(new_context, liv
     procurement_id = finalise_demo(live_server)
     check_reflow(new_context, LEAD, f"/procurements/{procurement_id}/results", "Final result", "results",
                  audit, screenshot)
+
+
+def test_every_page_of_the_journeys_reflows_at_320_px(new_context, live_server, audit, screenshot):
+    """The pages the journeys visit, at 320 CSS px, after the result is final (so every page
+    exists): none scrolls sideways (wide tables may scroll inside their own region), and axe
+    finds nothing at that width either."""
+    declare_no_conflicts(live_server, "rep@example.org")
+    procurement_id = finalise_demo(live_server)
+    p = f"/procurements/{procurement_id}"
+    with live_server.services():
+        from scoring.models import Procurement, User
+
+        procurement = db.session.get(Procurement, procurement_id)
+        section, bidder = procurement.sections[0].id, procurement.bidders[0].id
+        rep2 = db.session.scalar(db.select(User.id).where(User.email == "rep2@example.org"))
+    pages = {
+        LEAD: ["/procurements/", p, f"{p}/what-if", f"{p}/moderation", f"{p}/moderation/sections/{section}",
+               f"{p}/moderation/sections/{section}/bidders/{bidder}", f"{p}/moderation/finalise",
+               f"{p}/reports", f"{p}/reports/{rep2}"],
+        "rep2@example.org": ["/evaluate/", f"/evaluate/{procurement_id}", f"/evaluate/{procurement_id}/conflicts",
+                             f"/evaluate/{procurement_id}/bidders/{bidder}/sections/{section}", "/my-moderation",
+                             f"{p}/reports/{rep2}", f"{p}/reports/{rep2}/easy-read"],
+    }
+    problems = []
+    for email, urls in pages.items():
+        page = new_context(viewport={"width": 320, "height": 640}).new_page()
+        sign_in(page, email)
+        for url in urls:
+            response = page.goto(url)
+            assert response.ok, f"{url} answered {response.status} for {email}"
+            overflow = horizontal_overflow(page)
+            if overflow["scrollWidth"] > overflow["innerWidth"]:
+                problems.append(f"{url} ({email}): {overflow['scrollWidth']} px wide; {overflow['culprits']}")
+                screenshot(page, "overflow-320px" + url.replace("/", "-").rstrip("-"))
+            audit(page, f"{page.title().split(' – ')[0]} at 320 px (final)")
+    assert not problems, "Pages that scroll sideways at 320 px:\n" + "\n".join(problems)
