@@ -197,6 +197,7 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
         "moderation/cell.html", procurement=procurement, staff=staff, board=board, row=row,
         bidder=bidder, section=section, form=form, existing=existing, stale=stale,
         response=response, can_record=can_record, errors=errors,
+        history=moderation.consensus_history(existing) if staff else [],
     ), status
 
 

@@ -23,6 +23,7 @@ same numbers in every section of the procurement.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -31,6 +32,7 @@ from sqlalchemy import select, update
 from ..access import assigned_sections, conflicted_bidder_ids, is_lead_of
 from ..extensions import db
 from ..models import (
+    AuditEvent,
     Assignment,
     Bidder,
     Consensus,
@@ -210,6 +212,23 @@ def record_consensus(
     )
     db.session.commit()
     return consensus
+
+
+def consensus_history(consensus: Consensus | None) -> list[dict]:
+    """Every recording of this consensus, oldest first: when, who, from what score, to what, why."""
+    if consensus is None:
+        return []
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "consensus.recorded", AuditEvent.entity == "consensus",
+                                 AuditEvent.entity_id == consensus.id).order_by(AuditEvent.id)
+    )
+    history = []
+    for event in events:
+        before = json.loads(event.before_json) if event.before_json else None
+        after = json.loads(event.after_json) if event.after_json else {}
+        history.append({"at": event.at, "actor": event.actor, "before": before and before.get("value"),
+                        "after": after.get("value"), "reason": event.reason})
+    return history
 
 
 # ----------------------------------------------------------------------------- naming evaluators

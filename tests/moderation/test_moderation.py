@@ -72,8 +72,12 @@ def test_lead_records_consensus_and_original_scores_are_kept(app, in_moderation,
     assert json.loads(events[1].before_json)["value"] == 2 and json.loads(events[1].after_json)["value"] == 3
     page = client_for(app, lead).get(f"/procurements/{p.id}/moderation").get_data(as_text=True)
     assert "1 of 4 agreed" in page
-    cell = client_for(app, lead).get(cell_url(p, q1, a)).get_data(as_text=True)
+    cell = text_of(client_for(app, lead).get(cell_url(p, q1, a)).get_data(as_text=True))
     assert "Scored 1 because of the evidence" in cell and "On reflection, good." in cell  # both kept
+    # Who changed what in moderation, and why.
+    assert "Changes to this consensus" in cell
+    assert "Who Lee Lead Score First recorded: 2 Reason Good phone plan, vague on evenings." in cell
+    assert "Who Lee Lead Score 2 to 3 Reason On reflection, good." in cell
 
 
 @pytest.mark.parametrize("score, rationale, message", [
