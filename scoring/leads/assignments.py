@@ -78,8 +78,8 @@ def withdraw_conflict(procurement: Procurement, declaration_id: int):
 @bp.route("/<int:procurement_id>/progress")
 @lead_view
 def progress(procurement: Procurement):
-    rows = [(user, evaluation.progress_for(user, procurement), evaluation.has_declared(user, procurement))
-            for user in assignment_service.evaluators_of(procurement)]
+    rows = [(row.evaluator, row.progress, row.declared)
+            for row in assignment_service.progress_of_everyone(procurement)]
     return render_template("leads/progress.html", procurement=procurement, rows=rows)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from ..access import bidder_in, section_in
 from ..extensions import db
@@ -83,6 +84,7 @@ def responses(procurement: Procurement):
     rows = db.session.scalars(
         db.select(Response).join(Bidder, Response.bidder_id == Bidder.id)
         .where(Bidder.procurement_id == procurement.id)
+        .options(selectinload(Response.documents))
     )
     by_cell = {(r.bidder_id, r.section_id): r for r in rows}
     return render_template("leads/responses.html", procurement=procurement, by_cell=by_cell)

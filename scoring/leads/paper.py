@@ -56,9 +56,9 @@ def paper_entry(procurement: Procurement, user_id: int):
             entries[key] = paper_service.PaperEntry(value, rationale, version)
         try:
             if bad:
-                from ..services.setup import _raise_all
+                from ..services.setup import raise_all
 
-                _raise_all(bad)
+                raise_all(bad)
             count = paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
                                                      entries=entries, submit=request.form.get("submit") == "yes")
         except Refused as refused:

@@ -125,7 +125,7 @@ def weights(procurement: Procurement):
                 bad.append((f"weight-{section.id}", f"Enter the weight of section {section.code} as a number."))
         try:
             if bad:
-                setup._raise_all(bad)
+                setup.raise_all(bad)
             setup.set_weights(procurement, parsed, reason=reason, actor=current_user)
         except Refused as refused:
             errors, field_errors = refusal(refused)

@@ -137,7 +137,7 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
             problems.append((f"bidder-{bidder.id}", f"{evaluator.name} has declared a conflict with {bidder.code}. "
                                                     "Withdraw it from the conflicts page, with a reason."))
     if problems:
-        setup._raise_all(problems)
+        setup.raise_all(problems)
     for bidder in procurement.bidders:
         has_conflict, details = answers[bidder.id]
         details = details.strip() if has_conflict else ""

@@ -88,7 +88,7 @@ def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User 
         except Refused as refused:
             problems.append((refused.field, refused.message))
     if problems:
-        setup._raise_all(problems)
+        setup.raise_all(problems)
     changed = 0
     for bidder_id, price in parsed.items():
         bidder = bidders[bidder_id]

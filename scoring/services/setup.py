@@ -23,6 +23,10 @@ from ..models import (
 )
 from . import audit
 from .errors import Refused
+from .setup_checks import clean_bidder_fields as _clean_bidder_fields
+from .setup_checks import clean_section_fields as _clean_section_fields
+from .setup_checks import raise_all
+
 
 WEIGHT_TOLERANCE = 1e-6
 
@@ -210,7 +214,7 @@ def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor:
             problems.append(("label-0", f"Section {section.code} has a maximum score of {section.max_score}, "
                                         f"so the scale needs points up to {section.max_score}."))
     if problems:
-        _raise_all(problems)
+        raise_all(problems)
     before = [[p.value, p.label, p.descriptor] for p in procurement.scale_points]
     after = [[value, label.strip(), descriptor.strip()] for value, (label, descriptor) in enumerate(points)]
     if before == after:
@@ -296,7 +300,7 @@ def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: 
         elif weight is None or not 0 <= weight <= 100:
             problems.append((f"weight-{section_id}", f"Enter a weight from 0 to 100 for section {section.code}."))
     if problems:
-        _raise_all(problems)
+        raise_all(problems)
     new = {s.code: float(weights.get(s.id, s.weight)) for s in procurement.sections}
     old = {s.code: s.weight for s in procurement.sections}
     if new == old:
@@ -310,7 +314,7 @@ def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: 
             problems.append(("reason", "Give a reason for changing the weights. Scoring is open, so the "
                                        "published weights can only change for a recorded reason."))
         if problems:
-            _raise_all(problems)
+            raise_all(problems)
     for section in procurement.sections:
         section.weight = new[section.code]
     audit.record("weights.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
@@ -337,100 +341,16 @@ def update_bidder(bidder: Bidder, *, code: str, name: str, actor: User | None) -
 
 def close_scoring(procurement: Procurement, *, actor: User | None, reason: str = "") -> None:
     """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
-    from .assignments import evaluators_of
-    from .evaluation import progress_for
+    from .assignments import progress_of_everyone
 
     require_not_final(procurement)
     if procurement.status != Status.SCORING.value:
         raise Refused(f"Scoring can only close while it is open. This procurement is "
                       f"{procurement.status_enum.label.lower()}.")
-    waiting = [u.name for u in evaluators_of(procurement) if not progress_for(u, procurement).submitted]
+    waiting = [row.evaluator.name for row in progress_of_everyone(procurement) if not row.progress.submitted]
     if waiting and not reason.strip():
         raise Refused(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
                       "their scores yet. Wait for them, or give a reason to close scoring without them.",
                       field="reason")
     _set_status(procurement, Status.MODERATION, actor=actor, reason=reason.strip())
     db.session.commit()
-
-
-# --- checks shared by add and edit ---------------------------------------------------------
-
-def _raise_all(problems: list[tuple[str, str]]) -> None:
-    """Raise one Refused carrying every problem as (field id, message), like the evaluate pages."""
-    error = Refused(problems[0][1], field=problems[0][0])
-    error.problems = problems
-    raise error
-
-
-def _number(value, message: str, field: str, *, integer: bool = False):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise Refused(message, field=field) from None
-    if integer:
-        if number != int(number):
-            raise Refused(message, field=field)
-        return int(number)
-    return number
-
-
-def _clean_section_fields(procurement: Procurement, section: Section | None, *, code, title, weight, max_score,
-                          scored_by, question, guidance, threshold) -> dict:
-    code, title = (code or "").strip(), (title or "").strip()
-    problems: list[tuple[str, str]] = []
-    if not code:
-        problems.append(("code", "Enter a section code, for example Q1."))
-    elif len(code) > 30:
-        problems.append(("code", "The section code must be 30 characters or fewer."))
-    elif any(s.code.lower() == code.lower() and s is not section for s in procurement.sections):
-        problems.append(("code", f"Section code {code} is already used in this procurement."))
-    if not title:
-        problems.append(("title", "Enter a section title."))
-    try:
-        weight = _number(weight, "Enter the weight as a number of percent, for example 20.", "weight")
-        if not 0 <= weight <= 100:
-            problems.append(("weight", "The weight must be between 0 and 100 percent."))
-    except Refused as refused:
-        problems.append((refused.field, refused.message))
-    try:
-        max_score = _number(max_score, "Enter the maximum score as a whole number, for example 4.",
-                            "max_score", integer=True)
-        if not 1 <= max_score <= 100:
-            problems.append(("max_score", "The maximum score must be between 1 and 100."))
-    except Refused as refused:
-        problems.append((refused.field, refused.message))
-        max_score = None
-    try:
-        scored_by = ScoredBy(scored_by).value
-    except ValueError:
-        problems.append(("scored_by", "Choose who scores this section: patient representatives, the panel, "
-                                      "both, or the price formula."))
-    if threshold not in (None, ""):
-        try:
-            threshold = _number(threshold, "Enter the threshold as a number, or leave it empty.", "threshold")
-            if max_score is not None and not 0 <= threshold <= max_score:
-                problems.append(("threshold", f"The threshold must be between 0 and the maximum score {max_score}."))
-        except Refused as refused:
-            problems.append((refused.field, refused.message))
-    else:
-        threshold = None
-    if problems:
-        _raise_all(problems)
-    return {"code": code, "title": title, "weight": weight, "max_score": max_score, "scored_by": scored_by,
-            "question": (question or "").strip(), "guidance": (guidance or "").strip(), "threshold": threshold}
-
-
-def _clean_bidder_fields(procurement: Procurement, bidder: Bidder | None, *, code: str, name: str) -> tuple[str, str]:
-    code, name = (code or "").strip(), (name or "").strip()
-    problems: list[tuple[str, str]] = []
-    if not code:
-        problems.append(("code", "Enter a bidder code, for example Bidder A."))
-    elif len(code) > 30:
-        problems.append(("code", "The bidder code must be 30 characters or fewer."))
-    elif any(b.code.lower() == code.lower() and b is not bidder for b in procurement.bidders):
-        problems.append(("code", f"Bidder code {code} is already used in this procurement."))
-    if not name:
-        problems.append(("name", "Enter the bidder's legal name."))
-    if problems:
-        _raise_all(problems)
-    return code, name

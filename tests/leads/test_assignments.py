@@ -121,3 +121,24 @@ def test_progress_shows_each_evaluator(lead_client, procurement, rep, panel):
     page = text(lead_client.get(f"/procurements/{procurement.id}/progress"))
     assert "Morgan Panel" in page and "2 of 2 scored" in page and "Submitted" in page
     assert "Pat Patel" in page and "0 of 4 scored" in page and "Not yet" in page
+
+
+def test_progress_of_everyone_agrees_with_each_evaluators_own_progress(procurement, rep, panel, lead, app):
+    from scoring.services import assignments
+
+    a, b = procurement.bidders
+    evaluation.declare_conflicts(rep, procurement, {a.id: (True, "Neighbour"), b.id: (False, "")})
+    score_everything(panel, procurement)
+    evaluation.save_score(evaluator=rep, procurement=procurement, bidder=b, section=procurement.sections[0],
+                          value=2, rationale="", expected_version=0)
+    evaluation.save_score(evaluator=rep, procurement=procurement, bidder=b, section=procurement.sections[1],
+                          value=2, rationale="Fine", expected_version=0)
+    late = gen_user(Role.PATIENT, "Late Rep")
+    from scoring.services import setup
+    setup.assign_evaluator(procurement.sections[1], late, actor=lead)
+    db.session.commit()
+    rows = assignments.progress_of_everyone(procurement)
+    assert {r.evaluator.name for r in rows} == {"Pat Patel", "Morgan Panel", "Late Rep"}
+    for row in rows:
+        assert row.progress == evaluation.progress_for(row.evaluator, procurement), row.evaluator.name
+        assert row.declared == evaluation.has_declared(row.evaluator, procurement)
