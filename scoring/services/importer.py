@@ -627,14 +627,16 @@ def _check_scores(sheet: _Sheet, plan: ImportPlan, problems: _Problems, *, conse
 def _check_readiness(plan: ImportPlan, problems: _Problems, why: str) -> None:
     """The checks of opening scoring, in the workbook's terms."""
     groups = {e.group for e in plan.evaluators}
+    priced = [s for s in plan.sections if s.scored_by == "price"]
+    if priced:
+        for bidder in plan.bidders:
+            if bidder.price is None:
+                problems.add(f"Bidders row {bidder.row}",
+                             f"{bidder.code} needs a price because section {priced[0].code} is "
+                             f"scored from prices and {why}.")
     for section in plan.sections:
         where = f"Sections row {section.row}"
         if section.scored_by == "price":
-            for bidder in plan.bidders:
-                if bidder.price is None:
-                    problems.add(f"Bidders row {bidder.row}",
-                                 f"{bidder.code} needs a price because section {section.code} is "
-                                 f"scored from prices and {why}.")
             continue
         for group in ("patient", "panel"):
             if section.scored_by in (group, "both") and group not in groups:
@@ -738,8 +740,8 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
     for row in plan.scores:
         given[row.evaluator] = given.get(row.evaluator, 0) + 1
     complete = {email for email, count in given.items() if count == cells_needed[email]}
-    # One multi-row INSERT ... RETURNING for the scores, not one ORM object each:
-    # a large import has thousands. The ids come back in the rows' order.
+    # One executemany INSERT for the scores, not one ORM object (and one statement)
+    # each: a large import has thousands. The new ids are then read back in one query.
     score_rows = [{
         "bidder_id": bidders[row.bidder].id, "section_id": sections[row.section].id,
         "evaluator_id": users[row.evaluator].id, "value": row.value, "rationale": row.rationale,
@@ -747,9 +749,13 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
         "source": ScoreSource.IMPORT.value, "entered_by_id": actor.id, "version": 1,
         "updated_at": now, "submitted_at": now if row.evaluator in complete else None,
     } for row in plan.scores]
-    score_ids = list(db.session.scalars(
-        insert(Score).returning(Score.id, sort_by_parameter_order=True), score_rows
-    )) if score_rows else []
+    score_ids: list[int] = []
+    if score_rows:
+        db.session.execute(insert(Score), score_rows)
+        ids = {(b, s, e): i for i, b, s, e in db.session.execute(
+            select(Score.id, Score.bidder_id, Score.section_id, Score.evaluator_id)
+            .where(Score.section_id.in_([section.id for section in sections.values()])))}
+        score_ids = [ids[(r["bidder_id"], r["section_id"], r["evaluator_id"])] for r in score_rows]
     consensus = [
         Consensus(bidder_id=bidders[row.bidder].id, section_id=sections[row.section].id,
                   value=row.value, rationale=row.rationale, source=ScoreSource.IMPORT.value,

@@ -15,6 +15,13 @@ The patient weight share (one slider) follows the engine's sweep definition
 (`scoring.engine.sweep`): the *patient sections* (scored by patient
 representatives alone or with the panel) are rescaled to weigh ``share`` of
 the total and the others ``1 - share``, each group keeping its proportions.
+Here the patient sections are read from each section's ``scored_by`` (who is
+to score it, known at design time); the engine reads them from the scores
+given. The two agree once every patient-scored section has a patient score.
+Price sections count with the others, as in the engine.
+
+Weights are shown to two decimals; rescaled weights are rounded so and the
+left-over is put on the heaviest section, so they still add up to exactly 100.
 """
 from __future__ import annotations
 

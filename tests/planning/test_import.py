@@ -385,3 +385,21 @@ def test_the_scores_sheet_written_by_the_excel_export_round_trips(app, lead):
                       for s in db.session.scalars(select(Score).join(Section)
                                                   .where(Section.procurement_id == p.id)))
     assert scores_of(second.procurement) == scores_of(first.procurement)
+
+
+def test_a_price_section_needs_every_bidders_price_once_scoring_opens(app, lead):
+    sections = GOOD["Sections"][:3] + [["Q3", "Safety", 20, 4, "panel"], ["P1", "Price", 10, 10, "price"]]
+    bidders = [["code", "name", "price"], ["Bidder A", "Alpha Health Ltd", 1000], ["Bidder B", "Beta Care LLP", None]]
+    data = sheets(Sections=sections, Bidders=bidders)
+    assert importer.import_procurement(workbook_bytes(data), actor=lead).procurement.status == "setup"
+    db.session.rollback()
+    data["Procurement"] = [row if row[0] != "reference" else ["reference", "IMP-02"] for row in GOOD["Procurement"]]
+    with pytest.raises(ValidationFailed) as failed:
+        importer.import_procurement(workbook_bytes(data), actor=lead, open_scoring=True)
+    assert failed.value.problems == [
+        "Bidders row 3: Bidder B needs a price because section P1 is scored from prices and scoring "
+        "is to open now."]
+    bidders[2][2] = 1250
+    result = importer.import_procurement(workbook_bytes(data), actor=lead, open_scoring=True)
+    assert [b.price for b in result.procurement.bidders] == [1000, 1250]
+    assert result.procurement.status == "scoring"
