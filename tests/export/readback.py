@@ -24,13 +24,13 @@ def summary_ranking(path) -> dict[str, dict[str, object]]:
         rows = list(wb["Summary"].iter_rows(values_only=True))
     finally:
         wb.close()
-    start = next(i for i, row in enumerate(rows) if row[:2] == ("Bidder", "Code"))
+    start = next(i for i, row in enumerate(rows) if row[:2] == ("Bidder", "Name"))
     headers = rows[start]
     table = {}
     for row in rows[start + 1:]:
-        if not row or row[1] is None:
+        if not row or row[0] is None:
             break
-        table[row[1]] = dict(zip(headers, row))
+        table[row[0]] = dict(zip(headers, row))
     return table
 
 

@@ -14,6 +14,8 @@ from .safe_text import text_cell
 
 #: Bidders drawn in the sweep chart (the best ranked); the table has them all.
 SWEEP_CHART_BIDDERS = 10
+#: Bidders drawn in the win-chance chart.
+SENSITIVITY_CHART_BIDDERS = 40
 
 
 def _code_list(codes) -> str:
@@ -155,13 +157,15 @@ def write_sensitivity(ws, data: ExportData) -> None:
     elif order:
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "Chance of ranking first"
+        shown = min(len(order), SENSITIVITY_CHART_BIDDERS)
+        chart.title = "Chance of ranking first" + (
+            "" if shown == len(order) else f" (top {shown} by rank)")
         chart.x_axis.scaling.orientation = "maxMin"
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
         chart.y_axis.number_format = "0%"
         chart.legend = None
-        chart.height = max(7.5, 0.6 * min(len(order), 40) + 3)
-        chart.add_data(Reference(ws, min_col=4, min_row=4, max_row=min(last, 4 + 40)),
+        chart.height = max(7.5, 0.6 * shown + 3)
+        chart.add_data(Reference(ws, min_col=4, min_row=4, max_row=4 + shown),
                        titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=min(last, 4 + 40)))
+        chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=4 + shown))
         ws.add_chart(chart, "F4")

@@ -33,6 +33,9 @@ from .layout import (
 from .model import ExportData
 from .safe_text import text_cell
 
+#: Bidders drawn in the totals chart (the best ranked); the table has them all.
+CHART_BIDDERS = 40
+
 SCORED_BY = {"patient": "patient representatives", "panel": "panel", "both": "both",
              "neither": "neither (price)", "price": "price formula"}
 
@@ -133,15 +136,11 @@ def write_moderated(ws, data: ExportData, layout: Layout) -> None:
     styles.add_table(ws, "ModeratedScores", headers, MOD_HEADER_ROW, layout.last_bidder_row)
 
 
-def _points(value) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
 def write_summary(ws, data: ExportData, layout: Layout) -> None:
     doc = data.document
     view = doc.get("view", {})
     inf = doc["influence"]
-    styles.widths(ws, [34, 14, 36, 11, 11, 12, 14, 12, 12])
+    styles.widths(ws, [34, 36, 11, 11, 12, 14, 12, 12])
     by_code = {b["code"]: (i, b) for i, b in enumerate(doc["bidders"])}
 
     def named(code):
@@ -167,7 +166,7 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
          if data.finalised_at else "not finalised"),
         ("Engine version", doc.get("engine_version", "")),
         ("Scores combined by", doc.get("options", {}).get("combine", "mean")),
-        ("Disagreement threshold (points)", doc.get("options", {}).get("disagreement", "")),
+        ("Disagreement threshold (points)", f"{doc.get('options', {}).get('disagreement', 0):g}"),
         ("Every cell moderated", "yes" if doc.get("complete") else
          f"no: {len(doc.get('incomplete', []))} cells have no score yet"),
         ("Winner", named(doc.get("winner")) if doc.get("winner") else
@@ -197,7 +196,7 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
     ws.append([styles.note(ws, "Rows are in the order of the exported result. Total, rank and "
                                "failing are formulas reading the Moderated sheet, so they "
                                "recalculate when a weight changes; the rows are not re-sorted.")])
-    headers = ["Bidder", "Code", "Name", "Total", "Rank", "Fails a pass mark",
+    headers = ["Bidder", "Name", "Total", "Rank", "Fails a pass mark",
                "Patient points", "Total without patient scores", "Chance of ranking first"]
     header_row = len(facts) + 7
     ws.append(styles.header(ws, headers))
@@ -208,7 +207,6 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
         b, _ = by_code[bidder["code"]]
         code = bidder["code"]
         ws.append([
-            text_cell(ws, named(code)),
             text_cell(ws, code),
             text_cell(ws, data.bidder_name(code) or ""),
             styles.formula(ws, "=" + layout.moderated_cell(layout.total_col, b), styles.POINTS),
@@ -227,18 +225,21 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
         ws.append([styles.wrapped(ws, sentence)])
 
     if order:
+        shown = min(len(order), CHART_BIDDERS)
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "Weighted totals (0 to 100)"
+        chart.title = ("Weighted totals (0 to 100)" if shown == len(order)
+                       else f"Weighted totals of the top {shown} (0 to 100)")
         chart.y_axis.title = "Total"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
         chart.y_axis.number_format = "0"
         chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
         chart.legend = None
-        chart.height = max(7.5, 0.6 * len(order) + 3)
+        chart.height = max(7.5, 0.6 * shown + 3)
         chart.width = 16
-        chart.add_data(Reference(ws, min_col=4, min_row=header_row, max_row=last),
+        chart.add_data(Reference(ws, min_col=3, min_row=header_row, max_row=header_row + shown),
                        titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=2, min_row=header_row + 1, max_row=last))
-        ws.add_chart(chart, "K3")
+        chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1,
+                                       max_row=header_row + shown))
+        ws.add_chart(chart, "J3")
