@@ -12,6 +12,7 @@ COMMANDS = [
     "scoring.cli.importing:import_procurement_command",
     "scoring.cli.backup:backup_command",
     "scoring.cli.export:export_command",
+    "scoring.cli.moderate:moderate_command",
 ]
 
 
