@@ -138,8 +138,10 @@ def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=
 def whatif_json(procurement_id: int):
     """Body: ``{"weights": {code: number or text}, "share": percent or null}``.
 
-    200 with the result (see `scoring.services.whatif.run`) plus ``html``, the
-    result fragment; 400 with ``errors`` ([{field, message}]) otherwise.
+    200 with the result (see `scoring.services.whatif.run`; the chart's data
+    and text, its picture only inside ``html``) plus ``html``, the result
+    fragment, and ``fields`` (form field -> weight shown); 400 with ``errors``
+    ([{field, message}]) otherwise.
     """
     procurement = lead_procurement_or_abort(procurement_id)
     body = request.get_json(silent=True)
@@ -160,6 +162,8 @@ def whatif_json(procurement_id: int):
     result["fields"] = {whatif.field_name(s): f"{weights[s.code]:g}" for s in procurement.sections}
     result["html"] = render_template("planning/_whatif_result.html", procurement=procurement,
                                      result=result)
+    if result["chart"]:
+        result["chart"].pop("src")  # the picture is in ``html`` already; send it once
     return jsonify(result)
 
 
