@@ -11,23 +11,6 @@ from scoring.models import Role
 from ..helpers import gen_procurement, gen_scores, gen_user, to_moderation
 
 
-@pytest.fixture(autouse=True)
-def fresh_user_per_request(app):
-    """Load the signed-in user afresh on every request.
-
-    The ``app`` fixture keeps an app context open, and Flask reuses it for test
-    requests, so ``g`` (where Flask-Login caches the user) would outlive a request
-    and a second client in the same test would act as the first one's user.
-    """
-    from flask import g
-
-    def forget_user():
-        g.pop("_login_user", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_user)
-    yield
-
-
 @pytest.fixture
 def rep2(app):
     return gen_user(Role.PATIENT, "Rowan Reid")
