@@ -161,6 +161,7 @@ def evaluator_loop(run, port, email, cells, procurement_id, think, rng, recorder
     versions = {(b, s): v for b, s, v in cells}
     keys = list(versions)
     run.wait()
+    time.sleep(rng.uniform(0, think))  # arrive spread out, not all in the same millisecond
     while time.monotonic() < run.stop_at:
         bidder_id, section_id = rng.choice(keys)
         path = f"/evaluate/{procurement_id}/bidders/{bidder_id}/sections/{section_id}"
@@ -190,6 +191,7 @@ def lead_loop(run, port, email, path, think, rng, recorder, label):
     browser = WebClient(port)
     browser.sign_in(email, PASSWORD)
     run.wait()
+    time.sleep(rng.uniform(0, think))
     while time.monotonic() < run.stop_at:
         try:
             page = browser.get(path)
