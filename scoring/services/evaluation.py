@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import assigned_sections, conflicted_bidder_ids
+from ..database import lost_a_race
 from ..extensions import db
 from ..models import (
     Bidder,
@@ -229,7 +232,18 @@ def save_score(
     score.entered_by_id = actor.id
     score.version = current_version + 1
     score.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as error:
+        # Another request saved this cell between our version check and our write.
+        if not lost_a_race(error):
+            raise
+        db.session.rollback()
+        raise StaleVersion(
+            "This score was changed after you opened the page, so your changes were not saved. "
+            "Both versions are shown below: check them and save again.",
+            current=find_score(evaluator, bidder, section),
+        ) from error
     audit.record(
         "score.saved", actor=actor, procurement_id=procurement.id, entity="score", entity_id=score.id,
         before=before,

@@ -50,7 +50,10 @@ def test_second_of_two_simultaneous_first_saves_gets_409(rep_client, procurement
         b=bidder.id, s=section.id, e=rep.id)
     response = save(rep_client, procurement, bidder, section, 4, "Mine", version=0)
     assert response.status_code == 409
-    assert "changed by someone else" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # The user sees the version that won beside their own, still in the form.
+    assert "This score was changed after you opened the page" in page
+    assert "Saved in the other tab" in page and ">Mine</textarea>" in page
     db.session.expire_all()
     (score,) = db.session.scalars(sa.select(Score)).all()
     assert (score.rationale, score.version) == ("Saved in the other tab", 1)
@@ -64,6 +67,8 @@ def test_second_of_two_simultaneous_updates_gets_409_and_overwrites_nothing(rep_
     meanwhile("UPDATE scores SET rationale = 'Other tab', version = 2 WHERE evaluator_id = :e", e=rep.id)
     response = save(rep_client, procurement, bidder, section, 4, "Mine", version=1)
     assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Other tab" in page and ">Mine</textarea>" in page
     db.session.expire_all()
     (score,) = db.session.scalars(sa.select(Score)).all()
     assert (score.rationale, score.version) == ("Other tab", 2)
