@@ -36,6 +36,9 @@ class Config:
     RATIONALE_MAX_CHARS = 5000
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
+    # Failed sign-ins from one address in 15 minutes before it is refused. A whole trust behind
+    # one proxy address shares this, so raise it there (and add ProxyFix in front of the app).
+    LOGIN_MAX_FAILURES_PER_IP = 30
     ENV_NAME = "development"
 
     @classmethod

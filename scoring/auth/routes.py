@@ -54,7 +54,8 @@ def login():
             user = authenticate(form.email.data, form.password.data)
         except Refused as refused:
             extra.append((form.email.id, refused.message))
-            status = 401
+            # 429 tells a client it is being rate limited; 401 is a wrong or locked account.
+            status = 429 if refused.status == 429 else 401
         else:
             login_user(user)
             flash(f"You are signed in as {user.name}.", "success")
