@@ -30,6 +30,25 @@ def server_database_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL") or None
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "postgresql: needs a PostgreSQL server (TEST_DATABASE_URL); deselected on SQLite")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect PostgreSQL-only tests on the SQLite pass; scripts/test runs them on its PostgreSQL pass.
+
+    Deselecting rather than skipping keeps "skipped" meaning something went missing.
+    """
+    url = server_database_url()
+    if url is not None and url.startswith("postgresql"):
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgresql")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
 def pytest_report_header(config):
     url = server_database_url()
     if url is None:

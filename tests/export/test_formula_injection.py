@@ -43,7 +43,6 @@ def rationale_cells(path):
             for c in ws.iter_cols(min_col=column, max_col=column, min_row=2).__next__()]
 
 
-@pytest.mark.skipif(not libreoffice.available(), reason="LibreOffice (soffice) is not installed")
 def test_risky_rationales_stay_text_after_libreoffice_recalculates(lead_client, demo, tmp_path):
     exported = tmp_path / "export.xlsx"
     exported.write_bytes(lead_client.get(f"/procurements/{demo.id}/export.xlsx").data)

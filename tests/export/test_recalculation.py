@@ -22,8 +22,6 @@ from scoring.services.export import ExportData, document_from_analysis, write_wo
 from . import libreoffice
 from .readback import moderated_table, sheet_rows, summary_ranking
 
-pytestmark = pytest.mark.skipif(not libreoffice.available(),
-                                reason="LibreOffice (soffice) is not installed")
 
 TOLERANCE = 1e-9
 

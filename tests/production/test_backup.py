@@ -11,7 +11,7 @@ from scoring import create_app
 from scoring.extensions import db
 from scoring.models import Role, User
 
-from ..conftest import TEST_SECRET_KEY, server_database_url
+from ..conftest import TEST_SECRET_KEY
 from ..helpers import gen_procurement, gen_user
 
 
@@ -71,14 +71,13 @@ def test_backup_into_a_folder_makes_a_dated_copy_and_never_overwrites_by_acciden
     assert refused.exit_code != 0 and "different file" in refused.output
 
 
-@pytest.mark.skipif(server_database_url() is None, reason="needs TEST_DATABASE_URL (a PostgreSQL server)")
+@pytest.mark.postgresql
 def test_on_postgresql_backup_explains_pg_dump_and_the_command_works(app, lead, tmp_path):
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy")])
     assert result.exit_code != 0
     assert "pg_dump --format=custom" in result.output and "pg_restore" in result.output
     pg_dump = shutil.which("pg_dump")
-    if pg_dump is None:
-        pytest.skip("pg_dump is not installed")
+    assert pg_dump is not None, "pg_dump is not installed: scripts/test installs postgresql"
     url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     dump = tmp_path / "scoring.dump"
     subprocess.run([pg_dump, "--format=custom", f"--file={dump}", url], check=True, timeout=60)

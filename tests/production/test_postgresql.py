@@ -13,9 +13,8 @@ from scoring.extensions import db
 
 from ..conftest import TEST_SECRET_KEY, server_database_url
 
-pytestmark = pytest.mark.skipif(
-    server_database_url() is None or not server_database_url().startswith("postgresql"),
-    reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+# Runs in scripts/test's PostgreSQL pass; deselected (not skipped) in the SQLite pass.
+pytestmark = pytest.mark.postgresql
 
 SCHEMA = "migration_check"
 

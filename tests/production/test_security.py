@@ -156,8 +156,6 @@ def test_gunicorn_entry_point_will_not_load_in_production_without_a_secret_key(t
     assert "SECRET_KEY must be set" in result.stderr
 
 
-@pytest.mark.skipif(not (REPO_ROOT / "scoring" / "services" / "documents.py").exists(),
-                    reason="uploads are not built yet")
 @pytest.mark.parametrize("filename, data", [
     ("answer.pdf", b"<html><script>alert(1)</script></html>"),  # a web page named .pdf
     ("answer.docx", b"MZ\x90\x00" + b"\x00" * 100),  # a Windows program named .docx
