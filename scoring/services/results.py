@@ -48,9 +48,16 @@ def load(procurement: Procurement):
 
 
 def index_maps(meta: dict) -> tuple[list[Bidder], list[Section]]:
-    """The Bidder and Section behind each engine index, from the adapter's meta."""
-    return ([db.session.get(Bidder, row["id"]) for row in meta["bidders"]],
-            [db.session.get(Section, row["id"]) for row in meta["sections"]])
+    """The Bidder and Section behind each engine index, from the adapter's meta.
+
+    One query per table rather than one per row (50 round trips on a 20 x 30 procurement).
+    """
+    def rows(model, ids):
+        found = {x.id: x for x in db.session.scalars(select(model).where(model.id.in_(ids)))}
+        return [found.get(i) for i in ids]
+
+    return (rows(Bidder, [row["id"] for row in meta["bidders"]]),
+            rows(Section, [row["id"] for row in meta["sections"]]))
 
 
 def live_moderation(procurement: Procurement):
