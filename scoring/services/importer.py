@@ -357,18 +357,7 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
         where = f"Sections row {number}"
         get = lambda column: sheet.get(cells, column)  # noqa: E731
         code, title = _text(get("code")), _text(get("title"))
-        ok = True
-        if not code:
-            problems.add(where, "the code is empty.")
-            ok = False
-        elif len(code) > 30:
-            problems.add(where, f"the code {code} is longer than 30 characters.")
-            ok = False
-        elif code.casefold() in seen:
-            problems.add(where, f"the code {code} is used twice (also in row {seen[code.casefold()]}).")
-            ok = False
-        else:
-            seen[code.casefold()] = number
+        ok = _check_code(problems, where, code, seen, number)
         label = f"section {code}" if code else "this section"
         if not title:
             problems.add(where, f"the title of {label} is empty.")
@@ -429,18 +418,7 @@ def _check_bidders(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> None
         where = f"Bidders row {number}"
         code, name = _text(sheet.get(cells, "code")), _text(sheet.get(cells, "name"))
         price_cell = sheet.get(cells, "price")
-        ok = True
-        if not code:
-            problems.add(where, "the code is empty.")
-            ok = False
-        elif len(code) > 30:
-            problems.add(where, f"the code {code} is longer than 30 characters.")
-            ok = False
-        elif code.casefold() in seen:
-            problems.add(where, f"the code {code} is used twice (also in row {seen[code.casefold()]}).")
-            ok = False
-        else:
-            seen[code.casefold()] = number
+        ok = _check_code(problems, where, code, seen, number)
         if not name:
             problems.add(where, f"the name of {code or 'this bidder'} is empty.")
         elif len(name) > 300:
@@ -792,3 +770,18 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
                      "submitted": result.submitted, "drafts": result.drafts})
     db.session.commit()
     return result
+
+
+def _check_code(problems, where: str, code: str, seen: dict[str, int], number: int) -> bool:
+    """Check a Sections or Bidders code: present, short enough, not used before (any case)."""
+    if not code:
+        problems.add(where, "the code is empty.")
+        return False
+    if len(code) > 30:
+        problems.add(where, f"the code {code} is longer than 30 characters.")
+        return False
+    if code.casefold() in seen:
+        problems.add(where, f"the code {code} is used twice (also in row {seen[code.casefold()]}).")
+        return False
+    seen[code.casefold()] = number
+    return True
