@@ -105,23 +105,22 @@ def _report_access(procurement_id: int, user_id: int) -> tuple[Procurement, User
 
 @bp.route("/procurements/<int:procurement_id>/reports/<int:user_id>")
 def report(procurement_id: int, user_id: int):
-    procurement, rep = _report_access(procurement_id, user_id)
-    waiting = _final_or_not_ready(procurement, "Your report")
-    if waiting is not None:
-        return waiting
-    result = ResultView(procurement, result_document(procurement), rep)
-    return render_template("results/report.html", procurement=procurement,
-                           report=reports.rep_report(procurement, rep, result))
+    return _render_report(procurement_id, user_id, "results/report.html")
 
 
 @bp.route("/procurements/<int:procurement_id>/reports/<int:user_id>/easy-read")
 def report_easy_read(procurement_id: int, user_id: int):
+    return _render_report(procurement_id, user_id, "results/report_easy_read.html")
+
+
+def _render_report(procurement_id: int, user_id: int, template: str):
+    """One rep's "you said, we did" report; the two versions differ only in layout."""
     procurement, rep = _report_access(procurement_id, user_id)
     waiting = _final_or_not_ready(procurement, "Your report")
     if waiting is not None:
         return waiting
     result = ResultView(procurement, result_document(procurement), rep)
-    return render_template("results/report_easy_read.html", procurement=procurement,
+    return render_template(template, procurement=procurement,
                            report=reports.rep_report(procurement, rep, result))
 
 
