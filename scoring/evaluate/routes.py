@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..access import (
+    assigned_sections,
     bidder_in,
     conflicted_bidder_ids,
     evaluator_procurement_or_abort,
@@ -138,7 +139,8 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
     procurement = evaluator_procurement_or_abort(procurement_id)
     bidder = bidder_in(procurement, bidder_id)
     section = section_in(procurement, section_id)
-    if section.is_price or section not in [c.section for c in evaluation.cells_for(current_user, procurement)]:
+    # One query for the assignment; building every cell just to check it was the slow part.
+    if section.is_price or section not in assigned_sections(current_user, procurement):
         abort(403)
     if bidder.id in conflicted_bidder_ids(current_user, procurement):
         abort(403)
