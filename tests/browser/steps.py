@@ -83,9 +83,19 @@ def assert_focus_visible(page: Page) -> dict:
     return state
 
 
+# NHS.UK scripts move focus to a success banner or an error summary when they start. Wait for
+# them, so that focus is not taken from under a Tab the test has already pressed.
+SCRIPTS_STARTED_JS = """
+() => [...document.querySelectorAll(
+         '[data-module="nhsuk-notification-banner"], [data-module="nhsuk-error-summary"]')]
+      .every(el => el.hasAttribute(`data-${el.dataset.module}-init`))
+"""
+
+
 def tab_to(page: Page, selector: str, *, backwards: bool = False, limit: int = 60) -> dict:
     """Press Tab (or Shift+Tab) until ``selector`` has focus, checking focus is visible each step."""
     key = "Shift+Tab" if backwards else "Tab"
+    page.wait_for_function(SCRIPTS_STARTED_JS)
     for _ in range(limit):
         page.keyboard.press(key)
         state = assert_focus_visible(page)
