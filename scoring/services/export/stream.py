@@ -31,6 +31,7 @@ from datetime import date, datetime
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
+from openpyxl.compat import safe_string
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -156,7 +157,8 @@ class StreamingWorksheet(WriteOnlyWorksheet):
                     value = float(value)  # numpy numbers too
                     if not math.isfinite(value):
                         return None
-                return f'{style} t="n"><v>{value!r}</v></c>'
+                # safe_string is how openpyxl's own cells write numbers, so both paths agree to the digit.
+                return f'{style} t="n"><v>{safe_string(value)}</v></c>'
 
             return serialise
 
