@@ -51,7 +51,8 @@ def years_for(regime: str, config: dict | None = None) -> int:
 
 
 def _procurement_id_of(session: Session, obj) -> int | None:
-    from ..models import AuditEvent, Bidder, Declaration, Document, Procurement, Response, Score
+    from ..models import (Assignment, AuditEvent, Bidder, Consensus, Declaration, Document, Procurement,
+                          Response, Score, Section)
 
     if isinstance(obj, Procurement):
         return obj.id
@@ -60,7 +61,9 @@ def _procurement_id_of(session: Session, obj) -> int | None:
     if getattr(obj, "procurement_id", None) is not None:
         return obj.procurement_id
     bidder_id = None
-    if isinstance(obj, (Score, Declaration, Response)):
+    if isinstance(obj, Assignment):
+        return session.scalar(select(Section.procurement_id).where(Section.id == obj.section_id))
+    if isinstance(obj, (Score, Declaration, Response, Consensus)):
         bidder_id = obj.bidder_id
     elif isinstance(obj, Document):
         bidder_id = session.scalar(select(Response.bidder_id).where(Response.id == obj.response_id))

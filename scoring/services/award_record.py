@@ -22,7 +22,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..law import PSR, regime_name
 from ..law import key_criteria as kc
-from ..models import AuditEvent, Procurement, Role, Score, Section
+from ..models import AuditEvent, Procurement, Score, Section
 from . import regime as law
 from .assignments import declared_conflicts, evaluators_of
 from .errors import Refused

@@ -10,12 +10,11 @@ and when the standstill ends (regulation 12). Fields the tool does not hold are 
 """
 from __future__ import annotations
 
-from ..law import key_criteria as kc
 from ..law import standstill
 from ..models import Procurement
 from . import regime as law
 from .award_record import conflicts, result_of
-from .results import percent, points, score
+from .results import points
 
 TO_COMPLETE = "[to complete]"
 
@@ -51,8 +50,7 @@ def draft(procurement: Procurement) -> str:
             continue
         text = f"- {f.label} ({f.weight:g}% of the marks; sections {', '.join(f.sections)}):"
         if winner is not None:
-            weight_points = f.weight
-            text += (f" the selected provider scored {points(f.points[winner.label])} of {weight_points:g} points")
+            text += f" the selected provider scored {points(f.points[winner.label])} of {f.weight:g} points"
             if runner is not None:
                 text += f"; the next-ranked bid scored {points(f.points[runner.label])}"
             text += "."
@@ -87,5 +85,3 @@ def current_text(procurement: Procurement) -> tuple[str, bool]:
         return notice.notice_text, True
     return draft(procurement), False
 
-
-__all__ = ["draft", "current_text", "kc", "percent", "score"]

@@ -16,7 +16,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from ..extensions import db
-from ..law import DEFAULT_REGIME, PA23, PSR, regime_name
+from ..law import DEFAULT_REGIME, PSR
 from ..law import key_criteria as kc
 from ..law import retention, standstill
 from ..law.models import AwardNotice, EvaluatorExperience, KeyCriterionNote
@@ -312,5 +312,3 @@ def retention_of(procurement: Procurement) -> Retention:
                else "the award, once the result is final")
     return Retention(years, until, counted)
 
-
-__all__ = ["PA23", "PSR", "regime_name"]

@@ -241,3 +241,15 @@ def test_the_psr_notice_is_drafted_edited_kept_and_audited(app, decided, lead):
     empty = client.post(f"/procurements/{decided.id}/notice-of-intention", data={"notice_text": "  "})
     assert empty.status_code == 400 and "The notice is empty" in empty.get_data(as_text=True)
     assert regime.notice_of(decided).notice_text.startswith("Notice of intention to award\nRelevant authority: Riverside ICB")
+
+
+def test_the_law_page_at_set_up_and_once_final(app, lead, rep, panel, lead_client, decided):
+    p = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False, reference="GP-LAW-02")
+    page = lead_client.get(f"/procurements/{p.id}/law").get_data(as_text=True)
+    assert "Which law does the award run under?" in page and "Key criteria and their weights" in page
+    assert "Who makes the award decision" in page
+    page = lead_client.get(f"/procurements/{decided.id}/law").get_data(as_text=True)
+    assert "Last day of the standstill" in page and "Friday 8 January 2027" in page
+    assert "Monday 18 January 2027" in page  # the further 5 working days
+    assert "These records must be kept until 18 January 2030" in page
+    assert f"/procurements/{decided.id}/award-record.docx" in page
