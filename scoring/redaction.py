@@ -276,15 +276,20 @@ class Redactor:
             return self.redact(text)
         return json.dumps(self.redact_value(value), ensure_ascii=False)
 
-    def redact_value(self, value):
+    def redact_value(self, value, _seen: dict | None = None):
         """Every string inside lists, tuples and dicts (keys too) redacted; numbers untouched."""
+        seen = {} if _seen is None else _seen  # codes and labels repeat thousands of times
         if isinstance(value, str):
-            return self.redact(value)
+            try:
+                return seen[value]
+            except KeyError:
+                seen[value] = hidden = self.redact(value)
+                return hidden
         if isinstance(value, dict):
-            return {self.redact(k) if isinstance(k, str) else k: self.redact_value(v)
+            return {self.redact_value(k, seen) if isinstance(k, str) else k: self.redact_value(v, seen)
                     for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return type(value)(self.redact_value(v) for v in value)
+            return type(value)(self.redact_value(v, seen) for v in value)
         return value
 
 
