@@ -64,8 +64,8 @@ _APOSTROPHES = "'’‘ʼ`´′"
 _SPACE = r"(?:[\s\-‐‑‒–—]+)"  # between words: whitespace, line breaks, hyphens, dashes
 _SUFFIX = r"(?:\s*,?\s*(?:" + "|".join(
     re.escape(s) for s in sorted(SUFFIXES, key=len, reverse=True)) + r")(?![a-z0-9]))"
-_WORD_START = r"(?<![a-z0-9])"
-_WORD_END = r"(?![a-z0-9])"
+_WORD_START = r"(?<!\w)"
+_WORD_END = r"(?!\w)"
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,8 @@ def _price_pattern(price) -> str | None:
         for text in sorted(amounts, key=len, reverse=True):
             forms.append(money + "?" + re.escape(text) + r"\s?(?:" + unit + "|" + word + r")" + _WORD_END)
     body = "|".join(f"(?:{f})" for f in forms)
-    return r"(?<![\d.,])(?:" + body + r")(?![\d]|[.,]\d)"
+    # Not part of a longer number, a word, a path or an id ("/evaluate/98765", "bidder-98765").
+    return r"(?<![\w.,/#=-])(?:" + body + r")(?![\w/]|[.,]\d)"
 
 
 class Redactor:

@@ -83,3 +83,25 @@ def test_no_warning_when_the_procurement_is_not_anonymised(app, client, lead, pa
                            data={"score": "3", "rationale": "Café Médecins Ltd", "version": "0",
                                  "save_draft": "y"}, follow_redirects=True)
     assert "Patient representatives will see" not in page_text(response)
+
+
+def test_page_structure_is_not_mistaken_for_a_bidder_name(app):
+    """A bidder called like a URL word or a CSS class leaves the page's links and classes alone."""
+    from flask import render_template_string
+    from flask_login import login_user
+
+    lead = gen_user(Role.LEAD, "Lee Lead")
+    rep = gen_user(Role.PATIENT, "Pat Patel")
+    p = gen_procurement(lead=lead, evaluators=[rep], open_scoring=False)
+    setup.update_bidder(p.bidders[0], code="Bidder A", name="Evaluate Button Ltd", actor=lead)
+    db.session.commit()
+    with app.test_request_context(f"/evaluate/{p.id}"):
+        from flask import request
+
+        request.view_args = {"procurement_id": p.id}
+        login_user(rep)
+        out = render_template_string('<a class="{{ c }}" href="{{ u }}">{{ t }}</a>',
+                                     c="nhsuk-evaluate-button app-evaluate-button", u="/evaluate/button",
+                                     t="Evaluate Button did well")
+    assert out == ('<a class="nhsuk-evaluate-button app-evaluate-button" href="/evaluate/button">'
+                   'Bidder A did well</a>')
