@@ -105,3 +105,18 @@ def test_page_structure_is_not_mistaken_for_a_bidder_name(app):
                                      t="Evaluate Button did well")
     assert out == ('<a class="nhsuk-evaluate-button app-evaluate-button" href="/evaluate/button">'
                    'Bidder A did well</a>')
+
+
+def test_a_lead_is_told_when_a_section_question_names_a_bidder(app, client, lead, panel, rep):
+    p = gen_procurement(lead=lead, evaluators=[panel, rep], open_scoring=False)
+    setup.update_bidder(p.bidders[0], code="Bidder A", name="St John’s Care LLP", actor=lead)
+    db.session.commit()
+    q1 = p.sections[0]
+    sign_in(client, lead)
+    response = client.post(f"/procurements/{p.id}/sections/{q1.id}/edit", data={
+        "code": "Q1", "title": "Section Q1", "question": "How is this better than St Johns Care?",
+        "guidance": "", "weight": "60", "max_score": "4", "scored_by": "both", "threshold": ""},
+        follow_redirects=True)
+    assert response.status_code == 200
+    assert "The section names a bidder. Patient representatives will see it with “Bidder A” in place " \
+           "of “St Johns Care”." in page_text(response)
