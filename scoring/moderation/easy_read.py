@@ -81,7 +81,7 @@ def _different(answer: Answer) -> Point:
     s = answer.section
     sentences = [f"{answer.bidder}, question {s.code}: {s.title}.",
                  f"You gave {answer.yours} out of {s.max_score}.",
-                 f"The panel agreed {score_words(answer.agreed, s.max_score)}."]
+                 f"{answer.final_is.capitalize()} {score_words(answer.agreed, s.max_score)}."]
     if answer.reason:
         sentences.append(f"The panel said: “{answer.reason.strip()}”")
     else:
@@ -114,14 +114,13 @@ def easy_read(report: RepReport) -> list[Part]:
         agreed.add("users-group", "After scoring, a panel met.", "The panel agreed one score for each answer.")
         close = len(report.close)
         if close == n:
-            agreed.add("thumb-up", "For all your scores, the panel agreed the same score as you, or very close.")
+            agreed.add("thumb-up", "For all your scores, the final score was about the same as yours.")
         elif close:
-            agreed.add("thumb-up", f"For {close} of your {n} scores, the panel agreed the same score as you, "
-                                   "or very close.")
+            agreed.add("thumb-up", f"For {close} of your {n} scores, the final score was about the same.")
         else:
-            agreed.add("thumb-up", "For each of your scores, the panel agreed a different score.")
+            agreed.add("thumb-up", "For each of your scores, the final score was different.")
         if report.different:
-            agreed.add("arrows-diff", "Here is where the panel's score was different from yours.")
+            agreed.add("arrows-diff", "Here is where the final score was different from yours.")
             agreed.points += [_different(a) for a in report.different]
         parts.append(agreed)
 

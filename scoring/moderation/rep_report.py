@@ -84,9 +84,14 @@ class Answer:
     def where(self) -> str:
         return f"{self.bidder}, {self.section.code} {self.section.title}"
 
+    @property
+    def final_is(self) -> str:
+        """How the final score came about: agreed by the panel, or left as the evaluators' average."""
+        return "the panel agreed" if self.reason else "the final score was"
+
     def you_and_panel(self) -> str:
         top = self.section.max_score
-        return f"You gave {self.yours} out of {top}. The panel agreed {score(self.agreed)} out of {top}."
+        return f"You gave {self.yours} out of {top}. {self.final_is.capitalize()} {score(self.agreed)} out of {top}."
 
 
 @dataclass

@@ -31,12 +31,12 @@ def test_rep_reads_what_they_said_and_what_the_panel_did_with_it(app, in_moderat
     client = client_for(app, rep)
     full = text_of(main_of(client.get(report_urls(p, rep)[0]).get_data(as_text=True)))
     # Pat: Q1 A 4, B 2; Q2 A 4, B 1. Agreed: Q1 A 2 (consensus), Q1 B 2.5, Q2 A 3.5, Q2 B 1.5 (averages).
-    assert ("For 3 of your 4 scores, the panel agreed the same score as you, or one within half a point "
+    assert ("For 3 of your 4 scores, the final score was the same as yours, or within half a point "
             "of it.") in full
-    assert "Bidder B, Q1 Section Q1: you gave 2, the panel agreed 2.5." in full
-    assert "Bidder A, Q2 Section Q2: you gave 4, the panel agreed 3.5." in full
+    assert "Bidder B, Q1 Section Q1: you gave 2, the final score was 2.5." in full
+    assert "Bidder A, Q2 Section Q2: you gave 4, the final score was 3.5." in full
     # Where it differed: what Pat said, what the panel agreed, and the panel's reason.
-    assert ("Where the panel's score was different Bidder A, Q1 Section Q1 You gave 4 out of 4. The panel "
+    assert ("Where the final score was different from yours Bidder A, Q1 Section Q1 You gave 4 out of 4. The panel "
             "agreed 2 out of 4. Information: You said: Scored 4 because of the evidence The panel's reason: "
             "Strong on phones, but the evening clinics were not costed.") in full
     assert "The panel did not change this score in moderation" not in full
@@ -54,9 +54,12 @@ def test_rep_reads_what_they_said_and_what_the_panel_did_with_it(app, in_moderat
 def test_an_undiscussed_score_that_differed_is_explained_once(app, finalised, rep):
     full = text_of(main_of(client_for(app, rep).get(report_urls(finalised, rep)[0]).get_data(as_text=True)))
     # No consensus at all: Q1 A is the average 2.5 of 4, 3, 1, 2; Pat gave 4, so it differed.
-    assert "Bidder A, Q1 Section Q1 You gave 4 out of 4. The panel agreed 2.5 out of 4." in full
+    assert "Bidder A, Q1 Section Q1 You gave 4 out of 4. The final score was 2.5 out of 4." in full
     assert full.count("The panel did not discuss this answer, so its score is the average of all the "
                       "evaluators' scores, yours included.") == 1
+    easy = text_of(main_of(client_for(app, rep).get(report_urls(finalised, rep)[1]).get_data(as_text=True)))
+    assert ("Bidder A, question Q1: Section Q1. You gave 4 out of 4. The final score was between 2 and 3 out of 4. "
+            "The panel did not talk about this answer. So its score is the average of everyone's scores.") in easy
 
 
 def test_report_when_the_patient_scores_did_not_change_who_won(app, lead, rep, panel):
@@ -72,9 +75,9 @@ def test_report_when_the_patient_scores_did_not_change_who_won(app, lead, rep, p
     full, easy = (text_of(main_of(client.get(url).get_data(as_text=True))) for url in report_urls(p, rep))
     assert "Without patient scores, the result would have been the same: Bidder A won." in full
     assert "The patient scores changed how many marks each bidder got, but not the order." in full
-    assert "None: every score the panel agreed was the same as yours, or close to it." in full
+    assert "None: every final score was the same as yours, or close to it." in full
     assert "Without patient scores, Bidder A would still have won. So patient scores did not change who won." in easy
-    assert "For all your scores, the panel agreed the same score as you, or very close." in easy
+    assert "For all your scores, the final score was about the same as yours." in easy
 
 
 def test_outcome_sentences_name_one_bidder_each_and_cover_ties_and_changed_order():
