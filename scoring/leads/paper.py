@@ -33,10 +33,11 @@ def paper_sheets(procurement: Procurement, user_id: int):
 @lead_view
 def paper_sheets_pdf(procurement: Procurement, user_id: int):
     rep = evaluator_of_or_404(procurement, user_id)
+    large = request.args.get("size") == "large"
     html = render_template("leads/paper_sheets_pdf.html", procurement=procurement, rep=rep,
                            sheets=paper_service.sheets_for(rep, procurement),
-                           reason_lines=paper_service.REASON_LINES)
-    return pdf.download(html, f"score-sheets-{procurement.reference}-{rep.id}.pdf")
+                           reason_lines=paper_service.REASON_LINES, large=large)
+    return pdf.download(html, f"score-sheets-{procurement.reference}-{rep.id}{'-large' if large else ''}.pdf")
 
 
 @bp.route("/<int:procurement_id>/paper/<int:user_id>/enter", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ Who sees what:
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -118,8 +118,9 @@ def report_easy_read_pdf(procurement_id: int, user_id: int):
     procurement, rep = _report_access(procurement_id, user_id)
     if not procurement.is_final:
         abort(404)
-    html = _render_report(procurement_id, user_id, "results/report_easy_read_pdf.html", pdf=True)
-    return pdf.download(html, f"easy-read-report-{procurement.reference}.pdf")
+    large = request.args.get("size") == "large"
+    html = _render_report(procurement_id, user_id, "results/report_easy_read_pdf.html", pdf=True, large=large)
+    return pdf.download(html, f"easy-read-report-{procurement.reference}{'-large' if large else ''}.pdf")
 
 
 def _render_report(procurement_id: int, user_id: int, template: str, **context):

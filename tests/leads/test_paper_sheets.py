@@ -119,8 +119,9 @@ def test_each_reason_box_has_ten_lines_to_write_on_and_the_text_is_large(lead_cl
     assert len(boxes) == 4
     assert all(box.count('class="app-score-sheet__line"') == 10 for box in boxes)
     data = lead_client.get(sheets_url(procurement, rep, pdf=True)).data
-    body = [(size, words) for _, size, words in font_sizes(data)
-            if "Score sheet for" not in words and not words.startswith("Page ") and "GP-TEST-01" not in words]
+    # Everything but the page headers and footers (11-12 pt); "·" separates the header's parts.
+    body = [(size, words) for _, size, words in font_sizes(data) if words != "·"
+            and "Score sheet for" not in words and not words.startswith("Page ") and "GP-TEST-01" not in words]
     assert body and min(size for size, _ in body) >= 16, min(body)
 
 
@@ -145,3 +146,14 @@ def test_documents_load_only_the_apps_own_files():
                 pdf.BASE_URL + "elsewhere/x.css"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+def test_a_large_print_pdf_of_the_sheets_keeps_every_page_labelled(lead_client, procurement, rep):
+    data = lead_client.get(sheets_url(procurement, rep, pdf=True) + "?size=large").data
+    text_of = pages(data)
+    for number, page in enumerate(text_of, start=1):
+        assert "Score sheet for Pat Patel" in page and f"Page {number} of {len(text_of)}" in page, page
+    body = [size for _, size, words in font_sizes(data) if words != "·"
+            and "Score sheet for" not in words and not words.startswith("Page ") and "GP-TEST-01" not in words]
+    assert min(body) >= 22
+    assert len(text_of) > len(pages(lead_client.get(sheets_url(procurement, rep, pdf=True)).data))

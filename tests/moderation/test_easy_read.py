@@ -116,3 +116,14 @@ def test_a_lead_reads_a_reps_easy_read_as_the_rep_sees_it(app, final, lead, rep)
     page = text_of(client_for(app, lead).get(report_urls(final, rep)[1]).get_data(as_text=True))
     assert "This report is for Pat Patel." in page
     assert "Bidder A Legal Name Ltd" not in page.split("This report is for")[1]
+
+
+def test_the_easy_read_comes_in_large_print_too(app, final, rep):
+    client = client_for(app, rep)
+    assert "large print (PDF)" in text_of(client.get(report_urls(final, rep)[1]).get_data(as_text=True))
+    data = client.get(report_urls(final, rep)[1] + ".pdf?size=large").data
+    text = pages(data)
+    assert all(f"Page {n} of {len(text)}" in page for n, page in enumerate(text, start=1))
+    body = [size for _, size, words in font_sizes(data)
+            if words not in ("What happened to your scores", "Pat Patel") and not words.startswith(("Page ", "Test GP"))]
+    assert min(body) >= 24

@@ -113,6 +113,7 @@ def test_lead_reads_each_reps_report_as_the_rep_sees_it(app, finalised, lead, re
     client = client_for(app, lead)
     index = client.get(f"/procurements/{finalised.id}/reports").get_data(as_text=True)
     assert "Pat Patel" in index and "Rowan Reid" in index and "Morgan Panel" not in index
+    assert "easy read PDF to print" in index
     page = text_of(client.get(report_urls(finalised, rep2)[0]).get_data(as_text=True))
     assert "This is the report Rowan Reid sees." in page
     assert "Pat Patel" not in page and "Bidder A Legal Name Ltd" not in page
