@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import pdf
+from .. import anonymity, pdf
 from ..models import Procurement, Status
 from ..services import evaluation
 from ..services import paper as paper_service
@@ -24,6 +24,7 @@ def paper(procurement: Procurement):
 @lead_view
 def paper_sheets(procurement: Procurement, user_id: int):
     rep = evaluator_of_or_404(procurement, user_id)
+    anonymity.read_by(rep)  # printed for the rep: names and prices hidden as on the rep's own pages
     return render_template("leads/paper_sheets.html", procurement=procurement, rep=rep,
                            sheets=paper_service.sheets_for(rep, procurement),
                            reason_lines=paper_service.REASON_LINES)
@@ -33,6 +34,7 @@ def paper_sheets(procurement: Procurement, user_id: int):
 @lead_view
 def paper_sheets_pdf(procurement: Procurement, user_id: int):
     rep = evaluator_of_or_404(procurement, user_id)
+    anonymity.read_by(rep)  # printed for the rep: names and prices hidden as on the rep's own pages
     large = request.args.get("size") == "large"
     html = render_template("leads/paper_sheets_pdf.html", procurement=procurement, rep=rep,
                            sheets=paper_service.sheets_for(rep, procurement),
@@ -74,6 +76,8 @@ def paper_entry(procurement: Procurement, user_id: int):
             else:
                 flash(f"Nothing was saved for {rep.name}: no score or reason on the form was new or changed.",
                       "info")
+            anonymity.warn_if_named(procurement, *(e.rationale for e in entries.values()),
+                                    what="A reason you typed")
             return redirect(url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id))
     return _render_entry(procurement, rep, typed, errors, field_errors, status)
 

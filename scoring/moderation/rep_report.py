@@ -24,7 +24,8 @@ from datetime import date
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Procurement, Score, Section, User
+from ..models import Procurement, Role, Score, Section, User
+from ..redaction import redact
 from ..services.moderation import conflict_pairs, counted_score
 from ..services.results import ResultView, join, percent, score
 
@@ -53,12 +54,11 @@ NEXT_STEPS = (
 
 
 def for_rep(text: str, procurement: Procurement, rep: User) -> str:
-    """A reason as the rep may read it: bidders' legal names replaced by what the rep calls them."""
-    for bidder in procurement.bidders:
-        label = bidder.label_for(rep)
-        if bidder.name and bidder.name != label and bidder.name in text:
-            text = text.replace(bidder.name, label)
-    return text
+    """Text as the rep may read it: on an anonymised procurement, bidders' names and prices
+    hidden by `scoring.redaction` (the same rule as every page a rep reads)."""
+    if not procurement.anonymised or rep.role != Role.PATIENT.value:
+        return text
+    return redact(text, procurement.bidders)
 
 
 @dataclass(frozen=True)
