@@ -16,7 +16,7 @@ from ..engine import ENGINE_VERSION
 from ..extensions import db
 from ..forms import error_summary
 from ..models import Procurement, Response, Role, Status
-from ..services import evaluation, finalise as finalising, moderation
+from ..services import evaluation, finalise as finalising, moderation, outcome
 from ..services.errors import Refused, StaleVersion
 from .forms import ConsensusForm, FinaliseForm
 
@@ -97,18 +97,15 @@ def overview(procurement_id: int):
         run = moderation_run(procurement)
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
-    sections = moderation.sections_for(current_user, procurement)
-    boards = [moderation.board(procurement, current_user, s, run) for s in sections]
+    boards, progress = moderation.overview(procurement, current_user, run)
     return render_template(
         "moderation/overview.html", procurement=procurement, staff=staff, boards=boards,
-        progress=moderation.progress(procurement, current_user, run),
+        progress=progress,
     )
 
 
 def moderation_run(procurement: Procurement):
-    from ..services.results import live_moderation
-
-    return live_moderation(procurement)
+    return outcome.moderation(procurement)
 
 
 @bp.route("/sections/<int:section_id>")
