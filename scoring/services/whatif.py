@@ -173,7 +173,7 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
     the lead stops moving; ``draw`` adds the server-drawn chart for the page
     without JavaScript.
 
-    Keys: ``share`` (patient share, 0 to 1), ``official_share``, ``ranking``
+    Keys: ``weights``, ``share`` (patient share, 0 to 1), ``official_share``, ``ranking``
     (rows in trial rank order: ``code``, ``label``, ``total``, ``rank``,
     ``failing``, ``patient_points``, ``official_total``, ``official_rank``,
     ``rank_change``, ``chance`` (0 to 1, or None when not worked out)),
@@ -217,6 +217,7 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
 
     share = patient_share(procurement, weights)
     result = {
+        "weights": dict(weights),
         "share": share,
         "official_share": patient_share(procurement, official_weights_now),
         "ranking": rows,
