@@ -96,14 +96,22 @@ def seed(url: str, size: str) -> dict:
             db.session.commit()
             procurement = setup.create_procurement(reference="BENCH-WEB", title="Page-time benchmark",
                                                    lead=lead, actor=lead)
+            # Whole-number weights adding up to exactly 100 (30: 10 x 4 + 20 x 3; 80: 20 x 2 + 60 x 1).
+            heavy = 100 - (100 // n_sections) * n_sections
+            weight = [100 // n_sections + (1 if s < heavy else 0) for s in range(n_sections)]
             sections = [setup.add_section(procurement, code=f"Q{s + 1:02d}", title=f"Section {s + 1}",
-                                          weight=100 / n_sections, scored_by="both", actor=lead)
+                                          weight=weight[s], scored_by="panel" if s % 3 == 2 else "both",
+                                          actor=lead)
                         for s in range(n_sections)]
             bidders = [setup.add_bidder(procurement, code=f"Bidder {b + 1:02d}", name=f"Company {b + 1} Ltd",
                                         actor=lead) for b in range(n_bidders)]
             db.session.commit()
             now = utcnow()
-            plan = {section.id: [people[(s * per_section + k) % n_people] for k in range(per_section)]
+            # Every third section is the panel's alone (so the patient-share slider moves something).
+            panel_only = [p for p in people if p.role == Role.PANEL.value]
+            plan = {section.id: [(panel_only if section.scored_by == "panel" else people)[
+                        (s * per_section + k) % len(panel_only if section.scored_by == "panel" else people)]
+                        for k in range(per_section)]
                     for s, section in enumerate(sections)}
             db.session.execute(sa.insert(Assignment), [
                 {"section_id": sid, "user_id": p.id, "assigned_at": now} for sid, ps in plan.items() for p in ps])

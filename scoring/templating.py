@@ -17,6 +17,9 @@ def configure(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from .fragments import FragmentCache
+
+    app.jinja_env.add_extension(FragmentCache)
 
     @app.context_processor
     def inject_nonce():

@@ -100,12 +100,28 @@ def overview(procurement_id: int):
     boards, progress = moderation.overview(procurement, current_user, run)
     return render_template(
         "moderation/overview.html", procurement=procurement, staff=staff, boards=boards,
-        progress=progress,
+        progress=progress, run=run,
     )
 
 
 def moderation_run(procurement: Procurement):
     return outcome.moderation(procurement)
+
+
+class _LazyBoard:
+    """The section's board, built only when the page reads more than its section: the
+    table is kept per data version (``{% cache %}`` in moderation/section.html), and a
+    page served from there needs no board at all."""
+
+    def __init__(self, section, build):
+        self.section = section
+        self._build = build
+        self._board = None
+
+    def __getattr__(self, name):
+        if self._board is None:
+            self._board = self._build()
+        return getattr(self._board, name)
 
 
 @bp.route("/sections/<int:section_id>")
@@ -116,13 +132,14 @@ def section(procurement_id: int, section_id: int):
         return gate
     section = _section_for_user(procurement, section_id)
     try:
-        board = moderation.board(procurement, current_user, section)
+        run = moderation_run(procurement)
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
+    board = _LazyBoard(section, lambda: moderation.board(procurement, current_user, section, run))
     sections = moderation.sections_for(current_user, procurement)
     i = sections.index(section)
     return render_template(
-        "moderation/section.html", procurement=procurement, staff=staff, board=board,
+        "moderation/section.html", procurement=procurement, staff=staff, board=board, run=run,
         previous=sections[i - 1] if i > 0 else None,
         next=sections[i + 1] if i + 1 < len(sections) else None,
         can_record=procurement.status == Status.MODERATION.value and not section.is_price,

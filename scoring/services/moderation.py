@@ -250,8 +250,16 @@ def evaluators_in(procurement: Procurement) -> list[User]:
     return sorted(users, key=lambda u: (u.role != Role.PATIENT.value, u.id))
 
 
-def evaluator_numbers(procurement: Procurement) -> dict[int, str]:
-    """user id -> "Patient rep 1" / "Panel member 1": stable labels that hide who is who."""
+def evaluator_numbers(procurement: Procurement, run=None) -> dict[int, str]:
+    """user id -> "Patient rep 1" / "Panel member 1": stable labels that hide who is who.
+
+    With ``run`` (`outcome.moderation`), worked out once per data version: the query
+    reads every score of the procurement.
+    """
+    if run is not None:
+        from . import outcome
+
+        return outcome.memo(run, ("evaluator-numbers",), lambda: evaluator_numbers(procurement))
     labels: dict[int, str] = {}
     counts = {"patient": 0, "panel": 0}
     for user in evaluators_in(procurement):
@@ -379,7 +387,7 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
     m = run.moderation
     s = run.section_index()[section.id]
     b_index = run.bidder_index()
-    numbers = evaluator_numbers(procurement)
+    numbers = evaluator_numbers(procurement, run)
     scores = {
         (score.bidder_id, score.evaluator_id): score
         for score in db.session.scalars(select(Score).options(joinedload(Score.evaluator))

@@ -41,6 +41,8 @@ API
 ``reweighted(procurement, weights, draws=0) -> Analysis``  the what-if: cached cells, new weights
 ``compute(procurement) -> Outcome``          a fresh run, never cached (finalise)
 ``chart_svg(outcome, name, draw) -> str``    a drawn chart, kept with the outcome's version
+``fragment(outcome, key, render) -> str``    any rendered part, likewise (``{% cache %}`` in templates)
+``memo(outcome, key, compute)``              any value derived from the data alone, likewise
 
 Each raises `Refused`, saying why, when the procurement cannot be analysed as it
 stands (for example weights that do not add up to 100).
@@ -55,7 +57,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -153,6 +155,8 @@ class Outcome:
     document: dict[str, Any] = field(repr=False)
     analysis: Analysis | None = field(default=None, repr=False)
     inputs: Inputs | None = field(default=None, repr=False)
+    #: When final: the time it was finalised, which stands in for the data version.
+    finalised_at: str | None = None
 
     @property
     def moderation(self) -> Moderation | None:
@@ -218,6 +222,7 @@ def cache() -> OutcomeCache:
 # ----------------------------------------------------------------------------- writes in this transaction
 
 _WROTE = "scoring.outcome.wrote"
+_VERSIONS = "scoring.outcome.versions"
 
 
 @event.listens_for(Session, "after_flush")
@@ -240,17 +245,29 @@ def _transaction_over(session):
 def _clean() -> bool:
     """True when this session has written nothing in its open transaction."""
     session = db.session()
-    return not (session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
+    clean = not (session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
+    if not clean and has_request_context():
+        request.environ.pop(_VERSIONS, None)  # a version read before the write is no longer the data's
+    return clean
 
 
 # ----------------------------------------------------------------------------- reading
 
 def data_version(procurement: Procurement) -> DataVersion:
-    """The procurement's data version: one indexed query on the audit log."""
-    count, last = db.session.execute(
-        select(func.count(AuditEvent.id), func.max(AuditEvent.id))
-        .where(AuditEvent.procurement_id == procurement.id)).one()
-    return DataVersion(procurement.id, int(count or 0), int(last or 0))
+    """The procurement's data version: one indexed query on the audit log, once per request.
+
+    Kept with the request for the rest of it (the moderation run and the inputs both
+    ask); `_cached` only asks while the request has written nothing, and a write
+    forgets it, so nothing the request changed is missed. Outside a request, every call asks.
+    """
+    seen = request.environ.setdefault(_VERSIONS, {}) if has_request_context() else {}
+    found = seen.get(procurement.id)
+    if found is None:
+        count, last = db.session.execute(
+            select(func.count(AuditEvent.id), func.max(AuditEvent.id))
+            .where(AuditEvent.procurement_id == procurement.id)).one()
+        found = seen[procurement.id] = DataVersion(procurement.id, int(count or 0), int(last or 0))
+    return found
 
 
 def _load(procurement: Procurement, version: DataVersion | None) -> Inputs:
@@ -335,7 +352,8 @@ def _final(procurement: Procurement) -> Outcome:
     if found is None:
         cache().runs["final"] += 1
         found = Outcome(procurement_id=procurement.id, reference=procurement.reference, final=True,
-                        version=None, document=json.loads(procurement.final_result_json))
+                        version=None, document=json.loads(procurement.final_result_json),
+                        finalised_at=str(procurement.finalised_at))
         entry.outcomes[(0, None)] = found
     return found
 
@@ -405,16 +423,53 @@ def build_document(procurement: Procurement, loaded: Inputs, analysis: Analysis)
     return document
 
 
+def _version_of(result) -> Any:
+    if isinstance(result, ModerationRun):
+        return result.inputs.version
+    if isinstance(result, Outcome):
+        return result.version if not result.final else ("final", result.finalised_at)
+    return None
+
+
+def _procurement_id_of(result) -> int | None:
+    if isinstance(result, ModerationRun):
+        version = result.inputs.version
+        return version.procurement_id if version is not None else None
+    return getattr(result, "procurement_id", None)
+
+
+def fragment(result, key: tuple, render: Callable[[], str]) -> str:
+    """``render()``, kept with ``result``'s data version under ``key`` (see `scoring.fragments`).
+
+    Rendered afresh, and not kept, when ``result`` has no version (computed in a
+    transaction that wrote something, or not from the gateway).
+    """
+    version = _version_of(result)
+    if version is None:
+        return render()
+    entry = cache().entry(_procurement_id_of(result), version)
+    found = entry.charts.get(key)
+    if found is None:
+        found = entry.charts[key] = str(render())
+    return found
+
+
+def memo(result, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept with ``result``'s data version under ``key``: for values derived
+    from the procurement's data alone (never from the viewer or the request)."""
+    version = _version_of(result)
+    if version is None:
+        return compute()
+    entry = cache().entry(_procurement_id_of(result), version)
+    key = ("memo", *key)
+    if key not in entry.charts:
+        entry.charts[key] = compute()
+    return entry.charts[key]
+
+
 def chart_svg(result: Outcome, name: str, draw: Callable[[], str]) -> str:
     """The drawn chart ``name`` of ``result``, drawn once per data version (or once when final)."""
-    version = result.version if not result.final else ("final", result.document["view"].get("finalised_at"))
-    if version is None:
-        return draw()
-    entry = cache().entry(result.procurement_id, version)
-    svg = entry.charts.get(name)
-    if svg is None:
-        svg = entry.charts[name] = draw()
-    return svg
+    return fragment(result, ("chart", name), draw)
 
 
 # ----------------------------------------------------------------------------- the what-if

@@ -225,9 +225,45 @@ class ResultView:
         raise KeyError(name)
 
     def charts(self, *, draw: bool = False) -> dict[str, charts.Chart]:
-        """Every chart of the page; by default without drawing (the image route draws)."""
+        """Every chart of the page; by default without drawing (the image route draws).
+
+        Each is built when first looked up, so a page part kept by ``{% cache %}``
+        costs nothing for its charts' tables.
+        """
         names = [n for n in CHART_NAMES if n != "win-probabilities" or self.doc.get("sensitivity")]
-        return {name: self.chart(name, draw=draw) for name in names}
+        return _Charts(self, names, draw)
+
+
+class _Charts(dict):
+    """{name: Chart}, each chart built on first lookup; names not in it are missing."""
+
+    def __init__(self, view: ResultView, names: list[str], draw: bool):
+        super().__init__()
+        self._view, self._names, self._draw = view, names, draw
+
+    def __missing__(self, name: str) -> charts.Chart:
+        if name not in self._names:
+            raise KeyError(name)
+        chart = self[name] = self._view.chart(name, draw=self._draw)
+        return chart
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name) -> bool:
+        return name in self._names
+
+    def keys(self):
+        return list(self._names)
+
+    def values(self):
+        return [self[name] for name in self._names]
+
+    def items(self):
+        return [(name, self[name]) for name in self._names]
 
 
 # ----------------------------------------------------------------------------- weights changed

@@ -152,14 +152,16 @@ def parse_weights(procurement: Procurement, raw: Mapping[str, Any]) -> dict[str,
 # ----------------------------------------------------------------------------- analysis
 
 def _inputs(procurement: Procurement, weights: Mapping[str, float]):
-    """The gateway's cached inputs; during set-up, when the official weights do not add up
-    to 100 yet, inputs read with the trial weights lent (not cached)."""
+    """The gateway's cached inputs and the official moderation; during set-up, when the
+    official weights do not add up to 100 yet, inputs read with the trial weights lent
+    (not cached) and no official result."""
     from . import outcome
 
     official = official_weights(procurement)
     if abs(sum(official.values()) - 100.0) <= WEIGHT_TOLERANCE:
-        return outcome.inputs(procurement), True
-    return outcome.lent_inputs(procurement, weights), False
+        run = outcome.moderation(procurement)
+        return run.inputs, run.moderation
+    return outcome.lent_inputs(procurement, weights), None
 
 
 def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
@@ -189,11 +191,10 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
     """
     from . import outcome
 
-    loaded, official_ok = _inputs(procurement, weights)
+    loaded, official = _inputs(procurement, weights)
     trial = outcome.reweighted(procurement, weights, draws=WHATIF_DRAWS if chances else 0,
                                loaded=loaded)
     official_weights_now = official_weights(procurement)
-    official = outcome.moderation(procurement).moderation if official_ok else None
     codes = list(loaded.engine.bidder_labels)
     by_code = {b.code: b for b in procurement.bidders}
     labels = [by_code[c].label_for(viewer) if c in by_code else c for c in codes]
