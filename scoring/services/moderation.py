@@ -41,6 +41,7 @@ from ..models import (
     Role,
     Score,
     ScoreSource,
+    ScoreStatus,
     Section,
     Status,
     User,
@@ -341,7 +342,22 @@ class Progress:
         return f"{self.agreed} of {self.total} agreed"
 
 
-def counted_score(score: Score | None, conflicted: set[tuple[int, int]] | frozenset = frozenset()) -> bool:
+@dataclass(frozen=True)
+class ScoreRow:
+    """What a moderation board shows of one score (as a `Score` would, without the ORM)."""
+
+    bidder_id: int
+    evaluator_id: int
+    value: int | None
+    rationale: str
+    status: str
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ScoreStatus.SUBMITTED.value
+
+
+def counted_score(score: Score | ScoreRow | None, conflicted: set[tuple[int, int]] | frozenset = frozenset()) -> bool:
     """Scores the engine counts (see scoring.services.engine_adapter): submitted, with a value,
     and not for a bidder the evaluator declared a conflict with. ``conflicted`` holds
     (evaluator id, bidder id) pairs, from `conflict_pairs`."""
@@ -388,15 +404,19 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
     s = run.section_index()[section.id]
     b_index = run.bidder_index()
     numbers = evaluator_numbers(procurement, run)
+    # Plain rows, not Score objects: a section of 20 bidders x 15 evaluators is 300 of them.
     scores = {
-        (score.bidder_id, score.evaluator_id): score
-        for score in db.session.scalars(select(Score).options(joinedload(Score.evaluator))
-                                        .where(Score.section_id == section.id))
+        (row.bidder_id, row.evaluator_id): ScoreRow(*row)
+        for row in db.session.execute(
+            select(Score.bidder_id, Score.evaluator_id, Score.value, Score.rationale, Score.status)
+            .where(Score.section_id == section.id))
     }
     staff = is_staff(viewer, procurement)
     people = {a.user for a in db.session.scalars(
         select(Assignment).options(joinedload(Assignment.user)).where(Assignment.section_id == section.id))}
-    people |= {score.evaluator for score in scores.values()}
+    missing = {evaluator for _, evaluator in scores} - {u.id for u in people}
+    if missing:  # scores of people no longer assigned
+        people |= set(db.session.scalars(select(User).where(User.id.in_(missing))))
     columns = [
         Column(user=u, label=evaluator_label(viewer, u, procurement, numbers),
                group="patient" if u.role == Role.PATIENT.value else "panel")
