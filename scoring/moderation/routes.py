@@ -39,6 +39,23 @@ def _pre_wrap(text) -> Markup:
     return Markup('<p class="app-pre-wrap">%s</p>') % (text or "")
 
 
+@bp.app_template_filter("score_cell")
+def _score_cell(score) -> Markup:
+    """One evaluator's score in a board cell: the ``score_cell`` macro of moderation/_macros.html
+    written in Python, since a section page has a cell per bidder and evaluator (1,800 at
+    60 x 30) and a Jinja macro call per cell cost most of a second."""
+    if score is None or score.value is None:
+        return Markup('<span class="app-muted">No score</span>')
+    html = Markup('<strong class="app-score">%s</strong>') % score.value
+    if not score.is_submitted:
+        html += Markup('<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>')
+    if (score.rationale or "").strip():
+        html += Markup('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
+                       '<span class="nhsuk-details__summary-text">Reason</span></summary>'
+                       '<div class="nhsuk-details__text">%s</div></details>') % _pre_wrap(score.rationale)
+    return html
+
+
 @bp.app_template_filter("points")
 def _points(value) -> str:
     from ..services.results import points
