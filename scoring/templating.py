@@ -20,6 +20,11 @@ def configure(app: Flask) -> None:
     from .fragments import FragmentCache
 
     app.jinja_env.add_extension(FragmentCache)
+    # Every printed value passes here: on pages for patient reps it hides bidders'
+    # legal names and prices (scoring/anonymity.py).
+    from .anonymity import finalize
+
+    app.jinja_env.finalize = finalize
 
     @app.context_processor
     def inject_nonce():
