@@ -192,11 +192,14 @@ def save_score(
     expected_version: int,
     entered_by: User | None = None,
     source: ScoreSource = ScoreSource.ONLINE,
+    commit: bool = True,
 ) -> Score:
     """Save a draft score. ``expected_version`` is the version the form was loaded with (0 if none).
 
     Refuses a stale save (StaleVersion, 409) so that two tabs or a lead and a rep
-    never overwrite each other; the caller shows both versions.
+    never overwrite each other; the caller shows both versions. With ``commit=False``
+    the caller saves several scores in one transaction (a paper sheet); a lost race
+    then rolls back the whole transaction, so none of them is kept.
     """
     actor = entered_by or evaluator
     _check_can_score(evaluator, procurement, bidder, section)
@@ -249,11 +252,13 @@ def save_score(
         before=before,
         after={**score_snapshot(score), "evaluator": evaluator.email, "bidder": bidder.code, "section": section.code},
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return score
 
 
-def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None) -> int:
+def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None,
+                  commit: bool = True) -> int:
     """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
     if procurement.status != Status.SCORING.value:
         raise Refused(f"Scoring is not open for {procurement.reference}.")
@@ -281,7 +286,8 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
         "scores.submitted", actor=entered_by or evaluator, procurement_id=procurement.id,
         entity="user", entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": count},
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return count
 
 
