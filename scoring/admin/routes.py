@@ -64,15 +64,13 @@ def set_password(user_id: int):
     extra: list[tuple[str, str]] = []
     status = 200
     if form.validate_on_submit():
-        problem = accounts.password_problem(form.password.data, email=user.email)
-        if problem:
-            extra.append((form.password.id, problem))
+        try:
+            accounts.set_password(user, form.password.data, actor=current_user)
+        except Refused as refused:
+            db.session.rollback()
+            extra.append((form.password.id, refused.message))
             status = 400
         else:
-            user.set_password(form.password.data)
-            user.failed_logins = 0
-            user.locked_until = None
-            audit.record("user.password_set", actor=current_user, entity="user", entity_id=user.id)
             db.session.commit()
             flash(f"Password set for {user.name}.", "success")
             return redirect(url_for("admin.users"))

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.orm.attributes import NO_VALUE
 
 from ..extensions import db
-from ..models import LoginAttempt, Role, User, utcnow
+from ..models import LoginAttempt, Role, User, new_session_token, utcnow
 from . import audit
 from .errors import Refused
 
@@ -33,6 +34,38 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     if email and email.split("@")[0].lower() in password.lower():
         return "Password must not contain your email address."
     return None
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` at once: each browser's cookie holds the old token, which
+    no longer signs anyone in (see security.load_user).
+
+    Called on sign-out, and by the listener below whenever the password, the role or whether
+    the account is active changes, so no screen that changes those can forget it. The caller
+    commits.
+    """
+    user.session_token = new_session_token()
+
+
+def _ends_sessions_when_changed(target: User, value, old, initiator) -> None:
+    if old is not NO_VALUE and old != value and target.id is not None:
+        end_sessions(target)
+
+
+for _attribute in (User.password_hash, User.role, User.active):
+    event.listen(_attribute, "set", _ends_sessions_when_changed)
+
+
+def set_password(user: User, password: str, *, actor: User | None) -> None:
+    """Give ``user`` a new password (refused if it is a poor one), unlock them and end their sessions."""
+    problem = password_problem(password, email=user.email)
+    if problem:
+        raise Refused(problem, field="password")
+    user.set_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    end_sessions(user)
+    audit.record("user.password_set", actor=actor, entity="user", entity_id=user.id)
 
 
 def normalise_email(email: str) -> str:
