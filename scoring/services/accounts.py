@@ -5,6 +5,7 @@ never in process memory, so several gunicorn workers enforce the same limits.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,6 +13,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm.attributes import NO_VALUE
 
+from .. import models
 from ..extensions import db
 from ..models import LoginAttempt, Role, User, new_session_token, utcnow
 from . import audit
@@ -135,6 +137,48 @@ def _record_attempt(email: str, ip: str, *, succeeded: bool, now) -> None:
     db.session.add(LoginAttempt(at=now, ip=ip[:45], email=email.strip().lower()[:254], succeeded=succeeded))
 
 
+def _locked(locked_until, now) -> Refused:
+    minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+    return Refused(
+        f"This account is locked after too many failed attempts. Try again in {minutes} minutes, "
+        "or ask your procurement lead to help.",
+        field="email",
+    )
+
+
+_dummy_hash: list[str] = []
+
+
+def _dummy_password_hash() -> str:
+    """A hash made the way real ones are, checked when there is no account, to take as long."""
+    if not _dummy_hash:
+        _dummy_hash.append(models.generate_password_hash(secrets.token_hex(16), method="scrypt"))
+    return _dummy_hash[0]
+
+
+def _unknown_email_locked_until(email: str, now, window):
+    """When an email with no account would be unlocked if it had one, or None.
+
+    Replays this email's failed attempts through the same rule as ``users.failed_logins``
+    (LOGIN_MAX_FAILURES in a row lock it for the lock-out time; attempts while locked are not
+    counted), so an unknown email is locked out exactly when a real one would be.
+    """
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    times = db.session.scalars(
+        select(LoginAttempt.at).where(LoginAttempt.email == email.strip().lower()[:254],
+                                      LoginAttempt.succeeded.is_(False))
+        .order_by(LoginAttempt.at.desc()).limit(50 * limit)
+    ).all()
+    count, locked_until = 0, None
+    for at in reversed(times):
+        if locked_until is not None and at < locked_until:
+            continue
+        count += 1
+        if count >= limit:
+            locked_until, count = at + window, 0
+    return locked_until if locked_until is not None and locked_until > now else None
+
+
 def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
     """Return the user if the password is right; count failures and lock after too many.
 
@@ -159,17 +203,19 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
         )
     wrong = Refused("Enter a correct email address and password.", field="email")
     user = find_by_email(email)
-    if user is None or not user.active:
+    if user is None or not user.active or not user.password_hash:
+        # No account (or none that can sign in): answer as a real account would, after as
+        # long a password check and with the same lock-out, so sign-in does not tell anyone
+        # which email addresses have accounts.
+        locked_until = _unknown_email_locked_until(email, now, window)
+        if locked_until is not None:
+            raise _locked(locked_until, now)
+        models.check_password_hash(_dummy_password_hash(), password)
         _record_attempt(email, ip, succeeded=False, now=now)
         db.session.commit()
         raise wrong
     if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Refused(
-            f"This account is locked after too many failed attempts. Try again in {minutes} minutes, "
-            "or ask your procurement lead to help.",
-            field="email",
-        )
+        raise _locked(user.locked_until, now)
     if not user.check_password(password):
         _record_attempt(email, ip, succeeded=False, now=now)
         # One UPDATE, not read-then-write, so two workers failing at once both count.
