@@ -20,7 +20,11 @@ from . import audit
 from .errors import Refused
 
 MIN_PASSWORD_LENGTH = 12
-_COMMON_PASSWORDS = {"password1234", "123456789012", "qwertyuiopas", "passwordpassword"}
+NAME_MAX_CHARS = User.__table__.c.name.type.length  # 200, the same for the form and the import
+MAX_PASSWORD_LENGTH = 1000
+#: zxcvbn scores 0 (guessed at once) to 4; below 3 it finds the password in, or built from,
+#: its lists of the most common passwords, words and names (it ships them: nothing is fetched).
+MIN_PASSWORD_STRENGTH = 3
 
 
 def password_problem(password: str, *, email: str = "") -> str | None:
@@ -29,12 +33,17 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     Length beats complexity rules (NCSC guidance): 12+ characters, not a
     well-known password, and not the email address.
     """
+    from zxcvbn import zxcvbn
+
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Password must be at least {MIN_PASSWORD_LENGTH} characters long."
-    if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
-        return "Password is too easy to guess. Try three random words."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer."
     if email and email.split("@")[0].lower() in password.lower():
         return "Password must not contain your email address."
+    # zxcvbn's time grows quickly with length; the first 100 characters decide well enough.
+    if len(set(password)) < 4 or zxcvbn(password[:100], user_inputs=[email])["score"] < MIN_PASSWORD_STRENGTH:
+        return "Password is too easy to guess: it is a well-known password or close to one. Try three random words."
     return None
 
 
@@ -56,6 +65,25 @@ def _ends_sessions_when_changed(target: User, value, old, initiator) -> None:
 
 for _attribute in (User.password_hash, User.role, User.active):
     event.listen(_attribute, "set", _ends_sessions_when_changed)
+
+
+def training_date_problem(on: date | None) -> str | None:
+    """A training date must have happened: the same rule for the web forms and the import."""
+    if on is not None and on > date.today():
+        return (f"The training date {on.isoformat()} is in the future. Enter the date the training "
+                "was completed.")
+    return None
+
+
+def record_training(user: User, on: date, *, actor: User | None) -> None:
+    """Record when a patient rep completed training (who may do it: access.may_record_training)."""
+    problem = training_date_problem(on)
+    if problem:
+        raise Refused(problem, field="training_completed_on")
+    before = {"training_completed_on": user.training_completed_on}
+    user.training_completed_on = on
+    audit.record("user.training_recorded", actor=actor, entity="user", entity_id=user.id,
+                 before=before, after={"training_completed_on": on})
 
 
 def set_password(user: User, password: str, *, actor: User | None) -> None:
@@ -94,8 +122,13 @@ def create_user(
     email = normalise_email(email)
     if not name.strip():
         raise Refused("Enter the person's name.", field="name")
+    if len(name.strip()) > NAME_MAX_CHARS:
+        raise Refused(f"The name must be {NAME_MAX_CHARS} characters or fewer. It is {len(name.strip())}.",
+                      field="name")
     if find_by_email(email) is not None:
         raise Refused(f"An account with the email {email} already exists.", field="email")
+    if training_date_problem(training_completed_on):
+        raise Refused(training_date_problem(training_completed_on), field="training_completed_on")
     user = User(email=email, name=name.strip(), role=role.value,
                 training_completed_on=training_completed_on)
     if password is not None:

@@ -34,6 +34,7 @@ Decisions (also in the README):
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -43,23 +44,27 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from sqlalchemy import func, insert, select
 
 from ..extensions import db
 from ..models import (
+    Bidder,
     Consensus,
     Procurement,
     Role,
     Score,
     ScoreSource,
     ScoreStatus,
+    Section,
     Status,
     User,
     utcnow,
 )
 from . import accounts, audit, setup
 from .errors import Refused, ValidationFailed
+from .setup_checks import code_key
 from .import_template import GROUP_CHOICES, SCORED_BY_CHOICES, SHEETS, SHEETS_BY_NAME
 
 NOT_A_WORKBOOK = ("The file is not an Excel workbook (.xlsx). Download the template, fill it in, "
@@ -69,6 +74,13 @@ UNREADABLE = ("Part of the workbook could not be read. Open it in Excel, save it
 OLD_EXCEL = ("The file is an old-style Excel 97-2003 workbook (.xls). Open it in Excel and save it "
              "as an Excel Workbook (.xlsx), then upload that.")
 MAX_SCORE_LIMIT = 100
+# The web forms' limits are the columns' (scoring/input_guard.py refuses longer text at flush),
+# so the import checks the same numbers, row by row.
+REFERENCE_MAX = Procurement.__table__.c.reference.type.length
+TITLE_MAX = Procurement.__table__.c.title.type.length
+SECTION_TITLE_MAX = Section.__table__.c.title.type.length
+BIDDER_NAME_MAX = Bidder.__table__.c.name.type.length
+CODE_MAX = min(Section.__table__.c.code.type.length, Bidder.__table__.c.code.type.length)
 TOO_BIG_HELP = ("Delete the rows and columns after your last entry (Excel counts any cell ever typed in "
                 "or formatted), save, and upload again.")
 GROUP_ROLES = {"patient": Role.PATIENT.value, "panel": Role.PANEL.value}
@@ -456,10 +468,21 @@ def _read_sheets(workbook, problems: _Problems) -> dict[str, _Sheet]:
         rows = _rows_within_limits(workbook[found[key]], spec.name, budget)
         first = next(rows, None)
         headers: dict[str, int] = {}
+        known = {c.name for c in spec.columns} | {"evaluator_email"}
+        doubled = []
         for index, value in enumerate(first or ()):
             name = _header(value)
             if name and name not in headers:
                 headers[name] = index
+            elif name in known and name not in doubled:
+                doubled.append(name)
+        if doubled:
+            # Which of the two columns would be read is anyone's guess: refuse rather than pick one.
+            for name in doubled:
+                columns = [get_column_letter(i + 1) for i, v in enumerate(first) if _header(v) == name]
+                problems.add(f"{spec.name} row 1", f"the column {name} appears more than once (columns "
+                                                   f"{_and(columns)}). Keep one and delete the others.")
+            continue
         body = [(number, tuple(cells)) for number, cells in enumerate(rows, start=2)
                 if any(_text(c) for c in cells)]
         needed = [c.name for c in spec.columns if c.required]
@@ -493,16 +516,16 @@ def _check_procurement(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> 
             plan.reference = _text(value)
             if not plan.reference:
                 problems.add(where, "the reference is empty.")
-            elif len(plan.reference) > 50:
-                problems.add(where, "the reference is longer than 50 characters.")
-            elif db.session.scalar(select(Procurement.id).where(Procurement.reference == plan.reference)):
+            elif len(plan.reference) > REFERENCE_MAX:
+                problems.add(where, f"the reference is longer than {REFERENCE_MAX} characters.")
+            elif setup.reference_taken(plan.reference):
                 problems.add(where, f"a procurement with the reference {plan.reference} already exists.")
         elif name == "title":
             plan.title = _text(value)
             if not plan.title:
                 problems.add(where, "the title is empty.")
-            elif len(plan.title) > 300:
-                problems.add(where, "the title is longer than 300 characters.")
+            elif len(plan.title) > TITLE_MAX:
+                problems.add(where, f"the title is longer than {TITLE_MAX} characters.")
         elif name == "anonymised":
             if _text(value):
                 try:
@@ -524,8 +547,8 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
         label = f"section {code}" if code else "this section"
         if not title:
             problems.add(where, f"the title of {label} is empty.")
-        elif len(title) > 300:
-            problems.add(where, f"the title of {label} is longer than 300 characters.")
+        elif len(title) > SECTION_TITLE_MAX:
+            problems.add(where, f"the title of {label} is longer than {SECTION_TITLE_MAX} characters.")
         weight = max_score = threshold = None
         try:
             weight = _number(get("weight"))
@@ -584,8 +607,8 @@ def _check_bidders(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> None
         ok = _check_code(problems, where, code, seen, number)
         if not name:
             problems.add(where, f"the name of {code or 'this bidder'} is empty.")
-        elif len(name) > 300:
-            problems.add(where, f"the name of {code} is longer than 300 characters.")
+        elif len(name) > BIDDER_NAME_MAX:
+            problems.add(where, f"the name of {code} is longer than {BIDDER_NAME_MAX} characters.")
         price = None
         if _text(price_cell):
             try:
@@ -646,6 +669,9 @@ def _check_evaluators(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> N
         else:
             if not name:
                 problems.add(where, f"the name of {email} is empty.")
+                continue
+            if len(name) > accounts.NAME_MAX_CHARS:
+                problems.add(where, f"the name of {email} is longer than {accounts.NAME_MAX_CHARS} characters.")
                 continue
             if group == "patient":
                 if not _text(trained_cell):
@@ -937,16 +963,25 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
     return result
 
 
+def _visible(text: str) -> str:
+    """Text with its invisible characters written out, so a message shows what is really there
+    (a U+202E would otherwise turn the rest of the message backwards)."""
+    return "".join(f"[U+{ord(ch):04X}]" if unicodedata.category(ch) == "Cf" else ch for ch in text)
+
+
 def _check_code(problems, where: str, code: str, seen: dict[str, int], number: int) -> bool:
     """Check a Sections or Bidders code: present, short enough, not used before (any case)."""
     if not code:
         problems.add(where, "the code is empty.")
         return False
-    if len(code) > 30:
-        problems.add(where, f"the code {code} is longer than 30 characters.")
+    if len(code) > CODE_MAX:
+        problems.add(where, f"the code {code} is longer than {CODE_MAX} characters.")
         return False
-    if code.casefold() in seen:
-        problems.add(where, f"the code {code} is used twice (also in row {seen[code.casefold()]}).")
+    key = code_key(code)
+    if key in seen:
+        hidden = (" (the two differ only by invisible or direction-changing characters)"
+                  if any(unicodedata.category(ch) == "Cf" for ch in code) else "")
+        problems.add(where, f"the code {_visible(code)} is used twice (also in row {seen[key]}){hidden}.")
         return False
-    seen[code.casefold()] = number
+    seen[key] = number
     return True
