@@ -4,8 +4,8 @@ Four rules, each in one place, so no form, route or import can forget them:
 
 * a NUL character in any submitted text (PostgreSQL cannot store one; SQLite would) is
   refused before the request reaches its view;
-* a number in a URL or query string of 2^63 or more (neither database holds it) is a 404
-  (in the path) or a 400 (in the query), never an overflow;
+* a number in a URL or query string past the largest id (2^31 - 1, PostgreSQL's integer) is a
+  404 (in the path) or a 400 (in the query), never an overflow;
 * text longer than its column (SQLite would store it, PostgreSQL would fail) is refused at
   flush with a ``Refused`` naming the field, so forms and the import share the models' limits;
 * a ``Refused`` that no view caught is shown as a 400 page with its message, never a 500.
@@ -21,7 +21,9 @@ from werkzeug.routing import IntegerConverter
 
 from .services.errors import Refused
 
-LARGEST_ID = 2**63 - 1  # a signed 64-bit integer, the widest id either database stores
+# The ids are Integer columns: 64 bits on SQLite but 32 on PostgreSQL, so a larger number can be
+# no row's id on both (and, as a query parameter, makes PostgreSQL fail rather than find nothing).
+LARGEST_ID = 2**31 - 1
 #: The most characters any free-text (Text) column takes: a bidder's answer runs to a few
 #: thousand words; reasons and conflict details have their own, smaller limit (RATIONALE_MAX_CHARS).
 TEXT_MAX_CHARS = 100_000

@@ -116,7 +116,8 @@ def test_weights_that_are_not_numbers_are_refused(lead_client, draft, weight):
 
 def test_a_section_page_past_2_to_the_63_is_not_found(lead_client, procurement):
     assert lead_client.get("/procurements/99999999999999999999").status_code == 404
-    assert lead_client.get(f"/procurements/{procurement.id}/audit?page=9223372036854775807").status_code == 404
+    assert lead_client.get(f"/procurements/{procurement.id}/audit?page=9223372036854775807").status_code == 400
+    assert lead_client.get(f"/procurements/{procurement.id}/audit?page=2147483647").status_code == 404
     assert lead_client.get(f"/procurements/{procurement.id}/audit?page=99999999999999999999").status_code == 400
 
 
