@@ -1,7 +1,7 @@
 """Add users.session_token, so that signing out or a new password ends old sessions
 
 Revision ID: b12a5e551071
-Revises: ad99d8768738
+Revises: 16a1e9f0c2b7
 Create Date: 2026-12-01 20:10:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b12a5e551071'
-down_revision = 'ad99d8768738'
+down_revision = '16a1e9f0c2b7'
 branch_labels = None
 depends_on = None
 
