@@ -90,6 +90,8 @@ def audit(procurement: Procurement):
         query = query.where(AuditEvent.actor_id == person_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     pages = max(1, ceil(total / PER_PAGE))
+    if page > pages:  # past the last page (or a number no database offset holds): not found
+        abort(404)
     events = db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ).all()

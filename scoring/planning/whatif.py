@@ -11,6 +11,7 @@ lead stops moving.
 from __future__ import annotations
 
 import base64
+import math
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -43,7 +44,7 @@ def _share_percent(text) -> float | None:
         value = float(str(text).strip().rstrip("%"))
     except (TypeError, ValueError):
         return None
-    return value
+    return value if math.isfinite(value) else None
 
 
 def _trial(procurement: Procurement, raw: dict, share: float | None):

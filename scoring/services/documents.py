@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -91,9 +92,21 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 
 
+def clean_filename(filename: str) -> str:
+    """The name to show and send: no folders, and no control characters (a CR or LF in a name
+    would break the download's Content-Disposition header), at most 255 characters."""
+    name = Path((filename or "").replace("\\", "/")).name
+    name = " ".join("".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+                            for ch in name).split())
+    if len(name) > 255:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[:254 - len(extension)] + dot + extension) if dot and len(extension) < 10 else name[:255]
+    return name or "document"
+
+
 def check_upload(filename: str, data: bytes) -> tuple[str, bytes, str]:
     """Refuse an empty, too large or wrong-type file; return (clean file name, bytes, kind)."""
-    filename = Path((filename or "").replace("\\", "/")).name.strip() or "document"
+    filename = clean_filename(filename)
     if not data:
         raise Refused(f"{filename} is empty. Choose the file again.", field="document")
     limit = current_app.config["UPLOAD_MAX_BYTES"]

@@ -32,6 +32,17 @@ from .setup_checks import raise_all
 WEIGHT_TOLERANCE = 1e-6
 
 
+def reference_taken(reference: str) -> bool:
+    """True if another procurement has this reference in any case (GP-2027-01 and gp-2027-01 are
+    the same procurement to a reader), or one differing only by invisible characters."""
+    from .setup_checks import code_key
+
+    key = code_key(reference)
+    # A trust has hundreds of procurements at most: comparing every reference here is cheap and
+    # applies the same normalisation as the codes, which no SQL function does on both databases.
+    return any(code_key(other) == key for other in db.session.scalars(select(Procurement.reference)))
+
+
 def create_procurement(*, reference: str, title: str, lead: User | None, actor: User | None,
                        anonymised: bool = True, regime: str = "psr", service_type: str = "") -> Procurement:
     reference = reference.strip()
@@ -39,7 +50,7 @@ def create_procurement(*, reference: str, title: str, lead: User | None, actor: 
         raise Refused("Enter a reference, for example GP-2027-01.", field="reference")
     if not title.strip():
         raise Refused("Enter a title.", field="title")
-    if db.session.scalar(select(Procurement.id).where(Procurement.reference == reference)):
+    if reference_taken(reference):
         raise Refused(f"A procurement with the reference {reference} already exists.", field="reference")
     procurement = Procurement(reference=reference, title=title.strip(), lead=lead, anonymised=anonymised)
     regime_fields = _clean_regime_fields(regime, service_type)
@@ -275,12 +286,18 @@ def delete_section(section: Section, *, actor: User | None) -> None:
     _require_setup(procurement, "Sections can only be deleted")
     if db.session.scalar(select(Score.id).where(Score.section_id == section.id).limit(1)):
         raise Refused(f"Section {section.code} already has scores, so it cannot be deleted.")
-    snapshot = {k: getattr(section, k) for k in SECTION_FIELDS}
-    for response in db.session.scalars(select(Response).where(Response.section_id == section.id)):
-        for document in response.documents:
-            from . import documents
+    from . import documents
 
-            documents.remove_file(document)
+    snapshot = {k: getattr(section, k) for k in SECTION_FIELDS}
+    # The bidders' answers and documents go with the section, so the audit event keeps what
+    # they were: nothing leaves without a record.
+    snapshot["answers"] = []
+    removed = []
+    bidders = {b.id: b.code for b in procurement.bidders}
+    for response in db.session.scalars(select(Response).where(Response.section_id == section.id)):
+        snapshot["answers"].append({"bidder": bidders.get(response.bidder_id), "text": response.text,
+                                    "documents": [d.filename for d in response.documents]})
+        removed += list(response.documents)
         db.session.delete(response)
     procurement.sections.remove(section)
     for position, other in enumerate(procurement.sections):
@@ -288,6 +305,8 @@ def delete_section(section: Section, *, actor: User | None) -> None:
     audit.record("section.deleted", actor=actor, procurement_id=procurement.id, entity="section",
                  entity_id=section.id, before=snapshot)
     db.session.commit()
+    for document in removed:  # after the commit, so a failed delete keeps its files
+        documents.remove_file(document)
 
 
 def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: str = "",
