@@ -253,8 +253,8 @@ def save_score(
     return score
 
 
-def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None) -> int:
-    """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
+def check_can_submit(evaluator: User, procurement: Procurement) -> list[Cell]:
+    """The evaluator's cells, or a refusal naming what is missing; ``first`` is the first unfinished cell."""
     if procurement.status != Status.SCORING.value:
         raise Refused(f"Scoring is not open for {procurement.reference}.")
     cells = cells_for(evaluator, procurement)
@@ -264,9 +264,17 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
     if missing:
         names = "; ".join(f"{c.bidder.label_for(evaluator)}, {c.section.code}" for c in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise Refused(
+        refused = Refused(
             f"Every score needs a score and a reason before you submit. Still to do: {names}{more}."
         )
+        refused.first = missing[0]
+        raise refused
+    return cells
+
+
+def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None) -> int:
+    """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
+    cells = check_can_submit(evaluator, procurement)
     now = utcnow()
     count = 0
     for cell in cells:

@@ -141,7 +141,8 @@ def readiness_problems(procurement: Procurement) -> list[str]:
     return problems
 
 
-def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
+def check_can_open(procurement: Procurement) -> None:
+    """Refuse, listing every problem, unless scoring can open now (asked before the confirmation too)."""
     if procurement.status != Status.SETUP.value:
         raise Refused(f"Scoring can only open from set-up. This procurement is {procurement.status_enum.label.lower()}.")
     problems = readiness_problems(procurement)
@@ -149,6 +150,10 @@ def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
         error = Refused("Scoring cannot open yet: " + " ".join(problems))
         error.problems = problems
         raise error
+
+
+def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
+    check_can_open(procurement)
     _set_status(procurement, Status.SCORING, actor=actor)
 
 
@@ -339,18 +344,28 @@ def update_bidder(bidder: Bidder, *, code: str, name: str, actor: User | None) -
 
 # --- lifecycle -----------------------------------------------------------------------------
 
-def close_scoring(procurement: Procurement, *, actor: User | None, reason: str = "") -> None:
-    """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
+def waiting_to_submit(procurement: Procurement) -> list[str]:
+    """The names of evaluators who have not submitted their scores."""
     from .assignments import progress_of_everyone
 
+    return [row.evaluator.name for row in progress_of_everyone(procurement) if not row.progress.submitted]
+
+
+def check_can_close(procurement: Procurement, reason: str = "") -> None:
+    """Refuse unless scoring can close now with this reason (asked before the confirmation too)."""
     require_not_final(procurement)
     if procurement.status != Status.SCORING.value:
         raise Refused(f"Scoring can only close while it is open. This procurement is "
                       f"{procurement.status_enum.label.lower()}.")
-    waiting = [row.evaluator.name for row in progress_of_everyone(procurement) if not row.progress.submitted]
+    waiting = waiting_to_submit(procurement)
     if waiting and not reason.strip():
         raise Refused(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
                       "their scores yet. Wait for them, or give a reason to close scoring without them.",
                       field="reason")
+
+
+def close_scoring(procurement: Procurement, *, actor: User | None, reason: str = "") -> None:
+    """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
+    check_can_close(procurement, reason)
     _set_status(procurement, Status.MODERATION, actor=actor, reason=reason.strip())
     db.session.commit()

@@ -1,0 +1,176 @@
+"""Every audit action the code writes reads as a sentence, in words a governance reviewer knows."""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from scoring import audit_text
+from scoring.audit_text import Names
+
+SOURCE = Path(audit_text.__file__).parent
+
+
+def actions_the_code_writes() -> dict[str, str]:
+    """Every first argument of ``audit.record(...)`` in the package, with where it is written."""
+    found: dict[str, str] = {}
+    for path in SOURCE.rglob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            is_record = (isinstance(func, ast.Attribute) and func.attr == "record"
+                         and isinstance(func.value, ast.Name) and func.value.id == "audit")
+            if not is_record:
+                continue
+            where = f"{path.relative_to(SOURCE.parent)}:{node.lineno}"
+            first = node.args[0] if node.args else None
+            assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
+                f"{where}: audit.record's action must be a literal string, so this test can find it")
+            found.setdefault(first.value, where)
+    return found
+
+
+def test_the_collector_finds_the_actions_it_should():
+    found = actions_the_code_writes()
+    # A few written in very different places: if these vanish, the collector is broken, not the code.
+    assert {"score.saved", "consensus.recorded", "user.locked", "procurement.finalised"} <= set(found)
+    assert len(found) >= 30
+
+
+def test_every_action_the_code_writes_has_a_sentence_and_a_filter_label():
+    found = actions_the_code_writes()
+    missing = {a: w for a, w in found.items() if a not in audit_text.SENTENCES or a not in audit_text.LABELS}
+    assert not missing, f"Give these audit actions a sentence and a label in scoring/audit_text.py: {missing}"
+
+
+NAMES = Names(people_by_email={"pat@example.org": "Pat Patel", "morgan@example.org": "Morgan Ellis"},
+              people_by_id={7: "Pat Patel"}, section_titles={"Q1": "Access", "Q3": "Access to appointments"},
+              sections_by_id={3: "section Q3 Access to appointments"}, lead_id=1)
+LEAD = SimpleNamespace(name="Lee Lead", role="lead")
+ADMIN = SimpleNamespace(name="Ada Admin", role="admin")
+
+# One realistic event per action, shaped as its service writes it: (actor, before, after, reason, entity id).
+SAMPLES = {
+    "procurement.created": (LEAD, None, {"reference": "GP-1", "title": "GP services", "anonymised": True}, "", 1),
+    "procurement.changed": (LEAD, {"title": "A", "anonymised": True}, {"title": "B", "anonymised": False}, "", 1),
+    "procurement.imported": (LEAD, None, {"reference": "GP-1", "sections": 3, "bidders": 2, "evaluators": 4,
+                                          "new_accounts": ["a@x.org"], "scores": 9000, "consensus": 0,
+                                          "status": "scoring"}, "", 1),
+    "procurement.status_changed": (LEAD, {"status": "scoring"}, {"status": "moderation"}, "Sam is ill.", 1),
+    "procurement.finalised": (LEAD, {"status": "moderation"}, {"status": "final", "winner": "Bidder C",
+                                                               "engine_version": "1.0",
+                                                               "totals": {"Bidder A": 73.2549, "Bidder C": 80.0}}, "", 1),
+    "section.added": (LEAD, None, {"code": "Q1", "title": "Access", "weight": 33.333333333, "max_score": 4,
+                                   "scored_by": "both", "threshold": None}, "", 3),
+    "section.changed": (LEAD, {"weight": 40.0, "title": "Old"}, {"weight": 50.0, "title": "New"}, "", 3),
+    "section.deleted": (LEAD, {"code": "Q9", "title": "Gone", "weight": 0.0, "max_score": 4, "scored_by": "panel",
+                               "threshold": 1.0, "question": "", "guidance": ""}, None, "", 9),
+    "weights.changed": (LEAD, {"weights": {"Q1": 60.0, "Q3": 40.0}}, {"weights": {"Q1": 50.0, "Q3": 50.0}},
+                        "The board asked.", 1),
+    "weights.applied": (LEAD, {"Q1": 60.0, "Q3": 40.0}, {"Q1": 60.0, "Q3": 40.0000001}, "Rounding.", 2),
+    "scenario.saved": (LEAD, None, {"name": "More access", "weights": {"Q1": 70.0, "Q3": 30.0}, "note": "",
+                                    "patient_share": 0.123456}, "", 2),
+    "scale.changed": (LEAD, {"scale": [[0, "Bad", ""], [1, "Good", ""]]},
+                      {"scale": [[0, "Unacceptable", "x"], [1, "Poor", "y"]]}, "", 1),
+    "bidder.added": (LEAD, None, {"code": "Bidder A", "name": "Alpha Health Ltd"}, "", 4),
+    "bidder.changed": (LEAD, {"code": "Bidder A", "name": "Alpha"}, {"code": "Bidder A", "name": "Alpha Ltd"}, "", 4),
+    "price.set": (LEAD, {"bidder": "Bidder B", "price": 1000000.0}, {"bidder": "Bidder B", "price": 1100000.0}, "", 5),
+    "response.saved": (LEAD, None, {"bidder": "Bidder A", "section": "Q1", "text": "We will open at 8."}, "", 6),
+    "document.uploaded": (LEAD, None, {"bidder": "Bidder A", "section": "Q1", "filename": "plan.pdf",
+                                       "kind": "pdf", "size": 123456}, "", 8),
+    "document.deleted": (LEAD, {"bidder": "Bidder A", "section": "Q1", "filename": "plan.pdf",
+                                "kind": "pdf", "size": 123456}, None, "", 8),
+    "assignment.added": (LEAD, None, {"section": "Q1", "evaluator": "pat@example.org"}, "", 10),
+    "assignment.removed": (LEAD, {"section": "Q1", "evaluator": "pat@example.org"}, None, "", 10),
+    "declaration.made": (LEAD, None, {"has_conflict": True, "details": "My sister works there.",
+                                      "bidder": "Bidder A", "evaluator": "pat@example.org", "source": "paper"}, "", 11),
+    "declaration.withdrawn": (LEAD, {"has_conflict": True, "details": "x"},
+                              {"has_conflict": False, "bidder": "Bidder A", "evaluator": "pat@example.org"},
+                              "She left in 2019.", 11),
+    "score.saved": (LEAD, {"value": 2, "rationale": "", "status": "draft", "version": 1, "source": "online"},
+                    {"value": 3, "rationale": "Clear plan.", "status": "draft", "version": 2, "source": "paper",
+                     "evaluator": "pat@example.org", "bidder": "Bidder A", "section": "Q1"}, "", 12),
+    "score.imported": (LEAD, None, {"value": 4, "rationale": "Good.", "status": "submitted", "version": 1,
+                                    "source": "import", "evaluator": "morgan@example.org", "bidder": "Bidder A",
+                                    "section": "Q3", "row": 14}, "", 13),
+    "scores.submitted": (LEAD, None, {"evaluator": "pat@example.org", "scores": 18}, "", 7),
+    "scores.reopened": (LEAD, None, {"evaluator": "pat@example.org", "scores": 18}, "Pat asked to look again.", 7),
+    "consensus.recorded": (LEAD, None, {"value": 3, "rationale": "Agreed.", "status": "agreed", "version": 1,
+                                        "bidder": "Bidder A", "section": "Q1"}, "Agreed after discussion.", 14),
+    "consensus.imported": (LEAD, None, {"value": 3, "rationale": "Agreed.", "version": 1, "source": "import",
+                                        "bidder": "Bidder A", "section": "Q1", "row": 3}, "", 15),
+    "user.created": (ADMIN, None, {"email": "pat@example.org", "name": "Pat Patel", "role": "patient",
+                                   "training_completed_on": "2026-02-01"}, "", 7),
+    "user.locked": (None, None, {"locked_until": "2026-12-01 20:15:00.123456", "ip": "10.0.0.1"}, "", 7),
+    "user.password_set": (ADMIN, None, None, "", 7),
+    "user.training_recorded": (LEAD, {"training_completed_on": None},
+                               {"training_completed_on": "2026-02-01"}, "", 7),
+}
+
+
+def event(action: str):
+    actor, before, after, reason, entity_id = SAMPLES[action]
+    return SimpleNamespace(action=action, actor=actor, actor_id=1 if actor is LEAD else 2,
+                           before_json=None if before is None else json.dumps(before),
+                           after_json=None if after is None else json.dumps(after),
+                           reason=reason, entity_id=entity_id)
+
+
+def test_every_sentence_has_a_sample_here():
+    assert set(SAMPLES) == set(audit_text.SENTENCES) == set(audit_text.LABELS)
+
+
+@pytest.mark.parametrize("action", sorted(SAMPLES))
+def test_a_sentence_shows_no_codes_ids_or_scientific_notation(action):
+    text = audit_text.sentence(event(action), NAMES)
+    assert action not in text
+    assert not re.search(r"\d[eE][+-]?\d", text), text  # 1.1e+06
+    assert "None" not in text and "{" not in text and "[" not in text and "_" not in text, text
+    assert "@" not in text or action == "user.created", text  # people by name, not email
+    assert "123456" not in text and "0.123456" not in text, text
+    assert text[0].isupper() and text.endswith((".", "\u201d")), text
+
+
+@pytest.mark.parametrize("action, expected", [
+    ("price.set", "Price for Bidder B set to £1,100,000 (was £1,000,000) by the lead, Lee Lead."),
+    ("section.changed", "Section Q3 Access to appointments: weight changed from 40% to 50%, title changed from "
+                        "\u201cOld\u201d to \u201cNew\u201d by the lead, Lee Lead."),
+    ("weights.applied", "Section Q3 Access to appointments: weight changed from 40% to 40% by the lead, Lee Lead "
+                        "\u2014 reason: \u201cRounding.\u201d"),
+    ("procurement.status_changed", "Scoring closed by the lead, Lee Lead; the procurement moved to moderation "
+                                   "\u2014 reason: \u201cSam is ill.\u201d"),
+    ("procurement.finalised", "Result finalised by the lead, Lee Lead: Bidder C won. Weighted totals out of 100: "
+                              "Bidder C 80, Bidder A 73.3."),
+    ("scenario.saved", "What-if weights \u201cMore access\u201d saved by the lead, Lee Lead for the record (not "
+                       "applied): Q1 70%; Q3 30%; patient-scored sections hold 12.35% of the weight."),
+    ("user.locked", "Pat Patel's account locked after too many wrong passwords, until 1 December 2026 at 20:15 (UTC). "
+                    "An administrator can unlock it by setting a new password."),
+    ("section.added", "Section Q1 Access added by the lead, Lee Lead: weight 33.33%, maximum score 4, scored by "
+                      "patient representatives and the panel."),
+    ("scores.submitted", "Pat Patel's 18 scores submitted for them from their signed paper sheets by the lead, "
+                         "Lee Lead."),
+])
+def test_sentences_read_as_a_reviewer_expects(action, expected):
+    assert audit_text.sentence(event(action), NAMES) == expected
+
+
+def test_a_one_weight_change_reads_as_one_sentence():
+    weights = SimpleNamespace(action="weights.changed", actor=LEAD, actor_id=1,
+                              before_json=json.dumps({"weights": {"Q1": 60.0, "Q3": 40.0}}),
+                              after_json=json.dumps({"weights": {"Q1": 60.0, "Q3": 50.0}}),
+                              reason="Access matters more.", entity_id=1)
+    assert audit_text.sentence(weights, NAMES) == (
+        "Section Q3 Access to appointments: weight changed from 40% to 50% by the lead, Lee Lead "
+        "\u2014 reason: \u201cAccess matters more.\u201d")
+
+
+def test_someone_other_than_the_lead_is_named_with_their_role():
+    admin_event = event("price.set")
+    admin_event.actor, admin_event.actor_id = ADMIN, 2
+    assert audit_text.sentence(admin_event, NAMES).endswith("by administrator Ada Admin.")
