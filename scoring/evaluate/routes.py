@@ -193,7 +193,7 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
                     if nxt:
                         if nxt.came_back:
                             flash(f"You are back at {nxt.cell.bidder.label_for(current_user)}, {nxt.cell.section.code} "
-                                  f"because it still has no {_lacking_noun(nxt.cell)}. "
+                                  f"because it still has {_lacking_noun(nxt.cell)}. "
                                   "Everything after it in your list is scored.", "info")
                         return redirect(url_for("evaluate.score", procurement_id=procurement.id,
                                                 bidder_id=nxt.cell.bidder.id, section_id=nxt.cell.section.id))
@@ -236,8 +236,10 @@ def _lacking(value, rationale) -> str:
 
 
 def _lacking_noun(cell) -> str:
+    """ "no score", "no reason" or "no score and no reason"."""
     score = cell.score
-    return _lacking(score.value if score else None, score.rationale if score else "").replace(" or ", " and no ")
+    missing = _lacking(score.value if score else None, score.rationale if score else "")
+    return " and ".join(word.replace("a ", "no ", 1) for word in missing.split(" or "))
 
 
 @dataclass(frozen=True)

@@ -60,10 +60,13 @@ def paper_entry(procurement: Procurement, user_id: int):
                 from ..services.setup import raise_all
 
                 raise_all(bad)
-            if request.form.get("submit") == "yes" and not confirmed():
+            submit = request.form.get("submit") == "yes"
+            if submit and not confirmed():
+                paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
+                                                 entries=entries, submit=True, check_only=True)
                 return _confirm_submit(procurement, rep)
             count = paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
-                                                     entries=entries, submit=request.form.get("submit") == "yes")
+                                                     entries=entries, submit=submit)
         except Refused as refused:
             errors, field_errors = refusal(refused)
             status = refused.status if refused.status != 403 else 400

@@ -39,11 +39,12 @@ def cell_key(bidder: Bidder, section: Section) -> str:
 
 
 def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
-                       entries: dict[str, PaperEntry], submit: bool = False) -> int:
+                       entries: dict[str, PaperEntry], submit: bool = False, check_only: bool = False) -> int:
     """Save what the lead typed from the rep's paper sheets; every problem is found before any save.
 
     ``entries`` maps ``cell_key`` to what was typed. Returns how many scores changed.
     With ``submit`` the rep's scores are then submitted on their behalf (the sheet was signed).
+    With ``check_only`` every problem is raised as usual but nothing is saved (before the confirmation).
     """
     setup.require_not_final(procurement)
     if procurement.status != Status.SCORING.value:
@@ -101,6 +102,8 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
         error = StaleVersion(messages[0]) if stale and len(problems) == 1 else ValidationFailed(messages)
         error.problems = problems
         raise error
+    if check_only:
+        return len(to_save)
     for cell, entry in to_save:
         evaluation.save_score(
             evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
