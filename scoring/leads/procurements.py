@@ -36,11 +36,9 @@ def new():
         if current_user.role == Role.ADMIN.value:
             lead = next((u for u in leads if str(u.id) == values["lead"]), None)
         try:
-            if lead is None:
-                raise Refused("Choose the procurement lead.", field="lead")
             procurement = setup.create_procurement(
                 reference=values["reference"], title=values["title"], lead=lead, actor=current_user,
-                anonymised=values["anonymised"] != "no")
+                anonymised=values["anonymised"] != "no", lead_chosen=lead is not None)
             db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)

@@ -32,14 +32,23 @@ WEIGHT_TOLERANCE = 1e-6
 
 
 def create_procurement(*, reference: str, title: str, lead: User | None, actor: User | None,
-                       anonymised: bool = True) -> Procurement:
+                       anonymised: bool = True, lead_chosen: bool = True) -> Procurement:
+    """Create a procurement in set-up with the default scale; every problem is reported at once.
+
+    ``lead_chosen`` is False when the person creating it had to choose a lead and did not.
+    """
     reference = reference.strip()
+    problems = []
     if not reference:
-        raise Refused("Enter a reference, for example GP-2027-01.", field="reference")
+        problems.append(("reference", "Enter a reference, for example GP-2027-01."))
+    elif db.session.scalar(select(Procurement.id).where(Procurement.reference == reference)):
+        problems.append(("reference", f"A procurement with the reference {reference} already exists."))
     if not title.strip():
-        raise Refused("Enter a title.", field="title")
-    if db.session.scalar(select(Procurement.id).where(Procurement.reference == reference)):
-        raise Refused(f"A procurement with the reference {reference} already exists.", field="reference")
+        problems.append(("title", "Enter a title."))
+    if not lead_chosen:
+        problems.append(("lead", "Choose the procurement lead."))
+    if problems:
+        raise_all(problems)
     procurement = Procurement(reference=reference, title=title.strip(), lead=lead, anonymised=anonymised)
     for value, label, descriptor in DEFAULT_SCALE:
         procurement.scale_points.append(ScalePoint(value=value, label=label, descriptor=descriptor))
@@ -91,7 +100,7 @@ def assign_evaluator(section: Section, user: User, *, actor: User | None) -> Ass
     if user.role == Role.PATIENT.value and not user.is_trained:
         raise Refused(
             f"{user.name} has not completed patient representative training yet, so cannot be asked to score. "
-            "Record their training date first."
+            "Record their training date on the Users page."
         )
     if section.is_price:
         raise Refused(f"Section {section.code} is a price section. It is scored from prices, not by evaluators.")
