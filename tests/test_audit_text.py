@@ -174,3 +174,37 @@ def test_someone_other_than_the_lead_is_named_with_their_role():
     admin_event = event("price.set")
     admin_event.actor, admin_event.actor_id = ADMIN, 2
     assert audit_text.sentence(admin_event, NAMES).endswith("by administrator Ada Admin.")
+
+
+def test_a_whole_procurements_audit_log_reads_as_sentences(client, app):
+    """Set up, score, price, reopen, close, moderate and finalise the demo; every line of its log is words."""
+    from scoring.extensions import db
+    from scoring.models import AuditEvent
+    from scoring.services import evaluation, finalise, setup
+    from scoring.services.demo import seed_demo
+    from tests.helpers import sign_in
+    from tests.leads.pages import text
+
+    procurement, _ = seed_demo()
+    lead = procurement.lead
+    rep = next(u for s in procurement.sections for u in (a.user for a in s.assignments) if u.email == "rep2@example.org")
+    evaluation.reopen_scores(lead=lead, procurement=procurement, evaluator=rep, reason="Rowan asked to look again.")
+    setup.close_scoring(procurement, actor=lead, reason="Pat is unwell.")
+    finalise.finalise(procurement, actor=lead)
+    db.session.commit()
+    actions = set(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.procurement_id == procurement.id)))
+    assert {"score.saved", "scores.submitted", "scores.reopened", "procurement.finalised"} <= actions
+
+    sign_in(client, "lead@example.org", "demo-scoring-2027")
+    page = text(client.get(f"/procurements/{procurement.id}/audit"))
+    table = page[page.index("<tbody"):page.index("</tbody>")]
+    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r'<td class="nhsuk-table__cell">(.*?)</td>', table, re.S)]
+    sentences = cells[1::2]
+    assert len(sentences) == 50  # one page
+    for sentence in sentences:
+        assert not any(action in sentence for action in actions), sentence
+        assert not re.search(r"\d[eE][+-]?\d", sentence) and "None" not in sentence and "_" not in sentence, sentence
+        assert "@" not in sentence, sentence
+    assert any(s.startswith("Result finalised by the lead, Lee Lead: ") for s in sentences)
+    assert any("Rowan Reid's 12 submitted scores reopened by the lead, Lee Lead so they can change them "
+               "\u2014 reason: \u201cRowan asked to look again.\u201d" == s for s in sentences)
