@@ -168,7 +168,8 @@ def _check_can_score(user: User, procurement: Procurement, bidder: Bidder, secti
     if bidder.id in conflicted_bidder_ids(user, procurement):
         raise NotAllowed("You declared a conflict of interest with this bidder, so you cannot score it.")
     if not user.is_trained:
-        raise NotAllowed("You need to complete patient representative training before you can score.")
+        raise NotAllowed("You need to complete patient representative training before you can score. "
+                         "Once you have, your procurement lead records the date and you can start.")
 
 
 def find_score(evaluator: User, bidder: Bidder, section: Section) -> Score | None:
