@@ -405,7 +405,59 @@ def _training_recorded(e: Entry) -> str:
     return f"{_user(e)}'s training date recorded as {when(after)} (was {when(before)}) {e.by}."
 
 
+def _regime_set(e: Entry) -> str:
+    from .law import short_name
+
+    after = e.after or {}
+    service = f", service type {quoted(after['service_type'])}" if after.get("service_type") else ""
+    return f"Procurement run under the {short_name(after.get('regime'))}{service}, set {e.by}."
+
+
+def _key_criterion_noted(e: Entry) -> str:
+    from .law.key_criteria import label as key_label
+
+    return (f"Note on the key criterion {quoted(key_label(e.get('key_criterion')))} saved {e.by}: "
+            f"{quoted((e.after or {}).get('note'))}.")
+
+
+def _evaluator_experience(e: Entry) -> str:
+    return (f"Experience of {_person(e, e.get('evaluator'))} recorded {e.by}: "
+            f"{quoted((e.after or {}).get('experience'))}.")
+
+
+def _decision_details(e: Entry) -> str:
+    after = e.after or {}
+    return (f"Decision makers and the reasons for the weighting recorded {e.by}: decided by "
+            f"{quoted(after.get('decision_makers'))}; weighting: {quoted(after.get('weighting_rationale'))}.")
+
+
+def _notice_published(e: Entry) -> str:
+    return f"Award notice recorded as published on {when((e.after or {}).get('published_on'))} {e.by}."
+
+
+def _representations(e: Entry) -> str:
+    after = e.after or {}
+    if not after.get("representations_received"):
+        return f"No representations received during the standstill, recorded {e.by}."
+    decision = {"proceed": "to go ahead with the award", "not_proceed": "not to go ahead with the award"}.get(
+        after.get("further_decision"), "not recorded")
+    return (f"Representations received during the standstill, recorded {e.by}; the decision, told to the "
+            f"providers on {when(after.get('further_decision_on'))}, was {decision}.")
+
+
+def _notice_text_saved(e: Entry) -> str:
+    text = (e.after or {}).get("notice_text") or ""
+    return f"Notice of intention to award saved {e.by} ({_count(len(text), 'character', 'characters')})."
+
+
 SENTENCES: dict[str, Callable[[Entry], str]] = {
+    "procurement.regime_set": _regime_set,
+    "key_criterion.noted": _key_criterion_noted,
+    "evaluator.experience": _evaluator_experience,
+    "award.decision_details": _decision_details,
+    "award.notice_published": _notice_published,
+    "award.representations": _representations,
+    "award.notice_text_saved": _notice_text_saved,
     "procurement.created": _procurement_created,
     "procurement.changed": _procurement_changed,
     "procurement.imported": _procurement_imported,
@@ -442,6 +494,13 @@ SENTENCES: dict[str, Callable[[Entry], str]] = {
 
 #: The words the audit log's "Action" filter shows for each action.
 LABELS: dict[str, str] = {
+    "procurement.regime_set": "Regime set",
+    "key_criterion.noted": "Key criterion note saved",
+    "evaluator.experience": "Evaluator's experience recorded",
+    "award.decision_details": "Decision makers recorded",
+    "award.notice_published": "Award notice published",
+    "award.representations": "Standstill representations recorded",
+    "award.notice_text_saved": "Notice of intention to award saved",
     "procurement.created": "Procurement created",
     "procurement.changed": "Procurement details changed",
     "procurement.imported": "Procurement imported from Excel",

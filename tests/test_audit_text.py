@@ -16,30 +16,49 @@ SOURCE = Path(audit_text.__file__).parent
 
 
 def actions_the_code_writes() -> dict[str, str]:
-    """Every first argument of ``audit.record(...)`` in the package, with where it is written."""
+    """Every action passed to ``audit.record(...)`` in the package, with where it is written.
+
+    The action is a literal string, or a parameter of a small helper that passes it on
+    (``_change(procurement, notice, "award.notice_published", ...)``): then every literal the
+    helper is called with counts.
+    """
+    trees = {path: ast.parse(path.read_text(), filename=str(path)) for path in SOURCE.rglob("*.py")}
     found: dict[str, str] = {}
-    for path in SOURCE.rglob("*.py"):
-        tree = ast.parse(path.read_text(), filename=str(path))
+    helpers: dict[str, int] = {}  # function name -> position of the parameter it passes on as the action
+    for path, tree in trees.items():
+        for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
+            params = [a.arg for a in function.args.args]
+            for node in ast.walk(function):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "record" and isinstance(node.func.value, ast.Name)
+                        and node.func.value.id == "audit"):
+                    continue
+                where = f"{path.relative_to(SOURCE.parent)}:{node.lineno}"
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.setdefault(first.value, where)
+                elif isinstance(first, ast.Name) and first.id in params:
+                    helpers[function.name] = params.index(first.id)
+                else:
+                    raise AssertionError(f"{where}: audit.record's action must be a literal string or a "
+                                         "parameter of its function, so this test can find it")
+    for path, tree in trees.items():
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            is_record = (isinstance(func, ast.Attribute) and func.attr == "record"
-                         and isinstance(func.value, ast.Name) and func.value.id == "audit")
-            if not is_record:
-                continue
-            where = f"{path.relative_to(SOURCE.parent)}:{node.lineno}"
-            first = node.args[0] if node.args else None
-            assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
-                f"{where}: audit.record's action must be a literal string, so this test can find it")
-            found.setdefault(first.value, where)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
+                position = helpers[node.func.id]
+                where = f"{path.relative_to(SOURCE.parent)}:{node.lineno}"
+                given = node.args[position] if len(node.args) > position else None
+                assert isinstance(given, ast.Constant) and isinstance(given.value, str), (
+                    f"{where}: pass {node.func.id}'s action as a literal string")
+                found.setdefault(given.value, where)
     return found
 
 
 def test_the_collector_finds_the_actions_it_should():
     found = actions_the_code_writes()
     # A few written in very different places: if these vanish, the collector is broken, not the code.
-    assert {"score.saved", "consensus.recorded", "user.locked", "procurement.finalised"} <= set(found)
+    assert {"score.saved", "consensus.recorded", "user.locked", "procurement.finalised",
+            "award.notice_published"} <= set(found)
     assert len(found) >= 30
 
 
@@ -109,6 +128,20 @@ SAMPLES = {
                                    "training_completed_on": "2026-02-01"}, "", 7),
     "user.locked": (None, None, {"locked_until": "2026-12-01 20:15:00.123456", "ip": "10.0.0.1"}, "", 7),
     "user.password_set": (ADMIN, None, None, "", 7),
+    "procurement.regime_set": (LEAD, {"regime": "psr", "service_type": ""},
+                               {"regime": "pa23", "service_type": "Community pharmacy"}, "", 1),
+    "key_criterion.noted": (LEAD, {"key_criterion": "access", "note": ""},
+                            {"key_criterion": "access", "note": "Q1 and Q3 cover access."}, "", 2),
+    "evaluator.experience": (LEAD, {"evaluator": "pat@example.org", "experience": ""},
+                             {"evaluator": "pat@example.org", "experience": "Ten years on the PPG."}, "", 3),
+    "award.decision_details": (LEAD, {"decision_makers": "", "weighting_rationale": ""},
+                               {"decision_makers": "The ICB board", "weighting_rationale": "Access first."}, "", 4),
+    "award.notice_published": (LEAD, {"published_on": None}, {"published_on": "2027-03-03"}, "", 4),
+    "award.representations": (LEAD, {"representations_received": False, "further_decision": None,
+                                      "further_decision_on": None},
+                               {"representations_received": True, "further_decision": "proceed",
+                                "further_decision_on": "2027-03-20"}, "", 4),
+    "award.notice_text_saved": (LEAD, {"notice_text": ""}, {"notice_text": "We intend to award..."}, "", 4),
     "user.training_recorded": (LEAD, {"training_completed_on": None},
                                {"training_completed_on": "2026-02-01"}, "", 7),
 }

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import anonymity
 from ..access import (
     assigned_sections,
     bidder_in,
@@ -188,6 +189,7 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
                           "You need a score and a reason for every answer before you submit.", "info")
                 else:
                     flash(f"Your score for {where} is saved as a draft.", "success")
+                anonymity.warn_if_named(procurement, form.rationale.data, what="Your reason")
                 if form.save_next.data:
                     nxt = _next_cell(procurement, bidder.id, section.id)
                     if nxt:
