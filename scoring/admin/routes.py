@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 from ..access import may_record_training, reps_whose_training_user_records, roles_required
 from ..extensions import db
-from ..forms import error_summary
+from ..forms import DATE_HINT, error_summary
 from ..models import Role, User
 from ..services import accounts
 from ..services.errors import Refused
-from .forms import NewUserForm, PasswordForm, TrainingForm
+from .forms import ROLE_DESCRIPTIONS, NewUserForm, PasswordForm, TrainingForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -48,7 +48,9 @@ def new_user():
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 400
-    return render_template("admin/new_user.html", form=form, errors=error_summary(form, extra)), status
+    return render_template("admin/new_user.html", form=form, errors=error_summary(form, extra),
+                           role_descriptions={r.value: d for r, d in ROLE_DESCRIPTIONS.items()},
+                           date_hint=DATE_HINT), status
 
 
 def _user_or_404(user_id: int) -> User:
@@ -90,7 +92,7 @@ def record_training(user_id: int):
         abort(404)
     if not may_record_training(current_user, user):
         abort(403)
-    form = TrainingForm()
+    form = TrainingForm(obj=user)  # shows the date already recorded, if any
     extra: list[tuple[str, str]] = []
     status = 200
     if form.validate_on_submit():
@@ -106,5 +108,5 @@ def record_training(user_id: int):
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 400
-    return render_template("admin/training.html", form=form, person=user,
+    return render_template("admin/training.html", form=form, person=user, date_hint=DATE_HINT,
                            errors=error_summary(form, extra)), status

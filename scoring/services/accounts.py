@@ -174,7 +174,7 @@ def _locked(locked_until, now) -> Refused:
     minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
     return Refused(
         f"This account is locked after too many failed attempts. Try again in {minutes} minutes, "
-        "or ask your procurement lead to help.",
+        "or ask an administrator to set a new password, which unlocks it straight away.",
         field="email",
     )
 
@@ -231,7 +231,8 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
     if ip and _failures_from(ip, now - window) >= config.get("LOGIN_MAX_FAILURES_PER_IP", 30):
         raise TooManyAttempts(
             "There have been too many failed attempts to sign in from your network. "
-            f"Wait {config['LOGIN_LOCKOUT_MINUTES']} minutes and try again, or ask your procurement lead to help.",
+            f"Wait {config['LOGIN_LOCKOUT_MINUTES']} minutes and try again. Nobody can lift this sooner, "
+            "so check the email address and password before trying again.",
             field="email",
         )
     wrong = Refused("Enter a correct email address and password.", field="email")

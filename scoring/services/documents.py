@@ -171,11 +171,18 @@ def remove_file(document: Document) -> None:
     path_of(document).unlink(missing_ok=True)
 
 
+def check_can_delete(document: Document) -> None:
+    """Refuse unless the document may be removed now (asked before the confirmation too)."""
+    response = db.session.get(Response, document.response_id)
+    bidder = db.session.get(Bidder, response.bidder_id)
+    setup._require_setup(bidder.procurement, "Documents can only be removed")
+
+
 def delete_document(document: Document, *, actor: User | None) -> None:
+    check_can_delete(document)
     response = db.session.get(Response, document.response_id)
     bidder = db.session.get(Bidder, response.bidder_id)
     section = db.session.get(Section, response.section_id)
-    setup._require_setup(bidder.procurement, "Documents can only be removed")
     snapshot = {"bidder": bidder.code, "section": section.code, "filename": document.filename,
                 "kind": document.kind, "size": document.size}
     response.documents.remove(document)

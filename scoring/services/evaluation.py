@@ -187,7 +187,8 @@ def _check_can_score(user: User, procurement: Procurement, bidder: Bidder, secti
     if bidder.id in conflicted_bidder_ids(user, procurement):
         raise NotAllowed("You declared a conflict of interest with this bidder, so you cannot score it.")
     if not user.is_trained:
-        raise NotAllowed("You need to complete patient representative training before you can score.")
+        raise NotAllowed("You need to complete patient representative training before you can score. "
+                         "Once you have, your procurement lead records the date and you can start.")
 
 
 def find_score(evaluator: User, bidder: Bidder, section: Section) -> Score | None:
@@ -276,9 +277,8 @@ def save_score(
     return score
 
 
-def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None,
-                  commit: bool = True) -> int:
-    """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
+def check_can_submit(evaluator: User, procurement: Procurement) -> list[Cell]:
+    """The evaluator's cells, or a refusal naming what is missing; ``first`` is the first unfinished cell."""
     if procurement.status != Status.SCORING.value:
         raise Refused(f"Scoring is not open for {procurement.reference}.")
     cells = cells_for(evaluator, procurement)
@@ -288,9 +288,18 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
     if missing:
         names = "; ".join(f"{c.bidder.label_for(evaluator)}, {c.section.code}" for c in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise Refused(
+        refused = Refused(
             f"Every score needs a score and a reason before you submit. Still to do: {names}{more}."
         )
+        refused.first = missing[0]
+        raise refused
+    return cells
+
+
+def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None,
+                  commit: bool = True) -> int:
+    """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
+    cells = check_can_submit(evaluator, procurement)
     now = utcnow()
     count = 0
     for cell in cells:

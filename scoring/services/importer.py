@@ -555,6 +555,7 @@ def _check_procurement(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> 
 
 def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> None:
     seen: dict[str, int] = {}
+    weights: list[float | None] = []  # every row's weight, so the total is checked even if other cells are wrong
     for number, cells in sheet.rows:
         where = f"Sections row {number}"
         get = lambda column: sheet.get(cells, column)  # noqa: E731
@@ -597,6 +598,7 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
             except ValueError:
                 problems.add(where, f"the threshold of {label} must be a number, "
                                     f"not {_fmt(get('threshold'))}.")
+        weights.append(weight)
         key_criterion = None
         try:
             key_criterion = clean_key_criterion(get("key_criterion"))
@@ -613,9 +615,8 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
     if not sheet.rows:
         problems.add("Sections", "add at least one section.")
         return
-    good = [s for s in plan.sections if s is not None]
-    if len(good) == len(plan.sections):
-        total = sum(s.weight for s in good)
+    if all(w is not None for w in weights):
+        total = sum(weights)
         if abs(total - 100.0) > setup.WEIGHT_TOLERANCE:
             hint = (" If the weight cells are formatted as percentages, type 20 rather than 20%."
                     if abs(total - 1.0) < 1e-6 else "")

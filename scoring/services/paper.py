@@ -84,13 +84,14 @@ def _typed_value(value: int | str | None) -> int | None | str:
 
 
 def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
-                       entries: dict[str, PaperEntry], submit: bool = False) -> int:
+                       entries: dict[str, PaperEntry], submit: bool = False, check_only: bool = False) -> int:
     """Save what the lead typed from the rep's paper sheets.
 
     Every problem on the sheet is found and reported together, and nothing is saved
     unless there are none. ``entries`` maps ``cell_key`` to what was typed. Returns how
     many scores changed. With ``submit`` the rep's scores are then submitted on their
-    behalf (the sheet was signed).
+    behalf (the sheet was signed). With ``check_only`` every problem is raised as usual
+    but nothing is saved (asked before the confirmation page).
     """
     setup.require_not_final(procurement)
     if procurement.status != Status.SCORING.value:
@@ -155,6 +156,8 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
         error = StaleVersion(messages[0]) if stale and len(problems) == 1 else ValidationFailed(messages)
         error.problems = problems
         raise error
+    if check_only:
+        return len(to_save)
     # One transaction for the whole sheet: if the rep (or anyone) saves one of these cells in
     # another worker meanwhile, the database refuses that write, everything is rolled back and
     # the lead is told which cells changed, so a sheet is never left half-entered.

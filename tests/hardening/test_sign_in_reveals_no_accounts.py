@@ -15,7 +15,7 @@ from ..leads.pages import text
 
 WRONG = "Enter a correct email address and password."
 LOCKED = ("This account is locked after too many failed attempts. Try again in 15 minutes, "
-          "or ask your procurement lead to help.")
+          "or ask an administrator to set a new password, which unlocks it straight away.")
 
 
 @pytest.fixture
