@@ -121,6 +121,9 @@ def build_document(procurement: Procurement, *, draws: int = DRAWS) -> dict[str,
                         for b in range(len(b_labels))},
         "today": float(sweep.today),
     }
+    from .moderation_record import view_extras  # reasons, calibration, withdrawal (issue 15)
+
+    document["view"].update(view_extras(procurement, inputs, meta, m, bidders, sections))
     return document
 
 

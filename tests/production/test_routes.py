@@ -85,8 +85,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "leads.sections": LEAD_OF_THIS,
     "leads.weights": LEAD_OF_THIS,
     "leads.withdraw_conflict": LEAD_OF_THIS,
+    "moderation.accept_section": LEAD_OF_THIS,
+    "moderation.agenda": LEAD_OF_THIS,
+    "moderation.agenda_text": LEAD_OF_THIS,
     "moderation.cell": row(rep=200, panel=200, lead=200, admin=200),  # Bidder A: not rep_conflicted
     "moderation.finalise": LEAD_OF_THIS,
+    "moderation.history": LEAD_OF_THIS,
     "moderation.overview": row(rep=200, rep_conflicted=200, panel=200, lead=200, admin=200),
     "moderation.section": row(rep=200, rep_conflicted=200, panel=200, lead=200, admin=200),
     "planning.apply_scenario": LEAD_OF_THIS,
