@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Assignment, Procurement, Role, Section, Status, User
 from ..services import moderation
 from ..services.errors import Refused
-from ..services.results import CHART_NAMES, ResultView, result_document, weight_changes
+from ..services.results import CHART_NAMES, ResultView, price_changes, result_document, weight_changes
 from . import reports
 
 bp = Blueprint("results", __name__)
@@ -44,7 +44,7 @@ def show(procurement_id: int):
         return render_template("results/not_ready.html", procurement=procurement, message=refused.message)
     return render_template(
         "results/show.html", procurement=procurement, result=result, charts=result.charts(),
-        weight_changes=weight_changes(procurement),
+        weight_changes=weight_changes(procurement), price_changes=price_changes(procurement),
     )
 
 

@@ -354,6 +354,29 @@ def weight_changes(procurement: Procurement) -> list[dict[str, Any]]:
     return changes
 
 
+def price_changes(procurement: Procurement) -> list[dict[str, Any]]:
+    """Price changes made after scoring opened: when, who, which bidder, from what, to what, why."""
+    opened = db.session.scalar(
+        select(AuditEvent.at).where(AuditEvent.procurement_id == procurement.id,
+                                    AuditEvent.action == "procurement.status_changed",
+                                    AuditEvent.after_json.like(f'%"{Status.SCORING.value}"%'))
+        .order_by(AuditEvent.id).limit(1)
+    )
+    if opened is None:
+        return []
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.procurement_id == procurement.id, AuditEvent.action == "price.set",
+                                 AuditEvent.at >= opened).order_by(AuditEvent.id))
+    changes = []
+    for event in events:
+        before = json.loads(event.before_json) if event.before_json else {}
+        after = json.loads(event.after_json) if event.after_json else {}
+        changes.append({"at": event.at, "actor": event.actor.name if event.actor else "Someone",
+                        "bidder": after.get("bidder") or before.get("bidder"),
+                        "before": before.get("price"), "after": after.get("price"), "reason": event.reason})
+    return changes
+
+
 def _weights_of(text: str | None) -> dict[str, float]:
     """{section code: weight} from the audit JSON of any of the weight actions."""
     if not text:

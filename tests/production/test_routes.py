@@ -81,6 +81,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "leads.reopen": LEAD_OF_THIS,
     "leads.response": LEAD_OF_THIS,
     "leads.responses": LEAD_OF_THIS,
+    "leads.return_to_scoring": LEAD_OF_THIS_POST,
     "leads.scale": LEAD_OF_THIS,
     "leads.sections": LEAD_OF_THIS,
     "leads.weights": LEAD_OF_THIS,
