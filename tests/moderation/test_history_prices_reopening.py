@@ -186,3 +186,29 @@ def test_reopening_is_refused_in_moderation_with_its_explanation(app, in_moderat
     to_moderation(p, lead)
     accept_the_rest(p, lead)
     assert client.post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
+
+
+def test_the_workbook_keeps_the_moderation_record(app, in_moderation, lead):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from .conftest import post_consensus
+
+    p = in_moderation
+    client = client_for(app, lead)
+    post_consensus(client, p, p.sections[0], p.bidders[0], 3,
+                   "The plan covers the phones and the evening clinics with evidence.")
+    moderation.record_acceptance(actor=lead, procurement=p, bidder=p.bidders[1], section=p.sections[1],
+                                 rationale="The feedback plan meets the requirement with some minor gaps.")
+    wb = load_workbook(BytesIO(client.get(f"/procurements/{p.id}/export.xlsx").data))
+    rows = [tuple(r) for r in wb["Moderation record"].iter_rows(values_only=True)]
+    assert ("Bidder A", "Q1", 2.5, 3, "consensus", None) in rows
+    assert ("Bidder B", "Q2", 1.5, 1.5, "proposed score accepted",
+            "The feedback plan meets the requirement with some minor gaps.") in rows
+    assert ("Bidder B", "Q1", 2.5, 2.5, "no reason yet", None) in rows
+    assert ("All evaluators", 4, 1, 0.125, 0.125) == rows[[r[0] for r in rows].index("All evaluators")][:5]
+    pat = rows[[r[0] for r in rows].index("Pat Patel")]
+    # Pat against the agreed scores (Q1 A now 3): +1, -0.5, +0.5, -0.5: mean 0.125.
+    assert pat[1:3] == (4, 0.125)
+    assert any(r[0] and str(r[0]).startswith("Pat Patel scored on average") for r in rows)

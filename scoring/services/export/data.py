@@ -164,11 +164,12 @@ def _redact_document(document: dict, redact) -> dict:
     copy = dict(document)
     copy["summary"] = [redact(s) for s in document.get("summary", [])]
     view = dict(document.get("view", {}))
-    if "consensus" in view:
-        view["consensus"] = {
-            bidder: {section: (None if c is None else {**c, "rationale": redact(c["rationale"])})
-                     for section, c in cells.items()}
-            for bidder, cells in view["consensus"].items()
-        }
+    for key in ("consensus", "accepted"):  # consensus reasons and accepted-score reasons
+        if key in view:
+            view[key] = {
+                bidder: {section: (None if c is None else {**c, "rationale": redact(c["rationale"])})
+                         for section, c in cells.items()}
+                for bidder, cells in view[key].items()
+            }
     copy["view"] = view
     return copy
