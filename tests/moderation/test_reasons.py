@@ -95,11 +95,18 @@ def test_only_the_lead_accepts_a_proposed_score(app, in_moderation, rep):
     assert db.session.query(Acceptance).count() == 0
 
 
-@pytest.mark.parametrize("phrase", [
+PHRASES = [
     "better than", "worse than", "weaker than", "stronger than", "the best bid", "the worst bid",
     "compared with", "compared to", "in comparison", "than the others", "than other bidders",
     "the strongest", "the weakest", "outscored", "ranked above", "ranked below",
-])
+]
+
+
+def test_every_phrase_in_the_setting_has_its_own_test(app):
+    assert sorted(app.config["REASON_COMPARATIVE_PHRASES"]) == sorted(PHRASES)
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
 def test_each_comparative_phrase_is_warned_and_a_kept_warning_recorded(app, in_moderation, lead, phrase):
     p = in_moderation
     assert phrase in app.config["REASON_COMPARATIVE_PHRASES"]
