@@ -182,3 +182,25 @@ def test_finalise_from_the_command_line_lists_every_blocking_cell_then_finalises
     assert f"{p.reference} is final. Winner: Bidder A." in result.output
     db.session.expire_all()
     assert db.session.get(Procurement, p.id).is_final
+
+
+def test_a_sections_acceptance_form_refuses_no_reasons_and_warns_before_saving(app, in_moderation, lead):
+    p = in_moderation
+    q2 = p.sections[1]
+    a, b = p.bidders
+    client = client_for(app, lead)
+    url = f"/procurements/{p.id}/moderation/sections/{q2.id}/accept"
+    empty = client.post(url, data={f"reason-{a.id}": "", f"reason-{b.id}": " "})
+    assert empty.status_code == 400
+    page = text_of(empty.get_data(as_text=True))
+    assert page.startswith("Error: ") and "Give a reason for at least one bidder's proposed score." in page
+    warned = client.post(url, data={f"reason-{a.id}": GOOD, f"reason-{b.id}": "Weaker than Bidder A on feedback."})
+    page = text_of(warned.get_data(as_text=True))
+    assert warned.status_code == 200 and "Nothing is saved yet." in page
+    assert "Warning: Bidder B: The reason names Bidder A, another bidder." in page
+    assert db.session.query(Acceptance).count() == 0
+    kept = client.post(url, data={f"reason-{a.id}": GOOD, f"reason-{b.id}": "Weaker than Bidder A on feedback.",
+                                  "keep": "y"})
+    assert kept.status_code == 302
+    rows = {x.bidder_id: x for x in db.session.query(Acceptance)}
+    assert rows[a.id].kept_warnings == "" and len(json.loads(rows[b.id].kept_warnings)) == 3  # name, phrase, short
