@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import anonymity
 from ..extensions import db
 from ..models import Procurement, Role, Status, User
 from ..services import pricing, setup
@@ -99,6 +100,7 @@ def edit(procurement: Procurement):
             errors, field_errors = refusal(refused)
         else:
             flash("The procurement details are saved.", "success")
+            anonymity.warn_if_named(procurement, values["title"], what="The title")
             return redirect(url_for("leads.overview", procurement_id=procurement.id))
     return render_template("leads/edit.html", procurement=procurement, values=values, errors=errors,
                            field_errors=field_errors), 400 if errors else 200

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import section_in
+from .. import anonymity
 from ..extensions import db
 from ..models import Procurement, Section, Status
 from ..services import setup
@@ -64,6 +65,8 @@ def new_section(procurement: Procurement):
             errors, field_errors = refusal(refused)
         else:
             flash(f"Section {section.code} is added.", "success")
+            anonymity.warn_if_named(procurement, values.get("title"), values.get("question"),
+                                    values.get("guidance"), what="The section")
             return redirect(url_for("leads.sections", procurement_id=procurement.id))
     return render_template("leads/section_form.html", procurement=procurement, section=None, values=values,
                            choices=SCORED_BY_CHOICES, errors=errors,
@@ -83,6 +86,8 @@ def edit_section(procurement: Procurement, section_id: int):
             errors, field_errors = refusal(refused)
         else:
             flash(f"Section {section.code} is saved.", "success")
+            anonymity.warn_if_named(procurement, values.get("title"), values.get("question"),
+                                    values.get("guidance"), what="The section")
             return redirect(url_for("leads.sections", procurement_id=procurement.id))
     return render_template("leads/section_form.html", procurement=procurement, section=section, values=values,
                            choices=SCORED_BY_CHOICES, errors=errors,

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from markupsafe import Markup
 
+from .. import anonymity
 from ..access import bidder_in, is_evaluator_of, procurement_or_404, section_in
 from ..engine import ENGINE_VERSION
 from ..extensions import db
@@ -211,6 +212,7 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
                         getattr(form, field).errors = [message]
             else:
                 flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success")
+                anonymity.warn_if_named(procurement, form.rationale.data, what="The consensus reason")
                 return redirect(url_for("moderation.section", procurement_id=procurement.id,
                                         section_id=section.id) + f"#bidder-{bidder.id}")
         else:

@@ -20,6 +20,7 @@ import re
 from flask import current_app
 
 from ..models import Bidder, Procurement
+from ..redaction import find_mentions
 
 
 def _normal(text: str) -> str:
@@ -28,19 +29,15 @@ def _normal(text: str) -> str:
 
 
 def mentions(text: str, bidders: list[Bidder]) -> list[Bidder]:
-    """The bidders whose code or legal name appears in ``text`` as whole words, in bidder order."""
-    try:  # the shared matcher (issue 12) when it is there: it also knows name variants
-        from ..redaction import find_mentions
-    except ImportError:
-        find_mentions = None
-    if find_mentions is not None:
-        found = find_mentions(text, bidders)
-        ids = {getattr(m, "bidder", m).id for m in found}
-        named = {b.id for b in bidders if _normal(b.code).strip() and _normal(b.code) in _normal(text)}
-        return [b for b in bidders if b.id in ids | named]
+    """The bidders whose code or legal name appears in ``text`` as whole words, in bidder order.
+
+    Legal names go through the shared matcher (`scoring.redaction.find_mentions`), which also
+    knows their variants ("Meadow Primary Care" for "Meadow Primary Care Ltd", accents, case);
+    codes ("Bidder B") are matched here as whole words.
+    """
+    named = {m.code for m in find_mentions(text, bidders) if m.kind == "name"}
     normal = _normal(text)
-    return [b for b in bidders
-            if any(_normal(n).strip() and _normal(n) in normal for n in (b.code, b.name))]
+    return [b for b in bidders if b.code in named or (_normal(b.code).strip() and _normal(b.code) in normal)]
 
 
 def warnings_for(text: str, bidder: Bidder, procurement: Procurement) -> list[str]:
