@@ -1,7 +1,7 @@
 """Reasons for every agreed score: acceptances of the proposed score, kept reason warnings
 
 Revision ID: f15a0c0e7d21
-Revises: ad99d8768738
+Revises: 16a1e9f0c2b7
 Create Date: 2026-12-01 20:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f15a0c0e7d21'
-down_revision = 'ad99d8768738'
+down_revision = '16a1e9f0c2b7'
 branch_labels = None
 depends_on = None
 
