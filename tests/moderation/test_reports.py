@@ -24,6 +24,7 @@ def finalise_with_consensus(app, p, lead):
     post_consensus(client_for(app, lead), p, p.sections[0], p.bidders[0], 2,
                    "Strong on phones, but the evening clinics were not costed.")
     accept_the_rest(p, lead)
+    accept_the_rest(p, lead)
     assert client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
 
 
@@ -72,6 +73,7 @@ def test_report_when_the_patient_scores_did_not_change_who_won(app, lead, rep, p
     gen_scores(p, {rep: {("Bidder A", "Q1"): 4, ("Bidder B", "Q1"): 1, ("Bidder A", "Q2"): 4, ("Bidder B", "Q2"): 1},
                    panel: {("Bidder A", "Q1"): 4, ("Bidder B", "Q1"): 2}})
     to_moderation(p, lead)
+    accept_the_rest(p, lead)
     finalise(p, actor=lead)
     client = client_for(app, rep)
     full, easy = (text_of(main_of(client.get(url).get_data(as_text=True))) for url in report_urls(p, rep))
@@ -126,6 +128,7 @@ def test_reps_read_only_their_own_report_and_only_once_final(app, in_moderation,
     waiting = client_for(app, rep).get(report_urls(p, rep)[0])
     assert waiting.status_code == 200 and "ready when the lead has finalised" in waiting.get_data(as_text=True)
     accept_the_rest(p, lead)
+    accept_the_rest(p, lead)
     client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise")
     assert client_for(app, rep).get(report_urls(p, rep2)[0]).status_code == 403
     assert client_for(app, rep).get(report_urls(p, rep2)[1]).status_code == 403
@@ -172,6 +175,7 @@ def test_assessment_summaries_are_for_the_lead_once_final(app, in_moderation, le
     url = f"/procurements/{p.id}/assessment-summaries/{p.bidders[0].id}"
     assert "ready when the lead has finalised" in client_for(app, lead).get(url).get_data(as_text=True)
     assert client_for(app, lead).get(url + ".txt").status_code == 404
+    accept_the_rest(p, lead)
     accept_the_rest(p, lead)
     client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise")
     assert client_for(app, rep).get(url).status_code == 403
