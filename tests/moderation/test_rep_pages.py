@@ -107,7 +107,8 @@ def test_after_finalising_the_reps_moderation_view_shows_final_scores_not_not_ag
     page = text_of(client.get(section).get_data(as_text=True))
     assert "Not agreed yet" not in page
     # Q1 B: no consensus; its final score is the average of 2, 2, 3, 3.
-    assert "Final: 2.5 Not discussed: the average of the scores" in page
+    # Finalising now needs a reason for every score (issue 15): the undiscussed answer was accepted with one.
+    assert "Accepted: 2.5 Why" in page
     assert "Agreed: 2" in page
     assert "The result is final. The panel discussed 1 of 2 answers" in page
     overview = text_of(client.get(f"/procurements/{p.id}/moderation").get_data(as_text=True))
