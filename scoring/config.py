@@ -34,6 +34,17 @@ class Config:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     RATIONALE_MAX_CHARS = 5000
+    # Consensus and acceptance reasons (scoring/services/reasons.py): wording that compares bids
+    # rather than scoring each against the criteria (Lancashire Care v Lancashire CC [2018]
+    # EWHC 1589 (TCC)), and the fewest words a reason should have. A reason that trips either
+    # is warned about; the lead may revise it or keep it, and a kept warning is recorded.
+    REASON_COMPARATIVE_PHRASES = (
+        "better than", "worse than", "weaker than", "stronger than", "the best bid",
+        "the worst bid", "compared with", "compared to", "in comparison", "than the others",
+        "than other bidders", "the strongest", "the weakest", "outscored", "ranked above",
+        "ranked below",
+    )
+    REASON_MIN_WORDS = 8
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
     # Failed sign-ins from one address in 15 minutes before it is refused. A whole trust behind

@@ -370,6 +370,35 @@ class Consensus(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # JSON list of the warnings about this reason that the lead chose to keep (see services/reasons.py).
+    kept_warnings: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    bidder: Mapped[Bidder] = relationship()
+    section: Mapped[Section] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+
+class Acceptance(db.Model):
+    """The lead accepts the proposed score of one cell, with a reason, instead of a consensus.
+
+    ``value`` is the proposed score at the time (the evaluators' mean, which may be
+    2.5): if the scores change afterwards the acceptance no longer matches and
+    finalising asks for it again. The engine still uses the proposed score; this
+    row is the reason a bidder is owed for it.
+    """
+
+    __tablename__ = "acceptances"
+    __table_args__ = (UniqueConstraint("bidder_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidders.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    value: Mapped[float] = mapped_column(Float)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    kept_warnings: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     bidder: Mapped[Bidder] = relationship()
     section: Mapped[Section] = relationship()

@@ -39,7 +39,7 @@ def bidders(procurement: Procurement):
 def prices(procurement: Procurement):
     typed = {b.id: request.form.get(f"price-{b.id}", "") for b in procurement.bidders}
     try:
-        changed = pricing.set_prices(procurement, typed, actor=current_user)
+        changed = pricing.set_prices(procurement, typed, actor=current_user, reason=request.form.get("reason", ""))
     except Refused as refused:
         errors, field_errors = refusal(refused)
         return _render_bidders(procurement, errors, field_errors, typed, 400)

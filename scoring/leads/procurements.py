@@ -186,3 +186,16 @@ def close_scoring(procurement: Procurement):
         return _render_overview(procurement, errors, field_errors, 400)
     flash("Scoring is closed. The procurement is now in moderation.", "success")
     return redirect(url_for("leads.overview", procurement_id=procurement.id))
+
+
+@bp.route("/<int:procurement_id>/return-to-scoring", methods=["POST"])
+@lead_view
+def return_to_scoring(procurement: Procurement):
+    try:
+        setup.return_to_scoring(procurement, actor=current_user, reason=request.form.get("reason", ""))
+    except Refused as refused:
+        errors, field_errors = refusal(refused)
+        return _render_overview(procurement, errors, field_errors, 400)
+    flash("The procurement is back in scoring. Every consensus already recorded is kept. "
+          "You can now reopen an evaluator's scores.", "success")
+    return redirect(url_for("leads.overview", procurement_id=procurement.id))

@@ -19,6 +19,7 @@ from ..services.results import ResultView, join, points, score
 
 NO_DISCUSSION = ("The panel did not change this score in moderation, so it is the average of the "
                  "evaluators' scores.")
+NO_REASON_RECORDED = "No reason was recorded for this score when it was finalised."
 PRICE_REASON = ("Scored from the price: the lowest price received divided by this bid's price, "
                 "times the maximum score.")
 
@@ -89,16 +90,19 @@ def bidder_summary(procurement: Procurement, bidder: Bidder, result: ResultView)
     mine = next(b for b in result.bidders if b.bidder.id == bidder.id)
     winner = result.winner
     consensus = result.view["consensus"]
+    accepted = result.view.get("accepted") or {}
     rows = []
     for entry in result.view["sections"]:
         label = entry["label"]
-        decided = consensus.get(mine.label, {}).get(label)
+        # The reason recorded in moderation: the consensus, or the lead's acceptance of the
+        # proposed score (finalising needs one of them for every scored cell, issue 15).
+        decided = consensus.get(mine.label, {}).get(label) or accepted.get(mine.label, {}).get(label)
         if entry["is_price"]:
             reason = PRICE_REASON
         elif decided:
             reason = decided["rationale"]
-        else:
-            reason = NO_DISCUSSION
+        else:  # only a result finalised before every score needed a reason
+            reason = NO_REASON_RECORDED
         rows.append(SummaryRow(
             code=entry["code"], title=entry["title"], weight=entry["weight"],
             score=score(mine.moderated.get(label)), maximum=f"{entry['max_score']:g}", reason=reason,

@@ -20,7 +20,7 @@ from ..models import Assignment, Procurement, Role, Section, Status, User
 from ..services import moderation
 from ..services.errors import Refused
 from ..services import outcome
-from ..services.results import CHART_NAMES, ResultView, weight_changes
+from ..services.results import CHART_NAMES, ResultView, price_changes, weight_changes
 from . import rep_report, reports
 
 bp = Blueprint("results", __name__)
@@ -45,7 +45,7 @@ def show(procurement_id: int):
         return render_template("results/not_ready.html", procurement=procurement, message=refused.message)
     return render_template(
         "results/show.html", procurement=procurement, result=result, charts=result.charts(),
-        weight_changes=weight_changes(procurement),
+        weight_changes=weight_changes(procurement), price_changes=price_changes(procurement),
     )
 
 

@@ -319,10 +319,22 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
     return count
 
 
+REOPEN_ONLY_IN_SCORING = (
+    "Scores can only be reopened while scoring is open, so that the evaluator can submit them again. "
+    "During moderation, first return the procurement to scoring (on the procurement page, with a reason): "
+    "every consensus already recorded is kept."
+)
+
+
 def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reason: str) -> int:
     """Return an evaluator's submitted scores to draft so they can change them. Needs a reason."""
     if procurement.is_final:
         raise Refused("This procurement is final. Nothing can be changed.")
+    if procurement.status != Status.SCORING.value:
+        # A reopened rep in moderation could never resubmit (submitting needs scoring open)
+        # and the result would silently lose their scores.
+        raise Refused(REOPEN_ONLY_IN_SCORING + (f" {procurement.reference} is "
+                                                f"{procurement.status_enum.label.lower()}." ))
     if not reason.strip():
         raise Refused("Give a reason for reopening these scores.", field="reason")
     scores = [c.score for c in cells_for(evaluator, procurement) if c.score is not None and c.score.is_submitted]

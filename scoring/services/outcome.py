@@ -427,6 +427,13 @@ def build_document(procurement: Procurement, loaded: Inputs, analysis: Analysis)
         # (scoring/law/key_criteria.py) can be worked out from the stored result.
         "patient_points": per_cell(lambda b, s: float(patient_points[b, s])),
     }
+    from .moderation_record import view_extras  # reasons, calibration, withdrawal (issue 15)
+
+    bidder_rows = {b.id: b for b in procurement.bidders}
+    section_rows = {s.id: s for s in procurement.sections}
+    document["view"].update(view_extras(procurement, inputs, loaded.meta, m,
+                                        [bidder_rows[i] for i in bidder_ids],
+                                        [section_rows[i] for i in section_ids]))
     return document
 
 

@@ -29,6 +29,20 @@ CHART_NAMES = ("totals-by-section", "totals-by-group", "winner-sweep", "win-prob
 
 # ----------------------------------------------------------------------------- getting the result
 
+
+def live_moderation(procurement: Procurement):
+    """Moderation only, as ``(moderation, bidders, sections)`` in the engine's order.
+
+    Through the outcome gateway (cached by data version); the models come from the
+    procurement's already-loaded relationships, so this adds no query per row.
+    """
+    run = outcome.moderation(procurement)
+    bidders = {b.id: b for b in procurement.bidders}
+    sections = {s.id: s for s in procurement.sections}
+    return (run.moderation, [bidders[i] for i in run.inputs.bidder_ids],
+            [sections[i] for i in run.inputs.section_ids])
+
+
 def result_document(procurement: Procurement) -> dict[str, Any]:
     """The result's JSON document: ``outcome.outcome(procurement).document`` (see the gateway)."""
     return outcome.outcome(procurement).document
@@ -291,6 +305,29 @@ def weight_changes(procurement: Procurement) -> list[dict[str, Any]]:
                 if before.get(code) != after.get(code)]
         changes.append({"at": event.at, "actor": event.actor.name if event.actor else "Someone",
                         "changes": rows, "reason": event.reason})
+    return changes
+
+
+def price_changes(procurement: Procurement) -> list[dict[str, Any]]:
+    """Price changes made after scoring opened: when, who, which bidder, from what, to what, why."""
+    opened = db.session.scalar(
+        select(AuditEvent.at).where(AuditEvent.procurement_id == procurement.id,
+                                    AuditEvent.action == "procurement.status_changed",
+                                    AuditEvent.after_json.like(f'%"{Status.SCORING.value}"%'))
+        .order_by(AuditEvent.id).limit(1)
+    )
+    if opened is None:
+        return []
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.procurement_id == procurement.id, AuditEvent.action == "price.set",
+                                 AuditEvent.at >= opened).order_by(AuditEvent.id))
+    changes = []
+    for event in events:
+        before = json.loads(event.before_json) if event.before_json else {}
+        after = json.loads(event.after_json) if event.after_json else {}
+        changes.append({"at": event.at, "actor": event.actor.name if event.actor else "Someone",
+                        "bidder": after.get("bidder") or before.get("bidder"),
+                        "before": before.get("price"), "after": after.get("price"), "reason": event.reason})
     return changes
 
 

@@ -410,3 +410,19 @@ def close_scoring(procurement: Procurement, *, actor: User | None, reason: str =
     check_can_close(procurement, reason)
     _set_status(procurement, Status.MODERATION, actor=actor, reason=reason.strip())
     db.session.commit()
+
+
+def return_to_scoring(procurement: Procurement, *, actor: User | None, reason: str) -> None:
+    """Moderation -> scoring open, for a written reason (to reopen someone's scores, say).
+
+    Every consensus and acceptance already recorded is kept; an acceptance whose proposed
+    score then changes must be given again before finalising (`moderation.blockers`).
+    """
+    require_not_final(procurement)
+    if procurement.status != Status.MODERATION.value:
+        raise Refused(f"Only a procurement in moderation can return to scoring. This procurement is "
+                      f"{procurement.status_enum.label.lower()}.")
+    if not (reason or "").strip():
+        raise Refused("Give a reason for returning to scoring. It is recorded in the audit log.", field="reason")
+    _set_status(procurement, Status.SCORING, actor=actor, reason=reason.strip())
+    db.session.commit()

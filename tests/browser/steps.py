@@ -173,10 +173,13 @@ def finalise_demo(live_server, reason: str = "Closed for the test without Pat's 
     from scoring.models import Procurement
     from scoring.services import finalise, setup
 
+    from ..helpers import accept_the_rest
+
     procurement_id = demo_procurement_id(live_server)
     with live_server.services():
         procurement = db.session.get(Procurement, procurement_id)
         setup.close_scoring(procurement, actor=procurement.lead, reason=reason)
+        accept_the_rest(procurement, procurement.lead)
         finalise.finalise(procurement, actor=procurement.lead)
         db.session.commit()
     return procurement_id

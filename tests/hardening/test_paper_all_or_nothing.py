@@ -46,7 +46,7 @@ def test_a_cell_saved_online_meanwhile_saves_none_of_the_sheet_and_names_the_cel
 
 def test_the_sheet_saves_whole_when_nobody_else_writes(lead_client, procurement, rep):
     score_everything(rep, procurement, value=1, submit=False)
-    response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, CHANGED, submit=True))
+    response = lead_client.post(entry_url(procurement, rep), data={**form_for(procurement, rep, CHANGED, submit=True), "confirm": "yes"})
     assert response.status_code == 302
     db.session.expire_all()
     assert {(s.value, s.source, s.status) for s in db.session.scalars(

@@ -16,6 +16,7 @@ from scoring.moderation.rep_report import BANNED_TERMS
 
 from ..helpers import gen_procurement, gen_scores
 from ..pdfs import pages
+from ..helpers import accept_the_rest
 from .conftest import client_for, post_consensus, text_of
 
 BANNED = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in BANNED_TERMS) + r")(?![\w-])", re.I)
@@ -79,6 +80,7 @@ def test_no_engine_term_on_any_page_a_rep_opens_in_moderation_and_once_final(app
     during = crawl(client_for(app, rep))
     assert any("/moderation/sections/" in url for url in during), list(during)
     assert not banned_on(during), banned_on(during)
+    accept_the_rest(p, lead)
     assert client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
     final = crawl(client_for(app, rep))
     for page in (f"/procurements/{p.id}/reports/{rep.id}", f"/procurements/{p.id}/reports/{rep.id}/easy-read",
@@ -100,11 +102,13 @@ def test_after_finalising_the_reps_moderation_view_shows_final_scores_not_not_ag
     client = client_for(app, rep)
     section = f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}"
     assert "Not agreed yet" in client.get(section).get_data(as_text=True)  # Q1 B before finalising
+    accept_the_rest(p, lead)
     assert client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
     page = text_of(client.get(section).get_data(as_text=True))
     assert "Not agreed yet" not in page
     # Q1 B: no consensus; its final score is the average of 2, 2, 3, 3.
-    assert "Final: 2.5 Not discussed: the average of the scores" in page
+    # Finalising now needs a reason for every score (issue 15): the undiscussed answer was accepted with one.
+    assert "Accepted: 2.5 Why" in page
     assert "Agreed: 2" in page
     assert "The result is final. The panel discussed 1 of 2 answers" in page
     overview = text_of(client.get(f"/procurements/{p.id}/moderation").get_data(as_text=True))

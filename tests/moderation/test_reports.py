@@ -4,6 +4,7 @@ from __future__ import annotations
 from scoring.models import Role
 
 from ..helpers import gen_user
+from ..helpers import ACCEPT_REASON, accept_the_rest
 from .conftest import client_for, post_consensus, text_of
 
 OTHER_EVALUATORS = ("Rowan Reid", "Morgan Panel", "Jo Finch", "rowan.reid@", "morgan.panel@", "jo.finch@")
@@ -22,6 +23,8 @@ def report_urls(p, user):
 def finalise_with_consensus(app, p, lead):
     post_consensus(client_for(app, lead), p, p.sections[0], p.bidders[0], 2,
                    "Strong on phones, but the evening clinics were not costed.")
+    accept_the_rest(p, lead)
+    accept_the_rest(p, lead)
     assert client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
 
 
@@ -70,6 +73,7 @@ def test_report_when_the_patient_scores_did_not_change_who_won(app, lead, rep, p
     gen_scores(p, {rep: {("Bidder A", "Q1"): 4, ("Bidder B", "Q1"): 1, ("Bidder A", "Q2"): 4, ("Bidder B", "Q2"): 1},
                    panel: {("Bidder A", "Q1"): 4, ("Bidder B", "Q1"): 2}})
     to_moderation(p, lead)
+    accept_the_rest(p, lead)
     finalise(p, actor=lead)
     client = client_for(app, rep)
     full, easy = (text_of(main_of(client.get(url).get_data(as_text=True))) for url in report_urls(p, rep))
@@ -123,6 +127,8 @@ def test_reps_read_only_their_own_report_and_only_once_final(app, in_moderation,
     p = in_moderation
     waiting = client_for(app, rep).get(report_urls(p, rep)[0])
     assert waiting.status_code == 200 and "ready when the lead has finalised" in waiting.get_data(as_text=True)
+    accept_the_rest(p, lead)
+    accept_the_rest(p, lead)
     client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise")
     assert client_for(app, rep).get(report_urls(p, rep2)[0]).status_code == 403
     assert client_for(app, rep).get(report_urls(p, rep2)[1]).status_code == 403
@@ -143,9 +149,10 @@ def test_assessment_summary_gives_scores_reasons_total_and_rank_but_no_evaluator
     html = client.get(f"/procurements/{p.id}/assessment-summaries/{b.id}").get_data(as_text=True)
     page = text_of(main_of(html))
     assert "Assessment summary: Bidder B Legal Name Ltd" in page
-    # B: Q1 2.5 (no consensus), Q2 1.5. Winner A: Q1 2 (consensus), Q2 3.5; totals 52.5 v 65.
-    assert ("Q1: Section Q1 (60%) Your score 2.5 of 4 Winning bid's score 2 of 4 Reason The panel did not "
-            "change this score in moderation") in page
+    # B: Q1 2.5 (no consensus, the lead accepted it with a reason), Q2 1.5. Winner A: Q1 2 (consensus),
+    # Q2 3.5; totals 52.5 v 65. The bidder is owed the recorded reason, never a sentence about averages.
+    assert ("Q1: Section Q1 (60%) Your score 2.5 of 4 Winning bid's score 2 of 4 Reason " + ACCEPT_REASON) in page
+    assert "average" not in page and "did not change this score" not in page
     assert "Q2: Section Q2 (40%) Your score 1.5 of 4 Winning bid's score 3.5 of 4" in page
     assert "Your total: 52.5 out of 100. You ranked 2 of 2." in page
     assert "The most advantageous tender, from Bidder A Legal Name Ltd, scored 65.0 out of 100." in page
@@ -168,6 +175,8 @@ def test_assessment_summaries_are_for_the_lead_once_final(app, in_moderation, le
     url = f"/procurements/{p.id}/assessment-summaries/{p.bidders[0].id}"
     assert "ready when the lead has finalised" in client_for(app, lead).get(url).get_data(as_text=True)
     assert client_for(app, lead).get(url + ".txt").status_code == 404
+    accept_the_rest(p, lead)
+    accept_the_rest(p, lead)
     client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise")
     assert client_for(app, rep).get(url).status_code == 403
     assert client_for(app, rep).get(url + ".txt").status_code == 403
