@@ -27,6 +27,7 @@ from ..models import AuditEvent, Bidder, Procurement, Section, Status, User, utc
 from .engine_adapter import load_inputs
 from .errors import Refused
 from .moderation import consensus_map
+from .review_figures import participation
 
 #: Monte-Carlo draws for the official result (the engine's default).
 DRAWS = 10_000
@@ -126,6 +127,9 @@ def build_document(procurement: Procurement, *, draws: int = DRAWS) -> dict[str,
         # Points each cell adds from patient scores, so the figures per PSR key criterion
         # (scoring/law/key_criteria.py) can be worked out from the stored result.
         "patient_points": per_cell(lambda b, s: float(patient_points[b, s])),
+        # Counts for the patient voice review (scoring/services/review_figures.py), kept with
+        # the final result so the review reads stored documents only.
+        "review": participation(procurement),
     }
     return document
 
