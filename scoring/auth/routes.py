@@ -18,6 +18,7 @@ START_PAGES = {
     "panel": "evaluate.dashboard",
     "lead": "leads.index",
     "admin": "leads.index",
+    "reviewer": "review.index",
 }
 
 

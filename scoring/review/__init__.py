@@ -1,0 +1,48 @@
+"""Patient voice review (`/review`): involvement leads and administrators see every
+finalised procurement, procurement leads their own. Reads stored results only."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from ..access import roles_required
+from ..models import Role
+from ..services import review as review_service
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+REGIMES = {"psr": "Provider Selection Regime", "pa23": "Procurement Act 2023"}
+
+
+def _date(name: str, errors: list[dict]) -> date | None:
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append({"text": f"Enter the date '{text}' as year-month-day, for example 2026-04-01",
+                       "href": f"#{name}"})
+        return None
+
+
+@bp.route("")
+@roles_required(Role.REVIEWER, Role.ADMIN, Role.LEAD)
+def index():
+    errors: list[dict] = []
+    since, until = _date("since", errors), _date("until", errors)
+    if since and until and since > until:
+        errors.append({"text": "The 'finalised from' date must be on or before the 'to' date", "href": "#since"})
+    regime = request.args.get("regime") or None
+    if regime and regime not in REGIMES:
+        errors.append({"text": "Choose a regime from the list", "href": "#regime"})
+        regime = None
+    filters = review_service.Filters(since=since, until=until, regime=regime,
+                                     service_type=(request.args.get("service_type") or "").strip() or None)
+    data = review_service.review(current_user, filters)
+    service_types = sorted({r["service_type"] for r in review_service.review(current_user)["procurements"]
+                            if r["service_type"]})
+    return render_template("review/index.html", data=data, errors=errors, filters=filters,
+                           regimes=REGIMES, service_types=service_types), (400 if errors else 200)
