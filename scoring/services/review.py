@@ -28,12 +28,15 @@ class Filters:
     service_type: str | None = None
 
 
-def visible_procurements(viewer: User, filters: Filters = Filters()) -> list[Procurement]:
+def visible_procurements(viewer: User | None, filters: Filters = Filters()) -> list[Procurement]:
     """Finalised procurements the viewer may review: all for involvement leads and
-    administrators, their own for procurement leads, none for anyone else."""
+    administrators, their own for procurement leads, none for anyone else. ``None``
+    (the command line, run by whoever runs the server) sees all."""
     query = select(Procurement).where(Procurement.status == Status.FINAL.value,
                                       Procurement.final_result_json.is_not(None))
-    if viewer.role == Role.LEAD.value:
+    if viewer is None:
+        pass
+    elif viewer.role == Role.LEAD.value:
         query = query.where(Procurement.lead_id == viewer.id)
     elif viewer.role not in (Role.ADMIN.value, Role.REVIEWER.value):
         return []
@@ -94,10 +97,26 @@ def row(procurement: Procurement) -> dict[str, Any]:
     }
 
 
-def review(viewer: User, filters: Filters = Filters()) -> dict[str, Any]:
+def review(viewer: User | None, filters: Filters = Filters()) -> dict[str, Any]:
     """Rows, the decisive rate D(α) at α = 0, 0.05, ..., 1 and α½ for the procurements in view."""
     rows = [row(p) for p in visible_procurements(viewer, filters)]
     intervals = [r["decisive_intervals"] for r in rows]
     table = [{"alpha": alpha, "rate": rate, "decisive": [rows[k]["reference"] for k in members]}
              for alpha, rate, members in rate_table(intervals)]
     return {"procurements": rows, "decisive_rate": table, "alpha_half": alpha_half(intervals)}
+
+
+#: The keys of each procurement in `flask review --json` (issue 18), in order.
+JSON_KEYS = ("reference", "patient_weight_share", "winner", "counterfactual_winner", "winner_changed",
+             "shapley_patient", "margin", "nearest_tipping_point", "kendall_tau", "decisive_intervals")
+
+
+def as_json(data: dict[str, Any]) -> dict[str, Any]:
+    """The command line's JSON document; ``winner`` is the winner's code, like the counterfactual's."""
+    procurements = []
+    for r in data["procurements"]:
+        item = {key: r[key] for key in JSON_KEYS}
+        item["winner"] = r["winner_code"]
+        procurements.append(item)
+    return {"procurements": procurements, "decisive_rate": data["decisive_rate"],
+            "alpha_half": data["alpha_half"]}
