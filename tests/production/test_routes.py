@@ -117,7 +117,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "results.summaries": LEAD_OF_THIS,
     "results.summary": LEAD_OF_THIS,
     "results.summary_text": LEAD_OF_THIS,
+    "review.csv_file": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "review.index": row(reviewer=200, lead=200, other_lead=200, admin=200),  # leads see their own
+    "review.workbook": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "static": PUBLIC,
 }
 
