@@ -120,3 +120,17 @@ def as_json(data: dict[str, Any]) -> dict[str, Any]:
         procurements.append(item)
     return {"procurements": procurements, "decisive_rate": data["decisive_rate"],
             "alpha_half": data["alpha_half"]}
+
+
+def evidence(share: float) -> dict[str, Any] | None:
+    """For the what-if page in set-up: of all finalised procurements, how many the patient
+    scores would have decided at this patient weight share, and D(α) for the curve.
+    Aggregates only (no references), so any lead may see it. None when nothing is finalised."""
+    from ..engine.decisive import is_decisive
+
+    intervals = [row(p)["decisive_intervals"] for p in visible_procurements(None)]
+    if not intervals:
+        return None
+    return {"decisive": sum(is_decisive(i, share) for i in intervals), "total": len(intervals),
+            "share": share, "table": [(alpha, rate) for alpha, rate, _ in rate_table(intervals)],
+            "alpha_half": alpha_half(intervals)}
