@@ -40,6 +40,14 @@ class Config:
     # one proxy address shares this, so raise it there (and add ProxyFix in front of the app).
     LOGIN_MAX_FAILURES_PER_IP = 30
     ENV_NAME = "development"
+    # The Excel import refuses bigger workbooks before reading their cells, so one upload cannot
+    # tie up a worker (a 500 KB file can unpack to 100,000 rows reaching column XFD). A
+    # procurement of 20 bidders x 30 sections x 30 evaluators has 18,000 score rows.
+    IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+    IMPORT_MAX_ROWS = 20_000  # per sheet, the header row included
+    IMPORT_MAX_COLUMNS = 50
+    IMPORT_MAX_CELLS = 200_000  # in all the sheets read, blank cells inside a row included
 
     @classmethod
     def from_environment(cls, instance_path: Path) -> dict:

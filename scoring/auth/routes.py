@@ -7,7 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..forms import error_summary
-from ..services.accounts import authenticate
+from ..extensions import db
+from ..services.accounts import authenticate, end_sessions
 from ..services.errors import Refused
 from .forms import SignInForm
 
@@ -71,6 +72,10 @@ def login():
 
 @bp.route("/sign-out", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # A copy of the cookie (another tab, a shared computer, a stolen cookie) stops working too.
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))

@@ -47,8 +47,7 @@ def index():
     errors: list[dict] = []
     filters = _filters(errors)
     data = review_service.review(current_user, filters)
-    service_types = sorted({r["service_type"] for r in review_service.review(current_user)["procurements"]
-                            if r["service_type"]})
+    service_types = review_service.service_types(current_user)
     return render_template("review/index.html", data=data, errors=errors, filters=filters,
                            regimes=REGIMES, service_types=service_types), (400 if errors else 200)
 

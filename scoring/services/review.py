@@ -1,6 +1,6 @@
 """The patient voice review: procurement-level figures across finalised procurements.
 
-Everything comes from the documents stored at finalising (`results.build_document`,
+Everything comes from the documents stored at finalising (`outcome.build_document`,
 with ``influence.decisive_intervals`` and ``view.review``): no engine run and no
 score is read. A row holds procurement-level figures only: no evaluator's name
 or score, and bidders by code except the awarded provider (the winner, named as
@@ -49,6 +49,11 @@ def visible_procurements(viewer: User | None, filters: Filters = Filters()) -> l
     if filters.service_type:
         query = query.where(Procurement.service_type == filters.service_type)
     return list(db.session.scalars(query.order_by(Procurement.finalised_at, Procurement.reference)))
+
+
+def service_types(viewer: User | None) -> list[str]:
+    """The service types of the procurements the viewer may review, for the filter."""
+    return sorted({p.service_type for p in visible_procurements(viewer) if p.service_type})
 
 
 def _winner_name(procurement: Procurement, code: str | None) -> str | None:

@@ -1,7 +1,7 @@
 """The procurement-level figures of the patient voice review that the engine does not give.
 
 Computed when the result document is built and stored with the final result
-(`results.build_document`, key ``view.review``), so the review reads them from
+(`outcome.build_document`, key ``view.review``), so the review reads them from
 the stored document and needs no engine run or score query. Only counts: no
 evaluator's name or score is kept here.
 """

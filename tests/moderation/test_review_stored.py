@@ -25,13 +25,13 @@ def test_final_result_stores_the_decisive_intervals_and_the_review_counts(finali
 
 
 def test_a_rep_who_did_not_submit_everything_lowers_the_share(app, lead, rep, rep2, panel):
-    from scoring.services.results import build_document
+    from scoring.services import outcome
 
     from ..helpers import gen_procurement, gen_scores
 
     p = gen_procurement(lead=lead, evaluators=[rep, rep2, panel])
     gen_scores(p, {rep: 3, panel: 2})
     gen_scores(p, {rep2: 1}, submit=False)   # rep2 drafts but never submits
-    review = build_document(p, draws=0)["view"]["review"]
+    review = outcome.compute(p, draws=0).document["view"]["review"]
     assert review["patient_reps_assigned"] == 2 and review["patient_reps_taking_part"] == 1
     assert review["patient_reps_submitted_all"] == 1 and review["submitted_all_share"] == 0.5

@@ -41,7 +41,7 @@ EVALUATOR_ROLES = row(rep=200, rep_unassigned=200, rep_conflicted=200, panel=200
 # endpoint -> expected status per role. Keep it sorted; one line per route.
 EXPECTED: dict[str, dict[str, int]] = {
     "admin.new_user": ADMIN_ONLY,
-    "admin.record_training": ANY_LEAD,  # any lead may record a rep's training date
+    "admin.record_training": LEAD_OF_THIS,  # an admin, or a lead of a procurement the rep is on (issue 12)
     "admin.set_password": ADMIN_ONLY,
     "admin.users": ANY_LEAD,
     "assets.icon": PUBLIC,
