@@ -23,6 +23,7 @@ BLUEPRINTS = [
     "scoring.planning:bp",
     "scoring.exports:bp",
     "scoring.award:bp",
+    "scoring.review:bp",
 ]
 
 

@@ -38,10 +38,12 @@ class Role(str, enum.Enum):
     LEAD = "lead"
     PANEL = "panel"
     PATIENT = "patient"
+    REVIEWER = "reviewer"  # an involvement lead: sees the patient voice review, nothing else
 
     @property
     def label(self) -> str:
         return {
+            "reviewer": "Involvement lead",
             "admin": "Administrator",
             "lead": "Procurement lead",
             "panel": "Panel evaluator",

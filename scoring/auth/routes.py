@@ -19,6 +19,7 @@ START_PAGES = {
     "panel": "evaluate.dashboard",
     "lead": "leads.index",
     "admin": "leads.index",
+    "reviewer": "review.index",
 }
 
 

@@ -17,6 +17,7 @@ COMMANDS = [
     "scoring.cli.law:standstill_command",
     "scoring.cli.law:award_record_command",
     "scoring.cli.law:assessment_summaries_command",
+    "scoring.cli.review:review_command",
 ]
 
 

@@ -18,7 +18,8 @@ from flask_login import current_user
 
 from ..access import lead_procurement_or_abort, roles_required
 from ..extensions import db
-from ..models import Procurement, Role, WeightScenario
+from ..models import Procurement, Role, Status, WeightScenario
+from ..services import review as review_service
 from ..services import whatif
 from ..services.errors import Refused
 from . import bp
@@ -136,6 +137,8 @@ def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=
         patient_codes=whatif.patient_codes(procurement), scenarios=whatif.scenarios(procurement),
         reason_needed=whatif.reason_needed(procurement), loaded=loaded,
         field_name=whatif.field_name,
+        evidence=(review_service.evidence(share_now)
+                  if procurement.status == Status.SETUP.value and share_now is not None else None),
     ), status
 
 

@@ -70,6 +70,7 @@ from ..engine.summary import summarise
 from ..extensions import db
 from ..models import AuditEvent, Consensus, Procurement, Section, utcnow
 from .errors import Refused
+from .review_figures import participation
 
 #: Monte-Carlo draws for the official result (the engine's default).
 DRAWS = 10_000
@@ -426,6 +427,9 @@ def build_document(procurement: Procurement, loaded: Inputs, analysis: Analysis)
         # Points each cell adds from patient scores, so the figures per PSR key criterion
         # (scoring/law/key_criteria.py) can be worked out from the stored result.
         "patient_points": per_cell(lambda b, s: float(patient_points[b, s])),
+        # Counts for the patient voice review (scoring/services/review_figures.py), kept with
+        # the final result so the review reads stored documents only.
+        "review": participation(procurement),
     }
     from .moderation_record import view_extras  # reasons, calibration, withdrawal (issue 15)
 

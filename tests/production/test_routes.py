@@ -122,6 +122,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "results.summaries": LEAD_OF_THIS,
     "results.summary": LEAD_OF_THIS,
     "results.summary_text": LEAD_OF_THIS,
+    "review.csv_file": row(reviewer=200, lead=200, other_lead=200, admin=200),
+    "review.index": row(reviewer=200, lead=200, other_lead=200, admin=200),  # leads see their own
+    "review.workbook": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "static": PUBLIC,
 }
 
@@ -205,7 +208,7 @@ def test_every_route_is_in_the_table(app):
     assert not missing, (
         "These routes have no row in EXPECTED in tests/production/test_routes.py: "
         f"{', '.join(missing)}. Add one per route saying which status each kind of user gets "
-        "(anonymous, rep, rep_unassigned, rep_conflicted, panel, lead, other_lead, admin), "
+        "(anonymous, rep, rep_unassigned, rep_conflicted, panel, lead, other_lead, admin, reviewer), "
         "so the test can check the route's access rules."
     )
     gone = sorted(set(EXPECTED) - endpoints)
