@@ -13,6 +13,8 @@ COMMANDS = [
     "scoring.cli.backup:backup_command",
     "scoring.cli.export:export_command",
     "scoring.cli.moderate:moderate_command",
+    "scoring.cli.mail:deliver_mail_command",
+    "scoring.cli.accounts:invite_command",
 ]
 
 

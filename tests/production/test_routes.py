@@ -45,9 +45,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.set_password": ADMIN_ONLY,
     "admin.users": ANY_LEAD,
     "assets.nhsuk_asset": PUBLIC,
+    "auth.accept_invitation": {role: 410 for role in ROLES},  # the table's token is not a real link
+    "auth.forgotten_password": PUBLIC,
     "auth.home": row(default=302),  # sends each user to their own start page
     "auth.login": {**row(default=302), "anonymous": 200},  # signed-in users are sent home
     "auth.logout": {role: 302 for role in ROLES},
+    "auth.new_invitation": PUBLIC,  # the same answer whatever the token, so it reveals nothing
+    "auth.reset_password": {role: 410 for role in ROLES},
     "documents.download": row(rep=200, panel=200, lead=200, admin=200),  # not rep_conflicted: Bidder A's file
     "evaluate.conflicts": ASSIGNED_EVALUATORS,
     "evaluate.dashboard": EVALUATOR_ROLES,
@@ -109,7 +113,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 # Which procurement of the world a blueprint's URLs are filled in from.
 STAGE_OF_BLUEPRINT = {"moderation": "moderation", "results": "final", "exports": "final"}
-OTHER_ARGUMENTS = {"name": "totals-by-section"}
+OTHER_ARGUMENTS = {"name": "totals-by-section", "token": "not-a-real-link"}
 FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js"}
 
 
