@@ -40,6 +40,8 @@ EVALUATOR_ROLES = row(rep=200, rep_unassigned=200, rep_conflicted=200, panel=200
 
 # endpoint -> expected status per role. Keep it sorted; one line per route.
 EXPECTED: dict[str, dict[str, int]] = {
+    "admin.invite_user": ADMIN_ONLY,
+    "admin.manage_user": ADMIN_ONLY,
     "admin.new_user": ADMIN_ONLY,
     "admin.record_training": ANY_LEAD,  # any lead may record a rep's training date
     "admin.set_password": ADMIN_ONLY,
