@@ -28,7 +28,7 @@ def index():
 @lead_only
 def new():
     leads = db.session.scalars(select(User).where(User.role == Role.LEAD.value).order_by(User.name)).all()
-    values = {"reference": "", "title": "", "anonymised": "yes", "lead": ""}
+    values = {"reference": "", "title": "", "anonymised": "yes", "lead": "", "regime": "psr", "service_type": ""}
     errors, field_errors = [], {}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in values}
@@ -40,7 +40,8 @@ def new():
                 raise Refused("Choose the procurement lead.", field="lead")
             procurement = setup.create_procurement(
                 reference=values["reference"], title=values["title"], lead=lead, actor=current_user,
-                anonymised=values["anonymised"] != "no")
+                anonymised=values["anonymised"] != "no", regime=values["regime"],
+                service_type=values["service_type"])
             db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)

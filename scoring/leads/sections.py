@@ -45,10 +45,11 @@ def _form_values(section: Section | None) -> dict:
         return {k: request.form.get(k, "") for k in setup.SECTION_FIELDS}
     if section is None:
         return {"code": "", "title": "", "question": "", "guidance": "", "weight": "", "max_score": "4",
-                "scored_by": "both", "threshold": ""}
+                "scored_by": "both", "threshold": "", "key_criterion": ""}
     values = {k: getattr(section, k) for k in setup.SECTION_FIELDS}
     values["weight"] = f"{section.weight:g}"
     values["threshold"] = "" if section.threshold is None else f"{section.threshold:g}"
+    values["key_criterion"] = section.key_criterion or ""
     return values
 
 

@@ -54,6 +54,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "auth.logout": {role: 302 for role in ROLES},
     "auth.new_invitation": PUBLIC,  # the same answer whatever the token, so it reveals nothing
     "auth.reset_password": {role: 410 for role in ROLES},
+    "award.assessment_summaries_zip": LEAD_OF_THIS,
+    "award.assessment_summary_docx": LEAD_OF_THIS,
+    "award.award_record_docx": LEAD_OF_THIS,
+    "award.law": LEAD_OF_THIS,
+    "award.law_decision": LEAD_OF_THIS_POST,
+    "award.law_key_criteria": LEAD_OF_THIS_POST,
+    "award.law_notice": LEAD_OF_THIS_POST,
+    "award.law_regime": LEAD_OF_THIS_POST,
+    "award.law_representations": LEAD_OF_THIS_POST,
+    "award.notice_text": LEAD_OF_THIS,  # GET and POST: the notice of intention to award (PSR)
     "documents.download": row(rep=200, panel=200, lead=200, admin=200),  # not rep_conflicted: Bidder A's file
     "evaluate.conflicts": ASSIGNED_EVALUATORS,
     "evaluate.dashboard": EVALUATOR_ROLES,
@@ -114,7 +124,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 }
 
 # Which procurement of the world a blueprint's URLs are filled in from.
-STAGE_OF_BLUEPRINT = {"moderation": "moderation", "results": "final", "exports": "final"}
+STAGE_OF_BLUEPRINT = {"moderation": "moderation", "results": "final", "exports": "final", "award": "final"}
 OTHER_ARGUMENTS = {"name": "totals-by-section", "token": "not-a-real-link"}
 FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js"}
 

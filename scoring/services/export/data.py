@@ -135,7 +135,9 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
             .outerjoin(decider, decider.id == Consensus.decided_by_id)
             .where(Section.procurement_id == procurement.id))
     }
+    law = _law_fields(procurement, document)
     return ExportData(
+        **law,
         reference=procurement.reference,
         title=redact.redact(procurement.title) if redact else procurement.title,
         status=procurement.status_enum.label,
@@ -153,3 +155,18 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
         lead=procurement.lead.name if procurement.lead is not None else "",
         finalised_at=procurement.finalised_at,
     )
+
+
+def _law_fields(procurement: Procurement, document: dict) -> dict:
+    """The regime and, under PSR, each section's key criterion and the figures per key criterion."""
+    from ...law import PSR, regime_name
+    from ...law import key_criteria as kc
+    from ..regime import key_criterion_figures
+
+    if procurement.regime != PSR:
+        return {"regime": regime_name(procurement.regime)}
+    stored = {e["code"]: e.get("key_criterion") for e in document.get("view", {}).get("sections", [])}
+    return {"regime": regime_name(procurement.regime),
+            "section_key_criteria": {s.code: kc.label(stored.get(s.code, s.key_criterion))
+                                     for s in procurement.sections},
+            "key_criteria": [f.to_dict() for f in key_criterion_figures(procurement, document)]}
