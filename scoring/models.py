@@ -150,6 +150,9 @@ class Procurement(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Frozen at finalisation so the result shown later is exactly the one decided.
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # UTC, like every stored time; set and shown in Europe/London (services/deadlines.py).
+    scoring_deadline: Mapped[datetime | None] = mapped_column(DateTime)
+    moderation_meeting_on: Mapped[date | None] = mapped_column(Date)
     final_result_json: Mapped[str | None] = mapped_column(Text)
     engine_version: Mapped[str | None] = mapped_column(String(20))
 

@@ -15,6 +15,7 @@ COMMANDS = [
     "scoring.cli.moderate:moderate_command",
     "scoring.cli.mail:deliver_mail_command",
     "scoring.cli.accounts:invite_command",
+    "scoring.cli.mail:send_reminders_command",
     "scoring.cli.law:standstill_command",
     "scoring.cli.law:award_record_command",
     "scoring.cli.law:assessment_summaries_command",

@@ -26,3 +26,15 @@ def deliver_mail_command(every):
         if not every:
             return
         time.sleep(every)
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command():
+    """Queue the scoring reminders due today (7 days, 2 days and on the day). Safe to run any number of times."""
+    from ..extensions import db
+    from ..services import deadlines
+
+    queued = deadlines.send_reminders()
+    db.session.commit()
+    click.echo(f"Queued {queued} reminder{'' if queued == 1 else 's'}. `flask deliver-mail` sends them.")

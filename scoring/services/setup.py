@@ -157,6 +157,9 @@ def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
         error.problems = problems
         raise error
     _set_status(procurement, Status.SCORING, actor=actor)
+    from .deadlines import notify_scoring_opened
+
+    notify_scoring_opened(procurement)
 
 
 def _set_status(procurement: Procurement, status: Status, *, actor: User | None, reason: str = "") -> None:
@@ -356,6 +359,12 @@ def close_scoring(procurement: Procurement, *, actor: User | None, reason: str =
         raise Refused(f"Scoring can only close while it is open. This procurement is "
                       f"{procurement.status_enum.label.lower()}.")
     waiting = [row.evaluator.name for row in progress_of_everyone(procurement) if not row.progress.submitted]
+    from .deadlines import due_sentence
+    from ..models import utcnow
+
+    if procurement.scoring_deadline and utcnow() < procurement.scoring_deadline and not reason.strip():
+        raise Refused(f"The scoring deadline has not passed yet ({due_sentence(procurement)}). Give a reason "
+                      "to close scoring before the deadline.", field="reason")
     if waiting and not reason.strip():
         raise Refused(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
                       "their scores yet. Wait for them, or give a reason to close scoring without them.",

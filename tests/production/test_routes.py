@@ -77,6 +77,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "leads.bidders": LEAD_OF_THIS,
     "leads.close_scoring": LEAD_OF_THIS_POST,
     "leads.conflicts": LEAD_OF_THIS,
+    "leads.deadlines_page": LEAD_OF_THIS,
     "leads.delete_document": LEAD_OF_THIS_POST,
     "leads.delete_section": LEAD_OF_THIS,
     "leads.edit": LEAD_OF_THIS,
