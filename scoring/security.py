@@ -10,7 +10,7 @@ from .extensions import db, login_manager
 
 # Endpoints a signed-out visitor may reach. Everything else needs a signed-in user,
 # so a new route is private unless someone deliberately adds it here.
-PUBLIC_ENDPOINTS = {"auth.login", "assets.nhsuk_asset", "static",
+PUBLIC_ENDPOINTS = {"auth.login", "assets.nhsuk_asset", "assets.icon", "static",
                     # Reached from links in emails, before the person can sign in.
                     "auth.accept_invitation", "auth.new_invitation", "auth.forgotten_password",
                     "auth.reset_password"}
@@ -85,6 +85,6 @@ def configure(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if request.endpoint != "assets.nhsuk_asset":
+        if request.endpoint not in ("assets.nhsuk_asset", "assets.icon"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import anonymity
+from .. import anonymity, pdf
 from ..models import Procurement, Status
 from ..services import evaluation
 from ..services import paper as paper_service
@@ -26,7 +26,20 @@ def paper_sheets(procurement: Procurement, user_id: int):
     rep = evaluator_of_or_404(procurement, user_id)
     anonymity.read_by(rep)  # printed for the rep: names and prices hidden as on the rep's own pages
     return render_template("leads/paper_sheets.html", procurement=procurement, rep=rep,
-                           sheets=paper_service.sheets_for(rep, procurement))
+                           sheets=paper_service.sheets_for(rep, procurement),
+                           reason_lines=paper_service.REASON_LINES)
+
+
+@bp.route("/<int:procurement_id>/paper/<int:user_id>/sheets.pdf")
+@lead_view
+def paper_sheets_pdf(procurement: Procurement, user_id: int):
+    rep = evaluator_of_or_404(procurement, user_id)
+    anonymity.read_by(rep)  # printed for the rep: names and prices hidden as on the rep's own pages
+    large = request.args.get("size") == "large"
+    html = render_template("leads/paper_sheets_pdf.html", procurement=procurement, rep=rep,
+                           sheets=paper_service.sheets_for(rep, procurement),
+                           reason_lines=paper_service.REASON_LINES, large=large)
+    return pdf.download(html, f"score-sheets-{procurement.reference}-{rep.id}{'-large' if large else ''}.pdf")
 
 
 @bp.route("/<int:procurement_id>/paper/<int:user_id>/enter", methods=["GET", "POST"])
@@ -37,7 +50,7 @@ def paper_entry(procurement: Procurement, user_id: int):
     typed: dict[str, tuple[str, str]] = {}
     status = 200
     if request.method == "POST":
-        entries, bad = {}, []
+        entries = {}
         for cell in evaluation.cells_for(rep, procurement):
             key = paper_service.cell_key(cell.bidder, cell.section)
             raw_score = request.form.get(f"score-{key}", "").strip()
@@ -47,27 +60,22 @@ def paper_entry(procurement: Procurement, user_id: int):
                 version = int(request.form.get(f"version-{key}", "0"))
             except ValueError:
                 version = -1
-            value = None
-            if raw_score:
-                try:
-                    value = int(raw_score)
-                except ValueError:
-                    bad.append((f"score-{key}", f"{cell.bidder.code}, {cell.section.code}: enter the score "
-                                                f"as a whole number from 0 to {cell.section.max_score}."))
-                    continue
-            entries[key] = paper_service.PaperEntry(value, rationale, version)
+            entries[key] = paper_service.PaperEntry(raw_score, rationale, version)
         try:
-            if bad:
-                from ..services.setup import raise_all
-
-                raise_all(bad)
             count = paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
                                                      entries=entries, submit=request.form.get("submit") == "yes")
         except Refused as refused:
             errors, field_errors = refusal(refused)
             status = refused.status if refused.status != 403 else 400
         else:
-            flash(f"{count} paper {'score is' if count == 1 else 'scores are'} saved for {rep.name}.", "success")
+            done = [f"{count} paper {'score is' if count == 1 else 'scores are'} saved for {rep.name}."] if count else []
+            if request.form.get("submit") == "yes":
+                done.append(f"{rep.name}'s scores are submitted.")
+            if done:
+                flash(" ".join(done), "success")
+            else:
+                flash(f"Nothing was saved for {rep.name}: no score or reason on the form was new or changed.",
+                      "info")
             anonymity.warn_if_named(procurement, *(e.rationale for e in entries.values()),
                                     what="A reason you typed")
             return redirect(url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id))

@@ -9,18 +9,18 @@ Who sees what:
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import anonymity, charts
+from .. import anonymity, charts, pdf
 from ..access import bidder_in, procurement_or_404, roles_required
 from ..extensions import db
 from ..models import Assignment, Procurement, Role, Section, Status, User
 from ..services import moderation
 from ..services.errors import Refused
 from ..services.results import CHART_NAMES, ResultView, result_document, weight_changes
-from . import reports
+from . import rep_report, reports
 
 bp = Blueprint("results", __name__)
 
@@ -113,8 +113,18 @@ def report_easy_read(procurement_id: int, user_id: int):
     return _render_report(procurement_id, user_id, "results/report_easy_read.html")
 
 
-def _render_report(procurement_id: int, user_id: int, template: str):
-    """One rep's "you said, we did" report; the two versions differ only in layout."""
+@bp.route("/procurements/<int:procurement_id>/reports/<int:user_id>/easy-read.pdf")
+def report_easy_read_pdf(procurement_id: int, user_id: int):
+    procurement, rep = _report_access(procurement_id, user_id)
+    if not procurement.is_final:
+        abort(404)
+    large = request.args.get("size") == "large"
+    html = _render_report(procurement_id, user_id, "results/report_easy_read_pdf.html", pdf=True, large=large)
+    return pdf.download(html, f"easy-read-report-{procurement.reference}{'-large' if large else ''}.pdf")
+
+
+def _render_report(procurement_id: int, user_id: int, template: str, **context):
+    """One rep's "you said, we did" report; the versions differ only in layout."""
     procurement, rep = _report_access(procurement_id, user_id)
     waiting = _final_or_not_ready(procurement, "Your report")
     if waiting is not None:
@@ -122,7 +132,7 @@ def _render_report(procurement_id: int, user_id: int, template: str):
     anonymity.read_by(rep)  # the lead may print it for the rep: names hidden as for the rep
     result = ResultView(procurement, result_document(procurement), rep)
     return render_template(template, procurement=procurement,
-                           report=reports.rep_report(procurement, rep, result))
+                           report=rep_report.rep_report(procurement, rep, result), **context)
 
 
 @bp.route("/procurements/<int:procurement_id>/assessment-summaries")

@@ -111,7 +111,7 @@ def test_lead_prints_paper_sheets_enters_them_and_reads_the_audit_log(page, audi
     page.get_by_role("link", name="Paper score sheets and entering paper scores").click()
     audit(page, "lead: paper sheets, choose an evaluator")
     page.get_by_role("link", name="Print sheets for Pat Patel").click()
-    expect(page.locator(".app-sheet")).to_have_count(4)  # conflicts page + 3 bidders
+    expect(page.locator(".app-score-sheet")).to_have_count(4)  # conflicts page + 3 bidders
     audit(page, "lead: printable score sheets")
     page.emulate_media(media="print")
     screenshot(page, "lead-paper-sheets-print")

@@ -46,6 +46,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.record_training": ANY_LEAD,  # any lead may record a rep's training date
     "admin.set_password": ADMIN_ONLY,
     "admin.users": ANY_LEAD,
+    "assets.icon": PUBLIC,
     "assets.nhsuk_asset": PUBLIC,
     "auth.accept_invitation": {role: 410 for role in ROLES},  # the table's token is not a real link
     "auth.forgotten_password": PUBLIC,
@@ -93,6 +94,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "leads.paper_declarations": LEAD_OF_THIS_POST,
     "leads.paper_entry": LEAD_OF_THIS,
     "leads.paper_sheets": LEAD_OF_THIS,
+    "leads.paper_sheets_pdf": LEAD_OF_THIS,
     "leads.prices": LEAD_OF_THIS_POST,
     "leads.progress": LEAD_OF_THIS,
     "leads.reopen": LEAD_OF_THIS,
@@ -116,6 +118,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "results.mine": EVALUATOR_ROLES,
     "results.report": row(rep=200, lead=200, admin=200),  # the rep it is about, and the lead
     "results.report_easy_read": row(rep=200, lead=200, admin=200),
+    "results.report_easy_read_pdf": row(rep=200, lead=200, admin=200),
     "results.reports_index": LEAD_OF_THIS,
     "results.show": LEAD_OF_THIS,
     "results.summaries": LEAD_OF_THIS,
@@ -127,7 +130,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 # Which procurement of the world a blueprint's URLs are filled in from.
 STAGE_OF_BLUEPRINT = {"moderation": "moderation", "results": "final", "exports": "final", "award": "final"}
 OTHER_ARGUMENTS = {"name": "totals-by-section", "token": "not-a-real-link"}
-FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js"}
+FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js", "assets.icon": "trophy.svg"}
 
 
 def url_for_rule(world, rule, **override) -> str:
