@@ -136,3 +136,19 @@ def send_reminders(*, now: datetime | None = None) -> int:
             }, dedupe_key=f"reminder-summary:{days}:{procurement.id}", procurement_id=procurement.id):
                 queued += 1
     return queued
+
+
+def notify_report_ready(procurement: Procurement) -> None:
+    """After finalising, each patient rep is told their "you said, we did" report is ready."""
+    from .assignments import evaluators_of
+
+    for rep in evaluators_of(procurement):
+        if rep.role != "patient" or not rep.active:
+            continue
+        mail.queue(rep, "notice", {
+            "heading": f"Your report is ready: {procurement.title}",
+            "paragraphs": ["The procurement is finished. Your report shows what you said and what happened "
+                           "because of it.", "Thank you for taking part."],
+            "action_text": "Read your report",
+            "action_href": mail.link("results.report", procurement_id=procurement.id, user_id=rep.id),
+        }, dedupe_key=f"report-ready:{procurement.id}:{rep.id}", procurement_id=procurement.id)
