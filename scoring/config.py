@@ -51,6 +51,14 @@ class Config:
     MAIL_MAX_ATTEMPTS = 8
     # The address people use to reach the app; links in emails start with it.
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # The Excel import refuses bigger workbooks before reading their cells, so one upload cannot
+    # tie up a worker (a 500 KB file can unpack to 100,000 rows reaching column XFD). A
+    # procurement of 20 bidders x 30 sections x 30 evaluators has 18,000 score rows.
+    IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    IMPORT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+    IMPORT_MAX_ROWS = 20_000  # per sheet, the header row included
+    IMPORT_MAX_COLUMNS = 50
+    IMPORT_MAX_CELLS = 200_000  # in all the sheets read, blank cells inside a row included
 
     @classmethod
     def from_environment(cls, instance_path: Path) -> dict:

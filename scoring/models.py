@@ -7,6 +7,7 @@ is append-only: a flush that would update or delete an ``AuditEvent`` raises.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
@@ -94,6 +95,10 @@ DEFAULT_SCALE = (
 )
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -108,6 +113,12 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the session cookie holds instead of the id (Flask-Login's "alternative tokens"):
+    # replacing it ends every session of this user at once. See accounts.end_sessions.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+
+    def get_id(self) -> str:
+        return self.session_token
 
     @property
     def role_enum(self) -> Role:

@@ -17,10 +17,20 @@ PUBLIC_ENDPOINTS = {"auth.login", "assets.nhsuk_asset", "assets.icon", "static",
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(session_token: str):
+    """The user whose current session token the cookie holds; a replaced token signs nobody in.
+
+    The cookie holds ``User.session_token``, not the id, so signing out, a new password,
+    deactivation or a new role (accounts.end_sessions) makes every old cookie worthless.
+    """
+    from sqlalchemy import select
+
     from .models import User
 
-    return db.session.get(User, int(user_id))
+    if not session_token:
+        return None
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    return user if user is not None and user.is_active else None
 
 
 def _csp(nonce: str) -> str:

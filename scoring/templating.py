@@ -17,6 +17,9 @@ def configure(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from .fragments import FragmentCache
+
+    app.jinja_env.add_extension(FragmentCache)
     # Every printed value passes here: on pages for patient reps it hides bidders'
     # legal names and prices (scoring/anonymity.py).
     from .anonymity import finalize

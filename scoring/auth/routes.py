@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..forms import error_summary
 from ..extensions import db
 from ..services import invitations
-from ..services.accounts import authenticate
+from ..services.accounts import authenticate, end_sessions
 from ..services.errors import Refused
 from .forms import ChoosePasswordForm, ForgottenPasswordForm, SignInForm
 
@@ -72,6 +72,10 @@ def login():
 
 @bp.route("/sign-out", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # A copy of the cookie (another tab, a shared computer, a stolen cookie) stops working too.
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))

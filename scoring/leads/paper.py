@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import anonymity, pdf
+from ..confirm import Confirmation, confirmation_page, confirmed, posted_fields
 from ..models import Procurement, Status
 from ..services import evaluation
 from ..services import paper as paper_service
@@ -62,8 +63,13 @@ def paper_entry(procurement: Procurement, user_id: int):
                 version = -1
             entries[key] = paper_service.PaperEntry(raw_score, rationale, version)
         try:
+            submit = request.form.get("submit") == "yes"
+            if submit and not confirmed():
+                paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
+                                                 entries=entries, submit=True, check_only=True)
+                return _confirm_submit(procurement, rep)
             count = paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
-                                                     entries=entries, submit=request.form.get("submit") == "yes")
+                                                     entries=entries, submit=submit)
         except Refused as refused:
             errors, field_errors = refusal(refused)
             status = refused.status if refused.status != 403 else 400
@@ -80,6 +86,19 @@ def paper_entry(procurement: Procurement, user_id: int):
                                     what="A reason you typed")
             return redirect(url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id))
     return _render_entry(procurement, rep, typed, errors, field_errors, status)
+
+
+def _confirm_submit(procurement: Procurement, rep):
+    return confirmation_page(Confirmation(
+        title=f"Submit {rep.name}'s scores for them?", caption=f"{procurement.reference}: {procurement.title}",
+        happens=[f"The paper scores you typed are saved as {rep.name}'s, marked as from paper and entered by you.",
+                 f"Then all of {rep.name}'s scores are submitted, as if they had pressed submit themselves. "
+                 "Do this only if they signed the sheets."],
+        cannot_undo=f"Submitted scores cannot be changed, by you or by {rep.name}, unless you reopen "
+                    "their scores with a reason.",
+        button=f"Yes, submit {rep.name}'s scores", hidden=posted_fields(),
+        back_url=url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id),
+        back_text="Back to entering paper scores"))
 
 
 def _render_entry(procurement, rep, typed, errors, field_errors, status, declaring=None):

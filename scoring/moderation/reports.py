@@ -6,7 +6,7 @@
   moderated score, the maximum and the reason agreed; its total and rank against
   the winner's. It never names an evaluator nor shows an individual score.
 
-Both read the stored final result (`results.result_document`), and the
+Both read the stored final result (`outcome.outcome`), and the
 evaluators' own scores, which cannot change once the procurement is final.
 """
 from __future__ import annotations

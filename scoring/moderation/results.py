@@ -19,7 +19,8 @@ from ..extensions import db
 from ..models import Assignment, Procurement, Role, Section, Status, User
 from ..services import moderation
 from ..services.errors import Refused
-from ..services.results import CHART_NAMES, ResultView, result_document, weight_changes
+from ..services import outcome
+from ..services.results import CHART_NAMES, ResultView, weight_changes
 from . import rep_report, reports
 
 bp = Blueprint("results", __name__)
@@ -39,7 +40,7 @@ def show(procurement_id: int):
         return render_template("results/not_ready.html", procurement=procurement,
                                message="There are no results while the procurement is being set up.")
     try:
-        result = ResultView(procurement, result_document(procurement), current_user)
+        result = ResultView(procurement, outcome.outcome(procurement), current_user)
     except Refused as refused:
         return render_template("results/not_ready.html", procurement=procurement, message=refused.message)
     return render_template(
@@ -48,30 +49,19 @@ def show(procurement_id: int):
     )
 
 
-#: Drawn charts of final results, which never change: (procurement id, finalised at, name) -> SVG.
-_FINAL_CHARTS: dict[tuple[int, str, str], str] = {}
-_FINAL_CHARTS_MAX = 256
-
-
 @bp.route("/procurements/<int:procurement_id>/results/charts/<name>.svg")
 def chart(procurement_id: int, name: str):
     procurement = _lead_procurement(procurement_id)
     if name not in CHART_NAMES or procurement.status == Status.SETUP.value:
         abort(404)
-    key = (procurement.id, str(procurement.finalised_at), name)
-    svg = _FINAL_CHARTS.get(key) if procurement.is_final else None
-    if svg is None:
-        try:
-            result = ResultView(procurement, result_document(procurement), current_user)
-        except Refused:
-            abort(404)
-        if name == "win-probabilities" and not result.doc.get("sensitivity"):
-            abort(404)
-        svg = result.chart(name).svg
-        if procurement.is_final:
-            if len(_FINAL_CHARTS) >= _FINAL_CHARTS_MAX:
-                _FINAL_CHARTS.clear()
-            _FINAL_CHARTS[key] = svg
+    try:
+        result = ResultView(procurement, outcome.outcome(procurement), current_user)
+    except Refused:
+        abort(404)
+    if name == "win-probabilities" and not result.doc.get("sensitivity"):
+        abort(404)
+    # Charts name bidders by code, so one drawing per data version serves every viewer.
+    svg = outcome.chart_svg(result.outcome, name, lambda: result.chart(name).svg)
     headers = dict(charts.SVG_HEADERS)
     if procurement.is_final:  # the stored result never changes, so the browser may keep it
         headers["Cache-Control"] = "private, max-age=86400"
@@ -130,7 +120,7 @@ def _render_report(procurement_id: int, user_id: int, template: str, **context):
     if waiting is not None:
         return waiting
     anonymity.read_by(rep)  # the lead may print it for the rep: names hidden as for the rep
-    result = ResultView(procurement, result_document(procurement), rep)
+    result = ResultView(procurement, outcome.outcome(procurement), rep)
     return render_template(template, procurement=procurement,
                            report=rep_report.rep_report(procurement, rep, result), **context)
 
@@ -141,7 +131,7 @@ def summaries(procurement_id: int):
     waiting = _final_or_not_ready(procurement, "Assessment summaries")
     if waiting is not None:
         return waiting
-    result = ResultView(procurement, result_document(procurement), current_user)
+    result = ResultView(procurement, outcome.outcome(procurement), current_user)
     return render_template("results/summaries.html", procurement=procurement, result=result)
 
 
@@ -150,7 +140,7 @@ def _summary(procurement_id: int, bidder_id: int):
     bidder = bidder_in(procurement, bidder_id)
     if not procurement.is_final:
         return procurement, None
-    result = ResultView(procurement, result_document(procurement), current_user)
+    result = ResultView(procurement, outcome.outcome(procurement), current_user)
     return procurement, reports.bidder_summary(procurement, bidder, result)
 
 

@@ -17,7 +17,7 @@ from ..engine import ENGINE_VERSION
 from ..extensions import db
 from ..forms import error_summary
 from ..models import Procurement, Response, Role, Status
-from ..services import evaluation, finalise as finalising, moderation
+from ..services import evaluation, finalise as finalising, moderation, outcome
 from ..services.errors import Refused, StaleVersion
 from .forms import ConsensusForm, FinaliseForm
 
@@ -38,6 +38,23 @@ def _moderated(value) -> str:
 def _pre_wrap(text) -> Markup:
     """Text typed by someone, escaped, in a paragraph that keeps its line breaks."""
     return Markup('<p class="app-pre-wrap">%s</p>') % (text or "")
+
+
+@bp.app_template_filter("score_cell")
+def _score_cell(score) -> Markup:
+    """One evaluator's score in a board cell: the ``score_cell`` macro of moderation/_macros.html
+    written in Python, since a section page has a cell per bidder and evaluator (1,800 at
+    60 x 30) and a Jinja macro call per cell cost most of a second."""
+    if score is None or score.value is None:
+        return Markup('<span class="app-muted">No score</span>')
+    html = Markup('<strong class="app-score">%s</strong>') % score.value
+    if not score.is_submitted:
+        html += Markup('<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>')
+    if (score.rationale or "").strip():
+        html += Markup('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
+                       '<span class="nhsuk-details__summary-text">Reason</span></summary>'
+                       '<div class="nhsuk-details__text">%s</div></details>') % _pre_wrap(score.rationale)
+    return html
 
 
 @bp.app_template_filter("points")
@@ -98,18 +115,31 @@ def overview(procurement_id: int):
         run = moderation_run(procurement)
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
-    sections = moderation.sections_for(current_user, procurement)
-    boards = [moderation.board(procurement, current_user, s, run) for s in sections]
+    boards, progress = moderation.overview(procurement, current_user, run)
     return render_template(
         "moderation/overview.html", procurement=procurement, staff=staff, boards=boards,
-        progress=moderation.progress(procurement, current_user, run),
+        progress=progress, run=run,
     )
 
 
 def moderation_run(procurement: Procurement):
-    from ..services.results import live_moderation
+    return outcome.moderation(procurement)
 
-    return live_moderation(procurement)
+
+class _LazyBoard:
+    """The section's board, built only when the page reads more than its section: the
+    table is kept per data version (``{% cache %}`` in moderation/section.html), and a
+    page served from there needs no board at all."""
+
+    def __init__(self, section, build):
+        self.section = section
+        self._build = build
+        self._board = None
+
+    def __getattr__(self, name):
+        if self._board is None:
+            self._board = self._build()
+        return getattr(self._board, name)
 
 
 @bp.route("/sections/<int:section_id>")
@@ -120,13 +150,14 @@ def section(procurement_id: int, section_id: int):
         return gate
     section = _section_for_user(procurement, section_id)
     try:
-        board = moderation.board(procurement, current_user, section)
+        run = moderation_run(procurement)
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
+    board = _LazyBoard(section, lambda: moderation.board(procurement, current_user, section, run))
     sections = moderation.sections_for(current_user, procurement)
     i = sections.index(section)
     return render_template(
-        "moderation/section.html", procurement=procurement, staff=staff, board=board,
+        "moderation/section.html", procurement=procurement, staff=staff, board=board, run=run,
         previous=sections[i - 1] if i > 0 else None,
         next=sections[i + 1] if i + 1 < len(sections) else None,
         can_record=procurement.status == Status.MODERATION.value and not section.is_price,

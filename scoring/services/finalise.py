@@ -3,7 +3,7 @@
 A procurement can be finalised by its lead (or an administrator) only while it
 is in moderation and only when every cell has a moderated score (the engine's
 ``incomplete`` is empty: a consensus, or at least one evaluator's score, or a
-price score). The stored document is `results.build_document` with
+price score). The stored document is the outcome gateway's (`outcome.compute`) with
 ``view.final`` set: the engine's JSON, the engine version and everything the
 results, report and summary pages show. After this no route or service changes
 the procurement (each refuses when ``procurement.is_final``).
@@ -21,7 +21,7 @@ from ..models import Procurement, Status, User, utcnow
 from . import audit
 from .errors import NotAllowed, Refused
 from .moderation import FINAL_MESSAGE
-from .results import build_document
+from . import outcome
 
 
 def readiness(document: dict) -> list[str]:
@@ -60,7 +60,8 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
         raise Refused(FINAL_MESSAGE)
     db.session.expire(procurement)
     try:
-        document = build_document(procurement)
+        # A fresh run, not the cache: this transaction has just flipped the status.
+        document = outcome.compute(procurement).document
     except Refused:
         db.session.rollback()
         raise

@@ -37,10 +37,7 @@ def _serializer(purpose: str) -> URLSafeSerializer:
 
 def end_sessions(user: User) -> None:
     """Every other browser signed in as ``user`` is signed out (the session token is replaced)."""
-    # TEMPORARY until issue 12's per-user session tokens (accounts.end_sessions) reach main.
-    end = getattr(accounts, "end_sessions", None)
-    if end is not None:
-        end(user)
+    accounts.end_sessions(user)
 
 
 def issue(user: User, purpose: str, *, actor: User | None, now: datetime | None = None) -> str:
@@ -94,8 +91,10 @@ def use(token: str, purpose: str, password: str, *, now: datetime | None = None)
     user.locked_until = None
     row.used_at = now
     end_sessions(user)
-    audit.record("user.invitation_accepted" if purpose == INVITE else "user.password_reset",
-                 actor=user, entity="user", entity_id=user.id)
+    if purpose == INVITE:
+        audit.record("user.invitation_accepted", actor=user, entity="user", entity_id=user.id)
+    else:
+        audit.record("user.password_reset", actor=user, entity="user", entity_id=user.id)
     return user
 
 

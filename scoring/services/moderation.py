@@ -41,6 +41,7 @@ from ..models import (
     Role,
     Score,
     ScoreSource,
+    ScoreStatus,
     Section,
     Status,
     User,
@@ -88,11 +89,18 @@ def sections_for(user: User, procurement: Procurement) -> list[Section]:
     return [s for s in assigned_sections(user, procurement) if not s.is_price]
 
 
-def bidders_for(user: User, procurement: Procurement) -> list[Bidder]:
-    """Bidders ``user`` may moderate: all for a lead; those without a declared conflict for an evaluator."""
+def bidders_for(user: User, procurement: Procurement,
+                pairs: set[tuple[int, int]] | None = None) -> list[Bidder]:
+    """Bidders ``user`` may moderate: all for a lead; those without a declared conflict for an evaluator.
+
+    ``pairs`` is `conflict_pairs(procurement)` when the caller has it already.
+    """
     if is_staff(user, procurement):
         return list(procurement.bidders)
-    conflicted = conflicted_bidder_ids(user, procurement)
+    if pairs is not None:
+        conflicted = {bidder for evaluator, bidder in pairs if evaluator == user.id}
+    else:
+        conflicted = conflicted_bidder_ids(user, procurement)
     return [b for b in procurement.bidders if b.id not in conflicted]
 
 
@@ -243,8 +251,16 @@ def evaluators_in(procurement: Procurement) -> list[User]:
     return sorted(users, key=lambda u: (u.role != Role.PATIENT.value, u.id))
 
 
-def evaluator_numbers(procurement: Procurement) -> dict[int, str]:
-    """user id -> "Patient rep 1" / "Panel member 1": stable labels that hide who is who."""
+def evaluator_numbers(procurement: Procurement, run=None) -> dict[int, str]:
+    """user id -> "Patient rep 1" / "Panel member 1": stable labels that hide who is who.
+
+    With ``run`` (`outcome.moderation`), worked out once per data version: the query
+    reads every score of the procurement.
+    """
+    if run is not None:
+        from . import outcome
+
+        return outcome.memo(run, ("evaluator-numbers",), lambda: evaluator_numbers(procurement))
     labels: dict[int, str] = {}
     counts = {"patient": 0, "panel": 0}
     for user in evaluators_in(procurement):
@@ -326,7 +342,22 @@ class Progress:
         return f"{self.agreed} of {self.total} agreed"
 
 
-def counted_score(score: Score | None, conflicted: set[tuple[int, int]] | frozenset = frozenset()) -> bool:
+@dataclass(frozen=True)
+class ScoreRow:
+    """What a moderation board shows of one score (as a `Score` would, without the ORM)."""
+
+    bidder_id: int
+    evaluator_id: int
+    value: int | None
+    rationale: str
+    status: str
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ScoreStatus.SUBMITTED.value
+
+
+def counted_score(score: Score | ScoreRow | None, conflicted: set[tuple[int, int]] | frozenset = frozenset()) -> bool:
     """Scores the engine counts (see scoring.services.engine_adapter): submitted, with a value,
     and not for a bidder the evaluator declared a conflict with. ``conflicted`` holds
     (evaluator id, bidder id) pairs, from `conflict_pairs`."""
@@ -343,35 +374,60 @@ def conflict_pairs(procurement: Procurement) -> set[tuple[int, int]]:
     ).all())
 
 
-def board(procurement: Procurement, viewer: User, section: Section, moderation=None) -> Board:
+def _run(procurement: Procurement, run=None):
+    """The moderation run (`outcome.moderation`) when the caller has not got it already."""
+    from . import outcome
+
+    return run if run is not None else outcome.moderation(procurement)
+
+
+def agreed_cells(procurement: Procurement) -> set[tuple[int, int]]:
+    """(bidder id, section id) of every cell with a consensus: one query."""
+    return set(db.session.execute(
+        select(Consensus.bidder_id, Consensus.section_id)
+        .join(Section, Consensus.section_id == Section.id)
+        .where(Section.procurement_id == procurement.id)).all())
+
+
+def board(procurement: Procurement, viewer: User, section: Section, run=None) -> Board:
     """The moderation table of one section as ``viewer`` may see it.
 
-    ``moderation`` is ``results.live_moderation(procurement)`` when the caller has it already.
+    ``run`` is `outcome.moderation(procurement)` when the caller has it already.
+    A fixed number of queries, whatever the number of bidders and evaluators.
     """
-    from . import pricing
-    from .results import live_moderation
+    from sqlalchemy.orm import joinedload
 
-    m, bidders, sections = moderation or live_moderation(procurement)
-    s = sections.index(section)
-    b_index = {b.id: i for i, b in enumerate(bidders)}
-    numbers = evaluator_numbers(procurement)
+    from . import pricing
+
+    run = _run(procurement, run)
+    m = run.moderation
+    s = run.section_index()[section.id]
+    b_index = run.bidder_index()
+    numbers = evaluator_numbers(procurement, run)
+    # Plain rows, not Score objects: a section of 20 bidders x 15 evaluators is 300 of them.
     scores = {
-        (score.bidder_id, score.evaluator_id): score
-        for score in db.session.scalars(select(Score).where(Score.section_id == section.id))
+        (row.bidder_id, row.evaluator_id): ScoreRow(*row)
+        for row in db.session.execute(
+            select(Score.bidder_id, Score.evaluator_id, Score.value, Score.rationale, Score.status)
+            .where(Score.section_id == section.id))
     }
     staff = is_staff(viewer, procurement)
-    people = {a.user for a in section.assignments}
-    people |= {db.session.get(User, evaluator_id) for _, evaluator_id in scores}
+    people = {a.user for a in db.session.scalars(
+        select(Assignment).options(joinedload(Assignment.user)).where(Assignment.section_id == section.id))}
+    missing = {evaluator for _, evaluator in scores} - {u.id for u in people}
+    if missing:  # scores of people no longer assigned
+        people |= set(db.session.scalars(select(User).where(User.id.in_(missing))))
     columns = [
         Column(user=u, label=evaluator_label(viewer, u, procurement, numbers),
                group="patient" if u.role == Role.PATIENT.value else "panel")
         for u in sorted(people, key=lambda u: (u.role != Role.PATIENT.value, numbers.get(u.id, ""), u.id))
     ]
-    agreed = consensus_map(procurement)
+    agreed = {c.bidder_id: c for c in db.session.scalars(
+        select(Consensus).where(Consensus.section_id == section.id))}
     conflicted = conflict_pairs(procurement)
     prices = pricing.section_scores(procurement) if section.is_price else {}
     rows = []
-    for bidder in bidders_for(viewer, procurement):
+    for bidder in bidders_for(viewer, procurement, conflicted):
         b = b_index[bidder.id]
         cells = []
         for column in columns:
@@ -387,27 +443,67 @@ def board(procurement: Procurement, viewer: User, section: Section, moderation=N
             bidder=bidder, section=section, scores=cells,
             proposed=None if proposed != proposed else proposed,
             spread=None if spread_ != spread_ else spread_,
-            flagged=bool(m.disagreement[b, s]), consensus=agreed.get((bidder.id, section.id)),
+            flagged=bool(m.disagreement[b, s]), consensus=agreed.get(bidder.id),
             moderated=None if moderated != moderated else moderated,
             price_score=prices.get((bidder.id, section.id)),
         ))
     return Board(section=section, columns=columns, rows=rows)
 
 
-def progress(procurement: Procurement, viewer: User, moderation=None) -> Progress:
-    """Consensus recorded over the (non-price) cells ``viewer`` moderates, and what is still missing."""
-    from .results import live_moderation
+@dataclass(frozen=True)
+class SectionSummary:
+    """One line of the moderation overview: how far a section has got, without its scores."""
 
-    m, bidders, sections = moderation or live_moderation(procurement)
-    mine_s = {s.id for s in sections_for(viewer, procurement) if not s.is_price}
-    mine_b = {b.id for b in bidders_for(viewer, procurement)}
-    agreed = consensus_map(procurement)
-    cells = [(b, s) for b in bidders for s in sections if b.id in mine_b and s.id in mine_s]
-    b_index = {b.id: i for i, b in enumerate(bidders)}
-    s_index = {s.id: i for i, s in enumerate(sections)}
-    done = sum(1 for b, s in cells if (b.id, s.id) in agreed)
-    flagged_open = sum(1 for b, s in cells if (b.id, s.id) not in agreed
-                       and bool(m.disagreement[b_index[b.id], s_index[s.id]]))
-    incomplete = [(bidders[b], sections[s]) for b, s in m.incomplete
-                  if bidders[b].id in mine_b and (sections[s].id in mine_s or sections[s].is_price and is_staff(viewer, procurement))]
+    section: Section
+    total: int
+    agreed: int
+    flagged_open: int
+
+
+def overview(procurement: Procurement, viewer: User, run=None) -> tuple[list[SectionSummary], Progress]:
+    """The overview's line per section ``viewer`` moderates, and the progress over them all.
+
+    A fixed number of queries: the sections, the bidders, the consensus cells and
+    (for an evaluator) their conflicts, whatever the size of the procurement.
+    """
+    run = _run(procurement, run)
+    m = run.moderation
+    agreed = agreed_cells(procurement)
+    sections = sections_for(viewer, procurement)
+    bidders = bidders_for(viewer, procurement)
+    b_index, s_index = run.bidder_index(), run.section_index()
+    rows = [b_index[b.id] for b in bidders]
+    summaries = []
+    for section in sections:
+        s = s_index[section.id]
+        done = sum(1 for b in bidders if (b.id, section.id) in agreed)
+        open_flags = sum(1 for b, i in zip(bidders, rows)
+                         if (b.id, section.id) not in agreed and bool(m.disagreement[i, s]))
+        summaries.append(SectionSummary(section=section, total=len(bidders), agreed=done,
+                                        flagged_open=open_flags))
+    return summaries, progress(procurement, viewer, run, agreed=agreed, sections=sections,
+                               bidders=bidders)
+
+
+def progress(procurement: Procurement, viewer: User, moderation=None, *, agreed=None,
+             sections=None, bidders=None) -> Progress:
+    """Consensus recorded over the (non-price) cells ``viewer`` moderates, and what is still missing."""
+    run = _run(procurement, moderation)
+    m = run.moderation
+    all_bidders = {b.id: b for b in procurement.bidders}
+    all_sections = {s.id: s for s in procurement.sections}
+    mine_s = {s.id for s in (sections if sections is not None else sections_for(viewer, procurement))
+              if not s.is_price}
+    mine_b = {b.id for b in (bidders if bidders is not None else bidders_for(viewer, procurement))}
+    agreed = agreed if agreed is not None else agreed_cells(procurement)
+    bidder_ids, section_ids = run.inputs.bidder_ids, run.inputs.section_ids
+    cells = [(b, s) for b in bidder_ids for s in section_ids if b in mine_b and s in mine_s]
+    b_index, s_index = run.bidder_index(), run.section_index()
+    done = sum(1 for cell in cells if cell in agreed)
+    flagged_open = sum(1 for b, s in cells if (b, s) not in agreed
+                       and bool(m.disagreement[b_index[b], s_index[s]]))
+    staff = is_staff(viewer, procurement)
+    incomplete = [(all_bidders[bidder_ids[b]], all_sections[section_ids[s]]) for b, s in m.incomplete
+                  if bidder_ids[b] in mine_b
+                  and (section_ids[s] in mine_s or all_sections[section_ids[s]].is_price and staff)]
     return Progress(agreed=done, total=len(cells), flagged_open=flagged_open, incomplete=incomplete)

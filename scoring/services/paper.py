@@ -84,13 +84,14 @@ def _typed_value(value: int | str | None) -> int | None | str:
 
 
 def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
-                       entries: dict[str, PaperEntry], submit: bool = False) -> int:
+                       entries: dict[str, PaperEntry], submit: bool = False, check_only: bool = False) -> int:
     """Save what the lead typed from the rep's paper sheets.
 
     Every problem on the sheet is found and reported together, and nothing is saved
     unless there are none. ``entries`` maps ``cell_key`` to what was typed. Returns how
     many scores changed. With ``submit`` the rep's scores are then submitted on their
-    behalf (the sheet was signed).
+    behalf (the sheet was signed). With ``check_only`` every problem is raised as usual
+    but nothing is saved (asked before the confirmation page).
     """
     setup.require_not_final(procurement)
     if procurement.status != Status.SCORING.value:
@@ -155,15 +156,41 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
         error = StaleVersion(messages[0]) if stale and len(problems) == 1 else ValidationFailed(messages)
         error.problems = problems
         raise error
-    for cell, entry in to_save:
-        evaluation.save_score(
-            evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
-            value=entry.value, rationale=entry.rationale, expected_version=entry.expected_version,
-            entered_by=lead, source=ScoreSource.PAPER,
-        )
-    if submit:
-        evaluation.submit_scores(evaluator, procurement, entered_by=lead)
+    if check_only:
+        return len(to_save)
+    # One transaction for the whole sheet: if the rep (or anyone) saves one of these cells in
+    # another worker meanwhile, the database refuses that write, everything is rolled back and
+    # the lead is told which cells changed, so a sheet is never left half-entered.
+    try:
+        for cell, entry in to_save:
+            evaluation.save_score(
+                evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
+                value=entry.value, rationale=entry.rationale, expected_version=entry.expected_version,
+                entered_by=lead, source=ScoreSource.PAPER, commit=False,
+            )
+        if submit:
+            evaluation.submit_scores(evaluator, procurement, entered_by=lead, commit=False)
+        db.session.commit()
+    except StaleVersion:
+        db.session.rollback()
+        _raise_conflicting_cells(evaluator, to_save)
     return len(to_save)
+
+
+def _raise_conflicting_cells(evaluator: User, to_save: list[tuple[evaluation.Cell, PaperEntry]]) -> None:
+    """After a lost race, name every cell whose saved version is no longer the one the lead loaded."""
+    problems = []
+    for cell, entry in to_save:
+        current = evaluation.find_score(evaluator, cell.bidder, cell.section)
+        if (current.version if current else 0) != entry.expected_version:
+            problems.append((f"score-{cell_key(cell.bidder, cell.section)}",
+                             f"{cell.bidder.code}, {cell.section.code}: this score was changed after you opened "
+                             "the page. Reload the page to see the saved score."))
+    summary = ("None of this sheet's scores were saved, because someone else saved "
+               f"{'a score' if len(problems) == 1 else 'scores'} on it meanwhile. Your typing is kept below.")
+    error = StaleVersion(summary)
+    error.problems = [("", summary)] + problems
+    raise error
 
 
 def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator: User,
@@ -184,6 +211,8 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
         elif answers[bidder.id][0] and not answers[bidder.id][1].strip():
             problems.append((f"details-{bidder.id}", f"Write what {evaluator.name} said about the conflict with "
                                                      f"{bidder.code}."))
+        elif answers[bidder.id][0] and evaluation.details_too_long(answers[bidder.id][1]):
+            problems.append((f"details-{bidder.id}", evaluation.details_too_long(answers[bidder.id][1])))
     existing = evaluation.declarations_for(evaluator, procurement)
     for bidder in procurement.bidders:
         current = existing.get(bidder.id)

@@ -36,6 +36,13 @@ def expect_error_summary(page: Page, *messages: str) -> None:
         expect(summary.get_by_role("link", name=re.compile(re.escape(message)))).to_be_visible()
 
 
+def confirm(page: Page, heading: str, button: str) -> None:
+    """The confirmation page before a step that cannot be undone: it says so, then the person goes ahead."""
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    expect(page.get_by_role("heading", name="You cannot undo this")).to_be_visible()
+    page.get_by_role("button", name=button).click()
+
+
 def flash(page: Page, text: str) -> None:
     expect(page.locator(".nhsuk-notification-banner").filter(has_text=text)).to_be_visible()
 

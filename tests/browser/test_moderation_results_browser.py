@@ -13,6 +13,7 @@ from scoring.extensions import db
 from scoring.models import Consensus, Procurement
 
 from .steps import (
+    confirm,
     demo_procurement_id,
     expect_error_summary,
     flash,
@@ -55,6 +56,9 @@ def test_lead_closes_scoring_moderates_finalises_reads_results_and_downloads_exc
     audit(page, "procurement overview (lead): error, closing without a reason")
     page.get_by_label(re.compile("Reason, if anyone has not submitted yet")).fill(CLOSE_REASON)
     page.get_by_role("button", name="Close scoring").click()
+    expect(page.get_by_text(CLOSE_REASON)).to_be_visible()  # the reason is carried to the confirmation
+    audit(page, "confirm: close scoring")
+    confirm(page, "Close scoring?", "Yes, close scoring")
     flash(page, "Scoring is closed")
     audit(page, "procurement overview (lead, in moderation)")
 

@@ -89,7 +89,15 @@ def test_entering_again_changes_only_what_changed_and_keeps_versions(lead_client
 
 
 def test_lead_submits_the_signed_sheets_for_the_rep(lead_client, procurement, declared, rep, lead):
-    response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, ALL, submit=True))
+    data = form_for(procurement, rep, ALL, submit=True)
+    asked = lead_client.post(entry_url(procurement, rep), data=data)
+    page = text(asked)
+    assert asked.status_code == 200 and "<h1>Submit Pat Patel's scores for them?</h1>" in page
+    assert "Submitted scores cannot be changed, by you or by Pat Patel, unless you reopen" in page
+    for name, value in data.items():  # everything typed goes through the confirmation unchanged
+        assert f'<input type="hidden" name="{name}" value="{value}">' in page
+    assert db.session.scalar(db.select(Score)) is None and not events("scores.submitted")
+    response = lead_client.post(entry_url(procurement, rep), data={**data, "confirm": "yes"})
     assert response.status_code == 302
     assert evaluation.progress_for(rep, procurement).submitted
     assert events("scores.submitted")[0].actor_id == lead.id

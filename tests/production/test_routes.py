@@ -43,7 +43,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.invite_user": ADMIN_ONLY,
     "admin.manage_user": ADMIN_ONLY,
     "admin.new_user": ADMIN_ONLY,
-    "admin.record_training": ANY_LEAD,  # any lead may record a rep's training date
+    "admin.record_training": LEAD_OF_THIS,  # an admin, or a lead of a procurement the rep is on (issue 12)
     "admin.set_password": ADMIN_ONLY,
     "admin.users": ANY_LEAD,
     "assets.icon": PUBLIC,
