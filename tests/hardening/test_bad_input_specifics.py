@@ -177,7 +177,7 @@ def test_a_stored_name_with_cr_or_lf_still_downloads_and_can_be_removed(lead_cli
     disposition = response.headers["Content-Disposition"]
     assert "\r" not in disposition and "\n" not in disposition and "plan Set-Cookie" in disposition
     stored = Path(app.config["UPLOAD_FOLDER"]) / document.stored_name
-    removed = lead_client.post(f"/procurements/{draft.id}/documents/{document.id}/delete")
+    removed = lead_client.post(f"/procurements/{draft.id}/documents/{document.id}/delete", data={"confirm": "yes"})
     assert removed.status_code == 302
     assert db.session.scalar(select(Document)) is None and not stored.exists()
     assert events("document.deleted")
