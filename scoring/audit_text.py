@@ -450,6 +450,50 @@ def _notice_text_saved(e: Entry) -> str:
     return f"Notice of intention to award saved {e.by} ({_count(len(text), 'character', 'characters')})."
 
 
+def _invited(e: Entry) -> str:
+    return f"{_user(e)} invited by email {e.by}; the link works once, for 7 days."
+
+
+def _invitation_resent(e: Entry) -> str:
+    return f"A new invitation sent to {_user(e)} {e.by}; earlier links no longer work."
+
+
+def _invitation_accepted(e: Entry) -> str:
+    return f"{_user(e)} chose a password from their invitation and signed in."
+
+
+def _reset_requested(e: Entry) -> str:
+    return f"A password reset link was emailed to {_user(e)} at their request."
+
+
+def _password_reset(e: Entry) -> str:
+    return f"{_user(e)} chose a new password from a reset link; their other sessions were ended."
+
+
+def _deactivated(e: Entry) -> str:
+    return _with_reason(e, f"{_user(e)}'s account deactivated {e.by}; they were signed out and their scores kept")
+
+
+def _reactivated(e: Entry) -> str:
+    return f"{_user(e)}'s account reactivated {e.by}."
+
+
+def _role_changed(e: Entry) -> str:
+    before = ROLES.get((e.before or {}).get("role", ""), "unknown")
+    after = ROLES.get((e.after or {}).get("role", ""), "unknown")
+    return f"{_user(e)}'s role changed from {before} to {after} {e.by}; they were signed out."
+
+
+def _unlocked(e: Entry) -> str:
+    return f"{_user(e)}'s account unlocked {e.by}."
+
+
+def _dates_set(e: Entry) -> str:
+    after = e.after or {}
+    return (f"Scoring deadline set to {when(after.get('scoring_deadline'))} (UTC) and the moderation meeting "
+            f"to {when(after.get('moderation_meeting_on'))} {e.by}.")
+
+
 SENTENCES: dict[str, Callable[[Entry], str]] = {
     "procurement.regime_set": _regime_set,
     "key_criterion.noted": _key_criterion_noted,
@@ -486,10 +530,20 @@ SENTENCES: dict[str, Callable[[Entry], str]] = {
     "scores.reopened": _scores_reopened,
     "consensus.recorded": _consensus_recorded,
     "consensus.imported": _consensus_imported,
+    "procurement.dates_set": _dates_set,
     "user.created": _user_created,
+    "user.deactivated": _deactivated,
+    "user.invitation_accepted": _invitation_accepted,
+    "user.invitation_resent": _invitation_resent,
+    "user.invited": _invited,
     "user.locked": _user_locked,
+    "user.password_reset": _password_reset,
+    "user.password_reset_requested": _reset_requested,
     "user.password_set": _password_set,
+    "user.reactivated": _reactivated,
+    "user.role_changed": _role_changed,
     "user.training_recorded": _training_recorded,
+    "user.unlocked": _unlocked,
 }
 
 #: The words the audit log's "Action" filter shows for each action.
@@ -529,10 +583,20 @@ LABELS: dict[str, str] = {
     "scores.reopened": "Scores reopened",
     "consensus.recorded": "Agreed score recorded",
     "consensus.imported": "Agreed score imported from Excel",
+    "procurement.dates_set": "Deadline and meeting dates set",
     "user.created": "Account created",
+    "user.deactivated": "Account deactivated",
+    "user.invitation_accepted": "Invitation accepted",
+    "user.invitation_resent": "Invitation sent again",
+    "user.invited": "Invited by email",
     "user.locked": "Account locked",
+    "user.password_reset": "Password reset from a link",
+    "user.password_reset_requested": "Password reset link requested",
     "user.password_set": "Password set",
+    "user.reactivated": "Account reactivated",
+    "user.role_changed": "Role changed",
     "user.training_recorded": "Training date recorded",
+    "user.unlocked": "Account unlocked",
 }
 
 

@@ -51,6 +51,17 @@ class Config:
     # one proxy address shares this, so raise it there (and add ProxyFix in front of the app).
     LOGIN_MAX_FAILURES_PER_IP = 30
     ENV_NAME = "development"
+    # Mail: with MAIL_SERVER set, `flask deliver-mail` sends over SMTP; without it, it writes
+    # one .eml file per message to MAIL_OUTBOX_FOLDER (instance/outbox/) for a laptop.
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_DEFAULT_SENDER = "Patient involvement in procurement <no-reply@localhost>"
+    MAIL_MAX_ATTEMPTS = 8
+    # The address people use to reach the app; links in emails start with it.
+    PUBLIC_URL = "http://127.0.0.1:5000"
     # The Excel import refuses bigger workbooks before reading their cells, so one upload cannot
     # tie up a worker (a 500 KB file can unpack to 100,000 rows reaching column XFD). A
     # procurement of 20 bidders x 30 sections x 30 evaluators has 18,000 score rows.
@@ -83,7 +94,14 @@ class Config:
             SQLALCHEMY_DATABASE_URI=database_url,
             ENV_NAME=env_name,
             UPLOAD_FOLDER=str(instance_path / "uploads"),
+            MAIL_OUTBOX_FOLDER=os.environ.get("MAIL_OUTBOX_FOLDER", str(instance_path / "outbox")),
             SESSION_COOKIE_SECURE=env_name == "production",
             REMEMBER_COOKIE_SECURE=env_name == "production",
         )
+        for key, kind in (("MAIL_SERVER", str), ("MAIL_PORT", int), ("MAIL_USE_TLS", bool),
+                          ("MAIL_USERNAME", str), ("MAIL_PASSWORD", str), ("MAIL_DEFAULT_SENDER", str),
+                          ("MAIL_MAX_ATTEMPTS", int), ("PUBLIC_URL", str)):
+            raw = os.environ.get(key)
+            if raw is not None:
+                settings[key] = raw.strip().lower() in {"1", "true", "yes", "on"} if kind is bool else kind(raw)
         return settings

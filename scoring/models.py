@@ -163,6 +163,9 @@ class Procurement(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Frozen at finalisation so the result shown later is exactly the one decided.
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # UTC, like every stored time; set and shown in Europe/London (services/deadlines.py).
+    scoring_deadline: Mapped[datetime | None] = mapped_column(DateTime)
+    moderation_meeting_on: Mapped[date | None] = mapped_column(Date)
     final_result_json: Mapped[str | None] = mapped_column(Text)
     engine_version: Mapped[str | None] = mapped_column(String(20))
 
@@ -455,6 +458,74 @@ class AuditEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped[User | None] = relationship()
+
+
+class AccountToken(db.Model):
+    """A single-use link sent by email: an invitation (7 days) or a password reset (1 hour).
+
+    The link carries ``id`` and ``nonce`` signed with itsdangerous; the row is what makes it
+    single-use and revocable (used_at, revoked_at), which a signature alone cannot be.
+    """
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # "invite" or "reset"
+    nonce: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to be sent, written in the same transaction as the change that causes it.
+
+    So a rollback sends nothing and a crash loses nothing; `flask deliver-mail` sends it later.
+    Status: pending -> sending (claimed by one deliverer) -> sent, or failed after too many tries.
+    """
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    template: Mapped[str] = mapped_column(String(100))
+    # One message per key ever ("reminder-7d:proc 3:user 9"), so re-running a command queues nothing new.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()
+    attempt_log: Mapped[list[MailAttempt]] = relationship(
+        back_populates="message", order_by="MailAttempt.id", cascade="all, delete-orphan"
+    )
+
+
+class MailAttempt(db.Model):
+    """One try at handing a message to the mail server, and what happened."""
+
+    __tablename__ = "mail_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attempt_log")
 
 
 class AuditLogIsAppendOnly(RuntimeError):

@@ -144,6 +144,18 @@ SAMPLES = {
     "award.notice_text_saved": (LEAD, {"notice_text": ""}, {"notice_text": "We intend to award..."}, "", 4),
     "user.training_recorded": (LEAD, {"training_completed_on": None},
                                {"training_completed_on": "2026-02-01"}, "", 7),
+    "procurement.dates_set": (LEAD, {"scoring_deadline": None, "moderation_meeting_on": None},
+                              {"scoring_deadline": "2027-03-12 17:00:00", "moderation_meeting_on": "2027-03-19"},
+                              "", 1),
+    "user.invited": (ADMIN, None, {"email": "pat@example.org"}, "", 7),
+    "user.invitation_resent": (ADMIN, None, None, "", 7),
+    "user.invitation_accepted": (None, None, None, "", 7),
+    "user.password_reset_requested": (None, None, None, "", 7),
+    "user.password_reset": (None, None, None, "", 7),
+    "user.deactivated": (ADMIN, {"active": True}, {"active": False}, "Moved away.", 7),
+    "user.reactivated": (ADMIN, {"active": False}, {"active": True}, "", 7),
+    "user.role_changed": (ADMIN, {"role": "panel"}, {"role": "lead"}, "", 7),
+    "user.unlocked": (ADMIN, None, None, "", 7),
 }
 
 

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import DateField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Optional
 
 from ..forms import UKDateField
@@ -39,3 +39,22 @@ class TrainingForm(FlaskForm):
         "Date training was completed",
         validators=[InputRequired("Enter the date training was completed, for example 27/03/2026")],
     )
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the person's full name")])
+    email = EmailField("Email address", validators=[DataRequired("Enter an email address")])
+    role = SelectField("Role", choices=[("", "Choose a role")] + [(r.value, r.label) for r in Role],
+                       validators=[DataRequired("Choose the person's role")])
+    training_completed_on = DateField(
+        "Date patient representative training was completed", validators=[Optional()], format="%Y-%m-%d",
+    )
+
+
+MANAGE_ACTIONS = ("deactivate", "reactivate", "role", "unlock", "resend")
+
+
+class ManageAccountForm(FlaskForm):
+    action = StringField("Action", validators=[DataRequired("Choose what to do")])
+    role = SelectField("New role", choices=[(r.value, r.label) for r in Role], validate_choice=False)
+    reason = StringField("Reason", validators=[Optional()])

@@ -11,7 +11,7 @@ from ..forms import DATE_HINT, error_summary
 from ..models import Role, User
 from ..services import accounts
 from ..services.errors import Refused
-from .forms import ROLE_DESCRIPTIONS, NewUserForm, PasswordForm, TrainingForm
+from .forms import MANAGE_ACTIONS, ROLE_DESCRIPTIONS, InviteForm, ManageAccountForm, NewUserForm, PasswordForm, TrainingForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -110,3 +110,71 @@ def record_training(user_id: int):
         status = 400
     return render_template("admin/training.html", form=form, person=user, date_hint=DATE_HINT,
                            errors=error_summary(form, extra)), status
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def invite_user():
+    from ..services import invitations
+
+    form = InviteForm()
+    extra: list[tuple[str, str]] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = invitations.invite(email=form.email.data, name=form.name.data, role=form.role.data,
+                                      training_completed_on=form.training_completed_on.data, actor=current_user)
+            db.session.commit()
+        except Refused as refused:
+            db.session.rollback()
+            extra.append((refused.field or "name", refused.message))
+            status = 400
+        else:
+            flash(f"Invitation sent to {user.name} at {user.email}. The link works for 7 days.", "success")
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/invite.html", form=form, errors=error_summary(form, extra)), status
+
+
+@bp.route("/users/<int:user_id>/account", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def manage_user(user_id: int):
+    """Deactivate, reactivate, change role, unlock or resend an invitation: each audited, each ends sessions."""
+    from ..services import account_admin, invitations
+
+    user = _user_or_404(user_id)
+    form = ManageAccountForm()
+    extra: list[tuple[str, str]] = []
+    status = 200
+    if form.validate_on_submit() and form.action.data in MANAGE_ACTIONS:
+        action = form.action.data
+        try:
+            if action == "deactivate":
+                account_admin.deactivate(user, actor=current_user, reason=form.reason.data or "")
+                done = f"{user.name}'s account is deactivated and they have been signed out. Their scores stay."
+            elif action == "reactivate":
+                account_admin.reactivate(user, actor=current_user)
+                done = f"{user.name}'s account is active again."
+            elif action == "role":
+                account_admin.change_role(user, form.role.data, actor=current_user)
+                done = f"{user.name} is now a {user.role_enum.label.lower()} and has been signed out."
+            elif action == "unlock":
+                account_admin.unlock(user, actor=current_user)
+                done = f"{user.name}'s account is unlocked."
+            else:
+                invitations.resend_invitation(user, actor=current_user)
+                done = f"A new invitation has been sent to {user.email}. Earlier links no longer work."
+            db.session.commit()
+        except Refused as refused:
+            db.session.rollback()
+            extra.append((form.role.id if refused.field == "role" else "", refused.message))
+            status = 400
+        else:
+            flash(done, "success")
+            return redirect(url_for("admin.manage_user", user_id=user.id))
+    elif form.is_submitted():
+        extra.append(("", "Choose one of the actions on this page."))
+        status = 400
+    return render_template("admin/manage.html", form=form, person=user, roles=list(Role),
+                           errors=error_summary(None, extra)), status

@@ -66,6 +66,7 @@ def tasks_for(procurement: Procurement) -> list[dict]:
          bool(procurement.bidders) and all(b.price is not None for b in procurement.bidders if has_price)),
         ("Bidders' answers and documents", "leads.responses", bool(procurement.bidders) and bool(sections)),
         ("Who scores what", "leads.assignments", bool(scored) and all(s.assignments for s in scored)),
+        ("Deadline, meeting and emails sent", "leads.deadlines_page", procurement.scoring_deadline is not None),
     ]
     return [{"title": t, "endpoint": e, "done": d} for t, e, d in tasks]
 

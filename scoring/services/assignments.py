@@ -150,6 +150,15 @@ def withdraw_conflict(declaration: Declaration, *, reason: str, actor: User | No
                  after={"has_conflict": False, "bidder": declaration.bidder.code,
                         "evaluator": declaration.user.email},
                  reason=reason.strip())
+    from . import mail
+
+    mail.queue(declaration.user, "notice", {
+        "heading": f"You can now score {declaration.bidder.code}: {procurement.title}",
+        "paragraphs": [f"Your procurement lead has decided that the conflict of interest you declared with "
+                       f"{declaration.bidder.code} does not stop you scoring it.",
+                       f"Their reason: {reason.strip()}"],
+        "action_text": "Go to your scoring", "action_href": mail.link("evaluate.dashboard"),
+    }, procurement_id=procurement.id)
     db.session.commit()
 
 

@@ -348,5 +348,14 @@ def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reas
         entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": len(scores)},
         reason=reason.strip(),
     )
+    from . import mail
+
+    mail.queue(evaluator, "notice", {
+        "heading": f"Please look at your scores again: {procurement.title}",
+        "paragraphs": [f"Your procurement lead has reopened {len(scores)} of your scores so you can change them.",
+                       f"Their reason: {reason.strip()}",
+                       "When you have checked them, submit your scores again."],
+        "action_text": "Check your scores", "action_href": mail.link("evaluate.dashboard"),
+    }, procurement_id=procurement.id)
     db.session.commit()
     return len(scores)

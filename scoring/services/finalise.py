@@ -117,5 +117,8 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
                "engine_version": ENGINE_VERSION,
                "totals": {row["code"]: round(row["total"], 6) for row in document["bidders"]}},
     )
+    from .deadlines import notify_report_ready
+
+    notify_report_ready(procurement)
     db.session.commit()
     return document

@@ -187,6 +187,9 @@ def check_can_open(procurement: Procurement) -> None:
 def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
     check_can_open(procurement)
     _set_status(procurement, Status.SCORING, actor=actor)
+    from .deadlines import notify_scoring_opened
+
+    notify_scoring_opened(procurement)
 
 
 def _set_status(procurement: Procurement, status: Status, *, actor: User | None, reason: str = "") -> None:
@@ -399,6 +402,12 @@ def check_can_close(procurement: Procurement, reason: str = "") -> None:
         raise Refused(f"Scoring can only close while it is open. This procurement is "
                       f"{procurement.status_enum.label.lower()}.")
     waiting = waiting_to_submit(procurement)
+    from .deadlines import due_sentence
+    from ..models import utcnow
+
+    if procurement.scoring_deadline and utcnow() < procurement.scoring_deadline and not reason.strip():
+        raise Refused(f"The scoring deadline has not passed yet ({due_sentence(procurement)}). Give a reason "
+                      "to close scoring before the deadline.", field="reason")
     if waiting and not reason.strip():
         raise Refused(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
                       "their scores yet. Wait for them, or give a reason to close scoring without them.",

@@ -40,12 +40,21 @@ EVALUATOR_ROLES = row(rep=200, rep_unassigned=200, rep_conflicted=200, panel=200
 
 # endpoint -> expected status per role. Keep it sorted; one line per route.
 EXPECTED: dict[str, dict[str, int]] = {
+    "admin.invite_user": ADMIN_ONLY,
+    "admin.manage_user": ADMIN_ONLY,
     "admin.new_user": ADMIN_ONLY,
     "admin.record_training": LEAD_OF_THIS,  # an admin, or a lead of a procurement the rep is on (issue 12)
     "admin.set_password": ADMIN_ONLY,
     "admin.users": ANY_LEAD,
     "assets.icon": PUBLIC,
     "assets.nhsuk_asset": PUBLIC,
+    "auth.accept_invitation": {role: 410 for role in ROLES},  # the table's token is not a real link
+    "auth.forgotten_password": PUBLIC,
+    "auth.home": row(default=302),  # sends each user to their own start page
+    "auth.login": {**row(default=302), "anonymous": 200},  # signed-in users are sent home
+    "auth.logout": {role: 302 for role in ROLES},
+    "auth.new_invitation": PUBLIC,  # the same answer whatever the token, so it reveals nothing
+    "auth.reset_password": {role: 410 for role in ROLES},
     "award.assessment_summaries_zip": LEAD_OF_THIS,
     "award.assessment_summary_docx": LEAD_OF_THIS,
     "award.award_record_docx": LEAD_OF_THIS,
@@ -56,9 +65,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "award.law_regime": LEAD_OF_THIS_POST,
     "award.law_representations": LEAD_OF_THIS_POST,
     "award.notice_text": LEAD_OF_THIS,  # GET and POST: the notice of intention to award (PSR)
-    "auth.home": row(default=302),  # sends each user to their own start page
-    "auth.login": {**row(default=302), "anonymous": 200},  # signed-in users are sent home
-    "auth.logout": {role: 302 for role in ROLES},
     "documents.download": row(rep=200, panel=200, lead=200, admin=200),  # not rep_conflicted: Bidder A's file
     "evaluate.conflicts": ASSIGNED_EVALUATORS,
     "evaluate.dashboard": EVALUATOR_ROLES,
@@ -72,6 +78,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "leads.bidders": LEAD_OF_THIS,
     "leads.close_scoring": LEAD_OF_THIS_POST,
     "leads.conflicts": LEAD_OF_THIS,
+    "leads.deadlines_page": LEAD_OF_THIS,
     "leads.delete_document": LEAD_OF_THIS_POST,
     "leads.delete_section": LEAD_OF_THIS,
     "leads.edit": LEAD_OF_THIS,
@@ -130,7 +137,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 
 # Which procurement of the world a blueprint's URLs are filled in from.
 STAGE_OF_BLUEPRINT = {"moderation": "moderation", "results": "final", "exports": "final", "award": "final"}
-OTHER_ARGUMENTS = {"name": "totals-by-section"}
+OTHER_ARGUMENTS = {"name": "totals-by-section", "token": "not-a-real-link"}
 FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js", "assets.icon": "trophy.svg"}
 
 
