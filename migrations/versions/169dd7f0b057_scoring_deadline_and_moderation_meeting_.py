@@ -1,7 +1,7 @@
 """scoring deadline and moderation meeting date
 
 Revision ID: 169dd7f0b057
-Revises: f15a0c0e7d21
+Revises: fd56bba29323
 Create Date: 2026-12-01 21:26:50.334058
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '169dd7f0b057'
-down_revision = 'f15a0c0e7d21'
+down_revision = 'fd56bba29323'
 branch_labels = None
 depends_on = None
 

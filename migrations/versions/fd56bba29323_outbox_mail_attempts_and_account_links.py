@@ -1,7 +1,7 @@
 """outbox, mail attempts and account links
 
 Revision ID: fd56bba29323
-Revises: b12a5e551071
+Revises: f15a0c0e7d21
 Create Date: 2026-12-01 21:13:49.869318
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fd56bba29323'
-down_revision = 'b12a5e551071'
+down_revision = 'f15a0c0e7d21'
 branch_labels = None
 depends_on = None
 
