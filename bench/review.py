@@ -37,7 +37,7 @@ def main() -> None:
     from scoring import engine
     from scoring.engine import EngineInputs, analyse, decisive as decisive_module
     from scoring.extensions import db
-    from scoring.models import Procurement, Role, Status, User
+    from scoring.models import Procurement, Role, Status
     from scoring.services import accounts
     from scoring.services import review as review_service
     from scoring.services.review_export import workbook_bytes

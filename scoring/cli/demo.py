@@ -3,11 +3,14 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from .. import transaction
+
 from ..services.demo import seed_demo
 
 
 @click.command("seed-demo")
 @with_appcontext
+@transaction.command
 def seed_demo_command():
     """Load the demo procurement and users (safe to run twice) and print the logins."""
     from ..services.errors import Refused

@@ -9,7 +9,7 @@ The workbook's sheets and columns are described in
    is written. Any problem raises `ValidationFailed` with the whole list.
 2. **Write** (`import_procurement`): the checked plan is written in one
    transaction through the same set-up services the web screens use, so the
-   same rules and audit events apply; it commits once at the end.
+   same rules and audit events apply, in the caller's one transaction.
 
 Decisions (also in the README):
 
@@ -62,7 +62,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import accounts, audit, setup
+from . import accounts, audit, lifecycle, setup
 from .errors import Refused, ValidationFailed
 from ..law import DEFAULT_REGIME, PSR, clean_regime
 from ..law.key_criteria import KEY_CRITERIA, clean_key_criterion
@@ -617,7 +617,7 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
         return
     if all(w is not None for w in weights):
         total = sum(weights)
-        if abs(total - 100.0) > setup.WEIGHT_TOLERANCE:
+        if abs(total - 100.0) > lifecycle.WEIGHT_TOLERANCE:
             hint = (" If the weight cells are formatted as percentages, type 20 rather than 20%."
                     if abs(total - 1.0) < 1e-6 else "")
             problems.add("Sections", f"the weights add up to {total:g}. They must add up to 100.{hint}")
@@ -892,13 +892,8 @@ def import_procurement(source: bytes | BinaryIO | str | Path, *, actor: User,
         # services would only slow a large import down.
         with db.session.no_autoflush:
             return _write(plan, actor=actor, open_scoring=open_scoring)
-    except Refused as refused:  # a rule the checks missed: still nothing is written
-        db.session.rollback()
-        problems = getattr(refused, "problems", None) or [refused.message]
-        raise ValidationFailed(list(problems)) from refused
-    except Exception:
-        db.session.rollback()
-        raise
+    except Refused as refused:  # a rule the checks missed: still nothing is written (the caller rolls back)
+        raise ValidationFailed(refused.found) from refused
 
 
 def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult:
@@ -976,8 +971,8 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
                          "source": "import", "bidder": row.bidder, "section": row.section,
                          "row": row.row})
     if plan.consensus:
-        setup._set_status(procurement, Status.MODERATION, actor=actor,
-                          reason="Imported with consensus scores.")
+        lifecycle.change_status(procurement, Status.MODERATION, actor=actor,
+                                reason="Imported with consensus scores.")
     result = ImportResult(
         procurement=procurement, created_users=created, scores=len(score_ids),
         submitted=sorted(complete), drafts=sorted(set(given) - complete), consensus=len(consensus),
@@ -989,7 +984,6 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
                      "new_accounts": [u.email for u in created], "scores": len(score_ids),
                      "consensus": len(consensus), "status": procurement.status,
                      "submitted": result.submitted, "drafts": result.drafts})
-    db.session.commit()
     return result
 
 

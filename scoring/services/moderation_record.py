@@ -128,7 +128,7 @@ def notes(evaluators: list[dict], groups: dict[str, dict]) -> list[str]:
 def live_calibration(procurement: Procurement) -> dict[str, Any]:
     """The calibration and moves of the scores as they stand (for the moderation overview)."""
     from . import outcome
-    from .results import live_moderation
+    from .outcome import live_moderation
 
     loaded = outcome.inputs(procurement)
     m, bidders, sections = live_moderation(procurement)

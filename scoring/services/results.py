@@ -21,26 +21,14 @@ from .. import charts
 from ..extensions import db
 from ..models import AuditEvent, Bidder, Procurement, Status, User
 from . import outcome
-from .outcome import DRAWS, Outcome  # noqa: F401  (DRAWS: the official result's draws)
+from .outcome import DRAWS, Outcome, live_moderation  # noqa: F401  (DRAWS: the official result's draws)
+from .score_text import score  # noqa: F401  (pages read it here)
 #: Audit actions that change the official weights (set-up and what-if services).
 WEIGHT_ACTIONS = ("weights.changed", "weights.applied", "weight.changed")
 CHART_NAMES = ("totals-by-section", "totals-by-group", "winner-sweep", "win-probabilities")
 
 
 # ----------------------------------------------------------------------------- getting the result
-
-
-def live_moderation(procurement: Procurement):
-    """Moderation only, as ``(moderation, bidders, sections)`` in the engine's order.
-
-    Through the outcome gateway (cached by data version); the models come from the
-    procurement's already-loaded relationships, so this adds no query per row.
-    """
-    run = outcome.moderation(procurement)
-    bidders = {b.id: b for b in procurement.bidders}
-    sections = {s.id: s for s in procurement.sections}
-    return (run.moderation, [bidders[i] for i in run.inputs.bidder_ids],
-            [sections[i] for i in run.inputs.section_ids])
 
 
 def result_document(procurement: Procurement) -> dict[str, Any]:
@@ -366,8 +354,3 @@ def points(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def score(value: float | None) -> str:
-    """A moderated score: whole numbers as such, averages to one decimal."""
-    if value is None:
-        return "Not scored"
-    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
