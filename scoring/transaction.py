@@ -71,8 +71,20 @@ def on_rollback(callback: Callable[[], None]) -> None:
     db.session.info.setdefault("on_rollback", []).append(callback)
 
 
+@event.listens_for(Session, "after_flush")
+def _note_a_write(session: Session, flush_context: Any) -> None:
+    session.info["wrote"] = True
+
+
+def wrote() -> bool:
+    """Whether this transaction has changed anything (flushed, or waiting to be flushed)."""
+    session = db.session
+    return bool(session.info.get("wrote") or session.new or session.dirty or session.deleted)
+
+
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    session.info.pop("wrote", None)
     session.info.pop("on_rollback", None)
     for callback in session.info.pop("after_commit", []):
         callback()
@@ -81,6 +93,7 @@ def _run_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _run_on_rollback(session: Session, previous_transaction: Any) -> None:
     if not previous_transaction.nested:  # a savepoint's rollback leaves the transaction going
+        session.info.pop("wrote", None)
         session.info.pop("after_commit", None)
         for callback in session.info.pop("on_rollback", []):
             callback()
@@ -155,6 +168,10 @@ def _begin_request() -> None:
 
 
 def _finish_request(response: Response) -> Response:
+    if not wrote():
+        # A request that only read leaves the session as it is (Flask-SQLAlchemy closes it when
+        # the request ends); ending it here would only expire what the page loaded.
+        return response
     if response.status_code >= 400:
         db.session.rollback()
         return response
