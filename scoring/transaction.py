@@ -4,8 +4,8 @@ Services flush and write their audit event in the caller's transaction and never
 change and its audit event (and any email queued in the outbox for it) are kept or lost together.
 This module ends the transaction:
 
-- a request commits when its response is a success (below 400) and rolls back otherwise, or when
-  the view let an exception out (`configure`);
+- a request that wrote something commits when its response is a success (below 400) and rolls
+  back otherwise, or when the view let an exception out (`configure`);
 - a command-line command commits once when it returns and rolls back when it fails (`command`);
 - a page that catches a `Refused` turns it into its error summary with `refusal`, which rolls
   back first, so the form is redrawn from what is really saved.
