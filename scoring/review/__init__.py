@@ -49,7 +49,8 @@ def index():
     data = review_service.review(current_user, filters)
     service_types = review_service.service_types(current_user)
     return render_template("review/index.html", data=data, errors=errors, filters=filters,
-                           regimes=REGIMES, service_types=service_types), (400 if errors else 200)
+                           regimes=REGIMES, service_types=service_types,
+                           review_charts=review_service.charts), (400 if errors else 200)
 
 
 def _download(kind: str):

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..engine.decisive import alpha_half, rate_table
+from ..engine.decisive import alpha_half, rate_steps, rate_table
 from ..extensions import db
 from ..models import Bidder, Procurement, Role, Status, User
 
@@ -108,7 +108,22 @@ def review(viewer: User | None, filters: Filters = Filters()) -> dict[str, Any]:
     intervals = [r["decisive_intervals"] for r in rows]
     table = [{"alpha": alpha, "rate": rate, "decisive": [rows[k]["reference"] for k in members]}
              for alpha, rate, members in rate_table(intervals)]
-    return {"procurements": rows, "decisive_rate": table, "alpha_half": alpha_half(intervals)}
+    return {"procurements": rows, "decisive_rate": table, "alpha_half": alpha_half(intervals),
+            "decisive_steps": rate_steps(intervals)}
+
+
+def charts(data: dict[str, Any], *, today: float | None = None) -> dict[str, Any]:
+    """The review's two charts (inline SVG, `scoring.review_charts`) from `review`'s data."""
+    from ..review_charts import decisive_rate_chart, margin_scatter
+
+    rows = data["procurements"]
+    return {
+        "rate": decisive_rate_chart(data["decisive_steps"], [(r["alpha"], r["rate"]) for r in data["decisive_rate"]],
+                                    total=len(rows), alpha_half=data["alpha_half"], today=today,
+                                    names=[r["decisive"] for r in data["decisive_rate"]]),
+        "scatter": margin_scatter([(r["reference"], r["patient_weight_share"], r["shapley_patient_share"])
+                                   for r in rows]),
+    }
 
 
 #: The keys of each procurement in `flask review --json` (issue 18), in order.
