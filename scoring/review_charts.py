@@ -26,6 +26,8 @@ from .charts import Chart, _percent
 
 WIDTH, HEIGHT = 480, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 464, 16, 236
+#: The scatter's vertical axis: the patient share of the winning margin shown from -100% to 200%.
+Y_RANGE = (-1.0, 2.0)
 
 
 def _x(share: float) -> float:
@@ -155,8 +157,11 @@ def margin_scatter(points: Sequence[tuple[str, float, float | None]], *,
     ``points``: (reference, weight share, margin share or None when there was no margin).
     """
     shown = [(ref, x, y) for ref, x, y in points if y is not None]
-    low = min([0.0, *(y for _, _, y in shown)])
-    high = max([1.0, *(y for _, _, y in shown)])
+    # A near-tie makes the margin tiny and its patient share huge (80 times the margin, say):
+    # the axis stops at Y_RANGE and such a dot sits on its edge; the table has its value.
+    beyond = sum(1 for _, _, y in shown if not Y_RANGE[0] <= y <= Y_RANGE[1])
+    low = min([0.0, *(max(y, Y_RANGE[0]) for _, _, y in shown)])
+    high = max([1.0, *(min(y, Y_RANGE[1]) for _, _, y in shown)])
     low, high = 0.25 * math.floor(low / 0.25), 0.25 * math.ceil(high / 0.25)
     span = (high - low) or 1.0
 
@@ -174,7 +179,7 @@ def margin_scatter(points: Sequence[tuple[str, float, float | None]], *,
     body.append(f'<line class="app-svg__diagonal" x1="{_x(0)}" y1="{y_of(0.0)}" x2="{_x(1)}" y2="{y_of(1.0)}"/>')
     body.append('<g class="app-svg__points">')
     for ref, x, y in shown:
-        body.append(f'<circle cx="{_x(x)}" cy="{y_of(y)}" r="5"><title>{escape(ref)}: {_percent(x)} of the '
+        body.append(f'<circle cx="{_x(x)}" cy="{y_of(min(max(y, Y_RANGE[0]), Y_RANGE[1]))}" r="5"><title>{escape(ref)}: {_percent(x)} of the '
                     f'weight, {_percent(y)} of the margin</title></circle>')
     body.append("</g>")
     words = []
@@ -188,6 +193,9 @@ def margin_scatter(points: Sequence[tuple[str, float, float | None]], *,
         top = max(shown, key=lambda p: p[2])
         words.append(f"The largest patient share of a margin: {_percent(top[2])} in {top[0]}, with "
                      f"{_percent(top[1])} of the weight.")
+    if beyond:
+        words.append(f"{beyond} with a patient share below {_percent(Y_RANGE[0])} or above {_percent(Y_RANGE[1])} "
+                     "(a very close result, so a tiny margin) are drawn at the edge of the chart.")
     if len(shown) < len(points):
         words.append(f"{len(points) - len(shown)} with no single winner or no margin are not shown.")
     desc = " ".join(words) + " The same figures are in the table beside the chart."

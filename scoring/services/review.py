@@ -152,8 +152,8 @@ def _all_intervals() -> list[list[list[float]]]:
     from sqlalchemy import func
 
     final = (Procurement.status == Status.FINAL.value, Procurement.final_result_json.is_not(None))
-    key = (str(db.engine.url), *db.session.execute(select(func.count(Procurement.id), func.max(Procurement.finalised_at),
-                                          func.max(Procurement.id)).where(*final)).one())
+    counts = select(func.count(Procurement.id), func.max(Procurement.finalised_at), func.max(Procurement.id))
+    key = (id(db.engine), str(db.engine.url), *db.session.execute(counts.where(*final)).one())
     if key not in _INTERVALS_CACHE:
         _INTERVALS_CACHE.clear()
         _INTERVALS_CACHE[key] = [
