@@ -67,14 +67,14 @@ def test_review_page_draws_both_charts_as_accessible_svg_with_their_tables(app, 
         assert f'<title id="{prefix}-title">' in svg and f'<desc id="{prefix}-desc">' in svg
         assert "style=" not in svg and "<script" not in svg   # the CSP allows neither inline
     rate = re.search(r'id="decisive-rate".*?</svg>', page, re.S).group(0)
-    # one step at rate 1 from x = 64 (0%) to x = 464 (100%): y = 236 - 220 × 1 = 16
-    assert 'class="app-svg__curve" d="M64.0 16.0H464.0"' in rate
+    # one step at rate 1 from x = 84 (0%) to x = 464 (100%): y = 236 - 220 × 1 = 16
+    assert 'class="app-svg__curve" d="M84.0 16.0H464.0"' in rate
     assert "From a patient weight share of 0%, they would have decided the winner in at least half of the 1 procurement." in page
     # the data table beside it: 21 rows, 100% and "1 of 1" with the reference
     assert page.count("<td class=\"nhsuk-table__cell\">1 of 1</td>") == 21
     # the scatter: weight share 100%, patient share of the 20-point margin (Shapley) as computed
     row = review_service.review(reviewer)["procurements"][0]
-    x = 64 + 400 * row["patient_weight_share"]
+    x = 84 + 380 * row["patient_weight_share"]
     assert f'<circle cx="{round(x, 2)}"' in page
     above = int(row["shapley_patient_share"] > row["patient_weight_share"])
     assert f"1 procurement. In {above} of them the patient scores made up a larger share" in page

@@ -56,10 +56,10 @@ def test_the_sentence_and_the_marked_share_follow_the_slider(app, finalised, lea
     sign_in(client, lead)
     page = html.unescape(client.get(f"/procurements/{p.id}/what-if").get_data(as_text=True))
     assert "In 2 of the 2 procurements finalised in the patient voice review, patient scores at this weight share (50%)" in page
-    # the curve, drawn on the server: x = 64 + 400 α, y = 236 - 220 D
-    assert 'class="app-svg__curve" d="M64.0 126.0H184.0V16.0H304.0V126.0H464.0"' in page
+    # the curve, drawn on the server: x = 84 + 380 α, y = 236 - 220 D
+    assert 'class="app-svg__curve" d="M84.0 126.0H198.0V16.0H312.0V126.0H464.0"' in page
     # this procurement's share (50%) marked on it
-    assert '<g class="app-svg__today" id="evidence-rate-today"><line x1="264.0" x2="264.0"' in page
+    assert '<g class="app-svg__today" id="evidence-rate-today"><line x1="274.0" x2="274.0"' in page
     assert "This procurement: 50%" in page and "not advice" in page
     # the slider's JSON carries the new sentence as data, with no picture
     data = client.post(f"/procurements/{p.id}/what-if.json",
@@ -72,4 +72,4 @@ def test_the_sentence_and_the_marked_share_follow_the_slider(app, finalised, lea
     script = (Path(app.static_folder) / "js" / "whatif.js").read_text()
     for name in ("review-evidence-sentence", "evidence-rate-today", "plotLeft", "plotRight", "evidence.sentence"):
         assert name in script
-    assert 'data-plot-left="64" data-plot-right="464"' in page
+    assert 'data-plot-left="84" data-plot-right="464"' in page
