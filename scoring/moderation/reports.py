@@ -21,7 +21,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Bidder, Procurement, Role, Score, Section, User
 from ..services.moderation import conflict_pairs, counted_score, evaluators_in
-from ..services.results import ResultView, join, points, score
+from ..numbers import number, points, score
+from ..services.results import ResultView, join
 
 #: Averages closer than this are "about the same".
 SAME = 0.25
@@ -167,7 +168,7 @@ def easy_read(report: RepReport, result: ResultView) -> list[tuple[str, list[str
         outcome.append("No single bidder came first.")
     share = inf["patient_weight_share"]
     if share > 0:
-        outcome.append(f"Patient reps scored parts worth {round(100 * share)} out of every 100 marks.")
+        outcome.append(f"Patient reps scored parts worth {number(100 * share, 0)} out of every 100 marks.")
         cf = inf.get("counterfactual_winner")
         if leader is not None and inf["winner_changed"]:
             other = result.name(cf) if cf else "a different bidder"
