@@ -22,6 +22,7 @@ BLUEPRINTS = [
     "scoring.moderation.results:bp",
     "scoring.planning:bp",
     "scoring.exports:bp",
+    "scoring.award:bp",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, send_file
 from flask_login import current_user
 
+from .anonymity import as_the_reader_sees
 from .extensions import db
 from .models import Document
 from .services import documents
@@ -22,6 +23,7 @@ def download(document_id: int):
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype=documents.MIMETYPES[document.kind], as_attachment=True,
-                         download_name=document.filename, max_age=0)
+                         download_name=as_the_reader_sees(documents.procurement_of(document),
+                                                       document.filename), max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -141,6 +141,9 @@ class Procurement(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default=Status.SETUP.value)
     anonymised: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "psr" or "pa23": the law the award runs under (scoring/law); PSR is the default.
+    regime: Mapped[str] = mapped_column(String(10), default="psr", server_default="psr")
+    service_type: Mapped[str] = mapped_column(String(200), default="", server_default="")  # e.g. "GP practice (APMS)"
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     combine_method: Mapped[str] = mapped_column(String(10), default="mean")
     disagreement_threshold: Mapped[float] = mapped_column(Float, default=2.0)
@@ -201,6 +204,7 @@ class Section(db.Model):
     max_score: Mapped[int] = mapped_column(Integer, default=4)
     scored_by: Mapped[str] = mapped_column(String(10), default=ScoredBy.BOTH.value)
     threshold: Mapped[float | None] = mapped_column(Float)  # minimum moderated score to pass
+    key_criterion: Mapped[str | None] = mapped_column(String(20))  # PSR reg 5 (scoring/law/key_criteria.py)
 
     procurement: Mapped[Procurement] = relationship(back_populates="sections")
     assignments: Mapped[list[Assignment]] = relationship(
@@ -420,3 +424,7 @@ def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise AuditLogIsAppendOnly("Audit events can be added but never changed or deleted.")
+
+
+from .law import models as _law_models  # noqa: E402,F401  (the law's tables, same metadata)
+from .law import retention as _retention  # noqa: E402,F401  (refuses deleting retained records)

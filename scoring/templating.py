@@ -20,6 +20,11 @@ def configure(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # Every printed value passes here: on pages for patient reps it hides bidders'
+    # legal names and prices (scoring/anonymity.py).
+    from .anonymity import finalize
+
+    app.jinja_env.finalize = finalize
 
     @app.context_processor
     def inject_nonce():

@@ -28,17 +28,24 @@ def gen_user(role: Role | str, name: str | None = None, *, email: str | None = N
 gen_user.counter = 1
 
 
+KEY_CRITERIA_IN_TURN = ("quality", "access", "integration", "social_value", "value")
+
+
 def gen_procurement(*, lead, reference="GP-TEST-01", sections=None, bidders=("Bidder A", "Bidder B"),
-                    evaluators=(), open_scoring=True, anonymised=True):
-    """A procurement with sections [(code, weight, scored_by)], bidders and evaluators assigned
-    to every section their group scores."""
+                    evaluators=(), open_scoring=True, anonymised=True, regime="psr"):
+    """A procurement with sections [(code, weight, scored_by[, key criterion])], bidders and
+    evaluators assigned to every section their group scores. Sections without a key criterion
+    get one in turn (price sections "value"), as PSR needs one for each before scoring opens."""
     sections = sections or [("Q1", 60, "both"), ("Q2", 40, "patient")]
     procurement = setup.create_procurement(reference=reference, title=f"Test {reference}",
-                                           lead=lead, actor=lead, anonymised=anonymised)
+                                           lead=lead, actor=lead, anonymised=anonymised, regime=regime)
     made_sections = [
-        setup.add_section(procurement, code=code, title=f"Section {code}", weight=weight,
-                          scored_by=by, question=f"Question {code}?", actor=lead)
-        for code, weight, by in sections
+        setup.add_section(procurement, code=spec[0], title=f"Section {spec[0]}", weight=spec[1],
+                          scored_by=spec[2], question=f"Question {spec[0]}?", actor=lead,
+                          key_criterion=(spec[3] if len(spec) > 3 else
+                                         "value" if spec[2] == "price" else
+                                         KEY_CRITERIA_IN_TURN[i % len(KEY_CRITERIA_IN_TURN)]))
+        for i, spec in enumerate(sections)
     ]
     made_bidders = [setup.add_bidder(procurement, code=code, name=f"{code} Legal Name Ltd", actor=lead)
                     for code in bidders]

@@ -13,6 +13,9 @@ COMMANDS = [
     "scoring.cli.backup:backup_command",
     "scoring.cli.export:export_command",
     "scoring.cli.moderate:moderate_command",
+    "scoring.cli.law:standstill_command",
+    "scoring.cli.law:award_record_command",
+    "scoring.cli.law:assessment_summaries_command",
 ]
 
 

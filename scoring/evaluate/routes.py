@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import anonymity
 from ..access import (
     assigned_sections,
     bidder_in,
@@ -179,6 +180,7 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
                 extra.append((refused.field or "score", refused.message))
             else:
                 flash(f"Your score for {bidder.label_for(current_user)}, {section.code} is saved as a draft.", "success")
+                anonymity.warn_if_named(procurement, form.rationale.data, what="Your reason")
                 if form.save_next.data:
                     nxt = _next_cell(procurement, bidder.id, section.id)
                     if nxt:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..access import bidder_in, section_in
+from .. import anonymity
 from ..extensions import db
 from ..models import Bidder, Document, Procurement, Response, Status
 from ..services import documents, pricing, setup
@@ -109,6 +110,7 @@ def response(procurement: Procurement, bidder_id: int, section_id: int):
             errors, field_errors = refusal(refused)
         else:
             flash(f"{bidder.code}'s answer to {section.code} is saved.", "success")
+            anonymity.warn_if_named(procurement, text, what="The answer")
             return redirect(url_for("leads.response", procurement_id=procurement.id,
                                     bidder_id=bidder.id, section_id=section.id))
     return _render_response(procurement, bidder, section, text, errors, field_errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import anonymity
 from ..models import Procurement, Status
 from ..services import evaluation
 from ..services import paper as paper_service
@@ -23,6 +24,7 @@ def paper(procurement: Procurement):
 @lead_view
 def paper_sheets(procurement: Procurement, user_id: int):
     rep = evaluator_of_or_404(procurement, user_id)
+    anonymity.read_by(rep)  # printed for the rep: names and prices hidden as on the rep's own pages
     return render_template("leads/paper_sheets.html", procurement=procurement, rep=rep,
                            sheets=paper_service.sheets_for(rep, procurement))
 
@@ -66,6 +68,8 @@ def paper_entry(procurement: Procurement, user_id: int):
             status = refused.status if refused.status != 403 else 400
         else:
             flash(f"{count} paper {'score is' if count == 1 else 'scores are'} saved for {rep.name}.", "success")
+            anonymity.warn_if_named(procurement, *(e.rationale for e in entries.values()),
+                                    what="A reason you typed")
             return redirect(url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id))
     return _render_entry(procurement, rep, typed, errors, field_errors, status)
 

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import anonymity
 from ..extensions import db
 from ..models import Procurement, Role, Status, User
 from ..services import pricing, setup
@@ -27,7 +28,7 @@ def index():
 @lead_only
 def new():
     leads = db.session.scalars(select(User).where(User.role == Role.LEAD.value).order_by(User.name)).all()
-    values = {"reference": "", "title": "", "anonymised": "yes", "lead": ""}
+    values = {"reference": "", "title": "", "anonymised": "yes", "lead": "", "regime": "psr", "service_type": ""}
     errors, field_errors = [], {}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in values}
@@ -39,7 +40,8 @@ def new():
                 raise Refused("Choose the procurement lead.", field="lead")
             procurement = setup.create_procurement(
                 reference=values["reference"], title=values["title"], lead=lead, actor=current_user,
-                anonymised=values["anonymised"] != "no")
+                anonymised=values["anonymised"] != "no", regime=values["regime"],
+                service_type=values["service_type"])
             db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)
@@ -99,6 +101,7 @@ def edit(procurement: Procurement):
             errors, field_errors = refusal(refused)
         else:
             flash("The procurement details are saved.", "success")
+            anonymity.warn_if_named(procurement, values["title"], what="The title")
             return redirect(url_for("leads.overview", procurement_id=procurement.id))
     return render_template("leads/edit.html", procurement=procurement, values=values, errors=errors,
                            field_errors=field_errors), 400 if errors else 200

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import section_in
+from .. import anonymity
 from ..extensions import db
 from ..models import Procurement, Section, Status
 from ..services import setup
@@ -44,10 +45,11 @@ def _form_values(section: Section | None) -> dict:
         return {k: request.form.get(k, "") for k in setup.SECTION_FIELDS}
     if section is None:
         return {"code": "", "title": "", "question": "", "guidance": "", "weight": "", "max_score": "4",
-                "scored_by": "both", "threshold": ""}
+                "scored_by": "both", "threshold": "", "key_criterion": ""}
     values = {k: getattr(section, k) for k in setup.SECTION_FIELDS}
     values["weight"] = f"{section.weight:g}"
     values["threshold"] = "" if section.threshold is None else f"{section.threshold:g}"
+    values["key_criterion"] = section.key_criterion or ""
     return values
 
 
@@ -64,6 +66,8 @@ def new_section(procurement: Procurement):
             errors, field_errors = refusal(refused)
         else:
             flash(f"Section {section.code} is added.", "success")
+            anonymity.warn_if_named(procurement, values.get("title"), values.get("question"),
+                                    values.get("guidance"), what="The section")
             return redirect(url_for("leads.sections", procurement_id=procurement.id))
     return render_template("leads/section_form.html", procurement=procurement, section=None, values=values,
                            choices=SCORED_BY_CHOICES, errors=errors,
@@ -83,6 +87,8 @@ def edit_section(procurement: Procurement, section_id: int):
             errors, field_errors = refusal(refused)
         else:
             flash(f"Section {section.code} is saved.", "success")
+            anonymity.warn_if_named(procurement, values.get("title"), values.get("question"),
+                                    values.get("guidance"), what="The section")
             return redirect(url_for("leads.sections", procurement_id=procurement.id))
     return render_template("leads/section_form.html", procurement=procurement, section=section, values=values,
                            choices=SCORED_BY_CHOICES, errors=errors,

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import charts
+from .. import anonymity, charts
 from ..access import bidder_in, procurement_or_404, roles_required
 from ..extensions import db
 from ..models import Assignment, Procurement, Role, Section, Status, User
@@ -119,6 +119,7 @@ def _render_report(procurement_id: int, user_id: int, template: str):
     waiting = _final_or_not_ready(procurement, "Your report")
     if waiting is not None:
         return waiting
+    anonymity.read_by(rep)  # the lead may print it for the rep: names hidden as for the rep
     result = ResultView(procurement, result_document(procurement), rep)
     return render_template(template, procurement=procurement,
                            report=reports.rep_report(procurement, rep, result))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import anonymity
 from ..access import bidder_in, is_evaluator_of, procurement_or_404, section_in
 from ..engine import ENGINE_VERSION
 from ..extensions import db
@@ -149,6 +150,7 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
                 # Back to the table with focus on the cell just agreed, so the meeting carries
                 # on from there; the banner still announces the save.
                 flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success-here")
+                anonymity.warn_if_named(procurement, form.rationale.data, what="The consensus reason")
                 return redirect(url_for("moderation.section", procurement_id=procurement.id,
                                         section_id=section.id) + f"#consensus-{bidder.id}")
         else:

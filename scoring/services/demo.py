@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Procurement, Response, Role, ScoreSource, User
-from . import accounts, evaluation, setup
+from . import accounts, evaluation, regime, setup
 
 DEMO_PASSWORD = "demo-scoring-2027"
 DEMO_REFERENCE = "GP-2027-01"
@@ -23,6 +23,13 @@ DEMO_USERS = [
     ("panel@example.org", "Dr Morgan Ellis", Role.PANEL, None),
     ("panel2@example.org", "Jo Finch", Role.PANEL, None),
 ]
+
+# PSR regulation 5: the key criterion each section serves (scoring/law/key_criteria.py).
+KEY_CRITERIA = {"Q1": "access", "Q2": "quality", "Q3": "access", "Q4": "quality", "Q5": "integration",
+                "Q6": "social_value"}
+# No section competes on price: GP core funding is set nationally, so "value" is explained instead.
+VALUE_NOTE = ("The practice is paid the nationally set contract price, so bids do not compete on price. "
+              "Value for money is assessed through the workforce and quality sections.")
 
 SECTIONS = [
     ("Q1", "Access to appointments", 20, "both",
@@ -85,14 +92,20 @@ def seed_demo() -> tuple[Procurement, list[tuple[str, str, str]]]:
 
     lead = users["lead@example.org"]
     procurement = setup.create_procurement(
-        reference=DEMO_REFERENCE, title="Riverside Surgery GP services", lead=lead, actor=lead
+        reference=DEMO_REFERENCE, title="Riverside Surgery GP services", lead=lead, actor=lead,
+        regime="psr", service_type="GP practice (APMS)",
     )
     sections = [
         setup.add_section(procurement, code=code, title=title, weight=weight, scored_by=by,
                           question=question, guidance=guidance, actor=lead,
-                          threshold=1 if code == "Q4" else None)
+                          threshold=1 if code == "Q4" else None, key_criterion=KEY_CRITERIA[code])
         for code, title, weight, by, question, guidance in SECTIONS
     ]
+    regime.save_key_criterion_notes(procurement, {"value": VALUE_NOTE}, actor=lead)
+    regime.save_decision_details(
+        procurement, decision_makers="The ICB's Primary Care Commissioning Committee",
+        weighting_rationale="Access and quality carry most weight because patients told us at the "
+                            "engagement events that getting an appointment mattered most.", actor=lead)
     bidders = [setup.add_bidder(procurement, code=code, name=name, actor=lead) for code, name in BIDDERS]
     for bidder in bidders:
         for section in sections:

@@ -172,6 +172,11 @@ def delete_document(document: Document, *, actor: User | None) -> None:
     remove_file(document)
 
 
+def procurement_of(document: Document) -> Procurement:
+    response = db.session.get(Response, document.response_id)
+    return db.session.get(Bidder, response.bidder_id).procurement
+
+
 def can_download(user: User, document: Document) -> bool:
     """The lead (or an admin), or an evaluator assigned to the section with no conflict with the bidder.
 

@@ -20,6 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 SCORED_BY_CHOICES = ("patient", "panel", "both", "price")
 GROUP_CHOICES = ("patient", "panel")
 YES_NO = ("yes", "no")
+KEY_CRITERION_CHOICES = ("quality", "value", "integration", "access", "social_value")  # PSR reg 5
+REGIME_CHOICES = ("psr", "pa23")
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,14 @@ class SheetSpec:
 
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("Procurement", True,
-              "One row per field: the procurement's reference, title and whether bidder names are "
-              "hidden from patient representatives.",
-              (Column("field", True, "reference, title or anonymised."),
+              "One row per field: the procurement's reference, title, whether bidder names are "
+              "hidden from patient representatives, the law it runs under and the service type.",
+              (Column("field", True, "reference, title, anonymised, regime or service_type."),
                Column("value", True, "The reference must not be used by another procurement. "
-                      "anonymised is yes (the default) or no.", width=50))),
+                      "anonymised is yes (the default) or no. regime is psr (the Provider Selection "
+                      "Regime, the default, for health care services) or pa23 (the Procurement Act "
+                      "2023). service_type is optional text, for example GP practice (APMS).",
+                      width=50))),
     SheetSpec("Sections", True,
               "One row per section (question) of the evaluation. The weights must add up to 100.",
               (Column("code", True, "A short unique code, for example Q1.", width=10),
@@ -57,7 +62,11 @@ SHEETS: tuple[SheetSpec, ...] = (
                       "from the bidders' prices.", SCORED_BY_CHOICES, width=11),
                Column("threshold", False, "Optional minimum score a bidder needs to pass.", width=11),
                Column("question", False, "Optional: the question the bidders answered.", width=50),
-               Column("guidance", False, "Optional: what a good answer looks like.", width=50))),
+               Column("guidance", False, "Optional: what a good answer looks like.", width=50),
+               Column("key_criterion", False, "Under the Provider Selection Regime (regulation 5), "
+                      "the key criterion the section serves: quality, value, integration, access or "
+                      "social_value. Needed for every section before scoring opens.",
+                      KEY_CRITERION_CHOICES, width=14))),
     SheetSpec("Bidders", True,
               "One row per bidder. Patient representatives see only the code on an anonymised "
               "procurement.",
@@ -99,15 +108,15 @@ SHEETS_BY_NAME = {sheet.name.casefold(): sheet for sheet in SHEETS}
 
 EXAMPLE_ROWS: dict[str, list[tuple]] = {
     "Procurement": [("reference", "GP-2027-02"), ("title", "Northgate Surgery GP services"),
-                    ("anonymised", "yes")],
+                    ("anonymised", "yes"), ("regime", "psr"), ("service_type", "GP practice (APMS)")],
     "Sections": [
         ("Q1", "Access to appointments", 30, 4, "both", None,
          "How will patients get an appointment when they need one?",
-         "Opening hours, phones, online booking and help for people who are not online."),
+         "Opening hours, phones, online booking and help for people who are not online.", "access"),
         ("Q2", "Patient experience", 30, 4, "patient", None,
-         "How will you listen to patients and act on what they say?", ""),
+         "How will you listen to patients and act on what they say?", "", "quality"),
         ("Q3", "Clinical quality and safety", 40, 4, "panel", 1,
-         "How will you deliver safe, high-quality care?", ""),
+         "How will you deliver safe, high-quality care?", "", "quality"),
     ],
     "Bidders": [("Bidder A", "Riverside Health Partnership LLP", None),
                 ("Bidder B", "Meadow Primary Care Ltd", None)],

@@ -59,6 +59,8 @@ from ..models import (
 )
 from . import accounts, audit, setup
 from .errors import Refused, ValidationFailed
+from ..law import DEFAULT_REGIME, PSR, clean_regime
+from ..law.key_criteria import KEY_CRITERIA, clean_key_criterion
 from .import_template import GROUP_CHOICES, SCORED_BY_CHOICES, SHEETS, SHEETS_BY_NAME
 
 NOT_A_WORKBOOK = ("The file is not an Excel workbook (.xlsx). Download the template, fill it in, "
@@ -85,6 +87,7 @@ class SectionRow:
     threshold: float | None
     question: str
     guidance: str
+    key_criterion: str | None = None
 
 
 @dataclass
@@ -122,6 +125,8 @@ class ImportPlan:
     reference: str = ""
     title: str = ""
     anonymised: bool = True
+    regime: str = DEFAULT_REGIME
+    service_type: str = ""
     sections: list[SectionRow] = field(default_factory=list)
     bidders: list[BidderRow] = field(default_factory=list)
     evaluators: list[EvaluatorRow] = field(default_factory=list)
@@ -346,6 +351,17 @@ def _check_procurement(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> 
                     plan.anonymised = _yes_no(value)
                 except ValueError:
                     problems.add(where, f"anonymised must be yes or no, not {_fmt(value)!r}.")
+        elif name == "regime":
+            if _text(value):
+                try:
+                    plan.regime = clean_regime(value)
+                except ValueError:
+                    problems.add(where, f"regime must be psr (the Provider Selection Regime) or pa23 "
+                                        f"(the Procurement Act 2023), not {_fmt(value)!r}.")
+        elif name == "service_type":
+            plan.service_type = _text(value)
+            if len(plan.service_type) > 200:
+                problems.add(where, "the service type is longer than 200 characters.")
     for name in ("reference", "title"):
         if name not in seen:
             problems.add("Procurement", f"add a row with field {name} and its value.")
@@ -395,9 +411,17 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
             except ValueError:
                 problems.add(where, f"the threshold of {label} must be a number, "
                                     f"not {_fmt(get('threshold'))}.")
+        key_criterion = None
+        try:
+            key_criterion = clean_key_criterion(get("key_criterion"))
+        except ValueError:
+            problems.add(where, f"key_criterion of {label} must be one of {', '.join(KEY_CRITERIA)}, "
+                                f"not {_fmt(get('key_criterion'))!r}.")
+            ok = False
         if ok and weight is not None and max_score is not None and scored_by and title:
             plan.sections.append(SectionRow(number, code, title, weight, max_score, scored_by,
-                                            threshold, _text(get("question")), _text(get("guidance"))))
+                                            threshold, _text(get("question")), _text(get("guidance")),
+                                            key_criterion))
         else:
             plan.sections.append(None)  # a section with a problem: other sheets cannot check against it
     if not sheet.rows:
@@ -614,6 +638,9 @@ def _check_readiness(plan: ImportPlan, problems: _Problems, why: str) -> None:
                              f"scored from prices and {why}.")
     for section in plan.sections:
         where = f"Sections row {section.row}"
+        if plan.regime == PSR and not section.key_criterion:  # PSR reg 5: see services/regime.py
+            problems.add(where, f"section {section.code} has no key_criterion, which the Provider "
+                                f"Selection Regime needs before scoring opens, and {why}.")
         if section.scored_by == "price":
             continue
         for group in ("patient", "panel"):
@@ -684,12 +711,14 @@ def import_procurement(source: bytes | BinaryIO | str | Path, *, actor: User,
 
 def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult:
     procurement = setup.create_procurement(reference=plan.reference, title=plan.title, lead=actor,
-                                           actor=actor, anonymised=plan.anonymised)
+                                           actor=actor, anonymised=plan.anonymised, regime=plan.regime,
+                                           service_type=plan.service_type)
     sections = {
         row.code: setup.add_section(procurement, code=row.code, title=row.title, weight=row.weight,
                                     max_score=row.max_score, scored_by=row.scored_by,
                                     question=row.question, guidance=row.guidance,
-                                    threshold=row.threshold, actor=actor)
+                                    threshold=row.threshold, key_criterion=row.key_criterion,
+                                    actor=actor)
         for row in plan.sections
     }
     bidders = {row.code: setup.add_bidder(procurement, code=row.code, name=row.name, price=row.price,

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from .. import charts
 from ..numbers import percent, points, score, split  # noqa: F401 (percent, points, score: wording helpers' home)
 from ..engine import ENGINE_VERSION, analyse, moderate
+from ..engine.influence import patient_parts
 from ..extensions import db
 from ..models import AuditEvent, Bidder, Procurement, Section, Status, User, utcnow
 from .engine_adapter import load_inputs
@@ -105,6 +106,7 @@ def build_document(procurement: Procurement, *, draws: int = DRAWS) -> dict[str,
         return None if c is None else {"value": c.value, "rationale": c.rationale}
 
     sweep = inf.sweep_detail
+    patient_points = np.nan_to_num(m.fraction * np.asarray(inputs.weights)[None, :] * patient_parts(m))
     document["view"] = {
         "final": False,
         "computed_at": utcnow().isoformat(timespec="seconds"),
@@ -113,7 +115,8 @@ def build_document(procurement: Procurement, *, draws: int = DRAWS) -> dict[str,
         "bidders": [{"id": x.id, "code": x.code, "label": b_labels[i]} for i, x in enumerate(bidders)],
         "sections": [{"id": x.id, "code": x.code, "label": s_labels[i], "title": x.title,
                       "weight": float(inputs.weights[i]), "max_score": float(inputs.max_scores[i]),
-                      "is_price": x.is_price} for i, x in enumerate(sections)],
+                      "is_price": x.is_price, "key_criterion": x.key_criterion}
+                     for i, x in enumerate(sections)],
         "proposed": per_cell(lambda b, s: _number(m.proposed[b, s])),
         "spread": per_cell(lambda b, s: _number(m.spread[b, s])),
         "disagreement": per_cell(lambda b, s: bool(m.disagreement[b, s])),
@@ -121,6 +124,9 @@ def build_document(procurement: Procurement, *, draws: int = DRAWS) -> dict[str,
         "sweep_lines": {b_labels[b]: [float(sweep.patient_totals[b]), float(sweep.other_totals[b])]
                         for b in range(len(b_labels))},
         "today": float(sweep.today),
+        # Points each cell adds from patient scores, so the figures per PSR key criterion
+        # (scoring/law/key_criteria.py) can be worked out from the stored result.
+        "patient_points": per_cell(lambda b, s: float(patient_points[b, s])),
     }
     return document
 

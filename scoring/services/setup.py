@@ -21,8 +21,9 @@ from ..models import (
     Status,
     User,
 )
-from . import audit
+from . import audit, regime
 from .errors import Refused
+from .setup_checks import clean_regime_fields as _clean_regime_fields
 from .setup_checks import clean_bidder_fields as _clean_bidder_fields
 from .setup_checks import clean_section_fields as _clean_section_fields
 from .setup_checks import raise_all
@@ -32,7 +33,7 @@ WEIGHT_TOLERANCE = 1e-6
 
 
 def create_procurement(*, reference: str, title: str, lead: User | None, actor: User | None,
-                       anonymised: bool = True) -> Procurement:
+                       anonymised: bool = True, regime: str = "psr", service_type: str = "") -> Procurement:
     reference = reference.strip()
     if not reference:
         raise Refused("Enter a reference, for example GP-2027-01.", field="reference")
@@ -41,30 +42,35 @@ def create_procurement(*, reference: str, title: str, lead: User | None, actor: 
     if db.session.scalar(select(Procurement.id).where(Procurement.reference == reference)):
         raise Refused(f"A procurement with the reference {reference} already exists.", field="reference")
     procurement = Procurement(reference=reference, title=title.strip(), lead=lead, anonymised=anonymised)
+    regime_fields = _clean_regime_fields(regime, service_type)
+    procurement.regime, procurement.service_type = regime_fields["regime"], regime_fields["service_type"]
     for value, label, descriptor in DEFAULT_SCALE:
         procurement.scale_points.append(ScalePoint(value=value, label=label, descriptor=descriptor))
     db.session.add(procurement)
     db.session.flush()
     audit.record("procurement.created", actor=actor, procurement_id=procurement.id,
                  entity="procurement", entity_id=procurement.id,
-                 after={"reference": reference, "title": procurement.title, "anonymised": anonymised})
+                 after={"reference": reference, "title": procurement.title, "anonymised": anonymised,
+                        **regime_fields})
     return procurement
 
 
 def add_section(procurement: Procurement, *, code: str, title: str, weight: float, max_score: int = 4,
                 scored_by: str = "both", question: str = "", guidance: str = "",
-                threshold: float | None = None, actor: User | None) -> Section:
+                threshold: float | None = None, key_criterion: str | None = None,
+                actor: User | None) -> Section:
     _require_setup(procurement)
     fields = _clean_section_fields(procurement, None, code=code, title=title, weight=weight,
                                    max_score=max_score, scored_by=scored_by, question=question,
-                                   guidance=guidance, threshold=threshold)
+                                   guidance=guidance, threshold=threshold, key_criterion=key_criterion)
     section = Section(**fields, position=len(procurement.sections))
     procurement.sections.append(section)
     db.session.flush()
     audit.record("section.added", actor=actor, procurement_id=procurement.id, entity="section",
                  entity_id=section.id, after={"code": section.code, "title": section.title,
                                               "weight": section.weight, "max_score": section.max_score,
-                                              "scored_by": section.scored_by, "threshold": section.threshold})
+                                              "scored_by": section.scored_by, "threshold": section.threshold,
+                                              "key_criterion": section.key_criterion})
     return section
 
 
@@ -138,6 +144,7 @@ def readiness_problems(procurement: Procurement) -> list[str]:
             problems.append(f"Section {section.code} is scored by patient representatives but has no trained patient representative.")
         if ScoredBy(section.scored_by).includes("panel") and not any(u.role == Role.PANEL.value for u in evaluators):
             problems.append(f"Section {section.code} is scored by the panel but has no panel evaluator.")
+    problems.extend(regime.readiness_problems(procurement))  # PSR: every section has a key criterion
     return problems
 
 
@@ -233,7 +240,8 @@ def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor:
     db.session.commit()
 
 
-SECTION_FIELDS = ("code", "title", "question", "guidance", "weight", "max_score", "scored_by", "threshold")
+SECTION_FIELDS = ("code", "title", "question", "guidance", "weight", "max_score", "scored_by", "threshold",
+                  "key_criterion")
 
 
 def update_section(section: Section, *, actor: User | None, **fields) -> None:

@@ -2,6 +2,8 @@
 each with the form field it belongs to."""
 from __future__ import annotations
 
+from ..law import DEFAULT_REGIME, clean_regime
+from ..law.key_criteria import clean_key_criterion
 from ..models import Bidder, Procurement, ScoredBy, Section
 from .errors import Refused
 
@@ -26,7 +28,7 @@ def _number(value, message: str, field: str, *, integer: bool = False):
 
 
 def clean_section_fields(procurement: Procurement, section: Section | None, *, code, title, weight, max_score,
-                          scored_by, question, guidance, threshold) -> dict:
+                          scored_by, question, guidance, threshold, key_criterion=None) -> dict:
     code, title = (code or "").strip(), (title or "").strip()
     problems: list[tuple[str, str]] = []
     if not code:
@@ -65,10 +67,30 @@ def clean_section_fields(procurement: Procurement, section: Section | None, *, c
             problems.append((refused.field, refused.message))
     else:
         threshold = None
+    try:
+        key_criterion = clean_key_criterion(key_criterion)
+    except ValueError:
+        problems.append(("key_criterion", "Choose one of the five key criteria, or leave it empty."))
     if problems:
         raise_all(problems)
     return {"code": code, "title": title, "weight": weight, "max_score": max_score, "scored_by": scored_by,
-            "question": (question or "").strip(), "guidance": (guidance or "").strip(), "threshold": threshold}
+            "question": (question or "").strip(), "guidance": (guidance or "").strip(), "threshold": threshold,
+            "key_criterion": key_criterion}
+
+
+def clean_regime_fields(regime, service_type) -> dict:
+    """The regime (psr or pa23) and the free-text service type, checked."""
+    problems: list[tuple[str, str]] = []
+    try:
+        regime = clean_regime(regime or DEFAULT_REGIME)
+    except ValueError:
+        problems.append(("regime", "Choose the Provider Selection Regime or the Procurement Act 2023."))
+    service_type = (service_type or "").strip()
+    if len(service_type) > 200:
+        problems.append(("service_type", "The service type must be 200 characters or fewer."))
+    if problems:
+        raise_all(problems)
+    return {"regime": regime, "service_type": service_type}
 
 
 def clean_bidder_fields(procurement: Procurement, bidder: Bidder | None, *, code: str, name: str) -> tuple[str, str]:

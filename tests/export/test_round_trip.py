@@ -23,9 +23,9 @@ def import_workbook(demo, exported: bytes, reference: str) -> bytes:
                 ["anonymised", "yes"]):
         sheet.append(row)
     sheet = wb.create_sheet("Sections")
-    sheet.append(["code", "title", "weight", "max_score", "scored_by", "threshold"])
+    sheet.append(["code", "title", "weight", "max_score", "scored_by", "threshold", "key_criterion"])
     for s in demo.sections:
-        sheet.append([s.code, s.title, s.weight, s.max_score, s.scored_by, s.threshold])
+        sheet.append([s.code, s.title, s.weight, s.max_score, s.scored_by, s.threshold, s.key_criterion])
     sheet = wb.create_sheet("Bidders")
     sheet.append(["code", "name"])
     for b in demo.bidders:

@@ -388,7 +388,8 @@ def test_the_scores_sheet_written_by_the_excel_export_round_trips(app, lead):
 
 
 def test_a_price_section_needs_every_bidders_price_once_scoring_opens(app, lead):
-    sections = GOOD["Sections"][:3] + [["Q3", "Safety", 20, 4, "panel"], ["P1", "Price", 10, 10, "price"]]
+    sections = GOOD["Sections"][:3] + [["Q3", "Safety", 20, 4, "panel", None, "", "", "quality"],
+                                       ["P1", "Price", 10, 10, "price", None, "", "", "value"]]
     bidders = [["code", "name", "price"], ["Bidder A", "Alpha Health Ltd", 1000], ["Bidder B", "Beta Care LLP", None]]
     data = sheets(Sections=sections, Bidders=bidders)
     assert importer.import_procurement(workbook_bytes(data), actor=lead).procurement.status == "setup"

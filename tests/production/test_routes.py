@@ -45,6 +45,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.set_password": ADMIN_ONLY,
     "admin.users": ANY_LEAD,
     "assets.nhsuk_asset": PUBLIC,
+    "award.assessment_summaries_zip": LEAD_OF_THIS,
+    "award.assessment_summary_docx": LEAD_OF_THIS,
+    "award.award_record_docx": LEAD_OF_THIS,
+    "award.law": LEAD_OF_THIS,
+    "award.law_decision": LEAD_OF_THIS_POST,
+    "award.law_key_criteria": LEAD_OF_THIS_POST,
+    "award.law_notice": LEAD_OF_THIS_POST,
+    "award.law_regime": LEAD_OF_THIS_POST,
+    "award.law_representations": LEAD_OF_THIS_POST,
+    "award.notice_text": LEAD_OF_THIS,  # GET and POST: the notice of intention to award (PSR)
     "auth.home": row(default=302),  # sends each user to their own start page
     "auth.login": {**row(default=302), "anonymous": 200},  # signed-in users are sent home
     "auth.logout": {role: 302 for role in ROLES},
@@ -108,7 +118,7 @@ EXPECTED: dict[str, dict[str, int]] = {
 }
 
 # Which procurement of the world a blueprint's URLs are filled in from.
-STAGE_OF_BLUEPRINT = {"moderation": "moderation", "results": "final", "exports": "final"}
+STAGE_OF_BLUEPRINT = {"moderation": "moderation", "results": "final", "exports": "final", "award": "final"}
 OTHER_ARGUMENTS = {"name": "totals-by-section"}
 FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js"}
 

@@ -14,8 +14,7 @@ the bidder's code.
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
@@ -36,30 +35,24 @@ from ...models import (
     User,
     utcnow,
 )
+from ...redaction import Redactor, redactor_for
 from .model import ExportData
 
 #: Rows fetched from the database at a time.
 CHUNK = 2000
 
 
-def name_redactor(procurement: Procurement) -> Callable[[str | None], str | None]:
-    names = {b.name: b.code for b in procurement.bidders if b.name and b.name != b.code}
-    if not names:
-        return lambda text: text
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)),
-                         re.IGNORECASE)
-    lower = {name.casefold(): code for name, code in names.items()}
+def name_redactor(procurement: Procurement) -> Redactor:
+    """The matcher that replaces each bidder's legal name, however it is written, by its code.
 
-    def redact(text):
-        if not text:
-            return text
-        return pattern.sub(lambda m: lower[m.group(0).casefold()], text)
-
-    return redact
+    Codes-only exports are shared beyond the procurement team, so names go and
+    prices stay (`scoring.redaction` explains the matching).
+    """
+    return redactor_for(procurement.bidders, prices=False)
 
 
 def score_rows(session: Session, procurement: Procurement, *,
-               redact: Callable[[str | None], str | None] | None = None) -> Iterator[tuple]:
+               redact: Redactor | None = None) -> Iterator[tuple]:
     """The Scores rows (`SCORE_COLUMNS` order) the engine counts, streamed from the database."""
     evaluator, enterer = aliased(User), aliased(User)
     conflicted = exists().where(and_(Declaration.user_id == Score.evaluator_id,
@@ -86,12 +79,12 @@ def score_rows(session: Session, procurement: Procurement, *,
             session.execute(statement):
         group = "patient" if role == Role.PATIENT.value else "panel"
         if redact is not None:
-            rationale = redact(rationale)
+            rationale = redact.redact(rationale)
         yield (name, email, group, bidder, section, value, rationale, submitted, entered or "")
 
 
 def audit_rows(session: Session, procurement: Procurement, *,
-               redact: Callable[[str | None], str | None] | None = None) -> Iterator[tuple]:
+               redact: Redactor | None = None) -> Iterator[tuple]:
     """The procurement's audit events, oldest first (`AUDIT_COLUMNS` order)."""
     actor = aliased(User)
     statement = (
@@ -106,7 +99,9 @@ def audit_rows(session: Session, procurement: Procurement, *,
     for row in session.execute(statement):
         event_id, at, name, action, entity, entity_id, reason, before, after = row
         if redact is not None:
-            reason, before, after = redact(reason), redact(before), redact(after)
+            # The records are JSON with \\u escapes ("Caf\\u00e9"): redacted inside, written unescaped.
+            name = redact.redact(name)
+            reason, before, after = redact.redact(reason), redact.redact_json(before), redact.redact_json(after)
         yield (event_id, at, name or "", action, entity, entity_id, reason, before, after)
 
 
@@ -123,7 +118,8 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
     session = db.session
     redact = name_redactor(procurement) if codes_only else None
     if redact is not None:
-        document = _redact_document(document, redact)
+        # Every string of the result (summary, consensus reasons, titles, labels) goes through it.
+        document = redact.redact_value(document)
     sections = list(procurement.sections)
     counts = dict(session.execute(
         select(Assignment.section_id, func.count(Assignment.id))
@@ -139,17 +135,19 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
             .outerjoin(decider, decider.id == Consensus.decided_by_id)
             .where(Section.procurement_id == procurement.id))
     }
+    law = _law_fields(procurement, document)
     return ExportData(
+        **law,
         reference=procurement.reference,
-        title=procurement.title,
+        title=redact.redact(procurement.title) if redact else procurement.title,
         status=procurement.status_enum.label,
         anonymised=procurement.anonymised,
         codes_only=codes_only,
         document=document,
         bidder_names={} if codes_only else {b.code: b.name for b in procurement.bidders},
-        section_titles={s.code: s.title for s in sections},
+        section_titles={s.code: redact.redact(s.title) if redact else s.title for s in sections},
         section_evaluators={s.code: int(counts.get(s.id, 0)) for s in sections},
-        consensus_by=consensus_by,
+        consensus_by=redact.redact_value(consensus_by) if redact else consensus_by,
         scores=score_rows(session, procurement, redact=redact),
         audit=audit_rows(session, procurement, redact=redact),
         exported_at=utcnow().replace(microsecond=0),
@@ -159,16 +157,16 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
     )
 
 
-def _redact_document(document: dict, redact) -> dict:
-    """A copy of the document whose free text (summary, consensus reasons) names codes only."""
-    copy = dict(document)
-    copy["summary"] = [redact(s) for s in document.get("summary", [])]
-    view = dict(document.get("view", {}))
-    if "consensus" in view:
-        view["consensus"] = {
-            bidder: {section: (None if c is None else {**c, "rationale": redact(c["rationale"])})
-                     for section, c in cells.items()}
-            for bidder, cells in view["consensus"].items()
-        }
-    copy["view"] = view
-    return copy
+def _law_fields(procurement: Procurement, document: dict) -> dict:
+    """The regime and, under PSR, each section's key criterion and the figures per key criterion."""
+    from ...law import PSR, regime_name
+    from ...law import key_criteria as kc
+    from ..regime import key_criterion_figures
+
+    if procurement.regime != PSR:
+        return {"regime": regime_name(procurement.regime)}
+    stored = {e["code"]: e.get("key_criterion") for e in document.get("view", {}).get("sections", [])}
+    return {"regime": regime_name(procurement.regime),
+            "section_key_criteria": {s.code: kc.label(stored.get(s.code, s.key_criterion))
+                                     for s in procurement.sections},
+            "key_criteria": [f.to_dict() for f in key_criterion_figures(procurement, document)]}

@@ -72,6 +72,11 @@ class ExportData:
     exported_by: str = ""
     lead: str = ""
     finalised_at: datetime | None = None
+    # The law (scoring/law): the regime's name, each section's PSR key criterion (words), and the
+    # figures per key criterion (`KeyCriterionFigures.to_dict()`), empty unless under PSR.
+    regime: str = ""
+    section_key_criteria: dict[str, str] = field(default_factory=dict)
+    key_criteria: list[dict] = field(default_factory=list)
 
     def bidder_name(self, code: str) -> str | None:
         """The legal name to show beside ``code``, or None (codes only, or no other name)."""

@@ -33,6 +33,7 @@ from .layout import (
 )
 from .model import ExportData
 from .safe_text import text_cell
+from .sheets_law import write_key_criteria
 
 #: Bidders drawn in the totals chart (the best ranked); the table has them all.
 CHART_BIDDERS = 40
@@ -48,8 +49,8 @@ def _yes(value: bool) -> str:
 def write_weights(ws, data: ExportData, layout: Layout) -> None:
     doc = data.document
     headers = ["Code", "Section", "Weight (%)", "Maximum score", "Scored by", "Pass mark",
-               "Evaluators assigned"]
-    styles.widths(ws, [10, 40, 12, 14, 24, 11, 12])
+               "Evaluators assigned"] + (["Key criterion"] if data.key_criteria else [])
+    styles.widths(ws, [10, 40, 12, 14, 24, 11, 12] + ([30] if data.key_criteria else []))
     ws.freeze_panes = "A2"
     ws.append(styles.header(ws, headers))
     for section in doc["sections"]:
@@ -62,7 +63,7 @@ def write_weights(ws, data: ExportData, layout: Layout) -> None:
             text_cell(ws, SCORED_BY.get(section["scored_by"], section["scored_by"])),
             styles.number(ws, section["threshold"], "0.##"),
             styles.number(ws, data.section_evaluators.get(code), "0"),
-        ])
+        ] + ([text_cell(ws, data.section_key_criteria.get(code, ""))] if data.key_criteria else []))
     last = layout.weights_last_row
     styles.add_table(ws, "SectionWeights", headers, 1, last)
     ws.append([])
@@ -76,6 +77,7 @@ def write_weights(ws, data: ExportData, layout: Layout) -> None:
     styles.define_name(wb, "WeightPercents", WEIGHTS, f"$C$2:$C${last}")
     styles.define_name(wb, "MaxScores", WEIGHTS, f"$D$2:$D${last}")
     styles.define_name(wb, "PassMarks", WEIGHTS, f"$F$2:$F${last}")
+    write_key_criteria(ws, data, last)
 
 
 def write_moderated(ws, data: ExportData, layout: Layout) -> None:
@@ -155,6 +157,7 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
     facts = [
         ("Reference", data.reference),
         ("Title", data.title),
+        ("Regime", data.regime),
         ("Status", data.status),
         ("Procurement lead", data.lead),
         ("Bidder names", "codes only in this export" if data.codes_only

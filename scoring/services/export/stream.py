@@ -35,7 +35,7 @@ from openpyxl.compat import safe_string
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from .safe_text import clean, is_risky
+from .safe_text import clean, is_risky, ooxml_text
 
 TEXT, NUMBER, DATETIME = "text", "number", "datetime"
 
@@ -147,7 +147,7 @@ class StreamingWorksheet(WriteOnlyWorksheet):
                 return None
             style = f' s="{quoted_style}"' if is_risky(text) else ""
             space = ' xml:space="preserve"' if text != text.strip() else ""
-            return f'{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+            return f'{style} t="inlineStr"><is><t{space}>{_escape(ooxml_text(text))}</t></is></c>'
 
         def number_xml(style: str):
             def serialise(value) -> str | None:

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from .layout import MODERATED, WEIGHTS, Layout
 from .model import ExportData
+from .safe_text import clean
 from .sheets_influence import write_influence, write_sensitivity
 from .sheets_records import write_audit, write_disagreements, write_scores
 from .sheets_result import write_moderated, write_summary, write_weights
@@ -35,7 +36,7 @@ class WorkbookCounts:
 def write_workbook(data: ExportData, out: str | IO[bytes]) -> WorkbookCounts:
     """Write the workbook of ``data`` to ``out`` (a path or a binary file object)."""
     wb = Workbook(write_only=True)
-    wb.properties.title = f"{data.reference}: {data.title}"
+    wb.properties.title = clean(f"{data.reference}: {data.title}")
     wb.properties.creator = "Patient involvement in NHS procurement"
     wb.calculation.fullCalcOnLoad = True  # Excel recalculates every formula on opening
     sheets = {name: add_streaming_sheet(wb, name) for name in SHEETS}
