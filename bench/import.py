@@ -62,8 +62,8 @@ def workbook(all_both: bool = False) -> tuple[bytes, int]:
     sections = [(f"Q{i + 1}", groups[i]) for i in range(N_SECTIONS)]
     sheet("Procurement", [["field", "value"], ["reference", "BENCH-IMPORT"],
                           ["title", "Benchmark procurement"], ["anonymised", "yes"]])
-    sheet("Sections", [["code", "title", "weight", "max_score", "scored_by", "question"]]
-          + [[code, f"Section {code}", weights[i], 4, by, f"Question {code}?"]
+    sheet("Sections", [["code", "title", "weight", "max_score", "scored_by", "question", "key_criterion"]]
+          + [[code, f"Section {code}", weights[i], 4, by, f"Question {code}?", "quality"]
              for i, (code, by) in enumerate(sections)])
     bidders = [f"Bidder {i + 1:02d}" for i in range(N_BIDDERS)]
     sheet("Bidders", [["code", "name"]] + [[b, f"{b} Healthcare Ltd"] for b in bidders])

@@ -70,7 +70,8 @@ def seed(database_url: str, *, bidders: int, sections: int, per_section: int, ev
         procurement = setup.create_procurement(reference="BENCH-01", title="Load benchmark procurement",
                                                lead=lead_users[0], actor=admin)
         made_sections = [setup.add_section(procurement, code=f"Q{s + 1:02d}", title=f"Section {s + 1}",
-                                           weight=100 / sections, scored_by="both", actor=admin)
+                                           weight=100 / sections, scored_by="both",
+                                           key_criterion="quality", actor=admin)
                          for s in range(sections)]
         made_bidders = [setup.add_bidder(procurement, code=f"Bidder {b + 1:02d}", name=f"Company {b + 1} Ltd",
                                          actor=admin) for b in range(bidders)]

@@ -23,6 +23,7 @@ BLUEPRINTS = [
     "scoring.planning:bp",
     "scoring.exports:bp",
     "scoring.award:bp",
+    "scoring.review:bp",
 ]
 
 
@@ -46,12 +47,14 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from . import database, errors, security, templating
+    from . import database, errors, input_guard, security, templating
 
+    input_guard.configure_converters(app)
     database.configure(app)
     security.configure(app)
     templating.configure(app)
     errors.configure(app)
+    input_guard.configure(app)
 
     for target in BLUEPRINTS:
         module_name, attribute = target.split(":")

@@ -29,6 +29,28 @@ def roles_required(*roles: Role):
     return decorator
 
 
+def reps_whose_training_user_records(user: User) -> set[int] | None:
+    """Ids of the patient reps whose training ``user`` may record; None means every rep (an administrator).
+
+    A lead may record it only for reps on a procurement they lead: a training date decides who
+    may be asked to score, so a lead cannot vouch for people outside their own procurements.
+    """
+    if user.role == Role.ADMIN.value:
+        return None
+    if user.role != Role.LEAD.value:
+        return set()
+    return set(db.session.scalars(
+        select(Assignment.user_id).join(Section, Assignment.section_id == Section.id)
+        .join(Procurement, Section.procurement_id == Procurement.id)
+        .where(Procurement.lead_id == user.id)
+    ))
+
+
+def may_record_training(user: User, rep: User) -> bool:
+    allowed = reps_whose_training_user_records(user)
+    return allowed is None or rep.id in allowed
+
+
 def procurement_or_404(procurement_id: int) -> Procurement:
     procurement = db.session.get(Procurement, procurement_id)
     if procurement is None:

@@ -71,6 +71,9 @@ _RC = {
     "ytick.color": TEXT_COLOUR,
     "hatch.color": "#ffffff",
     "hatch.linewidth": 1.0,
+    # Bidder and section codes are typed by people: "$x^2$" or "$\\foo$" must show as typed, not
+    # be read as mathtext (which mangles the first and raises on the second).
+    "text.parse_math": False,
 }
 _LOCK = threading.Lock()  # rc_context changes matplotlib's global settings
 

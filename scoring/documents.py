@@ -23,7 +23,8 @@ def download(document_id: int):
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype=documents.MIMETYPES[document.kind], as_attachment=True,
-                         download_name=as_the_reader_sees(documents.procurement_of(document),
-                                                       document.filename), max_age=0)
+                         download_name=documents.clean_filename(
+                             as_the_reader_sees(documents.procurement_of(document), document.filename)),
+                         max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -14,9 +14,22 @@ MESSAGES = {
 }
 
 
+def forbidden_message() -> str:
+    """Who can actually give access: a procurement lead asks evaluators to score; an administrator does the rest."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated and current_user.role in ("lead", "admin"):
+        return ("Your account does not have access to this page. Each procurement is open only to its own lead "
+                "and to administrators. If you think you should have access, ask an administrator.")
+    return ("Your account does not have access to this page. If you think it should, ask the procurement lead "
+            "who asked you to score: only they can add you to a procurement.")
+
+
 def configure(app: Flask) -> None:
     def render(code: int, detail: str | None = None):
         title, message = MESSAGES.get(code, ("Sorry, there is a problem with the service", "Try again later."))
+        if code == 403 and detail is None:
+            message = forbidden_message()
         return render_template("errors/error.html", code=code, title=title,
                                message=detail or message), code
 

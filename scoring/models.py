@@ -7,6 +7,7 @@ is append-only: a flush that would update or delete an ``AuditEvent`` raises.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
@@ -37,10 +38,12 @@ class Role(str, enum.Enum):
     LEAD = "lead"
     PANEL = "panel"
     PATIENT = "patient"
+    REVIEWER = "reviewer"  # an involvement lead: sees the patient voice review, nothing else
 
     @property
     def label(self) -> str:
         return {
+            "reviewer": "Involvement lead",
             "admin": "Administrator",
             "lead": "Procurement lead",
             "panel": "Panel evaluator",
@@ -94,6 +97,10 @@ DEFAULT_SCALE = (
 )
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -108,6 +115,12 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the session cookie holds instead of the id (Flask-Login's "alternative tokens"):
+    # replacing it ends every session of this user at once. See accounts.end_sessions.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+
+    def get_id(self) -> str:
+        return self.session_token
 
     @property
     def role_enum(self) -> Role:
@@ -150,6 +163,9 @@ class Procurement(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Frozen at finalisation so the result shown later is exactly the one decided.
     finalised_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # UTC, like every stored time; set and shown in Europe/London (services/deadlines.py).
+    scoring_deadline: Mapped[datetime | None] = mapped_column(DateTime)
+    moderation_meeting_on: Mapped[date | None] = mapped_column(Date)
     final_result_json: Mapped[str | None] = mapped_column(Text)
     engine_version: Mapped[str | None] = mapped_column(String(20))
 
@@ -359,6 +375,35 @@ class Consensus(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # JSON list of the warnings about this reason that the lead chose to keep (see services/reasons.py).
+    kept_warnings: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    bidder: Mapped[Bidder] = relationship()
+    section: Mapped[Section] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+
+class Acceptance(db.Model):
+    """The lead accepts the proposed score of one cell, with a reason, instead of a consensus.
+
+    ``value`` is the proposed score at the time (the evaluators' mean, which may be
+    2.5): if the scores change afterwards the acceptance no longer matches and
+    finalising asks for it again. The engine still uses the proposed score; this
+    row is the reason a bidder is owed for it.
+    """
+
+    __tablename__ = "acceptances"
+    __table_args__ = (UniqueConstraint("bidder_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("bidders.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    value: Mapped[float] = mapped_column(Float)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    kept_warnings: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     bidder: Mapped[Bidder] = relationship()
     section: Mapped[Section] = relationship()
@@ -413,6 +458,74 @@ class AuditEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped[User | None] = relationship()
+
+
+class AccountToken(db.Model):
+    """A single-use link sent by email: an invitation (7 days) or a password reset (1 hour).
+
+    The link carries ``id`` and ``nonce`` signed with itsdangerous; the row is what makes it
+    single-use and revocable (used_at, revoked_at), which a signature alone cannot be.
+    """
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # "invite" or "reset"
+    nonce: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class OutboxMessage(db.Model):
+    """An email waiting to be sent, written in the same transaction as the change that causes it.
+
+    So a rollback sends nothing and a crash loses nothing; `flask deliver-mail` sends it later.
+    Status: pending -> sending (claimed by one deliverer) -> sent, or failed after too many tries.
+    """
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    procurement_id: Mapped[int | None] = mapped_column(ForeignKey("procurements.id"), index=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    template: Mapped[str] = mapped_column(String(100))
+    # One message per key ever ("reminder-7d:proc 3:user 9"), so re-running a command queues nothing new.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()
+    attempt_log: Mapped[list[MailAttempt]] = relationship(
+        back_populates="message", order_by="MailAttempt.id", cascade="all, delete-orphan"
+    )
+
+
+class MailAttempt(db.Model):
+    """One try at handing a message to the mail server, and what happened."""
+
+    __tablename__ = "mail_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    message: Mapped[OutboxMessage] = relationship(back_populates="attempt_log")
 
 
 class AuditLogIsAppendOnly(RuntimeError):

@@ -10,14 +10,27 @@ from .extensions import db, login_manager
 
 # Endpoints a signed-out visitor may reach. Everything else needs a signed-in user,
 # so a new route is private unless someone deliberately adds it here.
-PUBLIC_ENDPOINTS = {"auth.login", "assets.nhsuk_asset", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "assets.nhsuk_asset", "assets.icon", "static",
+                    # Reached from links in emails, before the person can sign in.
+                    "auth.accept_invitation", "auth.new_invitation", "auth.forgotten_password",
+                    "auth.reset_password"}
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(session_token: str):
+    """The user whose current session token the cookie holds; a replaced token signs nobody in.
+
+    The cookie holds ``User.session_token``, not the id, so signing out, a new password,
+    deactivation or a new role (accounts.end_sessions) makes every old cookie worthless.
+    """
+    from sqlalchemy import select
+
     from .models import User
 
-    return db.session.get(User, int(user_id))
+    if not session_token:
+        return None
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    return user if user is not None and user.is_active else None
 
 
 def _csp(nonce: str) -> str:
@@ -82,6 +95,6 @@ def configure(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if request.endpoint != "assets.nhsuk_asset":
+        if request.endpoint not in ("assets.nhsuk_asset", "assets.icon"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

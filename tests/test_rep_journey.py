@@ -103,13 +103,20 @@ def test_rep_scores_everything_saves_drafts_and_submits(rep_client, procurement,
     response = rep_client.post(f"/evaluate/{procurement.id}/submit")
     assert response.status_code == 400
     assert "Still to do: Bidder A, Q1" in response.get_data(as_text=True)
+    # The error summary links straight to the first unfinished answer.
+    assert f'href="{score_url(procurement, *cells[0])}"' in response.get_data(as_text=True)
 
     save(rep_client, procurement, *cells[0], 3, "Clear plan for phones", version=1)
     for bidder, section in cells[1:]:
         assert save(rep_client, procurement, bidder, section, 2, "Some gaps", button="save_next").status_code == 302
     assert "4 of 4 scored" in rep_client.get("/evaluate/").get_data(as_text=True)
 
-    response = rep_client.post(f"/evaluate/{procurement.id}/submit")
+    asked = rep_client.post(f"/evaluate/{procurement.id}/submit")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "<h1>Submit your scores?</h1>" in page
+    assert "You cannot change your scores after you submit them." in page
+    assert all(s.status == "draft" for s in db.session.query(Score).filter_by(evaluator_id=rep.id))
+    response = rep_client.post(f"/evaluate/{procurement.id}/submit", data={"confirm": "yes"})
     assert response.status_code == 200
     assert "Scores submitted" in response.get_data(as_text=True)
     scores = db.session.query(Score).filter_by(evaluator_id=rep.id).all()
@@ -209,7 +216,7 @@ def test_lead_can_reopen_submitted_scores_with_a_reason(rep_client, procurement,
     for b in procurement.bidders:
         for s in procurement.sections:
             save(rep_client, procurement, b, s, 2, "fine")
-    rep_client.post(f"/evaluate/{procurement.id}/submit")
+    rep_client.post(f"/evaluate/{procurement.id}/submit", data={"confirm": "yes"})
     from scoring.services.errors import Refused
 
     with pytest.raises(Refused, match="Give a reason"):

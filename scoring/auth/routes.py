@@ -7,9 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..forms import error_summary
-from ..services.accounts import authenticate
+from ..extensions import db
+from ..services import invitations
+from ..services.accounts import authenticate, end_sessions
 from ..services.errors import Refused
-from .forms import SignInForm
+from .forms import ChoosePasswordForm, ForgottenPasswordForm, SignInForm
 
 bp = Blueprint("auth", __name__)
 
@@ -18,6 +20,7 @@ START_PAGES = {
     "panel": "evaluate.dashboard",
     "lead": "leads.index",
     "admin": "leads.index",
+    "reviewer": "review.index",
 }
 
 
@@ -70,6 +73,71 @@ def login():
 
 @bp.route("/sign-out", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # A copy of the cookie (another tab, a shared computer, a stolen cookie) stops working too.
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
+
+
+def _choose_password(token: str, purpose: str, template: str):
+    """The page a link from an invitation or reset email opens: choose a password, then signed in."""
+    try:
+        invitations.check(token, purpose)
+    except invitations.LinkProblem as problem:
+        db.session.rollback()
+        return render_template("auth/link_problem.html", problem=problem, purpose=purpose, token=token), 410
+    form = ChoosePasswordForm()
+    extra: list[tuple[str, str]] = []
+    status = 200
+    if form.validate_on_submit():
+        if form.password.data != form.confirm.data:
+            extra.append((form.confirm.id, "The two passwords are different. Type the same password twice."))
+            status = 400
+        else:
+            try:
+                user = invitations.use(token, purpose, form.password.data)
+                db.session.commit()
+            except Refused as refused:
+                db.session.rollback()
+                extra.append((form.password.id, refused.message))
+                status = 400
+            else:
+                logout_user()
+                login_user(user)
+                flash(f"Your password is set. You are signed in as {user.name}.", "success")
+                return redirect(url_for("auth.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template(template, form=form, errors=error_summary(form, extra)), status
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _choose_password(token, invitations.INVITE, "auth/accept_invitation.html")
+
+
+@bp.route("/invitation/<token>/new", methods=["POST"])
+def new_invitation(token: str):
+    invitations.request_new_invitation(token)
+    db.session.commit()
+    return render_template("auth/new_link_sent.html", purpose=invitations.INVITE)
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        invitations.request_reset(form.email.data)
+        db.session.commit()
+        # The same page whether or not the address has an account: it must not reveal who does.
+        return render_template("auth/new_link_sent.html", purpose=invitations.RESET, email=form.email.data)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/forgotten_password.html", form=form, errors=error_summary(form)), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _choose_password(token, invitations.RESET, "auth/reset_password.html")

@@ -13,9 +13,14 @@ COMMANDS = [
     "scoring.cli.backup:backup_command",
     "scoring.cli.export:export_command",
     "scoring.cli.moderate:moderate_command",
+    "scoring.cli.finalise:finalise_command",
+    "scoring.cli.mail:deliver_mail_command",
+    "scoring.cli.accounts:invite_command",
+    "scoring.cli.mail:send_reminders_command",
     "scoring.cli.law:standstill_command",
     "scoring.cli.law:award_record_command",
     "scoring.cli.law:assessment_summaries_command",
+    "scoring.cli.review:review_command",
 ]
 
 

@@ -32,3 +32,25 @@ def create_user_command(email, name, role, password, trained_on):
         db.session.rollback()
         raise click.ClickException(refused.message) from refused
     click.echo(f"Created {user.role_enum.label.lower()} {user.name} <{user.email}>.")
+
+
+@click.command("invite")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--trained-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date a patient representative completed training (YYYY-MM-DD).")
+@with_appcontext
+def invite_command(email, name, role, trained_on):
+    """Create an account and queue an email inviting the person to choose a password."""
+    from ..services import invitations
+
+    try:
+        user = invitations.invite(email=email, name=name, role=role,
+                                  training_completed_on=trained_on.date() if trained_on else None, actor=None)
+        db.session.commit()
+    except Refused as refused:
+        db.session.rollback()
+        raise click.ClickException(refused.message) from refused
+    click.echo(f"Invited {user.role_enum.label.lower()} {user.name} <{user.email}>. "
+               "The email goes out the next time `flask deliver-mail` runs.")

@@ -1,8 +1,9 @@
 """`flask --app wsgi moderate REFERENCE [--json]`: print a procurement's result.
 
-Runs the engine on the procurement's counted scores as they are now (see
-`scoring.services.engine_adapter`), with the procurement's own combination
-method and disagreement threshold. Without ``--json``: a table of the ranking
+Asks the outcome gateway (`scoring.services.outcome`): a live run of the engine
+on the procurement's counted scores as they are now, with its own combination
+method and disagreement threshold, or, once final, the result stored then (no
+engine run). Without ``--json``: a table of the ranking
 and the patient influence, then the plain-English summary. With ``--json``:
 the engine's JSON document (`scoring.engine.report`), plus ``status``.
 """
@@ -14,11 +15,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..engine import analyse
 from ..engine.report import to_text
 from ..extensions import db
 from ..models import Procurement
-from ..services.engine_adapter import load_inputs
+from ..services import outcome
+from ..services.errors import Refused
 
 
 @click.command("moderate")
@@ -34,18 +35,32 @@ def moderate_command(reference, as_json, draws, seed):
     if procurement is None:
         raise click.ClickException(f"There is no procurement with the reference {reference}.")
     try:
-        inputs, _meta = load_inputs(db.session, procurement)
-        analysis = analyse(inputs, combine=procurement.combine_method or "mean",
-                           disagreement=procurement.disagreement_threshold, draws=draws,
-                           seed=seed)
-    except ValueError as problem:
-        raise click.ClickException(
-            f"{reference} cannot be analysed as it stands: {problem}.") from problem
+        result = outcome.outcome(procurement, draws=draws, seed=seed)
+    except Refused as problem:
+        raise click.ClickException(f"{reference} cannot be analysed as it stands: "
+                                   f"{getattr(problem, 'detail', problem.message)}.") from problem
     if as_json:
-        document = analysis.to_dict(reference=procurement.reference)
+        document = {k: v for k, v in result.document.items() if k != "view"}
         document["status"] = procurement.status
         click.echo(json.dumps(document, indent=2, allow_nan=False))
         return
     click.echo(f"{procurement.reference}: {procurement.title} "
                f"({procurement.status_enum.label.lower()})")
-    click.echo(to_text(analysis))
+    click.echo(to_text(result.analysis) if result.analysis is not None else _stored_text(result.document))
+
+
+def _stored_text(document: dict) -> str:
+    """The ranking and summary of a stored (final) document, without running the engine."""
+    rows = sorted(document["bidders"], key=lambda row: row["rank"])
+    width = max([len("Bidder")] + [len(row["code"]) for row in rows])
+    chances = document.get("sensitivity") or {}
+    lines = [f"{'Rank':>4}  {'Bidder':<{width}}  {'Total':>6}  {'From patients':>13}  {'Chance of 1st':>13}"]
+    lines.append("-" * len(lines[0]))
+    for row in rows:
+        chance = f"{100 * chances[row['code']]:.1f}%" if row["code"] in chances else ""
+        lines.append(f"{row['rank']:>4}  {row['code']:<{width}}  {row['total']:6.2f}  "
+                     f"{row['patient_contribution']:13.2f}  {chance:>13}"
+                     + ("  fails a threshold" if row["failing"] else ""))
+    lines += ["", f"Winner: {document.get('winner') or '(none)'} (final result, engine "
+                  f"{document.get('engine_version')})", "", *document.get("summary", [])]
+    return "\n".join(lines)

@@ -6,6 +6,8 @@ names the array, the bidder, the section or the evaluator at fault.
 """
 from __future__ import annotations
 
+import copy
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -47,6 +49,19 @@ def _vector(values, name: str, n_sections: int) -> np.ndarray:
             f"expected ({n_sections},)"
         )
     return array
+
+
+def _check_weights(weights: np.ndarray, section_labels: tuple[str, ...]) -> None:
+    """Each weight a number, 0 or more, together 100 (within the tolerance)."""
+    for s, (label, weight) in enumerate(zip(section_labels, weights)):
+        where = f"section {label!r} (index {s})"
+        if not np.isfinite(weight):
+            raise ValueError(f"weight of {where} is {weight}; it must be a number")
+        if weight < 0:
+            raise ValueError(f"weight of {where} is {_number(weight)}; weights must be 0 or more")
+    total = float(weights.sum())
+    if abs(total - 100.0) > WEIGHT_SUM_TOLERANCE:
+        raise ValueError(f"weights sum to {total:.10g}; they must sum to 100")
 
 
 def _number(value: float) -> str:
@@ -147,14 +162,9 @@ class EngineInputs:
                     f"({n_bidders}, {n_sections}) (bidders, sections) to match scores"
                 )
 
-        for s, (label, weight, top) in enumerate(zip(section_labels, weights, max_scores)):
+        _check_weights(weights, section_labels)
+        for s, (label, top) in enumerate(zip(section_labels, max_scores)):
             where = f"section {label!r} (index {s})"
-            if not np.isfinite(weight):
-                raise ValueError(f"weight of {where} is {weight}; it must be a number")
-            if weight < 0:
-                raise ValueError(
-                    f"weight of {where} is {_number(weight)}; weights must be 0 or more"
-                )
             if not (np.isfinite(top) and top > 0):
                 raise ValueError(
                     f"maximum score of {where} is {_number(top)}; it must be more than 0"
@@ -165,10 +175,6 @@ class EngineInputs:
                     f"threshold of {where} is {_number(threshold)}; it must lie between "
                     f"0 and the section maximum of {_number(top)}"
                 )
-        total = float(weights.sum())
-        if abs(total - 100.0) > WEIGHT_SUM_TOLERANCE:
-            raise ValueError(f"weights sum to {total:.10g}; they must sum to 100")
-
         def cell(b: int, s: int) -> str:
             return f"bidder {bidder_labels[b]!r}, section {section_labels[s]!r}"
 
@@ -207,6 +213,18 @@ class EngineInputs:
         set_(self, "bidder_labels", bidder_labels)
         set_(self, "section_labels", section_labels)
         set_(self, "evaluator_labels", evaluator_labels)
+
+    def with_weights(self, weights) -> EngineInputs:
+        """The same inputs with other section weights, checked as the constructor checks them.
+
+        Only the weights are checked again: the scores, which can be millions, were
+        checked once and are shared, not copied (a what-if re-weights them many times).
+        """
+        checked = _vector(weights, "weights", self.n_sections)
+        _check_weights(checked, self.section_labels)
+        other = copy.copy(self)
+        object.__setattr__(other, "weights", _read_only(checked))
+        return other
 
     @property
     def shape(self) -> tuple[int, int, int]:

@@ -27,7 +27,9 @@ bidder lists are in input order:
     (``patient``, ``panel``), ``margin``, ``runner_up`` (codes),
     ``tipping_points``, ``nearest_tipping_point``, ``sweep``
     ([{``alpha``, ``winner``}]), ``kendall_tau``, ``krippendorff_alpha``
-    (``patient``, ``panel``).
+    (``patient``, ``panel``), ``decisive_intervals`` ([[start, end], ...]: the
+    closed intervals of patient weight share where the patient scores decide the
+    winner, `scoring.engine.decisive`).
 ``sensitivity``
     {code: probability of ranking first}, or null when not computed.
 ``summary``
@@ -39,6 +41,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from .. import numbers
+from .decisive import decisive
 from .moderation import Moderation
 
 if TYPE_CHECKING:
@@ -120,6 +123,8 @@ def analysis_to_dict(analysis: Analysis, *, reference: str | None = None) -> dic
         "sweep": [{"alpha": alpha, "winner": _code(bidders, w)} for alpha, w in inf.sweep],
         "kendall_tau": inf.kendall_tau,
         "krippendorff_alpha": dict(inf.krippendorff_alpha),
+        # Stored with the final result so the patient voice review needs no engine run.
+        "decisive_intervals": decisive(m).as_lists(),
     }
     document["sensitivity"] = (
         None if analysis.sensitivity is None

@@ -1,6 +1,8 @@
 """The evaluator's journey (patient representatives and panel evaluators alike)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,6 +15,7 @@ from ..access import (
     roles_required,
     section_in,
 )
+from ..confirm import Confirmation, confirmation_page, confirmed
 from ..extensions import db
 from ..forms import error_summary
 from ..models import Procurement, Response, Role, Status
@@ -179,13 +182,23 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
                 status = refused.status
                 extra.append((refused.field or "score", refused.message))
             else:
-                flash(f"Your score for {bidder.label_for(current_user)}, {section.code} is saved as a draft.", "success")
+                where = f"{bidder.label_for(current_user)}, {section.code}"
+                lacking = _lacking(form.score.data, form.rationale.data)
+                if lacking:
+                    flash(f"Saved as a draft without {lacking} for {where}. "
+                          "You need a score and a reason for every answer before you submit.", "info")
+                else:
+                    flash(f"Your score for {where} is saved as a draft.", "success")
                 anonymity.warn_if_named(procurement, form.rationale.data, what="Your reason")
                 if form.save_next.data:
                     nxt = _next_cell(procurement, bidder.id, section.id)
                     if nxt:
+                        if nxt.came_back:
+                            flash(f"You are back at {nxt.cell.bidder.label_for(current_user)}, {nxt.cell.section.code} "
+                                  f"because it still has {_lacking_noun(nxt.cell)}. "
+                                  "Everything after it in your list is scored.", "info")
                         return redirect(url_for("evaluate.score", procurement_id=procurement.id,
-                                                bidder_id=nxt[0], section_id=nxt[1]))
+                                                bidder_id=nxt.cell.bidder.id, section_id=nxt.cell.section.id))
                 return redirect(url_for("evaluate.overview", procurement_id=procurement.id))
         else:
             status = 400
@@ -199,6 +212,7 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
     return (
         render_template(
             "evaluate/score.html", procurement=procurement, bidder=bidder, section=section,
+            where=_where(procurement, bidder, section),
             form=form, response=response, existing=existing, read_only=read_only,
             conflict_version=conflict_version, errors=error_summary(form, extra),
         ),
@@ -206,16 +220,46 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
     )
 
 
-def _next_cell(procurement: Procurement, bidder_id: int, section_id: int) -> tuple[int, int] | None:
+def _where(procurement: Procurement, bidder, section) -> str:
+    """Where the evaluator is: "Bidder B, question 3 of 6 — 7 of 18 scored"."""
+    cells = evaluation.cells_for(current_user, procurement)
+    questions = [c.section.id for c in cells if c.bidder.id == bidder.id]
+    done = sum(1 for c in cells if c.score is not None and c.score.is_complete)
+    number = questions.index(section.id) + 1 if section.id in questions else 0
+    return (f"{bidder.label_for(current_user)}, question {number} of {len(questions)} \u2014 "
+            f"{done} of {len(cells)} scored")
+
+
+def _lacking(value, rationale) -> str:
+    """What a draft is missing, as words: "a score", "a reason", "a score or a reason", or ""."""
+    missing = [word for word, absent in (("a score", value is None), ("a reason", not (rationale or "").strip()))
+               if absent]
+    return " or ".join(missing)
+
+
+def _lacking_noun(cell) -> str:
+    """ "no score", "no reason" or "no score and no reason"."""
+    score = cell.score
+    missing = _lacking(score.value if score else None, score.rationale if score else "")
+    return " and ".join(word.replace("a ", "no ", 1) for word in missing.split(" or "))
+
+
+@dataclass(frozen=True)
+class NextCell:
+    cell: evaluation.Cell
+    came_back: bool  # the list was at its end, so this is an earlier cell the evaluator skipped
+
+
+def _next_cell(procurement: Procurement, bidder_id: int, section_id: int) -> NextCell | None:
     cells = evaluation.cells_for(current_user, procurement)
     keys = [(c.bidder.id, c.section.id) for c in cells]
     try:
         i = keys.index((bidder_id, section_id))
     except ValueError:
         return None
-    for cell in cells[i + 1:] + cells[:i]:
+    for position, cell in enumerate(cells[i + 1:] + cells[:i]):
         if cell.score is None or not cell.score.is_complete:
-            return cell.bidder.id, cell.section.id
+            return NextCell(cell, came_back=position >= len(cells) - i - 1)
     return None
 
 
@@ -227,7 +271,21 @@ def submit(procurement_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
+        if not confirmed():
+            cells = evaluation.check_can_submit(current_user, procurement)
+            return confirmation_page(Confirmation(
+                title="Submit your scores?", caption=f"{procurement.reference}: {procurement.title}",
+                happens=[f"Your {len(cells)} scores and reasons are sent to your procurement lead, "
+                         "ready for the panel to talk about them in moderation."],
+                cannot_undo="You cannot change your scores after you submit them. Only your procurement "
+                            "lead can reopen them for you.",
+                button="Yes, submit my scores",
+                back_url=url_for("evaluate.overview", procurement_id=procurement.id),
+                back_text="Back to your list"))
         count = evaluation.submit_scores(current_user, procurement)
     except Refused as refused:
-        return _render_overview(procurement, [{"text": refused.message, "href": "#submit"}], refused.status)
+        first = getattr(refused, "first", None)
+        href = (url_for("evaluate.score", procurement_id=procurement.id, bidder_id=first.bidder.id,
+                        section_id=first.section.id) if first is not None else "#submit")
+        return _render_overview(procurement, [{"text": refused.message, "href": href}], refused.status)
     return render_template("evaluate/submitted.html", procurement=procurement, count=count)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access import bidder_in, section_in
 from .. import anonymity
+from ..confirm import Confirmation, confirmation_page, confirmed
 from ..extensions import db
 from ..models import Bidder, Document, Procurement, Response, Status
 from ..services import documents, pricing, setup
@@ -38,7 +39,7 @@ def bidders(procurement: Procurement):
 def prices(procurement: Procurement):
     typed = {b.id: request.form.get(f"price-{b.id}", "") for b in procurement.bidders}
     try:
-        changed = pricing.set_prices(procurement, typed, actor=current_user)
+        changed = pricing.set_prices(procurement, typed, actor=current_user, reason=request.form.get("reason", ""))
     except Refused as refused:
         errors, field_errors = refusal(refused)
         return _render_bidders(procurement, errors, field_errors, typed, 400)
@@ -139,7 +140,18 @@ def delete_document(procurement: Procurement, document_id: int):
     if bidder.procurement_id != procurement.id:
         abort(404)
     section_id = response.section_id
+    back_url = url_for("leads.response", procurement_id=procurement.id, bidder_id=bidder.id, section_id=section_id)
     try:
+        if not confirmed():
+            documents.check_can_delete(document)
+            return confirmation_page(Confirmation(
+                title=f"Remove {document.filename}?", caption=f"{procurement.reference}: {procurement.title}",
+                happens=[f"{document.filename} is removed from {bidder.code}'s answer to "
+                         f"{section_in(procurement, section_id).code}, and its file is deleted.",
+                         "The audit log keeps a note of its name, type and size."],
+                cannot_undo="A removed document cannot be brought back. To have it again, upload the file again.",
+                button="Yes, remove it", warning=True,
+                back_url=back_url, back_text="Back to the answer"))
         documents.delete_document(document, actor=current_user)
     except Refused as refused:
         errors, field_errors = refusal(refused)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import anonymity
+from .. import anonymity, pdf
+from ..confirm import Confirmation, confirmation_page, confirmed, posted_fields
 from ..models import Procurement, Status
 from ..services import evaluation
 from ..services import paper as paper_service
@@ -26,7 +27,20 @@ def paper_sheets(procurement: Procurement, user_id: int):
     rep = evaluator_of_or_404(procurement, user_id)
     anonymity.read_by(rep)  # printed for the rep: names and prices hidden as on the rep's own pages
     return render_template("leads/paper_sheets.html", procurement=procurement, rep=rep,
-                           sheets=paper_service.sheets_for(rep, procurement))
+                           sheets=paper_service.sheets_for(rep, procurement),
+                           reason_lines=paper_service.REASON_LINES)
+
+
+@bp.route("/<int:procurement_id>/paper/<int:user_id>/sheets.pdf")
+@lead_view
+def paper_sheets_pdf(procurement: Procurement, user_id: int):
+    rep = evaluator_of_or_404(procurement, user_id)
+    anonymity.read_by(rep)  # printed for the rep: names and prices hidden as on the rep's own pages
+    large = request.args.get("size") == "large"
+    html = render_template("leads/paper_sheets_pdf.html", procurement=procurement, rep=rep,
+                           sheets=paper_service.sheets_for(rep, procurement),
+                           reason_lines=paper_service.REASON_LINES, large=large)
+    return pdf.download(html, f"score-sheets-{procurement.reference}-{rep.id}{'-large' if large else ''}.pdf")
 
 
 @bp.route("/<int:procurement_id>/paper/<int:user_id>/enter", methods=["GET", "POST"])
@@ -37,7 +51,7 @@ def paper_entry(procurement: Procurement, user_id: int):
     typed: dict[str, tuple[str, str]] = {}
     status = 200
     if request.method == "POST":
-        entries, bad = {}, []
+        entries = {}
         for cell in evaluation.cells_for(rep, procurement):
             key = paper_service.cell_key(cell.bidder, cell.section)
             raw_score = request.form.get(f"score-{key}", "").strip()
@@ -47,31 +61,44 @@ def paper_entry(procurement: Procurement, user_id: int):
                 version = int(request.form.get(f"version-{key}", "0"))
             except ValueError:
                 version = -1
-            value = None
-            if raw_score:
-                try:
-                    value = int(raw_score)
-                except ValueError:
-                    bad.append((f"score-{key}", f"{cell.bidder.code}, {cell.section.code}: enter the score "
-                                                f"as a whole number from 0 to {cell.section.max_score}."))
-                    continue
-            entries[key] = paper_service.PaperEntry(value, rationale, version)
+            entries[key] = paper_service.PaperEntry(raw_score, rationale, version)
         try:
-            if bad:
-                from ..services.setup import raise_all
-
-                raise_all(bad)
+            submit = request.form.get("submit") == "yes"
+            if submit and not confirmed():
+                paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
+                                                 entries=entries, submit=True, check_only=True)
+                return _confirm_submit(procurement, rep)
             count = paper_service.enter_paper_scores(lead=current_user, procurement=procurement, evaluator=rep,
-                                                     entries=entries, submit=request.form.get("submit") == "yes")
+                                                     entries=entries, submit=submit)
         except Refused as refused:
             errors, field_errors = refusal(refused)
             status = refused.status if refused.status != 403 else 400
         else:
-            flash(f"{count} paper {'score is' if count == 1 else 'scores are'} saved for {rep.name}.", "success")
+            done = [f"{count} paper {'score is' if count == 1 else 'scores are'} saved for {rep.name}."] if count else []
+            if request.form.get("submit") == "yes":
+                done.append(f"{rep.name}'s scores are submitted.")
+            if done:
+                flash(" ".join(done), "success")
+            else:
+                flash(f"Nothing was saved for {rep.name}: no score or reason on the form was new or changed.",
+                      "info")
             anonymity.warn_if_named(procurement, *(e.rationale for e in entries.values()),
                                     what="A reason you typed")
             return redirect(url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id))
     return _render_entry(procurement, rep, typed, errors, field_errors, status)
+
+
+def _confirm_submit(procurement: Procurement, rep):
+    return confirmation_page(Confirmation(
+        title=f"Submit {rep.name}'s scores for them?", caption=f"{procurement.reference}: {procurement.title}",
+        happens=[f"The paper scores you typed are saved as {rep.name}'s, marked as from paper and entered by you.",
+                 f"Then all of {rep.name}'s scores are submitted, as if they had pressed submit themselves. "
+                 "Do this only if they signed the sheets."],
+        cannot_undo=f"Submitted scores cannot be changed, by you or by {rep.name}, unless you reopen "
+                    "their scores with a reason.",
+        button=f"Yes, submit {rep.name}'s scores", hidden=posted_fields(),
+        back_url=url_for("leads.paper_entry", procurement_id=procurement.id, user_id=rep.id),
+        back_text="Back to entering paper scores"))
 
 
 def _render_entry(procurement, rep, typed, errors, field_errors, status, declaring=None):

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import anonymity
+from ..confirm import Confirmation, confirmation_page, confirmed
 from ..extensions import db
 from ..models import Procurement, Role, Status, User
 from ..services import pricing, setup
@@ -36,12 +37,10 @@ def new():
         if current_user.role == Role.ADMIN.value:
             lead = next((u for u in leads if str(u.id) == values["lead"]), None)
         try:
-            if lead is None:
-                raise Refused("Choose the procurement lead.", field="lead")
             procurement = setup.create_procurement(
                 reference=values["reference"], title=values["title"], lead=lead, actor=current_user,
                 anonymised=values["anonymised"] != "no", regime=values["regime"],
-                service_type=values["service_type"])
+                service_type=values["service_type"], lead_chosen=lead is not None)
             db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)
@@ -67,6 +66,7 @@ def tasks_for(procurement: Procurement) -> list[dict]:
          bool(procurement.bidders) and all(b.price is not None for b in procurement.bidders if has_price)),
         ("Bidders' answers and documents", "leads.responses", bool(procurement.bidders) and bool(sections)),
         ("Who scores what", "leads.assignments", bool(scored) and all(s.assignments for s in scored)),
+        ("Deadline, meeting and emails sent", "leads.deadlines_page", procurement.scoring_deadline is not None),
     ]
     return [{"title": t, "endpoint": e, "done": d} for t, e, d in tasks]
 
@@ -138,6 +138,18 @@ def scale(procurement: Procurement):
 @lead_view
 def open_scoring(procurement: Procurement):
     try:
+        if not confirmed():
+            setup.check_can_open(procurement)
+            return confirmation_page(Confirmation(
+                title="Open scoring?", caption=f"{procurement.reference}: {procurement.title}",
+                happens=["Evaluators can see the bidders' answers and start scoring them.",
+                         "The weights were published with the tender, so from now on they can only change "
+                         "all together, adding up to 100%, with a written reason that the audit log keeps.",
+                         "Sections, bidders, answers and the scale can no longer be changed."],
+                cannot_undo="Scoring cannot go back to set-up once it is open.",
+                button="Yes, open scoring",
+                back_url=url_for("leads.overview", procurement_id=procurement.id) + "#open",
+                back_text="Back to the procurement"))
         setup.open_scoring(procurement, actor=current_user)
         db.session.commit()
     except Refused as refused:
@@ -150,10 +162,41 @@ def open_scoring(procurement: Procurement):
 @bp.route("/<int:procurement_id>/close", methods=["POST"])
 @lead_view
 def close_scoring(procurement: Procurement):
+    reason = request.form.get("reason", "")
     try:
-        setup.close_scoring(procurement, actor=current_user, reason=request.form.get("reason", ""))
+        if not confirmed():
+            setup.check_can_close(procurement, reason)
+            waiting = setup.waiting_to_submit(procurement)
+            happens = ["The procurement moves to moderation, where the panel agrees a score for each answer.",
+                       "Evaluators can no longer change their scores."]
+            if waiting:
+                happens.append(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted, "
+                               "so their draft scores do not count. "
+                               f"Your reason is kept in the audit log: \u201c{reason.strip()}\u201d")
+            return confirmation_page(Confirmation(
+                title="Close scoring?", caption=f"{procurement.reference}: {procurement.title}",
+                happens=happens,
+                cannot_undo="Scoring cannot open again once it is closed, and nobody can add or change "
+                            "an evaluator's score after that.",
+                button="Yes, close scoring", hidden={"reason": reason},
+                back_url=url_for("leads.overview", procurement_id=procurement.id) + "#close",
+                back_text="Back to the procurement"))
+        setup.close_scoring(procurement, actor=current_user, reason=reason)
     except Refused as refused:
         errors, field_errors = refusal(refused)
         return _render_overview(procurement, errors, field_errors, 400)
     flash("Scoring is closed. The procurement is now in moderation.", "success")
+    return redirect(url_for("leads.overview", procurement_id=procurement.id))
+
+
+@bp.route("/<int:procurement_id>/return-to-scoring", methods=["POST"])
+@lead_view
+def return_to_scoring(procurement: Procurement):
+    try:
+        setup.return_to_scoring(procurement, actor=current_user, reason=request.form.get("reason", ""))
+    except Refused as refused:
+        errors, field_errors = refusal(refused)
+        return _render_overview(procurement, errors, field_errors, 400)
+    flash("The procurement is back in scoring. Every consensus already recorded is kept. "
+          "You can now reopen an evaluator's scores.", "success")
     return redirect(url_for("leads.overview", procurement_id=procurement.id))

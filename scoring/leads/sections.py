@@ -1,6 +1,8 @@
 """Sections (questions) and their weights: add, edit and delete in set-up; weights later with a reason."""
 from __future__ import annotations
 
+import math
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -127,6 +129,8 @@ def weights(procurement: Procurement):
         for section in procurement.sections:
             try:
                 parsed[section.id] = float(values[f"weight-{section.id}"])
+                if not math.isfinite(parsed[section.id]):
+                    raise ValueError
             except ValueError:
                 bad.append((f"weight-{section.id}", f"Enter the weight of section {section.code} as a number."))
         try:

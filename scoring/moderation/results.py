@@ -9,18 +9,19 @@ Who sees what:
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import anonymity, charts
+from .. import anonymity, charts, pdf
 from ..access import bidder_in, procurement_or_404, roles_required
 from ..extensions import db
 from ..models import Assignment, Procurement, Role, Section, Status, User
 from ..services import moderation
 from ..services.errors import Refused
-from ..services.results import CHART_NAMES, ResultView, result_document, weight_changes
-from . import reports
+from ..services import outcome
+from ..services.results import CHART_NAMES, ResultView, price_changes, weight_changes
+from . import rep_report, reports
 
 bp = Blueprint("results", __name__)
 
@@ -39,18 +40,13 @@ def show(procurement_id: int):
         return render_template("results/not_ready.html", procurement=procurement,
                                message="There are no results while the procurement is being set up.")
     try:
-        result = ResultView(procurement, result_document(procurement), current_user)
+        result = ResultView(procurement, outcome.outcome(procurement), current_user)
     except Refused as refused:
         return render_template("results/not_ready.html", procurement=procurement, message=refused.message)
     return render_template(
         "results/show.html", procurement=procurement, result=result, charts=result.charts(),
-        weight_changes=weight_changes(procurement),
+        weight_changes=weight_changes(procurement), price_changes=price_changes(procurement),
     )
-
-
-#: Drawn charts of final results, which never change: (procurement id, finalised at, name) -> SVG.
-_FINAL_CHARTS: dict[tuple[int, str, str], str] = {}
-_FINAL_CHARTS_MAX = 256
 
 
 @bp.route("/procurements/<int:procurement_id>/results/charts/<name>.svg")
@@ -58,20 +54,14 @@ def chart(procurement_id: int, name: str):
     procurement = _lead_procurement(procurement_id)
     if name not in CHART_NAMES or procurement.status == Status.SETUP.value:
         abort(404)
-    key = (procurement.id, str(procurement.finalised_at), name)
-    svg = _FINAL_CHARTS.get(key) if procurement.is_final else None
-    if svg is None:
-        try:
-            result = ResultView(procurement, result_document(procurement), current_user)
-        except Refused:
-            abort(404)
-        if name == "win-probabilities" and not result.doc.get("sensitivity"):
-            abort(404)
-        svg = result.chart(name).svg
-        if procurement.is_final:
-            if len(_FINAL_CHARTS) >= _FINAL_CHARTS_MAX:
-                _FINAL_CHARTS.clear()
-            _FINAL_CHARTS[key] = svg
+    try:
+        result = ResultView(procurement, outcome.outcome(procurement), current_user)
+    except Refused:
+        abort(404)
+    if name == "win-probabilities" and not result.doc.get("sensitivity"):
+        abort(404)
+    # Charts name bidders by code, so one drawing per data version serves every viewer.
+    svg = outcome.chart_svg(result.outcome, name, lambda: result.chart(name).svg)
     headers = dict(charts.SVG_HEADERS)
     if procurement.is_final:  # the stored result never changes, so the browser may keep it
         headers["Cache-Control"] = "private, max-age=86400"
@@ -113,16 +103,26 @@ def report_easy_read(procurement_id: int, user_id: int):
     return _render_report(procurement_id, user_id, "results/report_easy_read.html")
 
 
-def _render_report(procurement_id: int, user_id: int, template: str):
-    """One rep's "you said, we did" report; the two versions differ only in layout."""
+@bp.route("/procurements/<int:procurement_id>/reports/<int:user_id>/easy-read.pdf")
+def report_easy_read_pdf(procurement_id: int, user_id: int):
+    procurement, rep = _report_access(procurement_id, user_id)
+    if not procurement.is_final:
+        abort(404)
+    large = request.args.get("size") == "large"
+    html = _render_report(procurement_id, user_id, "results/report_easy_read_pdf.html", pdf=True, large=large)
+    return pdf.download(html, f"easy-read-report-{procurement.reference}{'-large' if large else ''}.pdf")
+
+
+def _render_report(procurement_id: int, user_id: int, template: str, **context):
+    """One rep's "you said, we did" report; the versions differ only in layout."""
     procurement, rep = _report_access(procurement_id, user_id)
     waiting = _final_or_not_ready(procurement, "Your report")
     if waiting is not None:
         return waiting
     anonymity.read_by(rep)  # the lead may print it for the rep: names hidden as for the rep
-    result = ResultView(procurement, result_document(procurement), rep)
+    result = ResultView(procurement, outcome.outcome(procurement), rep)
     return render_template(template, procurement=procurement,
-                           report=reports.rep_report(procurement, rep, result))
+                           report=rep_report.rep_report(procurement, rep, result), **context)
 
 
 @bp.route("/procurements/<int:procurement_id>/assessment-summaries")
@@ -131,7 +131,7 @@ def summaries(procurement_id: int):
     waiting = _final_or_not_ready(procurement, "Assessment summaries")
     if waiting is not None:
         return waiting
-    result = ResultView(procurement, result_document(procurement), current_user)
+    result = ResultView(procurement, outcome.outcome(procurement), current_user)
     return render_template("results/summaries.html", procurement=procurement, result=result)
 
 
@@ -140,7 +140,7 @@ def _summary(procurement_id: int, bidder_id: int):
     bidder = bidder_in(procurement, bidder_id)
     if not procurement.is_final:
         return procurement, None
-    result = ResultView(procurement, result_document(procurement), current_user)
+    result = ResultView(procurement, outcome.outcome(procurement), current_user)
     return procurement, reports.bidder_summary(procurement, bidder, result)
 
 

@@ -16,8 +16,8 @@ from ..engine import ENGINE_VERSION
 from ..extensions import db
 from ..forms import error_summary
 from ..models import Procurement, Response, Role, Status
-from ..services import evaluation, finalise as finalising, moderation
-from ..services.errors import Refused, StaleVersion
+from ..services import evaluation, finalise as finalising, moderation, outcome
+from ..services.errors import ReasonWarnings, Refused, StaleVersion
 from .forms import ConsensusForm, FinaliseForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/procurements/<int:procurement_id>/moderation")
@@ -69,18 +69,36 @@ def overview(procurement_id: int):
         run = moderation_run(procurement)
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
-    sections = moderation.sections_for(current_user, procurement)
-    boards = [moderation.board(procurement, current_user, s, run) for s in sections]
+    boards, progress = moderation.overview(procurement, current_user, run)
+    calibration = None
+    if staff:  # never shown to evaluators
+        from ..services.moderation_record import live_calibration
+
+        calibration = live_calibration(procurement)
     return render_template(
         "moderation/overview.html", procurement=procurement, staff=staff, boards=boards,
-        progress=moderation.progress(procurement, current_user, run),
+        progress=progress, run=run, calibration=calibration,
     )
 
 
 def moderation_run(procurement: Procurement):
-    from ..services.results import live_moderation
+    return outcome.moderation(procurement)
 
-    return live_moderation(procurement)
+
+class _LazyBoard:
+    """The section's board, built only when the page reads more than its section: the
+    table is kept per data version (``{% cache %}`` in moderation/section.html), and a
+    page served from there needs no board at all."""
+
+    def __init__(self, section, build):
+        self.section = section
+        self._build = build
+        self._board = None
+
+    def __getattr__(self, name):
+        if self._board is None:
+            self._board = self._build()
+        return getattr(self._board, name)
 
 
 @bp.route("/sections/<int:section_id>")
@@ -91,16 +109,19 @@ def section(procurement_id: int, section_id: int):
         return gate
     section = _section_for_user(procurement, section_id)
     try:
-        board = moderation.board(procurement, current_user, section)
+        run = moderation_run(procurement)
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
+    board = _LazyBoard(section, lambda: moderation.board(procurement, current_user, section, run))
     sections = moderation.sections_for(current_user, procurement)
     i = sections.index(section)
     return render_template(
-        "moderation/section.html", procurement=procurement, staff=staff, board=board,
+        "moderation/section.html", procurement=procurement, staff=staff, board=board, run=run,
         previous=sections[i - 1] if i > 0 else None,
         next=sections[i + 1] if i + 1 < len(sections) else None,
         can_record=procurement.status == Status.MODERATION.value and not section.is_price,
+        open_undisputed=sum(1 for r in board.rows if r.proposed is not None and not r.flagged
+                            and not r.has_reason) if staff and not section.is_price else 0,
     )
 
 
@@ -126,14 +147,42 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
     status = 200
     extra: list[tuple[str, str]] = []
     stale = None
-    if request.method == "POST":
+    warnings: list[str] = []
+    accept = {"reason": "", "warnings": [], "error": None}
+    if request.method == "POST" and request.form.get("action") == "accept":
+        if not staff:
+            abort(403)
+        if not form.validate_on_submit() and "csrf_token" in form.errors:
+            abort(400)
+        accept["reason"] = request.form.get("reason", "")
+        try:
+            moderation.record_acceptance(
+                actor=current_user, procurement=procurement, bidder=bidder, section=section,
+                rationale=accept["reason"], keep_warnings=request.form.get("keep") == "y")
+        except ReasonWarnings as warned:
+            accept["warnings"] = [message for _, message in warned.warnings]
+        except Refused as refused:
+            db.session.rollback()
+            status = refused.status
+            accept["error"] = refused.message
+            extra.append(("reason", refused.message))
+        else:
+            flash(f"Proposed score accepted for {bidder.label_for(current_user)}, {section.code}.", "success")
+            return redirect(url_for("moderation.section", procurement_id=procurement.id,
+                                    section_id=section.id) + f"#bidder-{bidder.id}")
+        form = ConsensusForm(formdata=None)
+        form.score.choices = [(v, str(v)) for v in range(0, section.max_score + 1)]
+        form.version.data = existing.version if existing else 0
+    elif request.method == "POST":
         if form.validate_on_submit():
             try:
                 moderation.record_consensus(
                     actor=current_user, procurement=procurement, bidder=bidder, section=section,
                     value=form.score.data, rationale=form.rationale.data or "",
-                    expected_version=form.version.data or 0,
+                    expected_version=form.version.data or 0, keep_warnings=bool(form.keep.data),
                 )
+            except ReasonWarnings as warned:
+                warnings = [message for _, message in warned.warnings]
             except StaleVersion as refused:
                 status = refused.status
                 stale = refused.current
@@ -171,9 +220,99 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
     return render_template(
         "moderation/cell.html", procurement=procurement, staff=staff, board=board, row=row,
         bidder=bidder, section=section, form=form, existing=existing, stale=stale,
-        response=response, can_record=can_record, errors=errors,
+        response=response, can_record=can_record, errors=errors, warnings=warnings, accept=accept,
+        acceptance=moderation.find_acceptance(bidder, section) if staff else None,
         history=moderation.consensus_history(existing) if staff else [],
     ), status
+
+
+@bp.route("/sections/<int:section_id>/accept", methods=["GET", "POST"])
+def accept_section(procurement_id: int, section_id: int):
+    """The lead accepts the proposed scores of a section's undisputed answers, one reason each."""
+    procurement, staff = access(procurement_id)
+    if not staff:
+        abort(403)
+    section = section_in(procurement, section_id)
+    errors: list[dict] = []
+    warnings: dict[str, list[str]] = {}
+    status = 200
+    given = {}
+    if request.method == "POST":
+        if not FinaliseForm().validate_on_submit():
+            abort(400)
+        given = {int(key.split("-", 1)[1]): value for key, value in request.form.items()
+                 if key.startswith("reason-") and key.split("-", 1)[1].isdigit()}
+        try:
+            count = moderation.accept_section(actor=current_user, procurement=procurement, section=section,
+                                              reasons_by_bidder=given, keep_warnings=request.form.get("keep") == "y")
+        except ReasonWarnings as warned:
+            for field, message in warned.warnings:
+                warnings.setdefault(field, []).append(message)
+        except Refused as refused:
+            db.session.rollback()
+            status = refused.status
+            errors = [{"text": message, "href": f"#{field}" if field else "#reasons"}
+                      for field, message in getattr(refused, "problems", [(refused.field, refused.message)])]
+        else:
+            flash(f"{count} proposed {'score' if count == 1 else 'scores'} accepted in {section.code}.", "success")
+            return redirect(url_for("moderation.section", procurement_id=procurement.id, section_id=section.id))
+    try:
+        rows = moderation.undisputed_open(procurement, current_user, section)
+    except Refused as refused:
+        return _cannot_analyse(procurement, refused)
+    return render_template(
+        "moderation/accept_section.html", procurement=procurement, section=section, rows=rows, given=given,
+        warnings=warnings, errors=errors, form=FinaliseForm(),
+        can_record=procurement.status == Status.MODERATION.value and not section.is_price,
+    ), status
+
+
+@bp.route("/sections/<int:section_id>/bidders/<int:bidder_id>/history")
+def history(procurement_id: int, section_id: int, bidder_id: int):
+    """Every saved version of every score, consensus and acceptance of one answer (lead only)."""
+    from ..services.history import cell_history
+
+    procurement, staff = access(procurement_id)
+    if not staff:
+        abort(403)
+    section = section_in(procurement, section_id)
+    bidder = bidder_in(procurement, bidder_id)
+    return render_template("moderation/history.html", procurement=procurement, section=section, bidder=bidder,
+                           history=cell_history(procurement, bidder, section))
+
+
+def _agenda(procurement_id: int):
+    from ..services.agenda import agenda
+
+    procurement, staff = access(procurement_id)
+    if not staff:
+        abort(403)
+    return procurement, agenda(procurement, current_user)
+
+
+@bp.route("/agenda")
+def agenda(procurement_id: int):
+    """The moderation meeting's agenda, to print: answers ordered by disagreement."""
+    try:
+        procurement, items = _agenda(procurement_id)
+    except Refused as refused:
+        return _cannot_analyse(procurement_or_404(procurement_id), refused)
+    return render_template("moderation/agenda.html", procurement=procurement, items=items)
+
+
+@bp.route("/agenda.txt")
+def agenda_text(procurement_id: int):
+    from flask import Response as HttpResponse
+
+    from ..services.agenda import as_text
+
+    try:
+        procurement, items = _agenda(procurement_id)
+    except Refused:
+        abort(404)
+    filename = f"moderation-agenda-{procurement.reference}.txt".replace(" ", "-")
+    return HttpResponse(as_text(procurement, items), mimetype="text/plain",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/finalise", methods=["GET", "POST"])
@@ -193,7 +332,9 @@ def finalise(procurement_id: int):
             db.session.rollback()
             status = refused.status
             problems = getattr(refused, "problems", None) or [("", refused.message)]
-            errors = [{"text": message, "href": "#finalise"} for _, message in problems]
+            errors = [{"text": message, "href": "#finalise"} for _, message in problems
+                      if not any(message == b.message for b in getattr(refused, "blockers", []))]
+            errors += [{"text": b.message, "href": _cell_url(procurement, b)} for b in getattr(refused, "blockers", [])]
         else:
             flash("The result is final. It is stored exactly as shown and can no longer change.", "success")
             return redirect(url_for("results.show", procurement_id=procurement.id))
@@ -206,4 +347,12 @@ def finalise(procurement_id: int):
         "moderation/finalise.html", procurement=procurement, form=form, errors=errors,
         engine_version=ENGINE_VERSION,
         progress=moderation.progress(procurement, current_user, run) if run else None,
+        blockers=moderation.blockers(procurement, run) if run else [],
+        kept_warnings=moderation.kept_warnings(procurement) if run else 0,
+        cell_url=_cell_url,
     ), status
+
+
+def _cell_url(procurement: Procurement, blocker) -> str:
+    return url_for("moderation.cell", procurement_id=procurement.id, section_id=blocker.section.id,
+                   bidder_id=blocker.bidder.id)

@@ -62,7 +62,8 @@ def import_procurement():
         errors.append({"text": "The form had expired. Choose the workbook again.", "href": "#workbook"})
         status = 400
     return render_template("planning/import.html", form=form, errors=errors, problems=problems,
-                           shown=problems[:SHOWN_PROBLEMS], sheets=import_template.SHEETS), status
+                           shown=problems[:SHOWN_PROBLEMS], sheets=import_template.SHEETS,
+                           limits=importer.limits_text()), status
 
 
 def _endpoints():

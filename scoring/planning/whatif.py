@@ -1,19 +1,25 @@
 """The what-if weights page, its JSON endpoint, and saving and applying scenarios.
 
 The page works without JavaScript: its form posts back and the result is
-rendered here. With JavaScript (static/js/whatif.js) the same form's values go
-to the JSON endpoint as they change, and the result fragment is swapped in.
+rendered here, with the chart drawn on the server. With JavaScript
+(static/js/whatif.js) the same form's values go to the JSON endpoint as they
+change; it answers with data only (totals, ranks, influence, sweep lines) and
+the script draws the table, the sentences and the chart (as SVG) itself. The
+chances of ranking first (a Monte-Carlo run) are asked for separately, once the
+lead stops moving.
 """
 from __future__ import annotations
 
 import base64
+import math
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import lead_procurement_or_abort, roles_required
 from ..extensions import db
-from ..models import Procurement, Role, WeightScenario
+from ..models import Procurement, Role, Status, WeightScenario
+from ..services import review as review_service
 from ..services import whatif
 from ..services.errors import Refused
 from . import bp
@@ -42,7 +48,7 @@ def _share_percent(text) -> float | None:
         value = float(str(text).strip().rstrip("%"))
     except (TypeError, ValueError):
         return None
-    return value
+    return value if math.isfinite(value) else None
 
 
 def _trial(procurement: Procurement, raw: dict, share: float | None):
@@ -117,7 +123,8 @@ def whatif_page(procurement_id: int):
         except whatif.WeightProblems:
             weights = None  # the official weights do not add up to 100 yet (set-up)
         else:
-            result = _with_image(whatif.run(procurement, weights, viewer=current_user))
+            result = _with_image(whatif.run(procurement, weights, viewer=current_user,
+                                            chances=True, draw=True))
     return _render(procurement, typed=typed, result=result, errors=errors,
                    field_errors=field_errors, status=status, loaded=loaded,
                    share_typed=request.form.get("share") if "share" in field_errors else None)
@@ -138,17 +145,19 @@ def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=
         patient_codes=whatif.patient_codes(procurement), scenarios=whatif.scenarios(procurement),
         reason_needed=whatif.reason_needed(procurement), loaded=loaded,
         field_name=whatif.field_name,
+        evidence=(review_service.evidence(share_now)
+                  if procurement.status == Status.SETUP.value and share_now is not None else None),
     ), status
 
 
 @bp.route("/<int:procurement_id>/what-if.json", methods=["POST"])
 @lead_only
 def whatif_json(procurement_id: int):
-    """Body: ``{"weights": {code: number or text}, "share": percent or null}``.
+    """Body: ``{"weights": {code: number or text}, "share": percent or null, "chances": bool}``.
 
-    200 with the result (see `scoring.services.whatif.run`; the chart's data
-    and text, its picture only inside ``html``) plus ``html``, the result
-    fragment, and ``fields`` (form field -> weight shown); 400 with ``errors``
+    200 with the result as data (see `scoring.services.whatif.run`: no HTML,
+    no picture) plus ``fields`` (form field -> weight shown); the chances of
+    ranking first only when ``chances`` is true. 400 with ``errors``
     ([{field, message}]) otherwise.
     """
     procurement = lead_procurement_or_abort(procurement_id)
@@ -166,12 +175,8 @@ def whatif_json(procurement_id: int):
     except whatif.WeightProblems as problems:
         return jsonify(errors=[{"field": f, "message": m}
                                for f, m in zip(problems.fields, problems.problems)]), 400
-    result = _with_image(whatif.run(procurement, weights, viewer=current_user))
+    result = whatif.run(procurement, weights, viewer=current_user, chances=body.get("chances") is True)
     result["fields"] = {whatif.field_name(s): f"{weights[s.code]:g}" for s in procurement.sections}
-    result["html"] = render_template("planning/_whatif_result.html", procurement=procurement,
-                                     result=result)
-    if result["chart"]:
-        result["chart"].pop("src")  # the picture is in ``html`` already; send it once
     return jsonify(result)
 
 

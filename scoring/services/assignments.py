@@ -101,7 +101,11 @@ def set_assignments(procurement: Procurement, wanted: set[tuple[int, int]], *, a
             problems.append((f"assign-{section_id}-{user_id}", refused.message))
     if problems:
         db.session.rollback()
-        setup.raise_all(problems)
+        # One message per person and reason: an untrained rep ticked for six sections is one problem.
+        unique = {}
+        for field, message in problems:
+            unique.setdefault(message, field)
+        setup.raise_all([(field, message) for message, field in unique.items()])
     db.session.commit()
     return changes
 
@@ -146,6 +150,15 @@ def withdraw_conflict(declaration: Declaration, *, reason: str, actor: User | No
                  after={"has_conflict": False, "bidder": declaration.bidder.code,
                         "evaluator": declaration.user.email},
                  reason=reason.strip())
+    from . import mail
+
+    mail.queue(declaration.user, "notice", {
+        "heading": f"You can now score {declaration.bidder.code}: {procurement.title}",
+        "paragraphs": [f"Your procurement lead has decided that the conflict of interest you declared with "
+                       f"{declaration.bidder.code} does not stop you scoring it.",
+                       f"Their reason: {reason.strip()}"],
+        "action_text": "Go to your scoring", "action_href": mail.link("evaluate.dashboard"),
+    }, procurement_id=procurement.id)
     db.session.commit()
 
 

@@ -75,7 +75,17 @@ _PRESCORED = {
 
 
 def seed_demo() -> tuple[Procurement, list[tuple[str, str, str]]]:
-    """Create the demo users and procurement unless they exist. Returns it and the logins."""
+    """Create the demo users and procurement unless they exist. Returns it and the logins.
+
+    Refused when SCORING_ENV=production: the demo accounts share a published password.
+    """
+    from flask import current_app
+
+    from .errors import Refused
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise Refused("seed-demo does not run when SCORING_ENV=production: the demo accounts share a "
+                      "password printed in the README, so anyone could sign in with them.")
     users: dict[str, User] = {}
     for email, name, role, trained in DEMO_USERS:
         user = accounts.find_by_email(email)

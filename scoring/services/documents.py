@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -91,9 +92,21 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 
 
+def clean_filename(filename: str) -> str:
+    """The name to show and send: no folders, and no control characters (a CR or LF in a name
+    would break the download's Content-Disposition header), at most 255 characters."""
+    name = Path((filename or "").replace("\\", "/")).name
+    name = " ".join("".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+                            for ch in name).split())
+    if len(name) > 255:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[:254 - len(extension)] + dot + extension) if dot and len(extension) < 10 else name[:255]
+    return name or "document"
+
+
 def check_upload(filename: str, data: bytes) -> tuple[str, bytes, str]:
     """Refuse an empty, too large or wrong-type file; return (clean file name, bytes, kind)."""
-    filename = Path((filename or "").replace("\\", "/")).name.strip() or "document"
+    filename = clean_filename(filename)
     if not data:
         raise Refused(f"{filename} is empty. Choose the file again.", field="document")
     limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -158,11 +171,18 @@ def remove_file(document: Document) -> None:
     path_of(document).unlink(missing_ok=True)
 
 
+def check_can_delete(document: Document) -> None:
+    """Refuse unless the document may be removed now (asked before the confirmation too)."""
+    response = db.session.get(Response, document.response_id)
+    bidder = db.session.get(Bidder, response.bidder_id)
+    setup._require_setup(bidder.procurement, "Documents can only be removed")
+
+
 def delete_document(document: Document, *, actor: User | None) -> None:
+    check_can_delete(document)
     response = db.session.get(Response, document.response_id)
     bidder = db.session.get(Bidder, response.bidder_id)
     section = db.session.get(Section, response.section_id)
-    setup._require_setup(bidder.procurement, "Documents can only be removed")
     snapshot = {"bidder": bidder.code, "section": section.code, "filename": document.filename,
                 "kind": document.kind, "size": document.size}
     response.documents.remove(document)

@@ -33,3 +33,15 @@ class ValidationFailed(Refused):
     def __init__(self, problems: list[str]):
         super().__init__(f"{len(problems)} problem(s) found")
         self.problems = problems
+
+
+class ReasonWarnings(Refused):
+    """A reason that may not hold up if challenged; nothing was saved. The user may revise or keep it.
+
+    ``warnings`` is a list of (field, message); saving again with "keep" records them.
+    """
+
+    def __init__(self, warnings: list[tuple[str, str]]):
+        super().__init__(warnings[0][1], field=warnings[0][0])
+        self.warnings = warnings
+        self.problems = warnings

@@ -84,6 +84,14 @@ def has_declared(user: User, procurement: Procurement) -> bool:
     return all(b.id in declared for b in procurement.bidders)
 
 
+def details_too_long(details: str) -> str | None:
+    """Conflict details are capped like reasons, since each is stored twice (and audited)."""
+    limit = current_app.config["RATIONALE_MAX_CHARS"]
+    length = len(details.strip())
+    return (f"Describe the conflict in {limit:,} characters or fewer. It is {length:,}."
+            if length > limit else None)
+
+
 def declare_conflicts(
     user: User, procurement: Procurement, answers: dict[int, tuple[bool, str]]
 ) -> None:
@@ -94,6 +102,7 @@ def declare_conflicts(
     if procurement.is_final:
         raise Refused("This procurement is final. Nothing can be changed.")
     problems = []
+    already = declarations_for(user, procurement)
     for bidder in procurement.bidders:
         if bidder.id not in answers:
             problems.append((f"bidder-{bidder.id}", f"Say whether you have a conflict with {bidder.label_for(user)}"))
@@ -101,6 +110,16 @@ def declare_conflicts(
         has_conflict, details = answers[bidder.id]
         if has_conflict and not details.strip():
             problems.append((f"details-{bidder.id}", f"Describe your conflict with {bidder.label_for(user)}"))
+        elif has_conflict and details_too_long(details):
+            problems.append((f"details-{bidder.id}", details_too_long(details)))
+        elif has_conflict and procurement.status == Status.MODERATION.value and not (
+                bidder.id in already and already[bidder.id].has_conflict):
+            # A conflict hides the bidder's scores from the result, so after scoring has closed
+            # it would silently drop scores already submitted: the lead decides and records it.
+            problems.append((f"bidder-{bidder.id}", (
+                f"Scoring has closed, so a new conflict of interest with {bidder.label_for(user)} cannot be "
+                "declared here. Tell your procurement lead about it: they will record it and decide what "
+                "happens to your scores.")))
     if problems:
         error = Refused(problems[0][1], field=problems[0][0])
         error.problems = problems
@@ -168,7 +187,8 @@ def _check_can_score(user: User, procurement: Procurement, bidder: Bidder, secti
     if bidder.id in conflicted_bidder_ids(user, procurement):
         raise NotAllowed("You declared a conflict of interest with this bidder, so you cannot score it.")
     if not user.is_trained:
-        raise NotAllowed("You need to complete patient representative training before you can score.")
+        raise NotAllowed("You need to complete patient representative training before you can score. "
+                         "Once you have, your procurement lead records the date and you can start.")
 
 
 def find_score(evaluator: User, bidder: Bidder, section: Section) -> Score | None:
@@ -192,11 +212,14 @@ def save_score(
     expected_version: int,
     entered_by: User | None = None,
     source: ScoreSource = ScoreSource.ONLINE,
+    commit: bool = True,
 ) -> Score:
     """Save a draft score. ``expected_version`` is the version the form was loaded with (0 if none).
 
     Refuses a stale save (StaleVersion, 409) so that two tabs or a lead and a rep
-    never overwrite each other; the caller shows both versions.
+    never overwrite each other; the caller shows both versions. With ``commit=False``
+    the caller saves several scores in one transaction (a paper sheet); a lost race
+    then rolls back the whole transaction, so none of them is kept.
     """
     actor = entered_by or evaluator
     _check_can_score(evaluator, procurement, bidder, section)
@@ -249,12 +272,13 @@ def save_score(
         before=before,
         after={**score_snapshot(score), "evaluator": evaluator.email, "bidder": bidder.code, "section": section.code},
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return score
 
 
-def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None) -> int:
-    """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
+def check_can_submit(evaluator: User, procurement: Procurement) -> list[Cell]:
+    """The evaluator's cells, or a refusal naming what is missing; ``first`` is the first unfinished cell."""
     if procurement.status != Status.SCORING.value:
         raise Refused(f"Scoring is not open for {procurement.reference}.")
     cells = cells_for(evaluator, procurement)
@@ -264,9 +288,18 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
     if missing:
         names = "; ".join(f"{c.bidder.label_for(evaluator)}, {c.section.code}" for c in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise Refused(
+        refused = Refused(
             f"Every score needs a score and a reason before you submit. Still to do: {names}{more}."
         )
+        refused.first = missing[0]
+        raise refused
+    return cells
+
+
+def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None,
+                  commit: bool = True) -> int:
+    """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
+    cells = check_can_submit(evaluator, procurement)
     now = utcnow()
     count = 0
     for cell in cells:
@@ -281,14 +314,27 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
         "scores.submitted", actor=entered_by or evaluator, procurement_id=procurement.id,
         entity="user", entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": count},
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return count
+
+
+REOPEN_ONLY_IN_SCORING = (
+    "Scores can only be reopened while scoring is open, so that the evaluator can submit them again. "
+    "During moderation, first return the procurement to scoring (on the procurement page, with a reason): "
+    "every consensus already recorded is kept."
+)
 
 
 def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reason: str) -> int:
     """Return an evaluator's submitted scores to draft so they can change them. Needs a reason."""
     if procurement.is_final:
         raise Refused("This procurement is final. Nothing can be changed.")
+    if procurement.status != Status.SCORING.value:
+        # A reopened rep in moderation could never resubmit (submitting needs scoring open)
+        # and the result would silently lose their scores.
+        raise Refused(REOPEN_ONLY_IN_SCORING + (f" {procurement.reference} is "
+                                                f"{procurement.status_enum.label.lower()}." ))
     if not reason.strip():
         raise Refused("Give a reason for reopening these scores.", field="reason")
     scores = [c.score for c in cells_for(evaluator, procurement) if c.score is not None and c.score.is_submitted]
@@ -302,5 +348,14 @@ def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reas
         entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": len(scores)},
         reason=reason.strip(),
     )
+    from . import mail
+
+    mail.queue(evaluator, "notice", {
+        "heading": f"Please look at your scores again: {procurement.title}",
+        "paragraphs": [f"Your procurement lead has reopened {len(scores)} of your scores so you can change them.",
+                       f"Their reason: {reason.strip()}",
+                       "When you have checked them, submit your scores again."],
+        "action_text": "Check your scores", "action_href": mail.link("evaluate.dashboard"),
+    }, procurement_id=procurement.id)
     db.session.commit()
     return len(scores)

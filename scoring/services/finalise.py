@@ -1,9 +1,11 @@
 """Finalising: moderation -> final. The result is computed once, stored, and never recomputed.
 
 A procurement can be finalised by its lead (or an administrator) only while it
-is in moderation and only when every cell has a moderated score (the engine's
-``incomplete`` is empty: a consensus, or at least one evaluator's score, or a
-price score). The stored document is `results.build_document` with
+is in moderation and only when every cell has a moderated score with a reason:
+a consensus (with its reason), or the lead's acceptance of the proposed score
+with a reason, for every cell evaluators scored; a cell nobody scored needs a
+consensus; price cells are scored by formula (`moderation.blockers`). The web
+page and ``flask finalise`` share these rules and messages. The stored document is the outcome gateway's (`outcome.compute`) with
 ``view.final`` set: the engine's JSON, the engine version and everything the
 results, report and summary pages show. After this no route or service changes
 the procurement (each refuses when ``procurement.is_final``).
@@ -20,8 +22,38 @@ from ..extensions import db
 from ..models import Procurement, Status, User, utcnow
 from . import audit
 from .errors import NotAllowed, Refused
-from .moderation import FINAL_MESSAGE
-from .results import build_document
+from .moderation import FINAL_MESSAGE, Blocker, blockers
+from . import outcome
+from .results import live_moderation
+
+
+class FinaliseBlocked(Refused):
+    """Cells without a reason: ``blockers`` lists every one, ``problems`` the messages."""
+
+    def __init__(self, found: list[Blocker]):
+        incomplete = sum(1 for b in found if b.kind == "unscored")
+        lines = []
+        if incomplete:
+            lines.append(f"{incomplete} {'answer has' if incomplete == 1 else 'answers have'} no moderated "
+                         "score yet (no consensus and no evaluator's score). Record a consensus for each first.")
+        without = len(found) - incomplete
+        if without:
+            lines.append(f"{without} {'answer has' if without == 1 else 'answers have'} a score without a reason. "
+                         "Every score a bidder gets needs a reason it can be told.")
+        super().__init__(lines[0])
+        self.blockers = found
+        self.problems = [("", line) for line in lines] + [("", b.message) for b in found]
+
+
+def check_ready(procurement: Procurement) -> None:
+    """Raise FinaliseBlocked listing every cell without a moderated score or without a reason."""
+    try:
+        run = live_moderation(procurement)
+    except Refused:
+        return  # build_document below says why the engine cannot run
+    found = blockers(procurement, run)
+    if found:
+        raise FinaliseBlocked(found)
 
 
 def readiness(document: dict) -> list[str]:
@@ -49,6 +81,7 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
     if procurement.status != Status.MODERATION.value:
         raise Refused(f"A procurement can only be finalised after moderation. {procurement.reference} is "
                       f"{procurement.status_enum.label.lower()}.")
+    check_ready(procurement)
     flipped = db.session.execute(
         update(Procurement)
         .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION.value)
@@ -60,7 +93,8 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
         raise Refused(FINAL_MESSAGE)
     db.session.expire(procurement)
     try:
-        document = build_document(procurement)
+        # A fresh run, not the cache: this transaction has just flipped the status.
+        document = outcome.compute(procurement).document
     except Refused:
         db.session.rollback()
         raise
@@ -83,5 +117,8 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
                "engine_version": ENGINE_VERSION,
                "totals": {row["code"]: round(row["total"], 6) for row in document["bidders"]}},
     )
+    from .deadlines import notify_report_ready
+
+    notify_report_ready(procurement)
     db.session.commit()
     return document

@@ -34,6 +34,8 @@ Decisions (also in the README):
 from __future__ import annotations
 
 import re
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -42,17 +44,20 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from sqlalchemy import func, insert, select
 
 from ..extensions import db
 from ..models import (
+    Bidder,
     Consensus,
     Procurement,
     Role,
     Score,
     ScoreSource,
     ScoreStatus,
+    Section,
     Status,
     User,
     utcnow,
@@ -61,6 +66,7 @@ from . import accounts, audit, setup
 from .errors import Refused, ValidationFailed
 from ..law import DEFAULT_REGIME, PSR, clean_regime
 from ..law.key_criteria import KEY_CRITERIA, clean_key_criterion
+from .setup_checks import code_key
 from .import_template import GROUP_CHOICES, SCORED_BY_CHOICES, SHEETS, SHEETS_BY_NAME
 
 NOT_A_WORKBOOK = ("The file is not an Excel workbook (.xlsx). Download the template, fill it in, "
@@ -70,6 +76,15 @@ UNREADABLE = ("Part of the workbook could not be read. Open it in Excel, save it
 OLD_EXCEL = ("The file is an old-style Excel 97-2003 workbook (.xls). Open it in Excel and save it "
              "as an Excel Workbook (.xlsx), then upload that.")
 MAX_SCORE_LIMIT = 100
+# The web forms' limits are the columns' (scoring/input_guard.py refuses longer text at flush),
+# so the import checks the same numbers, row by row.
+REFERENCE_MAX = Procurement.__table__.c.reference.type.length
+TITLE_MAX = Procurement.__table__.c.title.type.length
+SECTION_TITLE_MAX = Section.__table__.c.title.type.length
+BIDDER_NAME_MAX = Bidder.__table__.c.name.type.length
+CODE_MAX = min(Section.__table__.c.code.type.length, Bidder.__table__.c.code.type.length)
+TOO_BIG_HELP = ("Delete the rows and columns after your last entry (Excel counts any cell ever typed in "
+                "or formatted), save, and upload again.")
 GROUP_ROLES = {"patient": Role.PATIENT.value, "panel": Role.PANEL.value}
 GROUP_NAMES = {"patient": "patient representative", "panel": "panel evaluator"}
 
@@ -268,6 +283,30 @@ class _Sheet:
         return cells[index]
 
 
+def size_text(n: int) -> str:
+    """A file size as people read it: 10 MB, 2.5 MB, 40 KB."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(n / 1024))} KB"
+
+
+def limits_text() -> str:
+    """The import's size limits in a sentence, for the import page's help."""
+    c = current_app.config
+    return (f"A workbook can be up to {size_text(c['IMPORT_MAX_BYTES'])}, with at most "
+            f"{c['IMPORT_MAX_ROWS']:,} rows and {c['IMPORT_MAX_COLUMNS']:,} columns on a sheet and "
+            f"{c['IMPORT_MAX_CELLS']:,} cells in all.")
+
+
+def _sheet_limits() -> str:
+    c = current_app.config
+    return f"A sheet can have at most {c['IMPORT_MAX_ROWS']:,} rows and {c['IMPORT_MAX_COLUMNS']:,} columns."
+
+
+def _too_big(message: str) -> ValidationFailed:
+    return ValidationFailed([f"{message} {TOO_BIG_HELP}"])
+
+
 def _open(source: bytes | BinaryIO | str | Path):
     if isinstance(source, (str, Path)):
         source = Path(source).read_bytes()
@@ -275,10 +314,147 @@ def _open(source: bytes | BinaryIO | str | Path):
         source = source.read()
     if source[:4] == b"\xd0\xcf\x11\xe0":
         raise ValidationFailed([OLD_EXCEL])
+    config = current_app.config
+    if len(source) > config["IMPORT_MAX_BYTES"]:
+        raise ValidationFailed([f"The file is {size_text(len(source))}; a workbook to import can be at most "
+                                f"{size_text(config['IMPORT_MAX_BYTES'])}."])
+    try:
+        # What the zip says its parts unpack to, checked before anything is unpacked.
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(BytesIO(source)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValidationFailed([NOT_A_WORKBOOK]) from exc
+    if unpacked > config["IMPORT_MAX_UNPACKED_BYTES"]:
+        limit = size_text(config["IMPORT_MAX_UNPACKED_BYTES"])
+        raise ValidationFailed([f"The workbook unpacks to more than {limit}, so it cannot be imported. "
+                                f"A workbook to import can unpack to at most {limit}."])
+    _check_sheet_sizes(zipfile.ZipFile(BytesIO(source)))
     try:
         return load_workbook(BytesIO(source), read_only=True, data_only=True)
     except Exception as exc:  # a zip that is not a workbook, or not a zip at all
         raise ValidationFailed([NOT_A_WORKBOOK]) from exc
+
+
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet's part in the zip -> the sheet's name, from workbook.xml and its relationships."""
+    import defusedxml.ElementTree as safe_xml
+
+    try:
+        book = safe_xml.fromstring(archive.read("xl/workbook.xml"))
+        rels = safe_xml.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # not a workbook: load_workbook says so in its own words
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if _local(r.tag) == "Relationship"}
+    parts = {}
+    for sheet in book.iter():
+        if _local(sheet.tag) == "sheet" and sheet.get(_NS_REL) in targets:
+            target = targets[sheet.get(_NS_REL)]
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            parts[part] = sheet.get("name", part)
+    return parts
+
+
+def _column_number(reference: str) -> int:
+    number = 0
+    for letter in reference:
+        if not letter.isalpha():
+            break
+        number = number * 26 + ord(letter.upper()) - 64
+    return number
+
+
+def _check_sheet_sizes(archive: zipfile.ZipFile) -> None:
+    """Refuse a workbook whose sheets are too big, reading only as far as the limits.
+
+    openpyxl's read-only mode parses the whole of a sheet that declares no size just to look
+    for its size, so this runs first, on the raw XML: it reads the declared size, then counts
+    rows and cells as they stream, and stops at the first limit passed.
+    """
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    config = current_app.config
+    max_rows, max_columns = config["IMPORT_MAX_ROWS"], config["IMPORT_MAX_COLUMNS"]
+    budget = config["IMPORT_MAX_CELLS"]
+    for part, name in _sheet_parts(archive).items():
+        try:
+            stream = archive.open(part)
+        except KeyError:
+            continue
+        parser = XMLPullParser(events=("start",))
+        rows = column = 0
+        with stream:
+            head = stream.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise ValidationFailed([UNREADABLE])  # entity tricks: openpyxl's defusedxml refuses them too
+            chunk = head
+            while chunk:
+                try:
+                    parser.feed(chunk)
+                    events = list(parser.read_events())
+                except ParseError as exc:
+                    raise ValidationFailed([UNREADABLE]) from exc
+                for _, element in events:
+                    tag = element.tag[element.tag.find("}") + 1:]
+                    if tag == "dimension":
+                        last = (element.get("ref") or "").split(":")[-1]
+                        declared_rows = int("".join(ch for ch in last if ch.isdigit()) or 0)
+                        declared_columns = _column_number(last)
+                        if declared_rows > max_rows or declared_columns > max_columns:
+                            raise _too_big(f"Sheet {name} is too big to import: it has {declared_rows:,} rows "
+                                           f"and {declared_columns:,} columns. {_sheet_limits()}")
+                    elif tag == "row":
+                        rows = int(element.get("r") or rows + 1)
+                        column = 0
+                        if rows > max_rows:
+                            raise _too_big(f"Sheet {name} is too big to import: it has more than "
+                                           f"{max_rows:,} rows. {_sheet_limits()}")
+                    elif tag == "c":
+                        reference = element.get("r")
+                        column = _column_number(reference) if reference else column + 1
+                        if column > max_columns:
+                            raise _too_big(f"Sheet {name} is too big to import: row {rows or 1} reaches column "
+                                           f"{column:,}. {_sheet_limits()}")
+                        budget -= 1
+                        if budget < 0:
+                            most = config["IMPORT_MAX_CELLS"]
+                            raise _too_big(f"The workbook is too big to import: it has more than {most:,} "
+                                           f"cells. A workbook can have at most {most:,} cells.")
+                chunk = stream.read(65536)
+
+
+def _rows_within_limits(ws, name: str, budget: list[int]):
+    """The sheet's rows, refused (ValidationFailed) as soon as it proves larger than the limits.
+
+    The size the sheet declares is checked first, before any row is read; then, since that
+    can lie or be missing, rows are counted as they stream, so reading stops at the limit.
+    ``budget`` holds the cells the workbook may still have; every sheet read spends from it.
+    """
+    config = current_app.config
+    max_rows, max_columns = config["IMPORT_MAX_ROWS"], config["IMPORT_MAX_COLUMNS"]
+    declared_rows, declared_columns = ws.max_row or 0, ws.max_column or 0
+    if declared_rows > max_rows or declared_columns > max_columns:
+        raise _too_big(f"Sheet {name} is too big to import: it has {declared_rows:,} rows and "
+                       f"{declared_columns:,} columns. {_sheet_limits()}")
+    ws.reset_dimensions()  # the declared size may be too small; read what is really there
+    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+        if number > max_rows:
+            raise _too_big(f"Sheet {name} is too big to import: it has more than {max_rows:,} rows. "
+                           f"{_sheet_limits()}")
+        if len(cells) > max_columns:
+            raise _too_big(f"Sheet {name} is too big to import: row {number} reaches column {len(cells):,}. "
+                           f"{_sheet_limits()}")
+        budget[0] -= len(cells)
+        if budget[0] < 0:
+            most = config["IMPORT_MAX_CELLS"]
+            raise _too_big(f"The workbook is too big to import: it has more than {most:,} cells. "
+                           f"A workbook can have at most {most:,} cells.")
+        yield cells
 
 
 def _read_sheets(workbook, problems: _Problems) -> dict[str, _Sheet]:
@@ -290,18 +466,28 @@ def _read_sheets(workbook, problems: _Problems) -> dict[str, _Sheet]:
         needed = _and([s.name for s in SHEETS if s.required])
         for name in missing:
             problems.items.append(f"Sheet {name} is missing. The workbook needs the sheets {needed}.")
+    budget = [current_app.config["IMPORT_MAX_CELLS"]]
     for key, spec in SHEETS_BY_NAME.items():
         if key not in found:
             continue
-        ws = workbook[found[key]]
-        ws.reset_dimensions()
-        rows = ws.iter_rows(values_only=True)
+        rows = _rows_within_limits(workbook[found[key]], spec.name, budget)
         first = next(rows, None)
         headers: dict[str, int] = {}
+        known = {c.name for c in spec.columns} | {"evaluator_email"}
+        doubled = []
         for index, value in enumerate(first or ()):
             name = _header(value)
             if name and name not in headers:
                 headers[name] = index
+            elif name in known and name not in doubled:
+                doubled.append(name)
+        if doubled:
+            # Which of the two columns would be read is anyone's guess: refuse rather than pick one.
+            for name in doubled:
+                columns = [get_column_letter(i + 1) for i, v in enumerate(first) if _header(v) == name]
+                problems.add(f"{spec.name} row 1", f"the column {name} appears more than once (columns "
+                                                   f"{_and(columns)}). Keep one and delete the others.")
+            continue
         body = [(number, tuple(cells)) for number, cells in enumerate(rows, start=2)
                 if any(_text(c) for c in cells)]
         needed = [c.name for c in spec.columns if c.required]
@@ -335,16 +521,16 @@ def _check_procurement(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> 
             plan.reference = _text(value)
             if not plan.reference:
                 problems.add(where, "the reference is empty.")
-            elif len(plan.reference) > 50:
-                problems.add(where, "the reference is longer than 50 characters.")
-            elif db.session.scalar(select(Procurement.id).where(Procurement.reference == plan.reference)):
+            elif len(plan.reference) > REFERENCE_MAX:
+                problems.add(where, f"the reference is longer than {REFERENCE_MAX} characters.")
+            elif setup.reference_taken(plan.reference):
                 problems.add(where, f"a procurement with the reference {plan.reference} already exists.")
         elif name == "title":
             plan.title = _text(value)
             if not plan.title:
                 problems.add(where, "the title is empty.")
-            elif len(plan.title) > 300:
-                problems.add(where, "the title is longer than 300 characters.")
+            elif len(plan.title) > TITLE_MAX:
+                problems.add(where, f"the title is longer than {TITLE_MAX} characters.")
         elif name == "anonymised":
             if _text(value):
                 try:
@@ -369,6 +555,7 @@ def _check_procurement(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> 
 
 def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> None:
     seen: dict[str, int] = {}
+    weights: list[float | None] = []  # every row's weight, so the total is checked even if other cells are wrong
     for number, cells in sheet.rows:
         where = f"Sections row {number}"
         get = lambda column: sheet.get(cells, column)  # noqa: E731
@@ -377,8 +564,8 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
         label = f"section {code}" if code else "this section"
         if not title:
             problems.add(where, f"the title of {label} is empty.")
-        elif len(title) > 300:
-            problems.add(where, f"the title of {label} is longer than 300 characters.")
+        elif len(title) > SECTION_TITLE_MAX:
+            problems.add(where, f"the title of {label} is longer than {SECTION_TITLE_MAX} characters.")
         weight = max_score = threshold = None
         try:
             weight = _number(get("weight"))
@@ -411,6 +598,7 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
             except ValueError:
                 problems.add(where, f"the threshold of {label} must be a number, "
                                     f"not {_fmt(get('threshold'))}.")
+        weights.append(weight)
         key_criterion = None
         try:
             key_criterion = clean_key_criterion(get("key_criterion"))
@@ -427,9 +615,8 @@ def _check_sections(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> Non
     if not sheet.rows:
         problems.add("Sections", "add at least one section.")
         return
-    good = [s for s in plan.sections if s is not None]
-    if len(good) == len(plan.sections):
-        total = sum(s.weight for s in good)
+    if all(w is not None for w in weights):
+        total = sum(weights)
         if abs(total - 100.0) > setup.WEIGHT_TOLERANCE:
             hint = (" If the weight cells are formatted as percentages, type 20 rather than 20%."
                     if abs(total - 1.0) < 1e-6 else "")
@@ -445,8 +632,8 @@ def _check_bidders(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> None
         ok = _check_code(problems, where, code, seen, number)
         if not name:
             problems.add(where, f"the name of {code or 'this bidder'} is empty.")
-        elif len(name) > 300:
-            problems.add(where, f"the name of {code} is longer than 300 characters.")
+        elif len(name) > BIDDER_NAME_MAX:
+            problems.add(where, f"the name of {code} is longer than {BIDDER_NAME_MAX} characters.")
         price = None
         if _text(price_cell):
             try:
@@ -507,6 +694,9 @@ def _check_evaluators(sheet: _Sheet, plan: ImportPlan, problems: _Problems) -> N
         else:
             if not name:
                 problems.add(where, f"the name of {email} is empty.")
+                continue
+            if len(name) > accounts.NAME_MAX_CHARS:
+                problems.add(where, f"the name of {email} is longer than {accounts.NAME_MAX_CHARS} characters.")
                 continue
             if group == "patient":
                 if not _text(trained_cell):
@@ -658,6 +848,8 @@ def read_plan(source: bytes | BinaryIO | str | Path, *, open_scoring: bool = Fal
     try:
         try:
             sheets = _read_sheets(workbook, problems)
+        except ValidationFailed:
+            raise
         except Exception as exc:  # a damaged sheet, or XML that defusedxml refuses
             raise ValidationFailed([UNREADABLE]) from exc
         plan = ImportPlan()
@@ -801,16 +993,25 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
     return result
 
 
+def _visible(text: str) -> str:
+    """Text with its invisible characters written out, so a message shows what is really there
+    (a U+202E would otherwise turn the rest of the message backwards)."""
+    return "".join(f"[U+{ord(ch):04X}]" if unicodedata.category(ch) == "Cf" else ch for ch in text)
+
+
 def _check_code(problems, where: str, code: str, seen: dict[str, int], number: int) -> bool:
     """Check a Sections or Bidders code: present, short enough, not used before (any case)."""
     if not code:
         problems.add(where, "the code is empty.")
         return False
-    if len(code) > 30:
-        problems.add(where, f"the code {code} is longer than 30 characters.")
+    if len(code) > CODE_MAX:
+        problems.add(where, f"the code {code} is longer than {CODE_MAX} characters.")
         return False
-    if code.casefold() in seen:
-        problems.add(where, f"the code {code} is used twice (also in row {seen[code.casefold()]}).")
+    key = code_key(code)
+    if key in seen:
+        hidden = (" (the two differ only by invisible or direction-changing characters)"
+                  if any(unicodedata.category(ch) == "Cf" for ch in code) else "")
+        problems.add(where, f"the code {_visible(code)} is used twice (also in row {seen[key]}){hidden}.")
         return False
-    seen[code.casefold()] = number
+    seen[key] = number
     return True

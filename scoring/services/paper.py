@@ -8,29 +8,61 @@ any other; a score the rep has already submitted is never overwritten this way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Bidder, Declaration, Procurement, ScoreSource, Section, Status, User, utcnow
+from ..models import Bidder, Declaration, Procurement, Response, ScoreSource, Section, Status, User, utcnow
 from . import audit, evaluation, setup
 from .errors import Refused, StaleVersion, ValidationFailed
 
 
 @dataclass(frozen=True)
 class PaperEntry:
-    """What the lead typed for one cell. ``value`` None and blank reason means left empty."""
+    """What the lead typed for one cell: ``value`` as typed (or an int), None or "" for no score.
 
-    value: int | None
+    A blank score and a blank reason together mean the cell was left empty.
+    """
+
+    value: int | str | None
     rationale: str
     expected_version: int
 
 
-def sheets_for(rep: User, procurement: Procurement) -> list[tuple[Bidder, list[evaluation.Cell]]]:
-    """One sheet per bidder the rep may score, each with the rep's assigned sections in order."""
-    sheets: dict[int, tuple[Bidder, list]] = {}
+#: Lines in each printed reason box: room for a few handwritten sentences at about 9 mm a line.
+REASON_LINES = 10
+
+
+class SheetQuestion(NamedTuple):
+    section: Section
+    answer: str              # the bidder's written answer, as the rep may read it
+    documents: list[str]     # names of the attached documents, which are in the printed bid pack
+
+
+class Sheet(NamedTuple):
+    bidder: Bidder
+    cells: list[evaluation.Cell]
+    questions: list[SheetQuestion]
+
+
+def sheets_for(rep: User, procurement: Procurement) -> list[Sheet]:
+    """One sheet per bidder the rep may score, each with the rep's assigned questions in order
+    and the bidder's answer to each (attached documents are named: they go in the bid pack)."""
+    from ..moderation.rep_report import for_rep
+
+    responses = {(r.bidder_id, r.section_id): r for r in db.session.scalars(
+        select(Response).join(Section, Response.section_id == Section.id)
+        .where(Section.procurement_id == procurement.id))}
+    sheets: dict[int, Sheet] = {}
     for cell in evaluation.cells_for(rep, procurement):
-        sheets.setdefault(cell.bidder.id, (cell.bidder, []))[1].append(cell)
+        sheet = sheets.setdefault(cell.bidder.id, Sheet(cell.bidder, [], []))
+        response = responses.get((cell.bidder.id, cell.section.id))
+        sheet.cells.append(cell)
+        sheet.questions.append(SheetQuestion(
+            cell.section, for_rep((response.text or "").strip(), procurement, rep) if response else "",
+            [d.filename for d in response.documents] if response else []))
     return list(sheets.values())
 
 
@@ -38,12 +70,28 @@ def cell_key(bidder: Bidder, section: Section) -> str:
     return f"{bidder.id}-{section.id}"
 
 
-def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
-                       entries: dict[str, PaperEntry], submit: bool = False) -> int:
-    """Save what the lead typed from the rep's paper sheets; every problem is found before any save.
+def _typed_value(value: int | str | None) -> int | None | str:
+    """The score as a number, None when blank, or the text typed when it is not a whole number."""
+    if value is None or isinstance(value, int):
+        return value
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return value
 
-    ``entries`` maps ``cell_key`` to what was typed. Returns how many scores changed.
-    With ``submit`` the rep's scores are then submitted on their behalf (the sheet was signed).
+
+def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
+                       entries: dict[str, PaperEntry], submit: bool = False, check_only: bool = False) -> int:
+    """Save what the lead typed from the rep's paper sheets.
+
+    Every problem on the sheet is found and reported together, and nothing is saved
+    unless there are none. ``entries`` maps ``cell_key`` to what was typed. Returns how
+    many scores changed. With ``submit`` the rep's scores are then submitted on their
+    behalf (the sheet was signed). With ``check_only`` every problem is raised as usual
+    but nothing is saved (asked before the confirmation page).
     """
     setup.require_not_final(procurement)
     if procurement.status != Status.SCORING.value:
@@ -54,21 +102,32 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
         raise Refused(f"{evaluator.name} is not asked to score anything in this procurement.")
     limit = current_app.config["RATIONALE_MAX_CHARS"]
     problems: list[tuple[str, str]] = []  # (field id on the entry form, message)
+    if not evaluation.has_declared(evaluator, procurement):
+        # Scores for a bidder the rep turns out to have a conflict with must never be saved.
+        problems.append(("declarations", f"Enter {evaluator.name}'s conflict of interest answers from the "
+                                         "first page of their sheets before their scores."))
     incomplete: list[str] = []
     to_save: list[tuple[evaluation.Cell, PaperEntry]] = []
     stale = False
     for cell in cells:
         key = cell_key(cell.bidder, cell.section)
         entry = entries.get(key)
+        where = f"{cell.bidder.code}, {cell.section.code}"
         if entry is None:
+            if not (cell.score and cell.score.is_complete):
+                incomplete.append(where)
             continue
         rationale = (entry.rationale or "").replace("\r\n", "\n").strip()
-        where = f"{cell.bidder.code}, {cell.section.code}"
+        value = _typed_value(entry.value)
+        if isinstance(value, str):
+            problems.append((f"score-{key}", f"{where}: enter the score as a whole number from 0 to "
+                                             f"{cell.section.max_score}."))
+            continue
         existing = cell.score
-        same = (existing is not None and existing.value == entry.value
+        same = (existing is not None and existing.value == value
                 and existing.rationale.strip() == rationale)
-        blank = entry.value is None and not rationale
-        if entry.value is None or not rationale:
+        blank = value is None and not rationale
+        if value is None or not rationale:
             incomplete.append(where)
         if same or (blank and existing is None):
             continue
@@ -81,35 +140,57 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
             problems.append((f"score-{key}", f"{where}: {evaluator.name} has already submitted this score, "
                                              "so it cannot be overwritten from paper. Reopen their scores first."))
             continue
-        if entry.value is not None and not 0 <= entry.value <= cell.section.max_score:
-            problems.append((f"score-{key}", f"{where}: score {entry.value} is outside the scale. "
+        if value is not None and not 0 <= value <= cell.section.max_score:
+            problems.append((f"score-{key}", f"{where}: score {value} is outside the scale. "
                                              f"Choose from 0 to {cell.section.max_score}."))
         if len(rationale) > limit:
             problems.append((f"rationale-{key}", f"{where}: the reason must be {limit} characters or fewer. "
                                                  f"It is {len(rationale)}."))
-        to_save.append((cell, PaperEntry(entry.value, rationale, entry.expected_version)))
-    if submit and not problems:
-        typed = {cell_key(c.bidder, c.section) for c in cells if cell_key(c.bidder, c.section) in entries}
-        incomplete += [f"{c.bidder.code}, {c.section.code}" for c in cells
-                       if cell_key(c.bidder, c.section) not in typed and not (c.score and c.score.is_complete)]
-        if incomplete:
-            problems.append(("submit", f"To submit for {evaluator.name}, every bid needs a score and a reason. "
-                                       f"Still to do: {'; '.join(incomplete[:5])}"
-                                       f"{f' and {len(incomplete) - 5} more' if len(incomplete) > 5 else ''}."))
+        to_save.append((cell, PaperEntry(value, rationale, entry.expected_version)))
+    if submit and incomplete:
+        problems.append(("submit", f"To submit for {evaluator.name}, every bid needs a score and a reason. "
+                                   f"Still to do: {'; '.join(incomplete[:5])}"
+                                   f"{f' and {len(incomplete) - 5} more' if len(incomplete) > 5 else ''}."))
     if problems:
         messages = [message for _, message in problems]
         error = StaleVersion(messages[0]) if stale and len(problems) == 1 else ValidationFailed(messages)
         error.problems = problems
         raise error
-    for cell, entry in to_save:
-        evaluation.save_score(
-            evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
-            value=entry.value, rationale=entry.rationale, expected_version=entry.expected_version,
-            entered_by=lead, source=ScoreSource.PAPER,
-        )
-    if submit:
-        evaluation.submit_scores(evaluator, procurement, entered_by=lead)
+    if check_only:
+        return len(to_save)
+    # One transaction for the whole sheet: if the rep (or anyone) saves one of these cells in
+    # another worker meanwhile, the database refuses that write, everything is rolled back and
+    # the lead is told which cells changed, so a sheet is never left half-entered.
+    try:
+        for cell, entry in to_save:
+            evaluation.save_score(
+                evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
+                value=entry.value, rationale=entry.rationale, expected_version=entry.expected_version,
+                entered_by=lead, source=ScoreSource.PAPER, commit=False,
+            )
+        if submit:
+            evaluation.submit_scores(evaluator, procurement, entered_by=lead, commit=False)
+        db.session.commit()
+    except StaleVersion:
+        db.session.rollback()
+        _raise_conflicting_cells(evaluator, to_save)
     return len(to_save)
+
+
+def _raise_conflicting_cells(evaluator: User, to_save: list[tuple[evaluation.Cell, PaperEntry]]) -> None:
+    """After a lost race, name every cell whose saved version is no longer the one the lead loaded."""
+    problems = []
+    for cell, entry in to_save:
+        current = evaluation.find_score(evaluator, cell.bidder, cell.section)
+        if (current.version if current else 0) != entry.expected_version:
+            problems.append((f"score-{cell_key(cell.bidder, cell.section)}",
+                             f"{cell.bidder.code}, {cell.section.code}: this score was changed after you opened "
+                             "the page. Reload the page to see the saved score."))
+    summary = ("None of this sheet's scores were saved, because someone else saved "
+               f"{'a score' if len(problems) == 1 else 'scores'} on it meanwhile. Your typing is kept below.")
+    error = StaleVersion(summary)
+    error.problems = [("", summary)] + problems
+    raise error
 
 
 def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator: User,
@@ -130,6 +211,8 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
         elif answers[bidder.id][0] and not answers[bidder.id][1].strip():
             problems.append((f"details-{bidder.id}", f"Write what {evaluator.name} said about the conflict with "
                                                      f"{bidder.code}."))
+        elif answers[bidder.id][0] and evaluation.details_too_long(answers[bidder.id][1]):
+            problems.append((f"details-{bidder.id}", evaluation.details_too_long(answers[bidder.id][1])))
     existing = evaluation.declarations_for(evaluator, procurement)
     for bidder in procurement.bidders:
         current = existing.get(bidder.id)

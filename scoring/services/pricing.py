@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ..models import Bidder, Procurement, User
+from ..models import Bidder, Procurement, Status, User
 from ..extensions import db
 from . import audit, setup
 from .errors import Refused
@@ -70,8 +70,14 @@ def parse_price(text: str, bidder: Bidder) -> float | None:
     return value
 
 
-def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User | None) -> int:
-    """Set bidders' prices (bidder id -> typed text) in one step, all or nothing; audited."""
+def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User | None, reason: str = "") -> int:
+    """Set bidders' prices (bidder id -> typed text) in one step, all or nothing; audited.
+
+    Once scoring is open the prices have been seen by the panel and, because the
+    formula is relative, one bidder's price moves every bidder's score: a change
+    then needs a written reason, kept in the audit event and shown with the results
+    (as for weights). A price of 0 or below is refused: the formula divides by it.
+    """
     setup.require_not_final(procurement)
     if not has_price_section(procurement):
         raise Refused("This procurement has no price section, so prices are not used.")
@@ -89,6 +95,11 @@ def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User 
             problems.append((refused.field, refused.message))
     if problems:
         setup.raise_all(problems)
+    changing = [b for b, price in parsed.items() if bidders[b].price != price]
+    if changing and procurement.status != Status.SETUP.value and not reason.strip():
+        setup.raise_all([("reason", f"Give a reason for changing the {'price' if len(changing) == 1 else 'prices'}. "
+                                    "Scoring is open, so a price can only change for a recorded reason: "
+                                    "one price moves every bidder's price score.")])
     changed = 0
     for bidder_id, price in parsed.items():
         bidder = bidders[bidder_id]
@@ -96,7 +107,7 @@ def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User 
             continue
         audit.record("price.set", actor=actor, procurement_id=procurement.id, entity="bidder",
                      entity_id=bidder.id, before={"bidder": bidder.code, "price": bidder.price},
-                     after={"bidder": bidder.code, "price": price})
+                     after={"bidder": bidder.code, "price": price}, reason=reason.strip())
         bidder.price = price
         changed += 1
     db.session.commit()

@@ -1,14 +1,12 @@
-"""The result of a procurement, and what the results pages make of it.
+"""What the results pages make of a procurement's result.
 
-`result_document` is the one way to get a procurement's result: the document
-stored at finalisation when the procurement is final (so what is shown later is
-exactly what was decided, whatever the code does since), otherwise a live run
-of the engine on today's scores. The document is the engine's own JSON
-(`scoring.engine.report`) plus a ``"view"`` key with what the pages need to
-link the engine's labels back to database rows (see `build_document`).
+The result itself comes from the outcome gateway (`scoring.services.outcome`):
+the document stored at finalisation when the procurement is final (so what is
+shown later is exactly what was decided, whatever the code does since),
+otherwise a live run of the engine on today's scores, cached per data version.
 
-The rest of the module turns a document into view models: rows for the ranking
-and the breakdown, the patient influence in words, and the charts.
+This module turns an `Outcome` into view models: rows for the ranking and the
+breakdown, the patient influence in words, and the charts.
 """
 from __future__ import annotations
 
@@ -16,126 +14,39 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .. import charts
 from ..numbers import percent, points, score, split  # noqa: F401 (percent, points, score: wording helpers' home)
-from ..engine import ENGINE_VERSION, analyse, moderate
-from ..engine.influence import patient_parts
 from ..extensions import db
-from ..models import AuditEvent, Bidder, Procurement, Section, Status, User, utcnow
-from .engine_adapter import load_inputs
-from .errors import Refused
-from .moderation import consensus_map
-
-#: Monte-Carlo draws for the official result (the engine's default).
-DRAWS = 10_000
+from ..models import AuditEvent, Bidder, Procurement, Status, User
+from . import outcome
+from .outcome import DRAWS, Outcome  # noqa: F401  (DRAWS: the official result's draws)
 #: Audit actions that change the official weights (set-up and what-if services).
 WEIGHT_ACTIONS = ("weights.changed", "weights.applied", "weight.changed")
 CHART_NAMES = ("totals-by-section", "totals-by-group", "winner-sweep", "win-probabilities")
 
 
-# ----------------------------------------------------------------------------- running the engine
-
-def load(procurement: Procurement):
-    """The engine inputs of ``procurement`` and the adapter's meta (see engine_adapter).
-
-    Raises Refused, saying why, when the procurement cannot be analysed as it stands.
-    """
-    try:
-        return load_inputs(db.session, procurement)
-    except ValueError as error:
-        raise Refused(f"The result cannot be worked out as the procurement stands: {error}.") from None
-
-
-def index_maps(meta: dict) -> tuple[list[Bidder], list[Section]]:
-    """The Bidder and Section behind each engine index, from the adapter's meta.
-
-    One query per table rather than one per row (50 round trips on a 20 x 30 procurement).
-    """
-    def rows(model, ids):
-        found = {x.id: x for x in db.session.scalars(select(model).where(model.id.in_(ids)))}
-        return [found.get(i) for i in ids]
-
-    return (rows(Bidder, [row["id"] for row in meta["bidders"]]),
-            rows(Section, [row["id"] for row in meta["sections"]]))
+# ----------------------------------------------------------------------------- getting the result
 
 
 def live_moderation(procurement: Procurement):
-    """Moderation only (no influence, no Monte-Carlo): fast, for the moderation board."""
-    inputs, meta = load(procurement)
-    m = moderate(inputs, combine=procurement.combine_method or "mean",
-                 disagreement=procurement.disagreement_threshold)
-    bidders, sections = index_maps(meta)
-    return m, bidders, sections
+    """Moderation only, as ``(moderation, bidders, sections)`` in the engine's order.
 
-
-def _number(value) -> float | None:
-    value = float(value)
-    return None if np.isnan(value) else value
-
-
-def build_document(procurement: Procurement, *, draws: int = DRAWS) -> dict[str, Any]:
-    """Run the whole analysis now and return the document (not stored).
-
-    The ``"view"`` key holds, in the engine's order: ``bidders`` and ``sections``
-    (database id, code, engine label; sections also title, weight, maximum,
-    whether price), per cell (``{bidder label: {section label: ...}}``) the
-    engine's ``proposed`` score, the ``spread`` and ``disagreement`` flag and the
-    ``consensus`` (value and rationale, or null), ``sweep_lines`` (each bidder's
-    total over the patient sections alone and over the others: total(α) = α P +
-    (1 − α) O), ``today`` (today's patient weight share), ``draws``,
-    ``engine_version``, ``computed_at`` and ``final``.
+    Through the outcome gateway (cached by data version); the models come from the
+    procurement's already-loaded relationships, so this adds no query per row.
     """
-    inputs, meta = load(procurement)
-    analysis = analyse(inputs, combine=procurement.combine_method or "mean",
-                       disagreement=procurement.disagreement_threshold, draws=draws, seed=0)
-    document = analysis.to_dict(reference=procurement.reference)
-    bidders, sections = index_maps(meta)
-    m, inf = analysis.moderation, analysis.influence
-    b_labels, s_labels = inputs.bidder_labels, inputs.section_labels
-    agreed = consensus_map(procurement)
-
-    def per_cell(fn):
-        return {b_labels[b]: {s_labels[s]: fn(b, s) for s in range(len(s_labels))}
-                for b in range(len(b_labels))}
-
-    def consensus_of(b, s):
-        c = agreed.get((bidders[b].id, sections[s].id))
-        return None if c is None else {"value": c.value, "rationale": c.rationale}
-
-    sweep = inf.sweep_detail
-    patient_points = np.nan_to_num(m.fraction * np.asarray(inputs.weights)[None, :] * patient_parts(m))
-    document["view"] = {
-        "final": False,
-        "computed_at": utcnow().isoformat(timespec="seconds"),
-        "engine_version": ENGINE_VERSION,
-        "draws": draws,
-        "bidders": [{"id": x.id, "code": x.code, "label": b_labels[i]} for i, x in enumerate(bidders)],
-        "sections": [{"id": x.id, "code": x.code, "label": s_labels[i], "title": x.title,
-                      "weight": float(inputs.weights[i]), "max_score": float(inputs.max_scores[i]),
-                      "is_price": x.is_price, "key_criterion": x.key_criterion}
-                     for i, x in enumerate(sections)],
-        "proposed": per_cell(lambda b, s: _number(m.proposed[b, s])),
-        "spread": per_cell(lambda b, s: _number(m.spread[b, s])),
-        "disagreement": per_cell(lambda b, s: bool(m.disagreement[b, s])),
-        "consensus": per_cell(consensus_of),
-        "sweep_lines": {b_labels[b]: [float(sweep.patient_totals[b]), float(sweep.other_totals[b])]
-                        for b in range(len(b_labels))},
-        "today": float(sweep.today),
-        # Points each cell adds from patient scores, so the figures per PSR key criterion
-        # (scoring/law/key_criteria.py) can be worked out from the stored result.
-        "patient_points": per_cell(lambda b, s: float(patient_points[b, s])),
-    }
-    return document
+    run = outcome.moderation(procurement)
+    bidders = {b.id: b for b in procurement.bidders}
+    sections = {s.id: s for s in procurement.sections}
+    return (run.moderation, [bidders[i] for i in run.inputs.bidder_ids],
+            [sections[i] for i in run.inputs.section_ids])
 
 
 def result_document(procurement: Procurement) -> dict[str, Any]:
-    """The stored final result when final; otherwise a live engine run."""
-    if procurement.is_final and procurement.final_result_json:
-        return json.loads(procurement.final_result_json)
-    return build_document(procurement)
+    """The result's JSON document: ``outcome.outcome(procurement).document`` (see the gateway)."""
+    return outcome.outcome(procurement).document
 
 
 # ----------------------------------------------------------------------------- reading a document
@@ -163,8 +74,11 @@ class BidderResult:
 class ResultView:
     """A result document read for one viewer: rows, sentences and charts."""
 
-    def __init__(self, procurement: Procurement, document: dict[str, Any], viewer: User | None = None):
+    def __init__(self, procurement: Procurement, result: Outcome | dict[str, Any],
+                 viewer: User | None = None):
         self.procurement = procurement
+        self.outcome = result if isinstance(result, Outcome) else None
+        document = result.document if isinstance(result, Outcome) else result
         self.doc = document
         self.view = document["view"]
         self.viewer = viewer
@@ -328,9 +242,45 @@ class ResultView:
         raise KeyError(name)
 
     def charts(self, *, draw: bool = False) -> dict[str, charts.Chart]:
-        """Every chart of the page; by default without drawing (the image route draws)."""
+        """Every chart of the page; by default without drawing (the image route draws).
+
+        Each is built when first looked up, so a page part kept by ``{% cache %}``
+        costs nothing for its charts' tables.
+        """
         names = [n for n in CHART_NAMES if n != "win-probabilities" or self.doc.get("sensitivity")]
-        return {name: self.chart(name, draw=draw) for name in names}
+        return _Charts(self, names, draw)
+
+
+class _Charts(dict):
+    """{name: Chart}, each chart built on first lookup; names not in it are missing."""
+
+    def __init__(self, view: ResultView, names: list[str], draw: bool):
+        super().__init__()
+        self._view, self._names, self._draw = view, names, draw
+
+    def __missing__(self, name: str) -> charts.Chart:
+        if name not in self._names:
+            raise KeyError(name)
+        chart = self[name] = self._view.chart(name, draw=self._draw)
+        return chart
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name) -> bool:
+        return name in self._names
+
+    def keys(self):
+        return list(self._names)
+
+    def values(self):
+        return [self[name] for name in self._names]
+
+    def items(self):
+        return [(name, self[name]) for name in self._names]
 
 
 # ----------------------------------------------------------------------------- weights changed
@@ -346,7 +296,8 @@ def weight_changes(procurement: Procurement) -> list[dict[str, Any]]:
     if opened is None:
         return []
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.procurement_id == procurement.id,
+        select(AuditEvent).options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.procurement_id == procurement.id,
                                  AuditEvent.action.in_(WEIGHT_ACTIONS), AuditEvent.at >= opened)
         .order_by(AuditEvent.id)
     )
@@ -357,6 +308,29 @@ def weight_changes(procurement: Procurement) -> list[dict[str, Any]]:
                 if before.get(code) != after.get(code)]
         changes.append({"at": event.at, "actor": event.actor.name if event.actor else "Someone",
                         "changes": rows, "reason": event.reason})
+    return changes
+
+
+def price_changes(procurement: Procurement) -> list[dict[str, Any]]:
+    """Price changes made after scoring opened: when, who, which bidder, from what, to what, why."""
+    opened = db.session.scalar(
+        select(AuditEvent.at).where(AuditEvent.procurement_id == procurement.id,
+                                    AuditEvent.action == "procurement.status_changed",
+                                    AuditEvent.after_json.like(f'%"{Status.SCORING.value}"%'))
+        .order_by(AuditEvent.id).limit(1)
+    )
+    if opened is None:
+        return []
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.procurement_id == procurement.id, AuditEvent.action == "price.set",
+                                 AuditEvent.at >= opened).order_by(AuditEvent.id))
+    changes = []
+    for event in events:
+        before = json.loads(event.before_json) if event.before_json else {}
+        after = json.loads(event.after_json) if event.after_json else {}
+        changes.append({"at": event.at, "actor": event.actor.name if event.actor else "Someone",
+                        "bidder": after.get("bidder") or before.get("bidder"),
+                        "before": before.get("price"), "after": after.get("price"), "reason": event.reason})
     return changes
 
 

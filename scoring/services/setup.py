@@ -32,17 +32,42 @@ from .setup_checks import raise_all
 WEIGHT_TOLERANCE = 1e-6
 
 
+def reference_taken(reference: str) -> bool:
+    """True if another procurement has this reference in any case (GP-2027-01 and gp-2027-01 are
+    the same procurement to a reader), or one differing only by invisible characters."""
+    from .setup_checks import code_key
+
+    key = code_key(reference)
+    # A trust has hundreds of procurements at most: comparing every reference here is cheap and
+    # applies the same normalisation as the codes, which no SQL function does on both databases.
+    return any(code_key(other) == key for other in db.session.scalars(select(Procurement.reference)))
+
+
 def create_procurement(*, reference: str, title: str, lead: User | None, actor: User | None,
-                       anonymised: bool = True, regime: str = "psr", service_type: str = "") -> Procurement:
+                       anonymised: bool = True, regime: str = "psr", service_type: str = "",
+                       lead_chosen: bool = True) -> Procurement:
+    """Create a procurement in set-up with the default scale; every problem is reported at once.
+
+    ``lead_chosen`` is False when the person creating it had to choose a lead and did not.
+    """
     reference = reference.strip()
+    problems = []
     if not reference:
-        raise Refused("Enter a reference, for example GP-2027-01.", field="reference")
+        problems.append(("reference", "Enter a reference, for example GP-2027-01."))
+    elif reference_taken(reference):
+        problems.append(("reference", f"A procurement with the reference {reference} already exists."))
     if not title.strip():
-        raise Refused("Enter a title.", field="title")
-    if db.session.scalar(select(Procurement.id).where(Procurement.reference == reference)):
-        raise Refused(f"A procurement with the reference {reference} already exists.", field="reference")
+        problems.append(("title", "Enter a title."))
+    if not lead_chosen:
+        problems.append(("lead", "Choose the procurement lead."))
+    regime_fields = {}
+    try:
+        regime_fields = _clean_regime_fields(regime, service_type)
+    except Refused as refused:
+        problems += getattr(refused, "problems", [(refused.field or "", refused.message)])
+    if problems:
+        raise_all(problems)
     procurement = Procurement(reference=reference, title=title.strip(), lead=lead, anonymised=anonymised)
-    regime_fields = _clean_regime_fields(regime, service_type)
     procurement.regime, procurement.service_type = regime_fields["regime"], regime_fields["service_type"]
     for value, label, descriptor in DEFAULT_SCALE:
         procurement.scale_points.append(ScalePoint(value=value, label=label, descriptor=descriptor))
@@ -97,7 +122,7 @@ def assign_evaluator(section: Section, user: User, *, actor: User | None) -> Ass
     if user.role == Role.PATIENT.value and not user.is_trained:
         raise Refused(
             f"{user.name} has not completed patient representative training yet, so cannot be asked to score. "
-            "Record their training date first."
+            "Record their training date on the Users page."
         )
     if section.is_price:
         raise Refused(f"Section {section.code} is a price section. It is scored from prices, not by evaluators.")
@@ -148,7 +173,8 @@ def readiness_problems(procurement: Procurement) -> list[str]:
     return problems
 
 
-def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
+def check_can_open(procurement: Procurement) -> None:
+    """Refuse, listing every problem, unless scoring can open now (asked before the confirmation too)."""
     if procurement.status != Status.SETUP.value:
         raise Refused(f"Scoring can only open from set-up. This procurement is {procurement.status_enum.label.lower()}.")
     problems = readiness_problems(procurement)
@@ -156,7 +182,14 @@ def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
         error = Refused("Scoring cannot open yet: " + " ".join(problems))
         error.problems = problems
         raise error
+
+
+def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
+    check_can_open(procurement)
     _set_status(procurement, Status.SCORING, actor=actor)
+    from .deadlines import notify_scoring_opened
+
+    notify_scoring_opened(procurement)
 
 
 def _set_status(procurement: Procurement, status: Status, *, actor: User | None, reason: str = "") -> None:
@@ -275,12 +308,18 @@ def delete_section(section: Section, *, actor: User | None) -> None:
     _require_setup(procurement, "Sections can only be deleted")
     if db.session.scalar(select(Score.id).where(Score.section_id == section.id).limit(1)):
         raise Refused(f"Section {section.code} already has scores, so it cannot be deleted.")
-    snapshot = {k: getattr(section, k) for k in SECTION_FIELDS}
-    for response in db.session.scalars(select(Response).where(Response.section_id == section.id)):
-        for document in response.documents:
-            from . import documents
+    from . import documents
 
-            documents.remove_file(document)
+    snapshot = {k: getattr(section, k) for k in SECTION_FIELDS}
+    # The bidders' answers and documents go with the section, so the audit event keeps what
+    # they were: nothing leaves without a record.
+    snapshot["answers"] = []
+    removed = []
+    bidders = {b.id: b.code for b in procurement.bidders}
+    for response in db.session.scalars(select(Response).where(Response.section_id == section.id)):
+        snapshot["answers"].append({"bidder": bidders.get(response.bidder_id), "text": response.text,
+                                    "documents": [d.filename for d in response.documents]})
+        removed += list(response.documents)
         db.session.delete(response)
     procurement.sections.remove(section)
     for position, other in enumerate(procurement.sections):
@@ -288,6 +327,8 @@ def delete_section(section: Section, *, actor: User | None) -> None:
     audit.record("section.deleted", actor=actor, procurement_id=procurement.id, entity="section",
                  entity_id=section.id, before=snapshot)
     db.session.commit()
+    for document in removed:  # after the commit, so a failed delete keeps its files
+        documents.remove_file(document)
 
 
 def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: str = "",
@@ -347,18 +388,50 @@ def update_bidder(bidder: Bidder, *, code: str, name: str, actor: User | None) -
 
 # --- lifecycle -----------------------------------------------------------------------------
 
-def close_scoring(procurement: Procurement, *, actor: User | None, reason: str = "") -> None:
-    """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
+def waiting_to_submit(procurement: Procurement) -> list[str]:
+    """The names of evaluators who have not submitted their scores."""
     from .assignments import progress_of_everyone
 
+    return [row.evaluator.name for row in progress_of_everyone(procurement) if not row.progress.submitted]
+
+
+def check_can_close(procurement: Procurement, reason: str = "") -> None:
+    """Refuse unless scoring can close now with this reason (asked before the confirmation too)."""
     require_not_final(procurement)
     if procurement.status != Status.SCORING.value:
         raise Refused(f"Scoring can only close while it is open. This procurement is "
                       f"{procurement.status_enum.label.lower()}.")
-    waiting = [row.evaluator.name for row in progress_of_everyone(procurement) if not row.progress.submitted]
+    waiting = waiting_to_submit(procurement)
+    from .deadlines import due_sentence
+    from ..models import utcnow
+
+    if procurement.scoring_deadline and utcnow() < procurement.scoring_deadline and not reason.strip():
+        raise Refused(f"The scoring deadline has not passed yet ({due_sentence(procurement)}). Give a reason "
+                      "to close scoring before the deadline.", field="reason")
     if waiting and not reason.strip():
         raise Refused(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
                       "their scores yet. Wait for them, or give a reason to close scoring without them.",
                       field="reason")
+
+
+def close_scoring(procurement: Procurement, *, actor: User | None, reason: str = "") -> None:
+    """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
+    check_can_close(procurement, reason)
     _set_status(procurement, Status.MODERATION, actor=actor, reason=reason.strip())
+    db.session.commit()
+
+
+def return_to_scoring(procurement: Procurement, *, actor: User | None, reason: str) -> None:
+    """Moderation -> scoring open, for a written reason (to reopen someone's scores, say).
+
+    Every consensus and acceptance already recorded is kept; an acceptance whose proposed
+    score then changes must be given again before finalising (`moderation.blockers`).
+    """
+    require_not_final(procurement)
+    if procurement.status != Status.MODERATION.value:
+        raise Refused(f"Only a procurement in moderation can return to scoring. This procurement is "
+                      f"{procurement.status_enum.label.lower()}.")
+    if not (reason or "").strip():
+        raise Refused("Give a reason for returning to scoring. It is recorded in the audit log.", field="reason")
+    _set_status(procurement, Status.SCORING, actor=actor, reason=reason.strip())
     db.session.commit()

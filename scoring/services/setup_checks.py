@@ -2,10 +2,22 @@
 each with the form field it belongs to."""
 from __future__ import annotations
 
+import math
+import unicodedata
+
 from ..law import DEFAULT_REGIME, clean_regime
 from ..law.key_criteria import clean_key_criterion
 from ..models import Bidder, Procurement, ScoredBy, Section
 from .errors import Refused
+
+
+def code_key(text: str) -> str:
+    """How codes and references are compared for sameness: ignoring case, character width and
+    invisible or direction-changing characters (U+200B, U+202E...), which make two codes that
+    look the same, or one that reads backwards, without anyone seeing why."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split()).casefold()
 
 
 def raise_all(problems: list[tuple[str, str]]) -> None:
@@ -20,6 +32,8 @@ def _number(value, message: str, field: str, *, integer: bool = False):
         number = float(value)
     except (TypeError, ValueError):
         raise Refused(message, field=field) from None
+    if not math.isfinite(number):  # "nan", "inf" and "1e309" (which is inf) are not numbers anyone means
+        raise Refused(message, field=field)
     if integer:
         if number != int(number):
             raise Refused(message, field=field)
@@ -35,7 +49,7 @@ def clean_section_fields(procurement: Procurement, section: Section | None, *, c
         problems.append(("code", "Enter a section code, for example Q1."))
     elif len(code) > 30:
         problems.append(("code", "The section code must be 30 characters or fewer."))
-    elif any(s.code.lower() == code.lower() and s is not section for s in procurement.sections):
+    elif any(code_key(s.code) == code_key(code) and s is not section for s in procurement.sections):
         problems.append(("code", f"Section code {code} is already used in this procurement."))
     if not title:
         problems.append(("title", "Enter a section title."))
@@ -100,7 +114,7 @@ def clean_bidder_fields(procurement: Procurement, bidder: Bidder | None, *, code
         problems.append(("code", "Enter a bidder code, for example Bidder A."))
     elif len(code) > 30:
         problems.append(("code", "The bidder code must be 30 characters or fewer."))
-    elif any(b.code.lower() == code.lower() and b is not bidder for b in procurement.bidders):
+    elif any(code_key(b.code) == code_key(code) and b is not bidder for b in procurement.bidders):
         problems.append(("code", f"Bidder code {code} is already used in this procurement."))
     if not name:
         problems.append(("name", "Enter the bidder's legal name."))

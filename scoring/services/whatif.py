@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -153,59 +152,52 @@ def parse_weights(procurement: Procurement, raw: Mapping[str, Any]) -> dict[str,
 
 # ----------------------------------------------------------------------------- analysis
 
-def _load_inputs(procurement: Procurement, weights: Mapping[str, float]):
-    """The engine's inputs for ``procurement`` (see `engine_adapter`) with ``weights``."""
-    from .engine_adapter import load_inputs
+def _inputs(procurement: Procurement, weights: Mapping[str, float]):
+    """The gateway's cached inputs and the official moderation; during set-up, when the
+    official weights do not add up to 100 yet, inputs read with the trial weights lent
+    (not cached) and no official result."""
+    from . import outcome
 
     official = official_weights(procurement)
     if abs(sum(official.values()) - 100.0) <= WEIGHT_TOLERANCE:
-        inputs, _meta = load_inputs(db.session, procurement)
-        return _with_weights(inputs, weights)
-    # During set-up the official weights may not add up to 100 yet, and the adapter
-    # (rightly) refuses them. Lend it the trial weights in memory for the read only:
-    # no flush can happen meanwhile, and expiring afterwards discards them.
-    with db.session.no_autoflush:
-        try:
-            for section in procurement.sections:
-                section.weight = float(weights[section.code])
-            inputs, _meta = load_inputs(db.session, procurement)
-        finally:
-            for section in procurement.sections:
-                db.session.expire(section, ["weight"])
-    return inputs
-
-
-def _with_weights(inputs, weights: Mapping[str, float]):
-    return replace(inputs, weights=[float(weights[code]) for code in inputs.section_labels])
+        run = outcome.moderation(procurement)
+        return run.inputs, run.moderation
+    return outcome.lent_inputs(procurement, weights), None
 
 
 def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
-        draws: int = WHATIF_DRAWS, chart: bool = True) -> dict[str, Any]:
-    """The result with trial ``weights`` beside the official one, JSON-ready.
+        chances: bool = False, draw: bool = False) -> dict[str, Any]:
+    """The result with trial ``weights`` beside the official one, as data (JSON-ready).
 
-    Keys: ``weights``, ``share`` (patient share, 0 to 1), ``official_share``,
-    ``ranking`` (rows in trial rank order: ``code``, ``label``, ``total``,
-    ``rank``, ``failing``, ``patient_points``, ``official_total``,
-    ``official_rank``, ``rank_change``), ``winner`` / ``official_winner``
-    (labels or None), ``leader``, ``complete``, ``missing``, ``summary``
-    (sentences), ``sweep`` ([{``share``, ``winner``}]), ``tipping_points``,
-    ``announcement`` (one sentence for screen readers), ``chart`` (see
-    `scoring.charts.winner_sweep`, or None) and ``changed`` (trial weights
-    differ from the official ones).
+    The engine inputs and cell statistics come from the outcome gateway's cache,
+    so a move of the slider only re-weights them (moderated cells do not depend
+    on the weights). ``chances`` adds the Monte-Carlo chance of ranking first
+    (``WHATIF_DRAWS`` draws, tens of milliseconds), which the page asks for once
+    the lead stops moving; ``draw`` adds the server-drawn chart for the page
+    without JavaScript.
+
+    Keys: ``weights``, ``share`` (patient share, 0 to 1), ``official_share``, ``ranking``
+    (rows in trial rank order: ``code``, ``label``, ``total``, ``rank``,
+    ``failing``, ``patient_points``, ``official_total``, ``official_rank``,
+    ``rank_change``, ``chance`` (0 to 1, or None when not worked out)),
+    ``winner`` / ``official_winner`` (labels or None), ``leader``,
+    ``complete``, ``missing``, ``scored``, ``summary`` (sentences), ``sweep``
+    ([{``share``, ``winner``}]), ``tipping_points``, ``announcement`` (one
+    sentence for screen readers), ``chances`` (whether worked out), ``chart``
+    (None, or ``title``, ``alt``, ``description``, ``today`` and ``lines``:
+    [{``label``, ``patient``, ``other``, ``failing``}], each bidder's total
+    ``share × patient + (1 − share) × other``; with ``draw`` also ``head``,
+    ``rows`` and ``svg``) and ``changed`` (trial weights differ from the
+    official ones).
     """
-    from ..engine import analyse
+    from . import outcome
 
-    inputs = _load_inputs(procurement, weights)
-    trial = analyse(inputs, combine=procurement.combine_method,
-                    disagreement=procurement.disagreement_threshold, draws=draws)
+    loaded, official = _inputs(procurement, weights)
+    trial = outcome.reweighted(procurement, weights, draws=WHATIF_DRAWS if chances else 0,
+                               loaded=loaded)
     official_weights_now = official_weights(procurement)
-    official = None
-    if abs(sum(official_weights_now.values()) - 100.0) <= WEIGHT_TOLERANCE:
-        official = analyse(_with_weights(inputs, official_weights_now),
-                           combine=procurement.combine_method,
-                           disagreement=procurement.disagreement_threshold, draws=0)
+    codes = list(loaded.engine.bidder_labels)
     by_code = {b.code: b for b in procurement.bidders}
-    codes = list(inputs.bidder_labels)
     labels = [by_code[c].label_for(viewer) if c in by_code else c for c in codes]
     m, inf = trial.moderation, trial.influence
     rows = []
@@ -214,11 +206,12 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
         row = {"code": codes[b], "label": labels[b], "total": float(m.totals[b]),
                "rank": int(m.ranks[b]), "failing": bool(m.failing[b]),
                "patient_points": float(inf.contribution[b]),
-               "official_total": None, "official_rank": None, "rank_change": None}
+               "official_total": None, "official_rank": None, "rank_change": None,
+               "chance": None if trial.sensitivity is None else float(trial.sensitivity[b])}
         if official is not None:
-            om = official.moderation
-            row.update(official_total=float(om.totals[b]), official_rank=int(om.ranks[b]),
-                       rank_change=int(om.ranks[b]) - int(m.ranks[b]))
+            row.update(official_total=float(official.totals[b]),
+                       official_rank=int(official.ranks[b]),
+                       rank_change=int(official.ranks[b]) - int(m.ranks[b]))
         rows.append(row)
 
     def label(index):
@@ -232,29 +225,37 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
         "ranking": rows,
         "winner": label(m.winner),
         "leader": label(m.leader),
-        "official_winner": label(official.moderation.winner) if official else None,
-        "official_leader": label(official.moderation.leader) if official else None,
+        "official_winner": label(official.winner) if official is not None else None,
+        "official_leader": label(official.leader) if official is not None else None,
         "complete": m.complete,
         "missing": len(m.incomplete),
         "scored": bool(m.patient_sections.any() or m.panel_sections.any()),
         "summary": list(trial.summary),
         "sweep": [{"share": alpha, "winner": label(w)} for alpha, w in inf.sweep],
-        "tipping_points": [float(t) for t in inf.tipping_points],
+        "tipping_points": [round(float(t), 6) for t in inf.tipping_points],
         "changed": any(abs(weights[c] - official_weights_now[c]) > WEIGHT_TOLERANCE
                        for c in official_weights_now),
+        "chances": trial.sensitivity is not None,
         "chart": None,
     }
     result["announcement"] = _announcement(result)
-    if chart and result["scored"]:
+    if result["scored"]:
         from .. import charts
 
         detail = inf.sweep_detail
         # Codes, not "code (legal name)": long names squeeze the plot out of the picture.
         drawn = charts.winner_sweep(codes, detail.patient_totals, detail.other_totals,
                                     today=detail.today, tipping_points=detail.tipping_points,
-                                    failing=m.failing)
-        result["chart"] = {"title": drawn.title, "alt": drawn.alt, "description": drawn.description,
-                           "head": drawn.head, "rows": drawn.rows, "svg": drawn.svg}
+                                    failing=m.failing, draw=draw)
+        result["chart"] = {
+            "title": drawn.title, "alt": drawn.alt, "description": drawn.description,
+            "today": round(float(detail.today), 6),
+            "lines": [{"label": codes[b], "patient": round(float(detail.patient_totals[b]), 3),
+                       "other": round(float(detail.other_totals[b]), 3), "failing": bool(m.failing[b])}
+                      for b in range(len(codes))],
+        }
+        if draw:
+            result["chart"].update(head=drawn.head, rows=drawn.rows, svg=drawn.svg)
     return result
 
 

@@ -70,12 +70,12 @@ def build(anonymised=True, stages=("scoring", "moderation", "final")):
                                      title="Re-procurement of the Café Médecins Ltd practice",
                                      lead=lead, actor=lead, anonymised=anonymised)
         sections = [
-            setup.add_section(p, code="Q1", title="Working with St John’s Care", weight=40, scored_by="both",
+            setup.add_section(p, code="Q1", title="Working with St John’s Care", weight=40, scored_by="both", key_criterion="quality",
                               question=all_mentions("How will you work with"), guidance=all_mentions("Compare"),
                               actor=lead),
-            setup.add_section(p, code="Q2", title="Access", weight=30, scored_by="patient",
+            setup.add_section(p, code="Q2", title="Access", weight=30, scored_by="patient", key_criterion="access",
                               question="How will patients get appointments?", actor=lead),
-            setup.add_section(p, code="P", title="Price", weight=30, scored_by="price", actor=lead),
+            setup.add_section(p, code="P", title="Price", weight=30, scored_by="price", key_criterion="value", actor=lead),
         ]
         bidders = [setup.add_bidder(p, code=code, name=name, actor=lead) for code, name, _ in BIDDERS]
         pricing.set_prices(p, {b.id: price for b, (_, _, price) in zip(bidders, BIDDERS)}, actor=lead)

@@ -52,7 +52,7 @@ def test_a_lead_is_told_after_saving_a_consensus_reason_that_names_a_bidder(app,
     a, q1 = p.bidders[0], p.sections[0]
     response = client.post(f"/procurements/{p.id}/moderation/sections/{q1.id}/bidders/{a.id}",
                            data={"score": "3", "rationale": "The Cafe Medecins bid was the clearest",
-                                 "version": "0"}, follow_redirects=True)
+                                 "version": "0", "keep": "y"}, follow_redirects=True)
     text = page_text(response)
     assert "The consensus reason names a bidder. Patient representatives will see it with “Bidder A” " \
            "in place of “The Cafe Medecins”." in text

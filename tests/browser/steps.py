@@ -36,6 +36,13 @@ def expect_error_summary(page: Page, *messages: str) -> None:
         expect(summary.get_by_role("link", name=re.compile(re.escape(message)))).to_be_visible()
 
 
+def confirm(page: Page, heading: str, button: str) -> None:
+    """The confirmation page before a step that cannot be undone: it says so, then the person goes ahead."""
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    expect(page.get_by_role("heading", name="You cannot undo this")).to_be_visible()
+    page.get_by_role("button", name=button).click()
+
+
 def flash(page: Page, text: str) -> None:
     expect(page.locator(".nhsuk-notification-banner").filter(has_text=text)).to_be_visible()
 
@@ -166,10 +173,13 @@ def finalise_demo(live_server, reason: str = "Closed for the test without Pat's 
     from scoring.models import Procurement
     from scoring.services import finalise, setup
 
+    from ..helpers import accept_the_rest
+
     procurement_id = demo_procurement_id(live_server)
     with live_server.services():
         procurement = db.session.get(Procurement, procurement_id)
         setup.close_scoring(procurement, actor=procurement.lead, reason=reason)
+        accept_the_rest(procurement, procurement.lead)
         finalise.finalise(procurement, actor=procurement.lead)
         db.session.commit()
     return procurement_id

@@ -40,6 +40,35 @@ def test_lead_tries_weights_sees_the_ranking_change_saves_and_applies_a_scenario
     expect(first_place(page)).to_contain_text("Bidder C")
     audit(page, "what-if: official weights")
 
+    # The patient-share slider, dragged with the keyboard: the ranking follows, drawn in the
+    # browser from data (the JSON carries no picture and no HTML); the chances come after.
+    answers = []
+
+    def collect(response):
+        if "what-if.json" in response.url:
+            answers.append(response)
+
+    page.on("response", collect)
+    slider = page.get_by_role("slider", name=re.compile("Share of the marks"))
+    slider.focus()
+    for _ in range(15):  # 60% -> 75%: Bidder A overtakes Bidder B for second place
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("#share-output")).to_have_text("75%")
+    ranking = page.get_by_role("table", name="Ranking with these weights").locator("tbody tr")
+    expect(ranking.nth(1)).to_contain_text("Bidder A")
+    expect(page.locator("#whatif-chances")).to_have_text("The chances of coming first are up to date.",
+                                                         timeout=15_000)
+    page.keyboard.press("Home")  # 0%: only the panel's sections count, and Bidder B draws level
+    expect(page.locator("#share-output")).to_have_text("0%")
+    expect(first_place(page)).to_contain_text("Bidder B")
+    expect(page.locator("svg.app-chart[role=img] title")).to_have_text(re.compile("Who would win"))
+    audit(page, "what-if: slider moved with the keyboard, chart drawn in the browser")
+    assert answers, "moving the slider asked the server nothing"
+    for response in answers:
+        body = response.text()
+        assert "<svg" not in body and "data:image" not in body and '"html"' not in body, body[:200]
+    page.remove_listener("response", collect)
+
     # With JavaScript the result follows the typing, without a page load.
     for code, weight in TRIAL.items():
         weight_box(page, code).fill(str(weight))

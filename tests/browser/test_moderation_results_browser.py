@@ -13,6 +13,7 @@ from scoring.extensions import db
 from scoring.models import Consensus, Procurement
 
 from .steps import (
+    confirm,
     demo_procurement_id,
     expect_error_summary,
     flash,
@@ -55,6 +56,9 @@ def test_lead_closes_scoring_moderates_finalises_reads_results_and_downloads_exc
     audit(page, "procurement overview (lead): error, closing without a reason")
     page.get_by_label(re.compile("Reason, if anyone has not submitted yet")).fill(CLOSE_REASON)
     page.get_by_role("button", name="Close scoring").click()
+    expect(page.get_by_text(CLOSE_REASON)).to_be_visible()  # the reason is carried to the confirmation
+    audit(page, "confirm: close scoring")
+    confirm(page, "Close scoring?", "Yes, close scoring")
     flash(page, "Scoring is closed")
     audit(page, "procurement overview (lead, in moderation)")
 
@@ -64,7 +68,7 @@ def test_lead_closes_scoring_moderates_finalises_reads_results_and_downloads_exc
 
     # Walk the sections; record a consensus wherever the evaluators disagree.
     page.get_by_role("link", name="Q1: Access to appointments").click()
-    recorded = 0
+    recorded = accepted = 0
     while True:
         expect(page).to_have_title(re.compile("^Moderation of "))
         audit(page, f"moderation: section {page.get_by_role('heading', level=1).inner_text()[:2]}")
@@ -77,16 +81,30 @@ def test_lead_closes_scoring_moderates_finalises_reads_results_and_downloads_exc
             recorded += 1
             if recorded == 1:
                 audit(page, "moderation: section after a consensus is saved")
+        # Every other answer needs a reason too: the lead accepts the proposed scores, one reason each.
+        accept_link = page.get_by_role("link", name=re.compile("^Accept the proposed scores of"))
+        if accept_link.count():
+            accept_link.click()
+            expect(page.get_by_role("heading", level=1, name=re.compile("^Accept the proposed scores"))).to_be_visible()
+            if accepted == 0:
+                audit(page, "moderation: accept a section's proposed scores")
+            for box in page.locator("main textarea").all():
+                box.fill("The evaluators agreed and the answer meets the criteria the guidance sets out.")
+                accepted += 1
+            page.get_by_role("button", name="Accept these proposed scores").click()
+            flash(page, "accepted in")
         next_section = page.get_by_role("navigation", name="Sections").get_by_role("link", name=re.compile("^Next"))
         if not next_section.count():
             break
         next_section.click()
     assert recorded, "the demo should have at least one disagreement to moderate"
+    assert accepted, "the demo should have undisputed answers to accept"
 
     page.get_by_role("link", name="Back to all sections").click()
     expect(page.locator("#progress")).to_contain_text(str(recorded))
     page.get_by_role("link", name="Finalise the result").click()
     expect(page.get_by_role("heading", level=1, name="Finalise the result")).to_be_visible()
+    expect(page.get_by_text("Every answer has a score with a reason")).to_be_visible()
     audit(page, "finalise: ready")
     page.get_by_role("button", name="Finalise the result").click()
     flash(page, "The result is final")
@@ -139,3 +157,6 @@ def test_lead_closes_scoring_moderates_finalises_reads_results_and_downloads_exc
         consensus = db.session.scalars(db.select(Consensus).where(Consensus.section_id.in_(section_ids))).all()
         assert len(consensus) == recorded
         assert all("The panel discussed" in c.rationale for c in consensus)
+        from scoring.models import Acceptance
+
+        assert db.session.scalar(db.select(db.func.count()).select_from(Acceptance)) == accepted

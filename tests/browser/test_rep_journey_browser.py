@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from scoring.extensions import db
 from scoring.models import Score, User
 
-from .steps import SCORE_URL, expect_error_summary, flash, sign_in, sign_out
+from .steps import SCORE_URL, confirm, expect_error_summary, flash, sign_in, sign_out
 
 REP = "rep@example.org"
 
@@ -47,8 +47,9 @@ def test_rep_declares_scores_saves_a_draft_comes_back_and_submits(page, audit, l
 
     expect(page.get_by_text("You have scored 0 of 12.")).to_be_visible()
     audit(page, "your scores: nothing scored")
-    page.get_by_role("link", name="Q1: Access to appointments").first.click()
+    page.get_by_role("link", name="Bidder A: Q1 Access to appointments").click()
     expect(page.get_by_role("heading", level=1, name="Q1: Access to appointments")).to_be_visible()
+    expect(page.get_by_text("Bidder A, question 1 of 4 \u2014 0 of 12 scored")).to_be_visible()
     audit(page, "score page: empty form")
 
     # A reason over the limit is refused, with the error linked to the field.
@@ -64,12 +65,13 @@ def test_rep_declares_scores_saves_a_draft_comes_back_and_submits(page, audit, l
     # A draft may lack its reason.
     page.get_by_label("Why did you give this score?").fill("")
     page.get_by_role("button", name="Save as draft").click()
-    flash(page, "Your score for Bidder A, Q1 is saved as a draft.")
+    flash(page, "Saved as a draft without a reason for Bidder A, Q1.")
+    expect(page.locator(".nhsuk-notification-banner--success")).to_have_count(0)
     expect(page.get_by_text("You have scored 0 of 12.")).to_be_visible()
     audit(page, "your scores: one draft in progress")
 
     # Score the other eleven cells with "Save and go to next".
-    page.get_by_role("link", name="Q2: Patient experience and involvement").first.click()
+    page.get_by_role("link", name="Bidder A: Q2 Patient experience and involvement").click()
     scored = []
     values = [4, 3, 2, 1, 0, 2, 3, 4, 3, 2, 1]
     for i, value in enumerate(values):
@@ -81,8 +83,9 @@ def test_rep_declares_scores_saves_a_draft_comes_back_and_submits(page, audit, l
         page.get_by_label("Why did you give this score?").fill(f"Reason {i + 2}: the answer to {heading} deserves {value}.")
         page.get_by_role("button", name="Save and go to next").click()
         scored.append(heading)
-    # "Save and go to next" brings the rep back to the draft still missing its reason.
+    # "Save and go to next" brings the rep back to the draft still missing its reason, and says why.
     expect(page.get_by_role("heading", level=1, name="Q1: Access to appointments")).to_be_visible()
+    flash(page, "You are back at Bidder A, Q1 because it still has no reason.")
     expect(page.get_by_role("group", name="What score do you give this answer?").get_by_label("3 – Good")).to_be_checked()
     audit(page, "score page: saved draft reopened")
 
@@ -99,7 +102,7 @@ def test_rep_declares_scores_saves_a_draft_comes_back_and_submits(page, audit, l
     expect_error_summary(page, "Still to do: Bidder A, Q1")
     audit(page, "your scores: error, submitted with one reason missing")
 
-    page.get_by_role("link", name="Q1: Access to appointments").first.click()
+    page.get_by_role("link", name="Bidder A: Q1 Access to appointments").click()
     page.get_by_label("Why did you give this score?").fill("A clear plan for the phones and evening clinics.")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_text("You have scored 12 of 12.")).to_be_visible()
@@ -107,6 +110,8 @@ def test_rep_declares_scores_saves_a_draft_comes_back_and_submits(page, audit, l
     audit(page, "your scores: everything scored")
 
     page.get_by_role("button", name="Submit my scores").click()
+    audit(page, "confirm: submit your scores")
+    confirm(page, "Submit your scores?", "Yes, submit my scores")
     expect(page.locator(".nhsuk-panel").get_by_role("heading", name="Scores submitted")).to_be_visible()
     expect(page).to_have_title(re.compile("^Scores submitted"))
     audit(page, "scores submitted")

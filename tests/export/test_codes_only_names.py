@@ -45,7 +45,7 @@ def named(app):
     rep, panel = gen_user(Role.PATIENT, "Pat Patel"), gen_user(Role.PANEL, "Morgan Panel")
     p = setup.create_procurement(reference="GP-NAMES", title=f"Replacing {NAMES[0]}", lead=lead, actor=lead)
     q1 = setup.add_section(p, code="Q1", title=f"Working with {NAMES[1]}", weight=100, scored_by="both",
-                           question=TYPED, actor=lead)
+                           key_criterion="quality", question=TYPED, actor=lead)
     for code, name in zip(("Bidder A", "Bidder B"), NAMES):
         setup.add_bidder(p, code=code, name=name, actor=lead)
     for user in (rep, panel):

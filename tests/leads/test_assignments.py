@@ -45,10 +45,19 @@ def test_untrained_rep_is_refused_with_the_reason_and_nothing_changes(lead_clien
     q1, q2 = draft.sections
     before = assigned(draft)
     response = lead_client.post(f"/procurements/{draft.id}/assignments",
-                                data=ticks(draft, (q1, rep), (q2, rep), (q1, panel), (q2, newrep)))
+                                data=ticks(draft, (q1, rep), (q2, rep), (q1, panel), (q1, newrep), (q2, newrep)))
     assert response.status_code == 400
-    assert ("Nia Newton has not completed patient representative training yet, so cannot be asked to score. "
-            "Record their training date first.") in text(response)
+    page = text(response)
+    message = ("Nia Newton has not completed patient representative training yet, so cannot be asked to score. "
+               "Record their training date on the Users page.")
+    summary, _, table = page.partition("<table")
+    assert summary.count(message) == 1  # once, though she was ticked for two sections
+    # ...and in words beside her first ticked cell, not only as a red border, with where to record it.
+    cell = f"assign-{q1.id}-{newrep.id}"
+    assert f'<span class="nhsuk-error-message" id="{cell}-error"><span class="nhsuk-u-visually-hidden">Error:</span> {message}</span>' in table
+    assert table.count(message) == 1
+    assert f'href="/admin/users/{newrep.id}/training">Record Nia Newton\'s training date</a>' in table
+    assert f'aria-describedby="{cell}-error"' in table
     assert assigned(draft) == before
     assert db.session.scalar(db.select(db.func.count(Assignment.id)).where(Assignment.user_id == newrep.id)) == 0
 

@@ -18,7 +18,7 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures, used by name)
     screenshot,
     seeded_database,
 )
-from tests.browser.steps import demo_procurement_id, expect_error_summary, flash, sign_in
+from tests.browser.steps import confirm, demo_procurement_id, expect_error_summary, flash, sign_in
 
 LEAD = "lead@example.org"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -99,6 +99,8 @@ def test_lead_sets_up_a_procurement_and_opens_scoring(page, audit, tmp_path):
 
     page.get_by_role("link", name=re.compile("Back to GP-2028-07")).click()
     page.get_by_role("button", name="Open scoring").click()
+    audit(page, "lead: confirm opening scoring")
+    confirm(page, "Open scoring?", "Yes, open scoring")
     flash(page, "Scoring is open")
     expect(page.get_by_text("Scoring open", exact=True)).to_be_visible()
     audit(page, "lead: overview, scoring open")
@@ -111,7 +113,7 @@ def test_lead_prints_paper_sheets_enters_them_and_reads_the_audit_log(page, audi
     page.get_by_role("link", name="Paper score sheets and entering paper scores").click()
     audit(page, "lead: paper sheets, choose an evaluator")
     page.get_by_role("link", name="Print sheets for Pat Patel").click()
-    expect(page.locator(".app-sheet")).to_have_count(4)  # conflicts page + 3 bidders
+    expect(page.locator(".app-score-sheet")).to_have_count(4)  # conflicts page + 3 bidders
     audit(page, "lead: printable score sheets")
     page.emulate_media(media="print")
     screenshot(page, "lead-paper-sheets-print")
@@ -150,10 +152,14 @@ def test_lead_prints_paper_sheets_enters_them_and_reads_the_audit_log(page, audi
     page.goto(f"/procurements/{procurement_id}/conflicts")
     audit(page, "lead: conflicts")
     page.goto(f"/procurements/{procurement_id}/audit")
-    expect(page.get_by_role("cell", name="scores.reopened")).to_be_visible()
+    reopened = page.get_by_role("cell", name=re.compile(r"^Rowan Reid's 12 submitted scores reopened by the lead, "
+                                                          r"Lee Lead so they can change them"))
+    expect(reopened).to_be_visible()
     audit(page, "lead: audit log")
-    page.get_by_label("Action").select_option("score.saved")
+    page.get_by_label("Action").select_option(label="Score saved")
     page.get_by_role("button", name="Filter").click()
-    expect(page.get_by_role("cell", name="scores.reopened")).to_have_count(0)
-    expect(page.get_by_text("source: online → paper").or_(page.get_by_text("source: paper")).first).to_be_visible()
+    expect(reopened).to_have_count(0)
+    expect(page.get_by_role("cell", name=re.compile(r"^Pat Patel's draft score for Bidder A, section Q1 Access to "
+                                                    r"appointments: 3; reason: .Clear plan for phones.., from paper, "
+                                                    r"entered by the lead, Lee Lead\.$"))).to_be_visible()
     audit(page, "lead: audit log, filtered")

@@ -106,7 +106,14 @@ def test_lead_removes_a_document_in_set_up(lead_client, draft, app):
     upload(lead_client, draft, "plan.pdf", PDF)
     document = db.session.scalar(db.select(Document))
     stored = Path(app.config["UPLOAD_FOLDER"]) / document.stored_name
-    response = lead_client.post(f"/procurements/{draft.id}/documents/{document.id}/delete")
+    url = f"/procurements/{draft.id}/documents/{document.id}/delete"
+    asked = lead_client.post(url)
+    page = text(asked)
+    assert asked.status_code == 200 and "<h1>Remove plan.pdf?</h1>" in page
+    assert "A removed document cannot be brought back." in page and "nhsuk-button--warning" in page
+    assert db.session.scalar(db.select(Document)) is not None and stored.exists()
+    assert not events("document.deleted")
+    response = lead_client.post(url, data={"confirm": "yes"})
     assert response.status_code == 302
     assert db.session.scalar(db.select(Document)) is None and not stored.exists()
     assert events("document.deleted")

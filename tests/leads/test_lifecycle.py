@@ -35,7 +35,14 @@ def test_price_section_needs_every_price_before_scoring_opens(lead_client, lead,
 
 
 def test_lead_opens_scoring_when_everything_is_ready(lead_client, draft):
-    response = lead_client.post(f"/procurements/{draft.id}/open")
+    asked = lead_client.post(f"/procurements/{draft.id}/open")
+    page = text(asked)
+    assert asked.status_code == 200
+    assert "<h1>Open scoring?</h1>" in page and "You cannot undo this" in page
+    assert "Scoring cannot go back to set-up once it is open." in page
+    assert 'name="confirm" value="yes"' in page and 'name="csrf_token"' in page
+    assert draft.status == Status.SETUP.value and not events("procurement.status_changed")
+    response = lead_client.post(f"/procurements/{draft.id}/open", data={"confirm": "yes"})
     assert response.status_code == 302
     assert draft.status == Status.SCORING.value
     assert '"status": "scoring"' in events("procurement.status_changed")[0].after_json
@@ -55,8 +62,14 @@ def test_closing_scoring_waits_for_everyone_unless_given_a_reason(lead_client, p
     assert ("Pat Patel has not submitted their scores yet. Wait for them, or give a reason to close "
             "scoring without them.") in text(response)
     assert procurement.status == Status.SCORING.value
-    response = lead_client.post(f"/procurements/{procurement.id}/close",
-                                data={"reason": "Pat is unwell; the panel agreed to go ahead."})
+    reason = "Pat is unwell; the panel agreed to go ahead."
+    asked = lead_client.post(f"/procurements/{procurement.id}/close", data={"reason": reason})
+    page = text(asked)
+    assert asked.status_code == 200 and "<h1>Close scoring?</h1>" in page
+    assert "Pat Patel has not submitted, so their draft scores do not count." in page
+    assert f'<input type="hidden" name="reason" value="{reason}">' in page
+    assert procurement.status == Status.SCORING.value
+    response = lead_client.post(f"/procurements/{procurement.id}/close", data={"reason": reason, "confirm": "yes"})
     assert response.status_code == 302
     assert procurement.status == Status.MODERATION.value
     assert events("procurement.status_changed")[-1].reason == "Pat is unwell; the panel agreed to go ahead."
@@ -65,7 +78,9 @@ def test_closing_scoring_waits_for_everyone_unless_given_a_reason(lead_client, p
 def test_closing_scoring_needs_no_reason_once_everyone_has_submitted(lead_client, procurement, rep, panel):
     score_everything(rep, procurement)
     score_everything(panel, procurement)
-    assert lead_client.post(f"/procurements/{procurement.id}/close").status_code == 302
+    assert lead_client.post(f"/procurements/{procurement.id}/close").status_code == 200
+    assert procurement.status == Status.SCORING.value
+    assert lead_client.post(f"/procurements/{procurement.id}/close", data={"confirm": "yes"}).status_code == 302
     assert procurement.status == Status.MODERATION.value
 
 
@@ -113,7 +128,8 @@ def test_a_weight_change_after_opening_is_audited_with_before_after_and_reason(l
     assert event.reason == "The published tender said 50/50."
     assert '"Q1": 60.0' in event.before_json and '"Q1": 50.0' in event.after_json
     log = text(lead_client.get(f"/procurements/{procurement.id}/audit"))
-    assert "weights Q1: 60 → 50" in log and "The published tender said 50/50." in log
+    assert ("Weights changed by the lead, Lee Lead: section Q1 Section Q1 from 60% to 50%; section Q2 Section Q2 "
+            "from 40% to 50% \u2014 reason: \u201cThe published tender said 50/50.\u201d") in log
 
 
 def test_a_weight_that_is_not_a_number_is_refused(lead_client, draft):

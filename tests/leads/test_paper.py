@@ -33,6 +33,13 @@ ALL = {("Bidder A", "Q1"): (3, "Good phone plan."), ("Bidder A", "Q2"): (2, "Vag
        ("Bidder B", "Q1"): (4, "Evening clinics."), ("Bidder B", "Q2"): (1, "No patient group.")}
 
 
+@pytest.fixture
+def declared(procurement, rep):
+    """The lead has typed in the rep's conflict answers (no conflicts) from the sheet's first page."""
+    evaluation.declare_conflicts(rep, procurement, {b.id: (False, "") for b in procurement.bidders})
+    return procurement
+
+
 def test_the_lead_chooses_a_rep_for_paper_sheets(lead_client, procurement):
     page = text(lead_client.get(f"/procurements/{procurement.id}/paper"))
     assert "Pat Patel" in page and "Print sheets" in page and "Enter paper scores" in page
@@ -41,11 +48,12 @@ def test_the_lead_chooses_a_rep_for_paper_sheets(lead_client, procurement):
 def test_sheets_have_one_page_per_bidder_with_questions_scale_and_boxes(lead_client, procurement, rep):
     page = text(lead_client.get(f"/procurements/{procurement.id}/paper/{rep.id}/sheets"))
     # A first page for conflicts of interest, then one page per bidder.
-    assert page.count('class="app-sheet"') == 3
+    assert page.count('class="app-score-sheet"') == 3
     assert "Conflicts of interest" in page and "☐ No" in page
     assert "Question Q1?" in page and "Question Q2?" in page
     assert "4 – Excellent" in page and "The response exceeds the requirement" in page
-    assert page.count("Reason for your score") == 4 and "Score (0 to 4)" in page
+    assert page.count("Reason for your Q1 score") == 2 and page.count("Reason for your Q2 score") == 2
+    assert "Q1 score (0 to 4)" in page
     # The sheet goes to the rep, so it names bidders as the rep may see them.
     assert "Legal Name Ltd" not in page
 
@@ -54,11 +62,11 @@ def test_sheets_leave_out_a_bidder_the_rep_declared_a_conflict_with(lead_client,
     a, b = procurement.bidders
     evaluation.declare_conflicts(rep, procurement, {a.id: (True, "Neighbour"), b.id: (False, "")})
     page = text(lead_client.get(f"/procurements/{procurement.id}/paper/{rep.id}/sheets"))
-    assert page.count('class="app-sheet"') == 2 and "Question Q1?" in page
-    assert page.count("Reason for your score") == 2
+    assert page.count('class="app-score-sheet"') == 2 and "Question Q1?" in page
+    assert page.count("Reason for your Q1 score") == 1 and page.count("Reason for your Q2 score") == 1
 
 
-def test_lead_enters_paper_scores_recorded_as_the_reps_and_entered_by_the_lead(lead_client, procurement, rep, lead):
+def test_lead_enters_paper_scores_recorded_as_the_reps_and_entered_by_the_lead(lead_client, procurement, declared, rep, lead):
     response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, ALL))
     assert response.status_code == 302
     scores = db.session.scalars(db.select(Score).where(Score.evaluator_id == rep.id)).all()
@@ -70,7 +78,7 @@ def test_lead_enters_paper_scores_recorded_as_the_reps_and_entered_by_the_lead(l
     assert "4 paper scores are saved for Pat Patel." in text(lead_client.get(response.headers["Location"]))
 
 
-def test_entering_again_changes_only_what_changed_and_keeps_versions(lead_client, procurement, rep):
+def test_entering_again_changes_only_what_changed_and_keeps_versions(lead_client, procurement, declared, rep):
     lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, ALL))
     changed = {**ALL, ("Bidder B", "Q2"): (2, "Has a patient group after all.")}
     response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, changed))
@@ -80,14 +88,22 @@ def test_entering_again_changes_only_what_changed_and_keeps_versions(lead_client
     assert (b2.value, b2.version) == (2, 2)
 
 
-def test_lead_submits_the_signed_sheets_for_the_rep(lead_client, procurement, rep, lead):
-    response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, ALL, submit=True))
+def test_lead_submits_the_signed_sheets_for_the_rep(lead_client, procurement, declared, rep, lead):
+    data = form_for(procurement, rep, ALL, submit=True)
+    asked = lead_client.post(entry_url(procurement, rep), data=data)
+    page = text(asked)
+    assert asked.status_code == 200 and "<h1>Submit Pat Patel's scores for them?</h1>" in page
+    assert "Submitted scores cannot be changed, by you or by Pat Patel, unless you reopen" in page
+    for name, value in data.items():  # everything typed goes through the confirmation unchanged
+        assert f'<input type="hidden" name="{name}" value="{value}">' in page
+    assert db.session.scalar(db.select(Score)) is None and not events("scores.submitted")
+    response = lead_client.post(entry_url(procurement, rep), data={**data, "confirm": "yes"})
     assert response.status_code == 302
     assert evaluation.progress_for(rep, procurement).submitted
     assert events("scores.submitted")[0].actor_id == lead.id
 
 
-def test_submitting_an_incomplete_sheet_is_refused_and_nothing_is_saved(lead_client, procurement, rep):
+def test_submitting_an_incomplete_sheet_is_refused_and_nothing_is_saved(lead_client, procurement, declared, rep):
     partial = {("Bidder A", "Q1"): (3, "Good."), ("Bidder A", "Q2"): (2, "")}
     response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, partial, submit=True))
     assert response.status_code == 400
@@ -116,7 +132,7 @@ def test_a_reps_submitted_scores_cannot_be_overwritten_from_paper(lead_client, p
     ("7", "Bidder A, Q1: score 7 is outside the scale. Choose from 0 to 4."),
     ("three", "Bidder A, Q1: enter the score as a whole number from 0 to 4."),
 ])
-def test_a_score_off_the_scale_is_refused(lead_client, procurement, rep, score, message):
+def test_a_score_off_the_scale_is_refused(lead_client, procurement, declared, rep, score, message):
     data = form_for(procurement, rep, {("Bidder A", "Q1"): (score, "Reason")})
     response = lead_client.post(entry_url(procurement, rep), data=data)
     assert response.status_code == 400
@@ -193,3 +209,37 @@ def test_a_declared_conflict_cannot_be_undone_from_paper(lead_client, procuremen
     assert ("Pat Patel has declared a conflict with Bidder A. Withdraw it from the conflicts page, "
             "with a reason.") in text(response)
     assert evaluation.declarations_for(rep, procurement)[a.id].has_conflict
+
+
+def test_paper_entry_reports_every_problem_on_the_sheet_at_once(app, lead_client, procurement, declared, rep):
+    app.config["RATIONALE_MAX_CHARS"] = 20
+    sheet = {("Bidder A", "Q1"): ("three", "Good."), ("Bidder A", "Q2"): (9, "Vague."),
+             ("Bidder B", "Q1"): (2, "A reason far longer than twenty characters."), ("Bidder B", "Q2"): (1, "")}
+    response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, sheet, submit=True))
+    assert response.status_code == 400
+    page = text(response)
+    for message in ("Bidder A, Q1: enter the score as a whole number from 0 to 4.",
+                    "Bidder A, Q2: score 9 is outside the scale. Choose from 0 to 4.",
+                    "Bidder B, Q1: the reason must be 20 characters or fewer. It is 43.",
+                    "To submit for Pat Patel, every bid needs a score and a reason. Still to do: Bidder B, Q2."):
+        assert message in page, message
+        assert page.count(message) == 2  # in the error summary, and beside its field
+    assert db.session.scalar(db.select(Score)) is None
+
+
+def test_saving_before_the_conflict_answers_are_entered_is_refused(lead_client, procurement, rep):
+    response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, ALL))
+    assert response.status_code == 400
+    page = text(response)
+    assert ("Enter Pat Patel's conflict of interest answers from the first page of their sheets before their "
+            "scores.") in page
+    assert 'href="#declarations"' in page and 'id="declarations"' in page
+    assert "paper scores are saved" not in page
+    assert db.session.scalar(db.select(Score)) is None
+
+
+def test_saving_an_unchanged_sheet_says_nothing_was_saved(lead_client, procurement, declared, rep):
+    response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, {}))
+    page = text(lead_client.get(response.headers["Location"]))
+    assert "Nothing was saved for Pat Patel: no score or reason on the form was new or changed." in page
+    assert "0 paper scores" not in page

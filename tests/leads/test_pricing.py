@@ -76,13 +76,17 @@ def test_nobody_can_be_asked_to_score_a_price_section(priced, panel, lead):
         setup.assign_evaluator(priced.sections[2], panel, actor=lead)
 
 
-def test_prices_can_still_be_corrected_while_scoring_is_open(lead_client, priced, lead):
+def test_prices_can_still_be_corrected_while_scoring_is_open_for_a_reason(lead_client, priced, lead):
     a, b = priced.bidders
     pricing.set_prices(priced, {a.id: "100", b.id: "200"}, actor=lead)
     setup.open_scoring(priced, actor=lead)
     db.session.commit()
-    response = lead_client.post(f"/procurements/{priced.id}/prices", data={f"price-{a.id}": "150",
-                                                                         f"price-{b.id}": "200"})
+    data = {f"price-{a.id}": "150", f"price-{b.id}": "200"}
+    refused = lead_client.post(f"/procurements/{priced.id}/prices", data=data)
+    assert refused.status_code == 400 and "Give a reason for changing the price." in text(refused)
+    assert a.price == 100
+    response = lead_client.post(f"/procurements/{priced.id}/prices",
+                                data={**data, "reason": "Bidder A corrected an arithmetic error."})
     assert response.status_code == 302 and a.price == 150
 
 

@@ -66,6 +66,21 @@ def test_admin_must_choose_a_lead(client, app):
     assert "Choose the procurement lead." in text(response)
 
 
+def test_creating_a_procurement_reports_reference_title_and_lead_together(client, app, procurement):
+    admin = gen_user(Role.ADMIN, "Alex Admin")
+    sign_in(client, admin)
+    before = db.session.scalar(db.select(db.func.count(Procurement.id)))
+    response = client.post("/procurements/new", data={"reference": "GP-TEST-01", "title": "", "lead": ""})
+    page = text(response)
+    assert response.status_code == 400
+    summary = page[page.index("nhsuk-error-summary"):page.index("<h1>")]
+    for field, message in (("reference", "A procurement with the reference GP-TEST-01 already exists."),
+                           ("title", "Enter a title."), ("lead", "Choose the procurement lead.")):
+        assert f'href="#{field}"' in summary and message in summary
+        assert f'id="{field}-error"' in page  # and beside its field
+    assert db.session.scalar(db.select(db.func.count(Procurement.id))) == before
+
+
 def test_overview_lists_the_set_up_steps_and_what_stops_scoring_opening(lead_client, lead):
     procurement = gen_procurement(lead=lead, reference="GP-EMPTY", sections=[("Q1", 60, "both")],
                                   open_scoring=False)

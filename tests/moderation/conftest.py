@@ -54,7 +54,9 @@ def in_moderation(scored, lead):
 def finalised(in_moderation, lead):
     from scoring.services.finalise import finalise
 
-    finalise(in_moderation, actor=lead)
+    from ..helpers import accept_the_rest
+
+    finalise(accept_the_rest(in_moderation, lead), actor=lead)
     return in_moderation
 
 
@@ -62,8 +64,11 @@ def cell_url(p, section, bidder):
     return f"/procurements/{p.id}/moderation/sections/{section.id}/bidders/{bidder.id}"
 
 
-def post_consensus(client, p, section, bidder, score, rationale, version=0):
+def post_consensus(client, p, section, bidder, score, rationale, version=0, keep=True):
+    """Post a consensus; ``keep`` ticks "Keep this reason as it is" (a short test reason is warned about)."""
     data = {"rationale": rationale, "version": str(version)}
+    if keep:
+        data["keep"] = "y"
     if score is not None:
         data["score"] = str(score)
     return client.post(cell_url(p, section, bidder), data=data)

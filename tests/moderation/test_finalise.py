@@ -12,12 +12,12 @@ from scoring.services import evaluation, moderation
 from scoring.services.errors import NotAllowed, Refused
 from scoring.services.finalise import finalise
 
-from ..helpers import gen_procurement, gen_scores, gen_user, to_moderation
+from ..helpers import accept_the_rest, gen_procurement, gen_scores, gen_user, to_moderation
 from .conftest import client_for, post_consensus, text_of
 
 
 def test_finalise_stores_the_result_with_the_engine_version(app, in_moderation, lead):
-    p = in_moderation
+    p = accept_the_rest(in_moderation, lead)
     response = client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/procurements/{p.id}/results")
@@ -42,7 +42,7 @@ def test_cannot_finalise_while_an_answer_has_no_score(app, lead, rep, panel):
     to_moderation(p, lead, reason="The rep could not come")
     client = client_for(app, lead)
     page = client.get(f"/procurements/{p.id}/moderation/finalise").get_data(as_text=True)
-    assert "These answers have no score at all" in page
+    assert "Bidder A, Q2: nobody scored this answer. Record a consensus." in text_of(page)
     response = client.post(f"/procurements/{p.id}/moderation/finalise")
     assert response.status_code == 400
     assert "2 answers have no moderated score yet" in text_of(response.get_data(as_text=True))
@@ -52,6 +52,7 @@ def test_cannot_finalise_while_an_answer_has_no_score(app, lead, rep, panel):
     q2 = p.sections[1]
     for bidder in p.bidders:
         assert post_consensus(client, p, q2, bidder, 2, "Agreed by the panel without the rep").status_code == 302
+    accept_the_rest(p, lead)  # Q1: the panel member's scores, accepted with a reason
     assert client.post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
     db.session.refresh(p)
     assert p.is_final
@@ -102,7 +103,7 @@ def test_consensus_refused_once_final(app, finalised, lead):
 def test_a_consensus_changes_the_moderated_score_the_result_uses(app, in_moderation, lead):
     p = in_moderation
     post_consensus(client_for(app, lead), p, p.sections[0], p.bidders[0], 2, "Agreed 2")
-    document = finalise(db.session.get(Procurement, p.id), actor=lead)
+    document = finalise(accept_the_rest(db.session.get(Procurement, p.id), lead), actor=lead)
     # A = 60 x 2/4 + 40 x 3.5/4 = 30 + 35 = 65.
     assert {r["code"]: r["total"] for r in document["bidders"]}["Bidder A"] == pytest.approx(65.0)
     assert document["view"]["consensus"]["Bidder A"]["Q1"] == {"value": 2, "rationale": "Agreed 2"}

@@ -6,6 +6,7 @@ from scoring.services import audit
 from scoring.extensions import db
 
 from ..helpers import gen_user
+from ..helpers import accept_the_rest
 from .conftest import client_for, text_of
 
 
@@ -100,6 +101,7 @@ def test_final_charts_may_be_cached_live_ones_not(app, in_moderation, lead):
     client = client_for(app, lead)
     live = client.get(f"/procurements/{p.id}/results/charts/totals-by-group.svg")
     assert live.headers["Cache-Control"] == "no-store"
+    accept_the_rest(p, lead)
     client.post(f"/procurements/{p.id}/moderation/finalise")
     final = client.get(f"/procurements/{p.id}/results/charts/totals-by-group.svg")
     assert final.headers["Cache-Control"] == "private, max-age=86400"
@@ -124,6 +126,7 @@ def test_price_sections_in_results_and_summaries(app, lead, rep, panel):
     assert "1 Bidder A (Bidder A Legal Name Ltd) 73.8" in page and "2 Bidder B (Bidder B Legal Name Ltd) 67.8" in page
     assert "Price formula" in page
     assert client.get(f"/procurements/{p.id}/results/charts/totals-by-group.svg").status_code == 200
+    accept_the_rest(p, lead)
     assert client.post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
     summary = text_of(client.get(f"/procurements/{p.id}/assessment-summaries/{p.bidders[1].id}").get_data(as_text=True))
     assert "P: Section P (30%) Your score 3.2 of 4" in summary and "Scored from the price" in summary

@@ -329,6 +329,47 @@ def test_every_problem_is_listed_at_once_on_the_page_and_nothing_is_saved(lead_c
     assert counts() == before
 
 
+def test_a_workbook_with_ten_problems_lists_all_ten_on_the_page(lead_client, lead):
+    from datetime import date
+
+    data = {
+        "Procurement": [["field", "value"], ["reference", "IMP-10"], ["title", ""], ["anonymised", "yes"]],
+        "Sections": [["code", "title", "weight", "max_score", "scored_by", "threshold", "question", "guidance"],
+                     ["Q1", "Access", 50, 4, "both", None, "How?", ""],
+                     ["Q2", "", 30, 4, "patient", None, "How?", ""],
+                     ["Q3", "Safety", 30, "lots", "panel", None, "How?", ""]],
+        "Bidders": [["code", "name"], ["Bidder A", "Alpha Health Ltd"], ["Bidder B", ""], ["Bidder A", "Copy"]],
+        "Evaluators": [["email", "name", "group", "training_completed"],
+                       ["new.rep@example.org", "Nell Rep", "patient", date(2026, 2, 1)],
+                       ["not-an-email", "Dr Pan", "panel", None],
+                       ["third@example.org", "Third", "staff", None]],
+        "Scores": [["evaluator", "bidder", "section", "score", "rationale"],
+                   ["new.rep@example.org", "Bidder A", "Q1", 7, "Great"],
+                   ["new.rep@example.org", "Bidder B", "Q1", 3, ""]],
+    }
+    expected = [
+        "Procurement row 3: the title is empty.",
+        "Sections row 3: the title of section Q2 is empty.",
+        "Sections row 4: the max_score of section Q3 must be a whole number, not lots.",
+        # The total is checked even though other cells of the sheet are wrong.
+        "Sections: the weights add up to 110. They must add up to 100.",
+        "Bidders row 3: the name of Bidder B is empty.",
+        "Bidders row 4: the code Bidder A is used twice (also in row 2).",
+        "Evaluators row 3: not-an-email is not a valid email address.",
+        "Evaluators row 4: the group of third@example.org must be patient or panel, not staff.",
+        "Scores row 2: score 7 is above the maximum 4 for section Q1.",
+        "Scores row 3: the rationale (the reason for the score) is empty. Every score needs a reason.",
+    ]
+    before = counts()
+    response = upload(lead_client, workbook_bytes(data))
+    page = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 400
+    assert "The workbook has 10 problems. Nothing was imported." in page
+    for message in expected:
+        assert message in page
+    assert counts() == before
+
+
 def test_upload_without_a_file(lead_client):
     response = lead_client.post("/procurements/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 400

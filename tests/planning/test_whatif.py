@@ -72,9 +72,19 @@ def test_json_gives_ranking_totals_summary_and_sweep(lead_client, scored):
     assert len(data["sweep"]) == 21 and data["sweep"][0]["share"] == 0
     assert data["summary"] and all(isinstance(s, str) for s in data["summary"])
     assert "Bidder B (Beta Care LLP) wins" in data["announcement"]
-    assert 'src="data:image/svg+xml;base64,' in data["html"] and "src" not in data["chart"]
-    assert data["chart"]["rows"] and data["chart"]["alt"]
-    assert "Ranking with these weights" in data["html"]
+    # Data only: the browser draws the table and the chart; no HTML and no picture.
+    assert "html" not in data and "svg" not in data["chart"] and "data:image" not in response.text
+    assert data["chart"]["alt"] and data["chart"]["description"]
+    lines = {line["label"]: (line["patient"], line["other"]) for line in data["chart"]["lines"]}
+    share = data["chart"]["today"]
+    assert share * lines["Bidder B"][0] + (1 - share) * lines["Bidder B"][1] == pytest.approx(72.5, abs=1e-2)
+    # The Monte-Carlo chances only when asked for (after the lead stops moving).
+    assert data["chances"] is False and all(row["chance"] is None for row in data["ranking"])
+    asked = lead_client.post(f"/procurements/{scored.id}/what-if.json",
+                             json={"weights": {"Q1": 40, "Q2": 30, "Q3": 30}, "chances": True}).get_json()
+    assert asked["chances"] is True
+    assert sum(row["chance"] for row in asked["ranking"]) == pytest.approx(1.0, abs=1e-3)
+    assert [row["total"] for row in asked["ranking"]] == [row["total"] for row in data["ranking"]]
 
 
 def test_trial_weights_change_the_ranking_but_not_the_official_weights(lead_client, scored):

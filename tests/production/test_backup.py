@@ -36,8 +36,8 @@ def test_backup_while_a_write_is_in_progress_copies_the_committed_rows(sqlite_ap
     # Another connection is half-way through a write when the backup starts.
     writer = sqlite3.connect(tmp_path / "live.sqlite", timeout=10, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("INSERT INTO users (email, name, role, active, failed_logins, created_at) "
-                   "VALUES ('half@example.org', 'Half Written', 'panel', 1, 0, '2026-01-01')")
+    writer.execute("INSERT INTO users (email, name, role, active, failed_logins, created_at, session_token) "
+                   "VALUES ('half@example.org', 'Half Written', 'panel', 1, 0, '2026-01-01', 'half-token')")
     try:
         result = sqlite_app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.sqlite")])
     finally:

@@ -40,11 +40,21 @@ EVALUATOR_ROLES = row(rep=200, rep_unassigned=200, rep_conflicted=200, panel=200
 
 # endpoint -> expected status per role. Keep it sorted; one line per route.
 EXPECTED: dict[str, dict[str, int]] = {
+    "admin.invite_user": ADMIN_ONLY,
+    "admin.manage_user": ADMIN_ONLY,
     "admin.new_user": ADMIN_ONLY,
-    "admin.record_training": ANY_LEAD,  # any lead may record a rep's training date
+    "admin.record_training": LEAD_OF_THIS,  # an admin, or a lead of a procurement the rep is on (issue 12)
     "admin.set_password": ADMIN_ONLY,
     "admin.users": ANY_LEAD,
+    "assets.icon": PUBLIC,
     "assets.nhsuk_asset": PUBLIC,
+    "auth.accept_invitation": {role: 410 for role in ROLES},  # the table's token is not a real link
+    "auth.forgotten_password": PUBLIC,
+    "auth.home": row(default=302),  # sends each user to their own start page
+    "auth.login": {**row(default=302), "anonymous": 200},  # signed-in users are sent home
+    "auth.logout": {role: 302 for role in ROLES},
+    "auth.new_invitation": PUBLIC,  # the same answer whatever the token, so it reveals nothing
+    "auth.reset_password": {role: 410 for role in ROLES},
     "award.assessment_summaries_zip": LEAD_OF_THIS,
     "award.assessment_summary_docx": LEAD_OF_THIS,
     "award.award_record_docx": LEAD_OF_THIS,
@@ -55,9 +65,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "award.law_regime": LEAD_OF_THIS_POST,
     "award.law_representations": LEAD_OF_THIS_POST,
     "award.notice_text": LEAD_OF_THIS,  # GET and POST: the notice of intention to award (PSR)
-    "auth.home": row(default=302),  # sends each user to their own start page
-    "auth.login": {**row(default=302), "anonymous": 200},  # signed-in users are sent home
-    "auth.logout": {role: 302 for role in ROLES},
     "documents.download": row(rep=200, panel=200, lead=200, admin=200),  # not rep_conflicted: Bidder A's file
     "evaluate.conflicts": ASSIGNED_EVALUATORS,
     "evaluate.dashboard": EVALUATOR_ROLES,
@@ -71,6 +78,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "leads.bidders": LEAD_OF_THIS,
     "leads.close_scoring": LEAD_OF_THIS_POST,
     "leads.conflicts": LEAD_OF_THIS,
+    "leads.deadlines_page": LEAD_OF_THIS,
     "leads.delete_document": LEAD_OF_THIS_POST,
     "leads.delete_section": LEAD_OF_THIS,
     "leads.edit": LEAD_OF_THIS,
@@ -86,17 +94,23 @@ EXPECTED: dict[str, dict[str, int]] = {
     "leads.paper_declarations": LEAD_OF_THIS_POST,
     "leads.paper_entry": LEAD_OF_THIS,
     "leads.paper_sheets": LEAD_OF_THIS,
+    "leads.paper_sheets_pdf": LEAD_OF_THIS,
     "leads.prices": LEAD_OF_THIS_POST,
     "leads.progress": LEAD_OF_THIS,
     "leads.reopen": LEAD_OF_THIS,
     "leads.response": LEAD_OF_THIS,
     "leads.responses": LEAD_OF_THIS,
+    "leads.return_to_scoring": LEAD_OF_THIS_POST,
     "leads.scale": LEAD_OF_THIS,
     "leads.sections": LEAD_OF_THIS,
     "leads.weights": LEAD_OF_THIS,
     "leads.withdraw_conflict": LEAD_OF_THIS,
+    "moderation.accept_section": LEAD_OF_THIS,
+    "moderation.agenda": LEAD_OF_THIS,
+    "moderation.agenda_text": LEAD_OF_THIS,
     "moderation.cell": row(rep=200, panel=200, lead=200, admin=200),  # Bidder A: not rep_conflicted
     "moderation.finalise": LEAD_OF_THIS,
+    "moderation.history": LEAD_OF_THIS,
     "moderation.overview": row(rep=200, rep_conflicted=200, panel=200, lead=200, admin=200),
     "moderation.section": row(rep=200, rep_conflicted=200, panel=200, lead=200, admin=200),
     "planning.apply_scenario": LEAD_OF_THIS,
@@ -109,18 +123,22 @@ EXPECTED: dict[str, dict[str, int]] = {
     "results.mine": EVALUATOR_ROLES,
     "results.report": row(rep=200, lead=200, admin=200),  # the rep it is about, and the lead
     "results.report_easy_read": row(rep=200, lead=200, admin=200),
+    "results.report_easy_read_pdf": row(rep=200, lead=200, admin=200),
     "results.reports_index": LEAD_OF_THIS,
     "results.show": LEAD_OF_THIS,
     "results.summaries": LEAD_OF_THIS,
     "results.summary": LEAD_OF_THIS,
     "results.summary_text": LEAD_OF_THIS,
+    "review.csv_file": row(reviewer=200, lead=200, other_lead=200, admin=200),
+    "review.index": row(reviewer=200, lead=200, other_lead=200, admin=200),  # leads see their own
+    "review.workbook": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "static": PUBLIC,
 }
 
 # Which procurement of the world a blueprint's URLs are filled in from.
 STAGE_OF_BLUEPRINT = {"moderation": "moderation", "results": "final", "exports": "final", "award": "final"}
-OTHER_ARGUMENTS = {"name": "totals-by-section"}
-FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js"}
+OTHER_ARGUMENTS = {"name": "totals-by-section", "token": "not-a-real-link"}
+FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js", "assets.icon": "trophy.svg"}
 
 
 def url_for_rule(world, rule, **override) -> str:
@@ -197,7 +215,7 @@ def test_every_route_is_in_the_table(app):
     assert not missing, (
         "These routes have no row in EXPECTED in tests/production/test_routes.py: "
         f"{', '.join(missing)}. Add one per route saying which status each kind of user gets "
-        "(anonymous, rep, rep_unassigned, rep_conflicted, panel, lead, other_lead, admin), "
+        "(anonymous, rep, rep_unassigned, rep_conflicted, panel, lead, other_lead, admin, reviewer), "
         "so the test can check the route's access rules."
     )
     gone = sorted(set(EXPECTED) - endpoints)

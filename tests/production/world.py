@@ -25,7 +25,7 @@ from ..helpers import gen_procurement, gen_user
 
 MARKUP = '<script>alert("x")</script>'
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-ROLES = ("anonymous", "rep", "rep_unassigned", "rep_conflicted", "panel", "lead", "other_lead", "admin")
+ROLES = ("anonymous", "rep", "rep_unassigned", "rep_conflicted", "panel", "lead", "other_lead", "admin", "reviewer")
 
 
 @dataclass
@@ -63,6 +63,7 @@ def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
     u["rep_unassigned"] = gen_user(Role.PATIENT, "Una Unassigned")
     u["rep_conflicted"] = gen_user(Role.PATIENT, "Connie Conflicted")
     u["panel"] = gen_user(Role.PANEL, "Morgan Panel")
+    u["reviewer"] = gen_user(Role.REVIEWER, "Ines Involvement")
     evaluators = [u["rep"], u["panel"], u["rep_conflicted"]]
     sections = [("Q1", 60, "both"), ("Q2", 40, "patient")]
     bidders = ("Bidder A", "Bidder B")

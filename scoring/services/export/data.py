@@ -109,12 +109,12 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
                 exported_by: User | None = None, document: dict | None = None) -> ExportData:
     """Everything the workbook of ``procurement`` shows; the record streams are lazy.
 
-    ``document`` defaults to the results service's document.
+    ``document`` defaults to the outcome gateway's (`scoring.services.outcome`).
     """
     if document is None:
-        from ..results import result_document
+        from .. import outcome
 
-        document = result_document(procurement)
+        document = outcome.outcome(procurement).document
     session = db.session
     redact = name_redactor(procurement) if codes_only else None
     if redact is not None:

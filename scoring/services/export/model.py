@@ -103,7 +103,7 @@ def document_from_analysis(analysis, *, reference: str, titles: dict[str, str] |
     """A result document made straight from an engine `Analysis`, without the database.
 
     The benchmark and the tests use it; the app takes the results service's
-    document (`scoring.services.results.result_document`), whose ``"view"``
+    document (`scoring.services.outcome.Outcome.document`), whose ``"view"``
     has the same keys used here (and more).
     """
     from ...engine import ENGINE_VERSION

@@ -2,7 +2,8 @@
 
 Every sheet is write-only, so memory does not grow with the number of scores:
 rows go to temporary files as they are written and are zipped at the end.
-Sheets, in order: Summary, Weights, Moderated, Scores, Disagreements, Patient
+Sheets, in order: Summary, Weights, Moderated, Scores, Disagreements, Moderation
+record, Patient
 influence, Sensitivity, Audit. Formulas are left for the spreadsheet to
 calculate when the file is opened (openpyxl stores no cached values).
 """
@@ -17,13 +18,15 @@ from .layout import MODERATED, WEIGHTS, Layout
 from .model import ExportData
 from .safe_text import clean
 from .sheets_influence import write_influence, write_sensitivity
+from .sheets_moderation import write_moderation_record
 from .sheets_records import write_audit, write_disagreements, write_scores
 from .sheets_result import write_moderated, write_summary, write_weights
 from .stream import add_streaming_sheet
 
 SUMMARY, SCORES, DISAGREEMENTS = "Summary", "Scores", "Disagreements"
 INFLUENCE, SENSITIVITY, AUDIT = "Patient influence", "Sensitivity", "Audit"
-SHEETS = (SUMMARY, WEIGHTS, MODERATED, SCORES, DISAGREEMENTS, INFLUENCE, SENSITIVITY, AUDIT)
+RECORD = "Moderation record"
+SHEETS = (SUMMARY, WEIGHTS, MODERATED, SCORES, DISAGREEMENTS, RECORD, INFLUENCE, SENSITIVITY, AUDIT)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ def write_workbook(data: ExportData, out: str | IO[bytes]) -> WorkbookCounts:
     write_moderated(sheets[MODERATED], data, layout)
     scores = write_scores(sheets[SCORES], data)
     disagreements = write_disagreements(sheets[DISAGREEMENTS], data)
+    write_moderation_record(sheets[RECORD], data)
     write_influence(sheets[INFLUENCE], data)
     write_sensitivity(sheets[SENSITIVITY], data)
     audit = write_audit(sheets[AUDIT], data)
