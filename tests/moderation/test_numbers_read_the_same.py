@@ -11,7 +11,7 @@ import openpyxl
 from scoring.models import Role
 from scoring.services.finalise import finalise
 
-from ..helpers import gen_procurement, gen_scores, gen_user, to_moderation
+from ..helpers import accept_the_rest, gen_procurement, gen_scores, gen_user, to_moderation
 from .conftest import client_for, text_of
 
 
@@ -31,6 +31,7 @@ def test_a_share_of_12_5_and_a_total_of_56_25_read_the_same_everywhere(app, lead
     gen_scores(p, {panel: {("Bidder A", "Q1"): 2, ("Bidder B", "Q1"): 2},
                    rep: {("Bidder A", "Q2"): 4, ("Bidder B", "Q2"): 2}})
     to_moderation(p, lead)
+    accept_the_rest(p, lead)
     finalise(p, actor=lead)
     client = client_for(app, lead)
 
@@ -43,7 +44,7 @@ def test_a_share_of_12_5_and_a_total_of_56_25_read_the_same_everywhere(app, lead
     workbook = workbook_text(client, p)
     assert "12.5% of the weight is in sections patient representatives scored" in workbook
     easy = text_of(client_for(app, rep).get(f"/procurements/{p.id}/reports/{rep.id}/easy-read").get_data(as_text=True))
-    assert "13 out of every 100 marks" in easy  # easy read: whole numbers, rounded the same way
+    assert "1 out of every 8 marks" in easy  # easy read: a share in words (scoring/moderation/easy_read.py)
     for page in (results, whatif, workbook, easy):
         assert not re.search(r"(?<![\d.])(56\.2|12%|12 out of)(?!\d)", page), page
 
@@ -57,6 +58,7 @@ def test_the_parts_of_the_winners_lead_add_up_to_the_lead(app, lead, panel):
     gen_scores(p, {rep: {("Bidder A", "Q1"): 0, ("Bidder B", "Q1"): 0, ("Bidder A", "Q2"): 0, ("Bidder B", "Q2"): 1},
                    panel: {("Bidder A", "Q1"): 0, ("Bidder B", "Q1"): 1}})
     to_moderation(p, lead)
+    accept_the_rest(p, lead)
     finalise(p, actor=lead)
     client = client_for(app, lead)
 
