@@ -375,6 +375,13 @@ def _consensus_recorded(e: Entry) -> str:
                            f"recorded {e.by}: {_score_value(after.get('value'))}{was}")
 
 
+def _acceptance_recorded(e: Entry) -> str:
+    after, before = e.after or {}, e.before or {}
+    was = f" (was {_score_value(before.get('value'))})" if before else ""
+    return _with_reason(e, f"Proposed score for {after.get('bidder')}, {_section(e, after.get('section'))} "
+                           f"accepted {e.by}: {_score_value(after.get('value'))}{was}")
+
+
 def _consensus_imported(e: Entry) -> str:
     after = e.after or {}
     return (f"Agreed score for {after.get('bidder')}, {_section(e, after.get('section'))} imported from Excel "
@@ -529,6 +536,7 @@ SENTENCES: dict[str, Callable[[Entry], str]] = {
     "scores.submitted": _scores_submitted,
     "scores.reopened": _scores_reopened,
     "consensus.recorded": _consensus_recorded,
+    "acceptance.recorded": _acceptance_recorded,
     "consensus.imported": _consensus_imported,
     "procurement.dates_set": _dates_set,
     "user.created": _user_created,
@@ -582,6 +590,7 @@ LABELS: dict[str, str] = {
     "scores.submitted": "Scores submitted",
     "scores.reopened": "Scores reopened",
     "consensus.recorded": "Agreed score recorded",
+    "acceptance.recorded": "Proposed score accepted",
     "consensus.imported": "Agreed score imported from Excel",
     "procurement.dates_set": "Deadline and meeting dates set",
     "user.created": "Account created",

@@ -122,6 +122,8 @@ SAMPLES = {
     "scores.reopened": (LEAD, None, {"evaluator": "pat@example.org", "scores": 18}, "Pat asked to look again.", 7),
     "consensus.recorded": (LEAD, None, {"value": 3, "rationale": "Agreed.", "status": "agreed", "version": 1,
                                         "bidder": "Bidder A", "section": "Q1"}, "Agreed after discussion.", 14),
+    "acceptance.recorded": (LEAD, None, {"value": 2.5, "rationale": "Matches the criteria.", "version": 1,
+                                         "bidder": "Bidder A", "section": "Q1"}, "Matches the criteria.", 16),
     "consensus.imported": (LEAD, None, {"value": 3, "rationale": "Agreed.", "version": 1, "source": "import",
                                         "bidder": "Bidder A", "section": "Q1", "row": 3}, "", 15),
     "user.created": (ADMIN, None, {"email": "pat@example.org", "name": "Pat Patel", "role": "patient",
@@ -235,6 +237,9 @@ def test_a_whole_procurements_audit_log_reads_as_sentences(client, app):
     rep = next(u for s in procurement.sections for u in (a.user for a in s.assignments) if u.email == "rep2@example.org")
     evaluation.reopen_scores(lead=lead, procurement=procurement, evaluator=rep, reason="Rowan asked to look again.")
     setup.close_scoring(procurement, actor=lead, reason="Pat is unwell.")
+    from .helpers import accept_the_rest
+
+    accept_the_rest(procurement, lead)
     finalise.finalise(procurement, actor=lead)
     db.session.commit()
     actions = set(db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.procurement_id == procurement.id)))

@@ -103,3 +103,15 @@ def test_early_submit_links_to_the_first_unfinished_answer(rep_client, procureme
     summary = page[page.index("nhsuk-error-summary"):]
     assert re.search(rf'<a href="{score_url(procurement, b, q1)}">\s*Every score needs a score and a reason', summary)
     assert all(s.status == "draft" for s in db.session.query(Score))
+
+
+def test_the_guidance_reads_as_text_not_as_markup(rep_client, procurement):
+    """The guidance used to show "<p class='app-pre-wrap'>…" to the rep (issue 13 item 1): the
+    fragment was escaped twice. The raw page must carry real tags and no escaped ones."""
+    section = procurement.sections[0]
+    section.guidance = "A good answer names <who> will do it & when."
+    db.session.commit()
+    declare_none(rep_client, procurement)
+    raw = rep_client.get(score_url(procurement, procurement.bidders[0], section)).get_data(as_text=True)
+    assert "&lt;p" not in raw and "&lt;/p&gt;" not in raw
+    assert '<p class="app-pre-wrap">A good answer names &lt;who&gt; will do it &amp; when.</p>' in raw

@@ -66,8 +66,11 @@ def role_change_problems(user: User, role: Role) -> list[str]:
     return problems
 
 
-def change_role(user: User, role: Role | str, *, actor: User) -> None:
-    role = Role(role)
+def change_role(user: User, role: Role | str | None, *, actor: User) -> None:
+    try:
+        role = Role(role)
+    except ValueError:
+        raise Refused("Choose the new role.", field="role") from None
     _not_yourself(user, actor, "change the role of")
     if role.value == user.role:
         raise Refused(f"{user.name} is already a {role.label.lower()}.", field="role")

@@ -285,14 +285,19 @@ class _Charts(dict):
 
 # ----------------------------------------------------------------------------- weights changed
 
-def weight_changes(procurement: Procurement) -> list[dict[str, Any]]:
-    """Official weight changes made after scoring opened: when, who, from what, to what, why."""
-    opened = db.session.scalar(
+def _scoring_opened_at(procurement: Procurement):
+    """When scoring first opened (from the audit log), or None if it never has."""
+    return db.session.scalar(
         select(AuditEvent.at).where(AuditEvent.procurement_id == procurement.id,
                                     AuditEvent.action == "procurement.status_changed",
                                     AuditEvent.after_json.like(f'%"{Status.SCORING.value}"%'))
         .order_by(AuditEvent.id).limit(1)
     )
+
+
+def weight_changes(procurement: Procurement) -> list[dict[str, Any]]:
+    """Official weight changes made after scoring opened: when, who, from what, to what, why."""
+    opened = _scoring_opened_at(procurement)
     if opened is None:
         return []
     events = db.session.scalars(
@@ -313,12 +318,7 @@ def weight_changes(procurement: Procurement) -> list[dict[str, Any]]:
 
 def price_changes(procurement: Procurement) -> list[dict[str, Any]]:
     """Price changes made after scoring opened: when, who, which bidder, from what, to what, why."""
-    opened = db.session.scalar(
-        select(AuditEvent.at).where(AuditEvent.procurement_id == procurement.id,
-                                    AuditEvent.action == "procurement.status_changed",
-                                    AuditEvent.after_json.like(f'%"{Status.SCORING.value}"%'))
-        .order_by(AuditEvent.id).limit(1)
-    )
+    opened = _scoring_opened_at(procurement)
     if opened is None:
         return []
     events = db.session.scalars(
