@@ -61,7 +61,7 @@ def test_after_saving_a_consensus_focus_is_on_the_cell_just_agreed(page, live_se
     sign_in(page, LEAD)
     page.goto(f"/procurements/{procurement_id}/moderation/sections/{q1}/bidders/{bidders[1]}")
     page.get_by_role("group", name="What score did the panel agree?").get_by_label(re.compile(r"^\s*3 – ")).check()
-    page.get_by_label("Why did the panel agree this score?").fill("Clear plan, agreed after discussion.")
+    page.get_by_label("Why did the panel agree this score?").fill("The answer gives a clear plan for same-day appointments and says who will run it.")
     page.get_by_role("button", name="Save the consensus").click()
 
     flash(page, "Consensus saved for Bidder B (Meadow Primary Care Ltd), Q1.")
