@@ -180,6 +180,14 @@ def _status_changed(e: Entry) -> str:
     return _with_reason(e, text)
 
 
+def _demo_past_loaded(e: Entry) -> str:
+    assigned = _count(e.get("assignments"), "assignment", "assignments")
+    scores = _count(e.get("scores"), "score", "scores")
+    accepted = _count(e.get("acceptances"), "accepted score", "accepted scores")
+    return (f"Demo data: {assigned}, {scores} and {accepted} (each with its reason) loaded together {e.by} "
+            "for a past procurement of the demo region, instead of one at a time.")
+
+
 def _finalised(e: Entry) -> str:
     totals = e.get("totals") or {}
     ranking = ", ".join(f"{code} {number(round(total, 1))}" for code, total in
@@ -514,6 +522,7 @@ SENTENCES: dict[str, Callable[[Entry], str]] = {
     "procurement.imported": _procurement_imported,
     "procurement.status_changed": _status_changed,
     "procurement.finalised": _finalised,
+    "demo.past_loaded": _demo_past_loaded,
     "section.added": _section_added,
     "section.changed": _section_changed,
     "section.deleted": _section_deleted,
@@ -568,6 +577,7 @@ LABELS: dict[str, str] = {
     "procurement.imported": "Procurement imported from Excel",
     "procurement.status_changed": "Scoring opened or closed",
     "procurement.finalised": "Result finalised",
+    "demo.past_loaded": "Demo data loaded",
     "section.added": "Section added",
     "section.changed": "Section changed",
     "section.deleted": "Section deleted",

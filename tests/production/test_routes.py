@@ -131,6 +131,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "results.summary_text": LEAD_OF_THIS,
     "review.csv_file": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "review.index": row(reviewer=200, lead=200, other_lead=200, admin=200),  # leads see their own
+    "review.report": row(reviewer=200, lead=200, other_lead=200, admin=200),
+    "review.report_docx": row(reviewer=200, lead=200, other_lead=200, admin=200),
+    "review.report_easy_read": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "review.workbook": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "static": PUBLIC,
 }
