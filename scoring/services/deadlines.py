@@ -138,6 +138,11 @@ def send_reminders(*, now: datetime | None = None) -> int:
     return queued
 
 
+def report_endpoint(rep: User) -> str:
+    """Where a rep's report link goes: the easy read version for someone who needs easy read."""
+    return "results.report_easy_read" if rep.easy_read else "results.report"
+
+
 def notify_report_ready(procurement: Procurement) -> None:
     """After finalising, each patient rep is told their "you said, we did" report is ready."""
     from .assignments import evaluators_of
@@ -150,5 +155,5 @@ def notify_report_ready(procurement: Procurement) -> None:
             "paragraphs": ["The procurement is finished. Your report shows what you said and what happened "
                            "because of it.", "Thank you for taking part."],
             "action_text": "Read your report",
-            "action_href": mail.link("results.report", procurement_id=procurement.id, user_id=rep.id),
+            "action_href": mail.link(report_endpoint(rep), procurement_id=procurement.id, user_id=rep.id),
         }, dedupe_key=f"report-ready:{procurement.id}:{rep.id}", procurement_id=procurement.id)
