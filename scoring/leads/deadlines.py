@@ -50,6 +50,11 @@ def deadlines_page(procurement: Procurement):
                            field_errors=field_errors, due=deadlines.due_sentence(procurement)), status
 
 
+@bp.app_template_global("meeting_sentence")
+def meeting_sentence(procurement: Procurement) -> str | None:
+    return deadlines.meeting_sentence(procurement)
+
+
 @bp.app_template_global("scoring_due_sentence")
 def scoring_due_sentence(procurement: Procurement) -> str | None:
     """For the deadline line base.html shows evaluators on every page about a procurement."""
