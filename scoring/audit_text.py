@@ -525,7 +525,7 @@ def _letter_posted(e: Entry) -> str:
 def _people_invited(e: Entry) -> str:
     after = e.after or {}
     names = after.get("names") or []
-    return f"{len(names)} new {'person' if len(names) == 1 else 'people'} from the import invited by email {e.by}: " \
+    return f"Invitations emailed {e.by} to the {'person' if len(names) == 1 else 'people'} the import added: " \
            f"{', '.join(names)}."
 
 
