@@ -74,8 +74,8 @@ def letter_posted(procurement: Procurement, message_id: int):
     except Refused as refused:
         from .procurements import _render_overview
 
-        if refused.field == "posted_on":
-            refused.field = f"posted_on-{message.id}"
+        if refused.field == "posted_on":  # the box of this letter's form, one per letter on the page
+            refused = Refused(refused.message, field=f"posted_on-{message.id}")
         errors, field_errors = refusal(refused)
         return _render_overview(procurement, errors, field_errors, 400)
     flash(f"Letter to {message.user.name if message.user else message.to_address} marked as posted on "

@@ -75,6 +75,7 @@ def test_a_paper_by_post_rep_gets_no_email_and_appears_on_the_leads_posting_list
                           data={"posted_on": "31/02/2027"})
     assert refused.status_code == 400
     assert "Enter the date you posted the letter as day/month/year" in _text(refused)
+    assert f'href="#posted_on-{letter.id}"' in refused.text and f'id="posted_on-{letter.id}-error"' in refused.text
     future = (utcnow() + timedelta(days=3)).strftime("%d/%m/%Y")
     refused = client.post(f"/procurements/{procurement.id}/letters/{letter.id}/posted", data={"posted_on": future})
     assert refused.status_code == 400 and "cannot be in the future" in _text(refused)
