@@ -509,7 +509,39 @@ def _dates_set(e: Entry) -> str:
             f"to {when(after.get('moderation_meeting_on'))} {e.by}.")
 
 
+def _needs_set(e: Entry) -> str:
+    from .models import COMMUNICATION_NEEDS
+
+    before, after = e.before or {}, e.after or {}
+    need = COMMUNICATION_NEEDS.get(after.get("need"), "standard").lower()
+    was = COMMUNICATION_NEEDS.get(before.get("need"), "standard").lower()
+    note = f", note {quoted(after.get('note'))}" if after.get("note") else ""
+    by = "by themselves" if e.actor_id == e.entity_id else e.by
+    return f"{_user(e)}'s communication needs set to {need} (was {was}){note} {by}."
+
+
+def _password_changed(e: Entry) -> str:
+    return f"{_user(e)} changed their own password; their other sessions were ended."
+
+
+def _letter_posted(e: Entry) -> str:
+    after = e.after or {}
+    return (f"Letter to {after.get('to')} ({quoted(after.get('subject'))}) marked as posted on "
+            f"{when(after.get('posted_on'))} {e.by}.")
+
+
+def _people_invited(e: Entry) -> str:
+    after = e.after or {}
+    names = after.get("names") or []
+    return f"Invitations emailed {e.by} to the {'person' if len(names) == 1 else 'people'} the import added: " \
+           f"{', '.join(names)}."
+
+
 SENTENCES: dict[str, Callable[[Entry], str]] = {
+    "letter.posted": _letter_posted,
+    "procurement.people_invited": _people_invited,
+    "user.communication_needs_set": _needs_set,
+    "user.password_changed": _password_changed,
     "procurement.regime_set": _regime_set,
     "key_criterion.noted": _key_criterion_noted,
     "evaluator.experience": _evaluator_experience,
@@ -603,6 +635,10 @@ LABELS: dict[str, str] = {
     "acceptance.recorded": "Proposed score accepted",
     "consensus.imported": "Agreed score imported from Excel",
     "procurement.dates_set": "Deadline and meeting dates set",
+    "letter.posted": "Letter posted",
+    "procurement.people_invited": "New people invited",
+    "user.communication_needs_set": "Communication needs set",
+    "user.password_changed": "Password changed",
     "user.created": "Account created",
     "user.deactivated": "Account deactivated",
     "user.invitation_accepted": "Invitation accepted",

@@ -159,6 +159,13 @@ SAMPLES = {
     "user.reactivated": (ADMIN, {"active": False}, {"active": True}, "", 7),
     "user.role_changed": (ADMIN, {"role": "panel"}, {"role": "lead"}, "", 7),
     "user.unlocked": (ADMIN, None, None, "", 7),
+    "user.communication_needs_set": (ADMIN, {"need": "standard", "note": ""},
+                                     {"need": "post", "note": "Phone before sending"}, "", 7),
+    "user.password_changed": (None, None, None, "", 7),
+    "letter.posted": (LEAD, None, {"to": "Pat Patel", "subject": "Scoring is open: GP services",
+                                   "posted_on": "2027-03-02"}, "", 4),
+    "procurement.people_invited": (LEAD, None, {"names": ["Pat Patel", "Morgan Ellis"],
+                                                "emails": ["pat@example.org", "morgan@example.org"]}, "", 1),
 }
 
 
