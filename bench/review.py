@@ -29,7 +29,7 @@ from scoring import create_app  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--procurements", type=int, default=200)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     folder = tempfile.mkdtemp()
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "UPLOAD_FOLDER": folder,
                       "WTF_CSRF_ENABLED": False,
@@ -37,6 +37,7 @@ def main() -> None:
     from scoring import engine
     from scoring.engine import EngineInputs, analyse, decisive as decisive_module
     from scoring.extensions import db
+    from scoring.services.review import stored_figures
     from scoring.models import Procurement, Role, Status, User
     from scoring.services import accounts
     from scoring.services import review as review_service
@@ -62,6 +63,7 @@ def main() -> None:
             doc["view"] = {"final": True, "review": {"bidders": 20, "sections": 30}}
             p = Procurement(reference=f"BENCH-{k:03d}", title=f"Bench {k}", lead_id=lead.id,
                             status=Status.FINAL.value, final_result_json=json.dumps(doc),
+                            review_figures_json=stored_figures(doc),
                             finalised_at=datetime(2026, 1, 1) + timedelta(days=k))
             db.session.add(p)
         db.session.commit()
@@ -94,7 +96,14 @@ def main() -> None:
         client.post("/sign-in", data={"email": "review@example.org", "password": "bench-password-123"})
         for attempt in ("first request", "again", "again"):
             t = time.perf_counter()
-            response = client.get("/review")
+            if attempt == "first request" and "--profile" in sys.argv:
+                import cProfile, pstats
+                prof = cProfile.Profile(); prof.enable()
+                response = client.get("/review")
+                prof.disable(); pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+            else:
+                response = client.get("/review")
+            # The first request of a worker also compiles the templates it uses (once per worker).
             print(f"review page ({attempt}): {time.perf_counter() - t:.3f} s (HTTP {response.status_code}, "
                   f"{len(response.data) // 1024} kB)")
         t = time.perf_counter()
