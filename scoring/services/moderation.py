@@ -30,6 +30,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..access import assigned_sections, conflicted_bidder_ids, is_lead_of
+from .. import rules
 from ..extensions import db
 from ..models import (
     Acceptance,
@@ -51,7 +52,7 @@ from ..models import (
 from . import audit, reasons
 from .errors import NotAllowed, ReasonWarnings, Refused, StaleVersion
 
-FINAL_MESSAGE = "This procurement is final. Nothing can be changed."
+FINAL_MESSAGE = rules.FINAL_MESSAGE
 
 
 def consensus_snapshot(consensus: Consensus | None) -> dict | None:
