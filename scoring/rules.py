@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from .engine.inputs import WEIGHT_SUM_TOLERANCE
 from .law import DEFAULT_REGIME, clean_regime
-from .law.key_criteria import clean_key_criterion
+from .law.key_criteria import KEY_CRITERIA, clean_key_criterion
 from .models import Bidder, Procurement, Role, ScalePoint, ScoredBy, Section
 
 
@@ -126,16 +126,23 @@ def procurement(*, reference: Any, title: Any, regime: Any = None, service_type:
                 reference_taken: bool = False) -> tuple[dict, list[Problem]]:
     """A new procurement's details: (clean values, problems)."""
     reference, title = text(reference), text(title)
-    problems: list[Problem] = []
-    if not reference:
-        problems.append(Problem("reference", "Enter a reference, for example GP-2027-01."))
-    elif len(reference) > REFERENCE_MAX:
-        problems.append(Problem("reference", f"The reference must be {REFERENCE_MAX} characters or fewer. It is {len(reference):,}."))
-    elif reference_taken:
-        problems.append(Problem("reference", f"A procurement with the reference {reference} already exists."))
+    problems = procurement_reference(reference, taken=reference_taken)
     problems += procurement_title(title)
     clean, more = regime_fields(regime, service_type)
     return {"reference": reference, "title": title, **clean}, problems + more
+
+
+def procurement_reference(value: Any, *, taken: bool = False) -> list[Problem]:
+    """``taken``: another procurement has it (`setup.reference_taken`, which asks the database)."""
+    value = text(value)
+    if not value:
+        return [Problem("reference", "Enter a reference, for example GP-2027-01.")]
+    if len(value) > REFERENCE_MAX:
+        return [Problem("reference", f"The reference must be {REFERENCE_MAX} characters or fewer. "
+                                     f"It is {len(value):,}.")]
+    if taken:
+        return [Problem("reference", f"A procurement with the reference {value} already exists.")]
+    return []
 
 
 def procurement_title(title: Any) -> list[Problem]:
@@ -233,7 +240,8 @@ def section(*, code: Any, title: Any, weight: Any, max_score: Any, scored_by: An
     try:
         key_criterion = clean_key_criterion(key_criterion)
     except ValueError:
-        problems.append(Problem("key_criterion", "Choose one of the five key criteria, or leave it empty."))
+        problems.append(Problem("key_criterion", "Choose one of the five key criteria (" + ", ".join(KEY_CRITERIA)
+                                + "), or leave it empty."))
         key_criterion = None
     return {"code": code, "title": title, "weight": weight_value, "max_score": top, "scored_by": scored_by,
             "question": text(question), "guidance": text(guidance), "threshold": bar,

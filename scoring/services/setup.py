@@ -24,7 +24,6 @@ from ..models import (
 from .. import rules
 from . import audit
 from .errors import Refused
-from .setup_checks import clean_regime_fields as _clean_regime_fields
 from .setup_checks import clean_bidder_fields as _clean_bidder_fields
 from .setup_checks import clean_section_fields as _clean_section_fields
 from .setup_checks import raise_all

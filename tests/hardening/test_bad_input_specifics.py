@@ -77,7 +77,7 @@ def test_the_import_and_the_form_share_the_reference_limit(app, lead, lead_clien
     procurement = [["field", "value"], ["reference", "R" * 51], ["title", "Imported"]]
     with pytest.raises(ValidationFailed) as refused:
         importer.read_plan(workbook_bytes(sheets(Procurement=procurement)))
-    assert "Procurement row 2: the reference is longer than 50 characters." in refused.value.problems
+    assert "Procurement row 2: The reference must be 50 characters or fewer. It is 51." in refused.value.problems
     assert lead_client.post("/procurements/new", data={"reference": "R" * 50, "title": "x"}).status_code == 302
 
 
