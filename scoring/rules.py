@@ -15,19 +15,13 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from .engine.inputs import WEIGHT_SUM_TOLERANCE
 from .law import DEFAULT_REGIME, clean_regime
 from .law.key_criteria import KEY_CRITERIA, clean_key_criterion
+from .problems import Problem
 from .models import Bidder, Procurement, Role, ScalePoint, ScoredBy, Section
-
-
-class Problem(NamedTuple):
-    """One thing wrong: the form field it belongs to ("" for the page) and what to do about it."""
-
-    field: str
-    message: str
 
 
 #: Section weights must add up to 100 within this (the engine refuses inputs outside it too).

@@ -10,9 +10,7 @@ from .errors import Refused
 
 def raise_all(problems: list[tuple[str, str]]) -> None:
     """Raise one Refused carrying every problem as (field id, message), like the evaluate pages."""
-    error = Refused(problems[0][1], field=problems[0][0])
-    error.problems = problems
-    raise error
+    raise Refused.of(problems)
 
 
 def raise_any(problems: list[tuple[str, str]]) -> None:

@@ -49,9 +49,10 @@ class WeightProblems(ValidationFailed):
     """Weights that cannot be used; ``fields`` names the input of each problem."""
 
     def __init__(self, problems: list[tuple[str, str]]):
-        super().__init__([message for _, message in problems])
-        self.fields = [field for field, _ in problems]
-        self.message = problems[0][1] if len(problems) == 1 else self.message
+        pairs = [tuple(problem) for problem in problems]  # (field, message) pairs or rules' Problems
+        super().__init__([message for _, message in pairs])
+        self.fields = [field for field, _ in pairs]
+        self.message = pairs[0][1] if len(pairs) == 1 else self.message
 
 
 def field_name(section) -> str:

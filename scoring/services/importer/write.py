@@ -62,8 +62,7 @@ def write(plan: ImportPlan, *, actor: User, open_scoring: bool = False) -> Impor
             return _write(plan, actor=actor, open_scoring=open_scoring)
     except Refused as refused:  # a rule the checks missed: still nothing is written
         db.session.rollback()
-        problems = getattr(refused, "problems", None) or [refused.message]
-        raise ValidationFailed([p if isinstance(p, str) else p[1] for p in problems]) from refused
+        raise ValidationFailed([problem.message for problem in refused.found]) from refused
     except Exception:
         db.session.rollback()
         raise
