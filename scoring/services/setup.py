@@ -28,8 +28,6 @@ from .setup_checks import clean_bidder_fields as _clean_bidder_fields
 from .setup_checks import clean_section_fields as _clean_section_fields
 from .setup_checks import raise_all
 
-WEIGHT_TOLERANCE = rules.WEIGHT_TOLERANCE
-
 
 def reference_taken(reference: str) -> bool:
     """True if another procurement has this reference in any case (GP-2027-01 and gp-2027-01 are

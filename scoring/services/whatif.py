@@ -41,7 +41,6 @@ from .errors import Refused, ValidationFailed
 #: Monte-Carlo draws for the what-if's sensitivity sentence: fewer than the
 #: official result's 10,000, so the page answers while a slider moves.
 WHATIF_DRAWS = 2000
-WEIGHT_TOLERANCE = rules.WEIGHT_TOLERANCE
 DECIMALS = 2
 
 
@@ -220,7 +219,7 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
         "summary": list(trial.summary),
         "sweep": [{"share": alpha, "winner": label(w)} for alpha, w in inf.sweep],
         "tipping_points": [round(float(t), 6) for t in inf.tipping_points],
-        "changed": any(abs(weights[c] - official_weights_now[c]) > WEIGHT_TOLERANCE
+        "changed": any(abs(weights[c] - official_weights_now[c]) > rules.WEIGHT_TOLERANCE
                        for c in official_weights_now),
         "chances": trial.sensitivity is not None,
         "chart": None,
