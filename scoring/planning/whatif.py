@@ -137,6 +137,7 @@ def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=
         share_now = whatif.patient_share(procurement, {c: float(typed[c]) for c in typed})
     except (TypeError, ValueError):
         share_now = whatif.patient_share(procurement, official)
+    evidence = _evidence(procurement, share_now)
     return render_template(
         "planning/whatif.html", procurement=procurement, typed=typed, result=result,
         errors=list(errors), field_errors=field_errors or {}, form=WhatIfForm(),
@@ -145,9 +146,16 @@ def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=
         patient_codes=whatif.patient_codes(procurement), scenarios=whatif.scenarios(procurement),
         reason_needed=whatif.reason_needed(procurement), loaded=loaded,
         field_name=whatif.field_name,
-        evidence=(review_service.evidence(share_now)
-                  if procurement.status == Status.SETUP.value and share_now is not None else None),
+        evidence=evidence, evidence_chart=review_service.evidence_chart(evidence) if evidence else None,
+        not_advice=review_service.NOT_ADVICE,
     ), status
+
+
+def _evidence(procurement: Procurement, share: float | None) -> dict | None:
+    """The review's evidence for weights being designed: only in set-up, before they are published."""
+    if procurement.status != Status.SETUP.value or share is None:
+        return None
+    return review_service.evidence(share)
 
 
 @bp.route("/<int:procurement_id>/what-if.json", methods=["POST"])
@@ -177,6 +185,10 @@ def whatif_json(procurement_id: int):
                                for f, m in zip(problems.fields, problems.problems)]), 400
     result = whatif.run(procurement, weights, viewer=current_user, chances=body.get("chances") is True)
     result["fields"] = {whatif.field_name(s): f"{weights[s.code]:g}" for s in procurement.sections}
+    evidence = _evidence(procurement, result.get("share"))
+    # data only, as the rest of the answer: the page moves the share marked on its own curve
+    result["evidence"] = None if evidence is None else {
+        key: evidence[key] for key in ("decisive", "total", "share", "sentence")}
     return jsonify(result)
 
 

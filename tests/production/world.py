@@ -52,7 +52,7 @@ def _score_and_submit(procurement, evaluators):
 
 def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
     from scoring.models import Declaration, WeightScenario
-    from scoring.services import documents, finalise, moderation
+    from scoring.services import documents, finalise, mail, moderation
 
     world = World()
     u = world.users
@@ -100,12 +100,18 @@ def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
                                   weights_json='{"Q1": 50, "Q2": 50}', created_by_id=u["lead"].id)
         db.session.add(scenario)
         db.session.commit()
+        # Someone who needs paper by post (not one of the personas): their notice is a letter to post.
+        poster = gen_user(Role.PATIENT, f"Paula Post {MARKUP}")
+        poster.communication_need, poster.communication_note = "post", f"Phone first {MARKUP}"
+        letter = mail.queue(poster, "notice", {"heading": f"Scoring is open {MARKUP}", "paragraphs": [MARKUP]},
+                            procurement_id=p.id)
+        db.session.commit()
         declaration = db.session.scalar(db.select(Declaration).where(
             Declaration.user_id == u["rep_conflicted"].id, Declaration.bidder_id == a.id))
         world.procurements["scoring"] = p
         world.ids["scoring"] = {"procurement_id": p.id, "bidder_id": a.id, "section_id": q1.id,
                                 "document_id": document.id, "declaration_id": declaration.id,
-                                "scenario_id": scenario.id, "user_id": u["rep"].id}
+                                "scenario_id": scenario.id, "user_id": u["rep"].id, "message_id": letter.id}
 
     for stage in ("moderation", "final"):
         if stage not in stages:
