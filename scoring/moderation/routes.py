@@ -19,6 +19,7 @@ from ..forms import error_summary
 from ..models import Procurement, Response, Role, Status
 from ..services import evaluation, finalise as finalising, moderation, outcome
 from ..services.errors import ReasonWarnings, Refused, StaleVersion
+from . import board_html
 from .forms import ConsensusForm, FinaliseForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/procurements/<int:procurement_id>/moderation")
@@ -40,21 +41,10 @@ def _pre_wrap(text) -> Markup:
     return Markup('<p class="app-pre-wrap">%s</p>') % (text or "")
 
 
-@bp.app_template_filter("score_cell")
-def _score_cell(score) -> Markup:
-    """One evaluator's score in a board cell: the ``score_cell`` macro of moderation/_macros.html
-    written in Python, since a section page has a cell per bidder and evaluator (1,800 at
-    60 x 30) and a Jinja macro call per cell cost most of a second."""
-    if score is None or score.value is None:
-        return Markup('<span class="app-muted">No score</span>')
-    html = Markup('<strong class="app-score">%s</strong>') % score.value
-    if not score.is_submitted:
-        html += Markup('<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>')
-    if (score.rationale or "").strip():
-        html += Markup('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
-                       '<span class="nhsuk-details__summary-text">Reason</span></summary>'
-                       '<div class="nhsuk-details__text">%s</div></details>') % _pre_wrap(score.rationale)
-    return html
+@bp.app_template_global("moderation_board_rows")
+def _board_rows(board, viewer, procurement, can_record) -> Markup:
+    """A section's table rows (templates/moderation/section.html), written in Python for speed."""
+    return board_html.board_rows(board, viewer, procurement, can_record)
 
 
 @bp.app_template_filter("points")
@@ -166,8 +156,6 @@ def section(procurement_id: int, section_id: int):
         previous=sections[i - 1] if i > 0 else None,
         next=sections[i + 1] if i + 1 < len(sections) else None,
         can_record=procurement.status == Status.MODERATION.value and not section.is_price,
-        open_undisputed=sum(1 for r in board.rows if r.proposed is not None and not r.flagged
-                            and not r.has_reason) if staff and not section.is_price else 0,
     )
 
 
