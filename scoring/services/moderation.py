@@ -397,8 +397,15 @@ def counted_score(score: Score | ScoreRow | None, conflicted: set[tuple[int, int
             and (score.evaluator_id, score.bidder_id) not in conflicted)
 
 
-def conflict_pairs(procurement: Procurement) -> set[tuple[int, int]]:
-    """(evaluator id, bidder id) for every conflict of interest declared in the procurement."""
+def conflict_pairs(procurement: Procurement, run=None) -> set[tuple[int, int]]:
+    """(evaluator id, bidder id) for every conflict of interest declared in the procurement.
+
+    With ``run`` (`outcome.moderation`), read once per data version (declarations are audited).
+    """
+    if run is not None:
+        from . import outcome
+
+        return outcome.memo(run, ("conflict-pairs",), lambda: frozenset(conflict_pairs(procurement)))
     return set(db.session.execute(
         select(Declaration.user_id, Declaration.bidder_id)
         .join(Bidder, Declaration.bidder_id == Bidder.id)
@@ -444,8 +451,6 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
     ``run`` is `outcome.moderation(procurement)` when the caller has it already.
     A fixed number of queries, whatever the number of bidders and evaluators.
     """
-    from sqlalchemy.orm import joinedload
-
     from . import pricing
 
     run = _run(procurement, run)
@@ -464,8 +469,8 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
                    Score.bidder_id.in_(select(Bidder.id).where(Bidder.procurement_id == procurement.id))))
     }
     staff = is_staff(viewer, procurement)
-    people = {a.user for a in db.session.scalars(
-        select(Assignment).options(joinedload(Assignment.user)).where(Assignment.section_id == section.id))}
+    people = set(db.session.scalars(
+        select(User).join(Assignment, Assignment.user_id == User.id).where(Assignment.section_id == section.id)))
     missing = {evaluator for _, evaluator in scores} - {u.id for u in people}
     if missing:  # scores of people no longer assigned
         people |= set(db.session.scalars(select(User).where(User.id.in_(missing))))
@@ -477,8 +482,9 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
     column_ids = [(column, column.user.id) for column in columns]
     agreed = {c.bidder_id: c for c in db.session.scalars(
         select(Consensus).where(Consensus.section_id == section.id))}
-    accepted = acceptance_map(procurement)
-    conflicted = conflict_pairs(procurement)
+    accepted = {(a.bidder_id, a.section_id): a for a in db.session.scalars(
+        select(Acceptance).where(Acceptance.section_id == section.id))}
+    conflicted = conflict_pairs(procurement, run)
     prices = pricing.section_scores(procurement) if section.is_price else {}
     proposed_, spread_, moderated_ = (m.proposed[:, s].tolist(), m.spread[:, s].tolist(),
                                       m.moderated[:, s].tolist())
