@@ -105,15 +105,15 @@ def overview(procurement_id: int):
         run = moderation_run(procurement)
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
-    boards, progress = moderation.overview(procurement, current_user, run)
-    calibration = None
-    if staff:  # never shown to evaluators
-        from ..services.moderation_record import live_calibration
+    from ..services.moderation_record import live_calibration
 
-        calibration = live_calibration(procurement)
+    # Worked out only when the page's parts are not kept already for this data version
+    # ({% cache %} in moderation/overview.html).
     return render_template(
-        "moderation/overview.html", procurement=procurement, staff=staff, boards=boards,
-        progress=progress, run=run, calibration=calibration,
+        "moderation/overview.html", procurement=procurement, staff=staff, run=run,
+        summary=lambda: moderation.overview(procurement, current_user, run),
+        # never shown to evaluators
+        calibration=(lambda: live_calibration(procurement, run)) if staff else None,
     )
 
 
