@@ -17,9 +17,10 @@ def configure(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from .fragments import FragmentCache
+    from .fragments import FragmentCache, pure_part
 
     app.jinja_env.add_extension(FragmentCache)
+    app.jinja_env.globals["pure_part"] = pure_part
     # Every printed value passes here: on pages for patient reps it hides bidders'
     # legal names and prices (scoring/anonymity.py).
     from .anonymity import finalize
