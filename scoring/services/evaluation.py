@@ -80,7 +80,11 @@ def declarations_for(user: User, procurement: Procurement) -> dict[int, Declarat
 
 
 def has_declared(user: User, procurement: Procurement) -> bool:
-    declared = declarations_for(user, procurement)
+    # Asked on every score form and save: the bidder ids only, not Declaration objects.
+    declared = set(db.session.scalars(
+        select(Declaration.bidder_id)
+        .join(Bidder, Declaration.bidder_id == Bidder.id)
+        .where(Declaration.user_id == user.id, Bidder.procurement_id == procurement.id)))
     return all(b.id in declared for b in procurement.bidders)
 
 
