@@ -27,38 +27,10 @@ bp = Blueprint("moderation", __name__, url_prefix="/procurements/<int:procuremen
 OPEN_TO_EVALUATORS = (Status.MODERATION.value, Status.FINAL.value)
 
 
-@bp.app_template_filter("moderated")
-def _moderated(value) -> str:
-    """A score as people say it: 3, or 2.5 for an average; "Not scored" for none."""
-    from ..services.results import score
-
-    return score(value)
-
-
-@bp.app_template_filter("pre_wrap")
-def _pre_wrap(text) -> Markup:
-    """Text typed by someone, escaped, in a paragraph that keeps its line breaks."""
-    return Markup('<p class="app-pre-wrap">%s</p>') % (text or "")
-
-
 @bp.app_template_global("moderation_board_rows")
 def _board_rows(board, viewer, procurement, can_record) -> Markup:
     """A section's table rows (templates/moderation/section.html), written in Python for speed."""
     return board_html.board_rows(board, viewer, procurement, can_record)
-
-
-@bp.app_template_filter("points")
-def _points(value) -> str:
-    from ..services.results import points
-
-    return points(value)
-
-
-@bp.app_template_filter("percent")
-def _percent(value) -> str:
-    from ..services.results import percent
-
-    return percent(value, exact=True)
 
 
 def access(procurement_id: int) -> tuple[Procurement, bool]:
@@ -230,10 +202,12 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
                     if field in ("score", "rationale"):
                         getattr(form, field).errors = [message]
             else:
-                flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success")
+                # Back to the table with focus on the cell just agreed, so the meeting carries
+                # on from there; the banner still announces the save.
+                flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success-here")
                 anonymity.warn_if_named(procurement, form.rationale.data, what="The consensus reason")
                 return redirect(url_for("moderation.section", procurement_id=procurement.id,
-                                        section_id=section.id) + f"#bidder-{bidder.id}")
+                                        section_id=section.id) + f"#consensus-{bidder.id}")
         else:
             status = 400
             if form.version.errors:

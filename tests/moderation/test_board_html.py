@@ -7,6 +7,7 @@ import re
 
 import pytest
 from flask_login import login_user
+from markupsafe import Markup
 
 from scoring.moderation import board_html
 from scoring.services import moderation, outcome
@@ -17,12 +18,13 @@ from ..helpers import accept_the_rest, gen_procurement, gen_scores, to_moderatio
 REFERENCE = """{% from "moderation/_macros.html" import score_cell, flag, consensus_cell %}
 {% set section = board.section %}
 {% for row in board.rows %}
+  {% set cell_name = row.bidder.label_for(current_user) ~ ", " ~ section.code %}
   <tr class="nhsuk-table__row" id="bidder-{{ row.bidder.id }}">
     <th scope="row" class="nhsuk-table__header">{{ row.bidder.label_for(current_user) }}</th>
-    {% for column, score in row.scores %}<td class="nhsuk-table__cell">{{ score_cell(column, score, staff) }}</td>{% endfor %}
+    {% for column, score in row.scores %}<td class="nhsuk-table__cell">{{ score|reference_score_cell(column.label, cell_name) }}</td>{% endfor %}
     <td class="nhsuk-table__cell"><strong>{{ row.proposed|moderated }}</strong><br>{{ flag(row) }}</td>
-    <td class="nhsuk-table__cell">
-      {{ consensus_cell(row, procurement.is_final) }}
+    <td class="nhsuk-table__cell app-sticky-end" id="consensus-{{ row.bidder.id }}" tabindex="-1">
+      {{ consensus_cell(row, cell_name, procurement.is_final) }}
       {% if can_record %}
         <a href="{{ url_for('moderation.cell', procurement_id=procurement.id, section_id=section.id, bidder_id=row.bidder.id) }}">{{ "Change" if row.consensus else "Record consensus" }}<span class="nhsuk-u-visually-hidden"> for {{ row.bidder.label_for(current_user) }}</span></a>
       {% else %}
@@ -31,6 +33,23 @@ REFERENCE = """{% from "moderation/_macros.html" import score_cell, flag, consen
     </td>
   </tr>
 {% endfor %}"""
+
+def reference_score_cell(score, who="", cell_name=""):
+    """The score cell as the ``score_cell`` filter wrote it with Markup before board_html.py."""
+    if score is None or score.value is None:
+        return Markup('<span class="app-muted">No score</span>')
+    html = Markup('<strong class="app-score">%s</strong>') % score.value
+    if not score.is_submitted:
+        html += Markup('<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>')
+    if (score.rationale or "").strip():
+        hidden = Markup('<span class="nhsuk-u-visually-hidden"> %s gave for %s</span>') % (who, cell_name) \
+            if who else Markup("")
+        html += Markup('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
+                       '<span class="nhsuk-details__summary-text">Reason%s</span></summary>'
+                       '<div class="nhsuk-details__text">%s</div></details>') % (
+            hidden, Markup('<p class="app-pre-wrap">%s</p>') % score.rationale)
+    return html
+
 
 #: Whitespace a browser ignores: around table rows and cells, details, paragraphs and breaks.
 _BLOCK = re.compile(r"\s*(</?(?:tr|td|th|details|summary|div|p)\b[^>]*>|<br>)\s*")
@@ -47,6 +66,7 @@ def both(app, procurement, viewer):
         login_user(viewer)
         run = outcome.moderation(procurement)
         staff = moderation.is_staff(viewer, procurement)
+        app.jinja_env.filters["reference_score_cell"] = reference_score_cell
         template = app.jinja_env.from_string(REFERENCE)
         # Printed through a template too, as section.html prints it: a rep's page redacts both.
         printed = app.jinja_env.from_string("{{ rows }}")
@@ -127,3 +147,4 @@ def test_the_section_page_shows_the_rows(app, client, world, lead):
         rows = str(board_html.board_rows(board, lead, world, True))
     assert rows in text
     assert 'Record consensus<span class="nhsuk-u-visually-hidden"> for Bidder A (Bidder A Legal Name Ltd)</span>' in text
+    assert 'id="consensus-%d" tabindex="-1"' % world.bidders[0].id in text
