@@ -81,17 +81,25 @@ def main() -> None:
                              (moderation_module, "moderate"), (decisive_module, "decisive")):
             setattr(module, name, counting(getattr(module, name)))
 
-        t = time.perf_counter()
-        data = review_service.review(reviewer)
-        json.dumps(review_service.as_json(data))
-        t_json = time.perf_counter() - t
-        print(f"review data / flask review --json: {t_json:.3f} s for {len(data['procurements'])} procurements")
+        # A fresh worker parses each stored document once (the first call); later calls reuse the
+        # rows, as a running server does. Both are printed.
+        for attempt in ("first", "again"):
+            t = time.perf_counter()
+            data = review_service.review(reviewer)
+            json.dumps(review_service.as_json(data))
+            t_json = time.perf_counter() - t
+            print(f"review data / flask review --json ({attempt}): {t_json:.3f} s for "
+                  f"{len(data['procurements'])} procurements")
         client = app.test_client()
         client.post("/sign-in", data={"email": "review@example.org", "password": "bench-password-123"})
+        for attempt in ("first request", "again", "again"):
+            t = time.perf_counter()
+            response = client.get("/review")
+            print(f"review page ({attempt}): {time.perf_counter() - t:.3f} s (HTTP {response.status_code}, "
+                  f"{len(response.data) // 1024} kB)")
         t = time.perf_counter()
-        response = client.get("/review")
-        print(f"review page: {time.perf_counter() - t:.3f} s (HTTP {response.status_code}, "
-              f"{len(response.data) // 1024} kB)")
+        response = client.get("/review/report")
+        print(f"board report page: {time.perf_counter() - t:.3f} s (HTTP {response.status_code})")
         t = time.perf_counter()
         workbook_bytes(data)
         print(f"review workbook: {time.perf_counter() - t:.3f} s")

@@ -14,6 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from ..engine.decisive import alpha_half, rate_steps, rate_table
 from ..extensions import db
@@ -32,8 +33,9 @@ def visible_procurements(viewer: User | None, filters: Filters = Filters()) -> l
     """Finalised procurements the viewer may review: all for involvement leads and
     administrators, their own for procurement leads, none for anyone else. ``None``
     (the command line, run by whoever runs the server) sees all."""
-    query = select(Procurement).where(Procurement.status == Status.FINAL.value,
-                                      Procurement.final_result_json.is_not(None))
+    # The stored document is big and rows are cached (`row`): load it only when a row is made.
+    query = select(Procurement).options(defer(Procurement.final_result_json)).where(
+        Procurement.status == Status.FINAL.value, Procurement.final_result_json.is_not(None))
     if viewer is None:
         pass
     elif viewer.role == Role.LEAD.value:
@@ -64,8 +66,26 @@ def _winner_name(procurement: Procurement, code: str | None) -> str | None:
     return bidder.name if bidder is not None and bidder.name else code
 
 
+#: Rows already made, by database, procurement and finalising time. A final result never changes
+#: and finalising cannot be undone, so a row once made stays right; parsing 200 stored documents
+#: on every review page would cost seconds.
+_ROWS: dict[tuple, dict[str, Any]] = {}
+_ROWS_KEPT = 5000
+
+
 def row(procurement: Procurement) -> dict[str, Any]:
-    """One review row from the stored final result."""
+    """One review row from the stored final result (a copy: callers may change it)."""
+    key = (id(db.engine), str(db.engine.url), procurement.id, procurement.reference, procurement.finalised_at)
+    if key not in _ROWS:
+        if len(_ROWS) >= _ROWS_KEPT:
+            _ROWS.clear()
+        _ROWS[key] = _make_row(procurement)
+    made = _ROWS[key]
+    return {**made, "krippendorff_alpha": dict(made["krippendorff_alpha"]),
+            "decisive_intervals": [list(x) for x in made["decisive_intervals"]]}
+
+
+def _make_row(procurement: Procurement) -> dict[str, Any]:
     doc = json.loads(procurement.final_result_json)
     inf = doc["influence"]
     view = doc.get("view", {})
