@@ -385,7 +385,12 @@ class Score(db.Model):
 
     @property
     def is_complete(self) -> bool:
-        return self.value is not None and bool(self.rationale.strip())
+        return Score.complete(self.value, self.rationale)
+
+    @staticmethod
+    def complete(value: int | None, rationale: str | None) -> bool:
+        """A score and a reason: what every answer needs before the evaluator can submit."""
+        return value is not None and bool((rationale or "").strip())
 
     @property
     def is_submitted(self) -> bool:

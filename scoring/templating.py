@@ -20,9 +20,10 @@ def configure(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from .fragments import FragmentCache
+    from .fragments import FragmentCache, pure_part
 
     app.jinja_env.add_extension(FragmentCache)
+    app.jinja_env.globals["pure_part"] = pure_part
     # Every printed value passes here: on pages for patient reps it hides bidders'
     # legal names and prices (scoring/anonymity.py).
     from .anonymity import finalize
@@ -58,22 +59,13 @@ def configure(app: Flask) -> None:
     def score_cell(score, who: str = "", cell_name: str = "") -> Markup:
         """One evaluator's score in a moderation board cell (see moderation/_macros.html).
 
-        Written in Python because a section page has a cell per bidder and evaluator (1,800 at
-        60 x 30) and a Jinja macro call per cell cost most of a second. The Reason toggle names
-        the evaluator and the answer, since "Reason" read out alone could be any of a dozen.
+        Written in Python (scoring/moderation/board_html.py) because a section page has a cell
+        per bidder and evaluator (1,800 at 60 x 30) and a Jinja macro call per cell cost most of
+        a second. The Reason toggle names the evaluator and the answer.
         """
-        if score is None or score.value is None:
-            return Markup('<span class="app-muted">No score</span>')
-        html = Markup('<strong class="app-score">%s</strong>') % score.value
-        if not score.is_submitted:
-            html += Markup('<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>')
-        if (score.rationale or "").strip():
-            hidden = Markup('<span class="nhsuk-u-visually-hidden"> %s gave for %s</span>') % (who, cell_name) \
-                if who else Markup("")
-            html += Markup('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
-                           '<span class="nhsuk-details__summary-text">Reason%s</span></summary>'
-                           '<div class="nhsuk-details__text">%s</div></details>') % (hidden, pre_wrap(score.rationale))
-        return html
+        from .moderation.board_html import score_cell as cell
+
+        return Markup(cell(score, who, cell_name))
 
     configure_navigation(app)
 
