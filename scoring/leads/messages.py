@@ -122,6 +122,10 @@ def invite_new_people(procurement: Procurement):
     from ..confirm import Confirmation, confirmation_page, confirmed
     from ..services import invitations
 
+    from .. import rules
+
+    if rules.final(procurement):  # nobody new scores a final procurement
+        raise Refused.of(rules.final(procurement))
     people = invitations.not_yet_invited(procurement)
     back = url_for("leads.overview", procurement_id=procurement.id)
     if request.method == "POST" and confirmed():
