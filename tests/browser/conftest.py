@@ -8,7 +8,6 @@ at the end of the run and written to tests/screenshots/axe-audits.json.
 """
 from __future__ import annotations
 
-import json
 import shutil
 import threading
 import time
@@ -23,6 +22,8 @@ from werkzeug.serving import make_server
 from scoring import REPO_ROOT, create_app
 from scoring.extensions import db
 
+from ..axe_audits import AUDITS, AXE_TAGS, SCREENSHOTS
+
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -32,11 +33,6 @@ LAUNCH_ARGS = [
 expect.set_options(timeout=10_000)
 
 AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SCREENSHOTS = REPO_ROOT / "tests" / "screenshots"
-
-# Every audit of the run: (test, label, url, rules axe ran). Printed in the terminal summary.
-AUDITS: list[dict] = []
 
 
 def _app_config(database: Path, uploads: Path) -> dict:
@@ -116,9 +112,11 @@ def new_context(browser, live_server):
         options = {"base_url": live_server.url, "viewport": {"width": 1280, "height": 900},
                    "accept_downloads": True, **kwargs}
         context = browser.new_context(**options)
-        # Generous: the results page draws its charts on the server, and CI machines are shared.
-        context.set_default_timeout(15_000)
-        context.set_default_navigation_timeout(30_000)
+        # Generous: the results page draws its charts and the PDFs are laid out on the server,
+        # CI machines are shared, and the suite runs in parallel (a PDF download took over 15 s
+        # with both workers busy on a loaded machine). A wait is not a speed test.
+        context.set_default_timeout(30_000)
+        context.set_default_navigation_timeout(45_000)
         context.console_errors = []
 
         def on_console(page, message):
@@ -171,7 +169,7 @@ def audit(request):
             AXE_TAGS,
         )
         rules = {r["id"] for key in ("violations", "passes", "incomplete", "inapplicable") for r in result[key]}
-        AUDITS.append({"test": request.node.name, "label": label, "url": page.url,
+        AUDITS.append({"test": request.node.name, "order": len(AUDITS), "label": label, "url": page.url,
                        "title": page.title(), "rules": len(rules),
                        "seconds": round(time.perf_counter() - started, 2)})
         violations = result["violations"]
@@ -198,18 +196,3 @@ def screenshot(request):
         return path
 
     return take
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not AUDITS:
-        return
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "axe-audits.json").write_text(json.dumps(AUDITS, indent=2))
-    rules = sorted({a["rules"] for a in AUDITS})
-    terminalreporter.section("axe-core accessibility audits")
-    terminalreporter.write_line(
-        f"{len(AUDITS)} audits, {len({(a['label']) for a in AUDITS})} distinct page states; "
-        f"axe ran {', '.join(map(str, rules))} rules ({', '.join(AXE_TAGS)}) on each"
-    )
-    for a in AUDITS:
-        terminalreporter.write_line(f"  {a['test']}: {a['label']}  [{a['rules']} rules]  {a['url']}")
