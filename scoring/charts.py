@@ -32,6 +32,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from . import numbers
+
 #: Send these with ``chart.svg``: inline styles inside the image only, nothing else.
 SVG_HEADERS = {
     "Content-Type": "image/svg+xml; charset=utf-8",
@@ -118,12 +120,11 @@ class Chart:
 
 
 def _points(value: float) -> str:
-    return f"{value:.1f}"
+    return numbers.points(value)
 
 
 def _percent(fraction: float) -> str:
-    value = 100 * fraction
-    return f"{value:.0f}%" if abs(value - round(value)) < 0.05 else f"{value:.1f}%"
+    return numbers.percent(fraction, exact=True)
 
 
 def _join(names: Sequence[str]) -> str:
@@ -343,14 +344,14 @@ def win_probabilities(bidders: Sequence[str], probabilities: Sequence[float], *,
         return figure
 
     svg = _render(picture) if draw else ""
-    rows = [[bidder, _percent(p), f"{round(100 * p)} out of 100"]
+    rows = [[bidder, _percent(p), f"{numbers.number(100 * p, 0)} out of 100"]
             for bidder, p in zip(bidders, probabilities)]
     tries = f"{draws:,} times" if draws else "many times"
     description = []
     if bidders and any(probabilities):
         best = max(range(len(bidders)), key=lambda b: probabilities[b])
         description.append(f"The section weights were changed a little at random {tries}. "
-                           f"{bidders[best]} came first most often: {round(100 * probabilities[best])} "
+                           f"{bidders[best]} came first most often: {numbers.number(100 * probabilities[best], 0)} "
                            "out of every 100 tries.")
         never = [b for b, p in zip(bidders, probabilities) if p == 0]
         if never:

@@ -201,3 +201,28 @@ def alpha_half(all_intervals: Sequence[Iterable[Sequence[float]]]) -> float | No
         if 2 * sum(is_decisive(i, alpha) for i in all_intervals) >= len(all_intervals):
             return alpha
     return None
+
+
+def rate_steps(all_intervals: Sequence[Iterable[Sequence[float]]]) -> list[tuple[float, float, float]]:
+    """D(α) exactly, as steps (start, end, rate) covering [0, 1], for drawing the curve.
+
+    Between two consecutive interval ends D is constant; each step carries its
+    value inside the step. At a step's ends D may be higher (closed intervals),
+    which `alpha_half` and `decisive_rate` take into account; a picture cannot show
+    a single point, so the steps leave it out. Neighbouring steps with the same
+    rate are merged.
+    """
+    all_intervals = [list(i) for i in all_intervals]
+    if not all_intervals:
+        return [(0.0, 1.0, 0.0)]
+    edges = sorted({0.0, 1.0, *(min(max(float(x), 0.0), 1.0) for i in all_intervals for pair in i for x in pair)})
+    steps: list[tuple[float, float, float]] = []
+    for start, end in zip(edges, edges[1:]):
+        if end - start <= _POINT:
+            continue
+        rate = decisive_rate(all_intervals, 0.5 * (start + end))
+        if steps and steps[-1][2] == rate:
+            steps[-1] = (steps[-1][0], end, rate)
+        else:
+            steps.append((start, end, rate))
+    return steps or [(0.0, 1.0, decisive_rate(all_intervals, 0.0))]

@@ -25,9 +25,8 @@ def lead_view(view):
 
 
 def problems_of(refused: Refused) -> list[tuple[str, str]]:
-    """Every (field id, message) a refusal carries; services attach ``problems`` for several."""
-    problems = getattr(refused, "problems", None) or [(refused.field or "", refused.message)]
-    return [p if isinstance(p, tuple) else ("", p) for p in problems]
+    """Every (field id, message) a refusal carries."""
+    return [(problem.field, problem.message) for problem in refused.found]
 
 
 def refusal(refused: Refused) -> tuple[list[dict], dict[str, str]]:

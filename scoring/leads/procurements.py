@@ -8,8 +8,8 @@ from sqlalchemy import select
 from .. import anonymity
 from ..confirm import Confirmation, confirmation_page, confirmed
 from ..extensions import db
-from ..models import Procurement, Role, Status, User
-from ..services import pricing, setup
+from ..models import Procurement, Role, Status, User, utcnow
+from ..services import deadlines, mail, pricing, setup
 from ..services.assignments import declared_conflicts, evaluators_of
 from ..services.errors import Refused
 from . import bp
@@ -78,6 +78,8 @@ def _render_overview(procurement: Procurement, errors=None, field_errors=None, s
         problems=setup.readiness_problems(procurement) if procurement.status == Status.SETUP.value else [],
         evaluator_count=len(evaluators), conflict_count=len(declared_conflicts(procurement)),
         errors=errors or [], field_errors=field_errors or {}, Status=Status,
+        letters=mail.letters_to_post(procurement.id), to_london=deadlines.to_london,
+        today=deadlines.to_london(utcnow()).strftime("%d/%m/%Y"),
     ), status
 
 

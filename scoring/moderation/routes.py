@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from .. import anonymity
 from ..access import bidder_in, is_evaluator_of, procurement_or_404, section_in
@@ -24,51 +23,6 @@ from .forms import ConsensusForm, FinaliseForm
 bp = Blueprint("moderation", __name__, url_prefix="/procurements/<int:procurement_id>/moderation")
 
 OPEN_TO_EVALUATORS = (Status.MODERATION.value, Status.FINAL.value)
-
-
-@bp.app_template_filter("moderated")
-def _moderated(value) -> str:
-    """A score as people say it: 3, or 2.5 for an average; "Not scored" for none."""
-    from ..services.results import score
-
-    return score(value)
-
-
-@bp.app_template_filter("pre_wrap")
-def _pre_wrap(text) -> Markup:
-    """Text typed by someone, escaped, in a paragraph that keeps its line breaks."""
-    return Markup('<p class="app-pre-wrap">%s</p>') % (text or "")
-
-
-@bp.app_template_filter("score_cell")
-def _score_cell(score) -> Markup:
-    """One evaluator's score in a board cell: the ``score_cell`` macro of moderation/_macros.html
-    written in Python, since a section page has a cell per bidder and evaluator (1,800 at
-    60 x 30) and a Jinja macro call per cell cost most of a second."""
-    if score is None or score.value is None:
-        return Markup('<span class="app-muted">No score</span>')
-    html = Markup('<strong class="app-score">%s</strong>') % score.value
-    if not score.is_submitted:
-        html += Markup('<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>')
-    if (score.rationale or "").strip():
-        html += Markup('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
-                       '<span class="nhsuk-details__summary-text">Reason</span></summary>'
-                       '<div class="nhsuk-details__text">%s</div></details>') % _pre_wrap(score.rationale)
-    return html
-
-
-@bp.app_template_filter("points")
-def _points(value) -> str:
-    from ..services.results import points
-
-    return points(value)
-
-
-@bp.app_template_filter("percent")
-def _percent(value) -> str:
-    from ..services.results import percent
-
-    return percent(value, exact=True)
 
 
 def access(procurement_id: int) -> tuple[Procurement, bool]:
@@ -242,10 +196,12 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
                     if field in ("score", "rationale"):
                         getattr(form, field).errors = [message]
             else:
-                flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success")
+                # Back to the table with focus on the cell just agreed, so the meeting carries
+                # on from there; the banner still announces the save.
+                flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success-here")
                 anonymity.warn_if_named(procurement, form.rationale.data, what="The consensus reason")
                 return redirect(url_for("moderation.section", procurement_id=procurement.id,
-                                        section_id=section.id) + f"#bidder-{bidder.id}")
+                                        section_id=section.id) + f"#consensus-{bidder.id}")
         else:
             status = 400
             if form.version.errors:

@@ -173,9 +173,8 @@ class ImportResult:
         if self.created_users:
             n = len(self.created_users)
             text += (f" {_count(n, 'new account was', 'new accounts were')} created without a "
-                     "password; an administrator needs to set "
-                     f"{'it' if n == 1 else 'them'} up before {'that person' if n == 1 else 'those people'} "
-                     "can sign in.")
+                     f"password; invite {'that person' if n == 1 else 'those people'} by email so they can "
+                     "choose one and sign in.")
         if self.drafts:
             text += (f" The scores of {_count(len(self.drafts), 'evaluator', 'evaluators')} were "
                      "incomplete, so they are saved as drafts: " + _and(self.drafts) + ".")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Bidder, Declaration, Procurement, Response, ScoreSource, Section, Status, User, utcnow
 from . import audit, evaluation, setup
-from .errors import Refused, StaleVersion, ValidationFailed
+from .errors import Refused, StaleVersion
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,7 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
                                    f"Still to do: {'; '.join(incomplete[:5])}"
                                    f"{f' and {len(incomplete) - 5} more' if len(incomplete) > 5 else ''}."))
     if problems:
-        messages = [message for _, message in problems]
-        error = StaleVersion(messages[0]) if stale and len(problems) == 1 else ValidationFailed(messages)
+        error = StaleVersion(problems[0][1]) if stale and len(problems) == 1 else Refused.of(problems)
         error.problems = problems
         raise error
     if check_only:

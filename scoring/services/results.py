@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import charts
+from ..numbers import percent, points, score, split  # noqa: F401 (percent, points, score: wording helpers' home)
 from ..extensions import db
 from ..models import AuditEvent, Bidder, Procurement, Status, User
 from . import outcome
@@ -152,7 +153,7 @@ class ResultView:
             return ["Patient representatives did not score any section, so their scores could not "
                     "change the result."]
         out.append(f"Patient representatives scored {len(patient_sections)} of {n} sections "
-                   f"({join(patient_sections)}), worth {percent(inf['patient_weight_share'])} of the marks.")
+                   f"({join(patient_sections)}), worth {percent(inf['patient_weight_share'], exact=True)} of the marks.")
         leader = self.leader
         cf_winner = inf.get("counterfactual_winner")
         if leader is not None:
@@ -174,18 +175,20 @@ class ResultView:
         if leader is not None and runners and margin >= 0.05:
             runner = self.names(runners)
             p, q = shapley["patient"], shapley["panel"]
+            # Rounded together, so the two parts add up to the lead as it is written.
+            p_text, q_text = split([p, q], whole=margin)
             if p >= 0 and q >= 0:
                 out.append(f"{leader.display} finished {points(margin)} points ahead of {runner}. Sharing that "
-                           f"lead out fairly between the two groups (a Shapley split), about {points(p)} points "
-                           f"of it came from patient scores and {points(q)} from the panel's.")
+                           f"lead out fairly between the two groups (a Shapley split), about {p_text} points "
+                           f"of it came from patient scores and {q_text} from the panel's.")
             elif p < 0:
                 out.append(f"{leader.display} finished {points(margin)} points ahead of {runner}, but the patient "
-                           f"scores favoured {runner}: they took about {points(-p)} points off the lead "
+                           f"scores favoured {runner}: they took about {-p_text} points off the lead "
                            "(a Shapley split of the lead).")
             else:
                 out.append(f"{leader.display} finished {points(margin)} points ahead of {runner} because of the "
                            f"patient scores: the panel's scores on their own favoured {runner} by about "
-                           f"{points(-q)} points (a Shapley split of the lead).")
+                           f"{-q_text} points (a Shapley split of the lead).")
         tipping = inf.get("tipping_points") or []
         today = self.view["today"]
         if tipping:
@@ -353,21 +356,3 @@ def join(names) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def percent(fraction: float, *, exact: bool = False) -> str:
-    value = 100 * fraction
-    if exact and round(value) != round(value, 1):
-        return f"{value:.1f}%"
-    return f"{round(value):.0f}%"
-
-
-def points(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
-
-
-def score(value: float | None) -> str:
-    """A moderated score: whole numbers as such, averages to one decimal."""
-    if value is None:
-        return "Not scored"
-    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"

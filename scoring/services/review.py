@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..engine.decisive import alpha_half, rate_table
+from ..engine.decisive import alpha_half, rate_steps, rate_table
 from ..extensions import db
 from ..models import Bidder, Procurement, Role, Status, User
 
@@ -108,7 +108,22 @@ def review(viewer: User | None, filters: Filters = Filters()) -> dict[str, Any]:
     intervals = [r["decisive_intervals"] for r in rows]
     table = [{"alpha": alpha, "rate": rate, "decisive": [rows[k]["reference"] for k in members]}
              for alpha, rate, members in rate_table(intervals)]
-    return {"procurements": rows, "decisive_rate": table, "alpha_half": alpha_half(intervals)}
+    return {"procurements": rows, "decisive_rate": table, "alpha_half": alpha_half(intervals),
+            "decisive_steps": rate_steps(intervals)}
+
+
+def charts(data: dict[str, Any], *, today: float | None = None) -> dict[str, Any]:
+    """The review's two charts (inline SVG, `scoring.review_charts`) from `review`'s data."""
+    from ..review_charts import decisive_rate_chart, margin_scatter
+
+    rows = data["procurements"]
+    return {
+        "rate": decisive_rate_chart(data["decisive_steps"], [(r["alpha"], r["rate"]) for r in data["decisive_rate"]],
+                                    total=len(rows), alpha_half=data["alpha_half"], today=today,
+                                    names=[r["decisive"] for r in data["decisive_rate"]]),
+        "scatter": margin_scatter([(r["reference"], r["patient_weight_share"], r["shapley_patient_share"])
+                                   for r in rows]),
+    }
 
 
 #: The keys of each procurement in `flask review --json` (issue 18), in order.
@@ -127,15 +142,56 @@ def as_json(data: dict[str, Any]) -> dict[str, Any]:
             "alpha_half": data["alpha_half"]}
 
 
+_INTERVALS_CACHE: dict[tuple, list[list[list[float]]]] = {}
+
+
+def _all_intervals() -> list[list[list[float]]]:
+    """Every finalised procurement's stored decisive intervals. A final result never changes and
+    finalising cannot be undone, so how many there are and the latest finalising time identify
+    the set: parsed once per worker, not on every move of the what-if slider."""
+    from sqlalchemy import func
+
+    final = (Procurement.status == Status.FINAL.value, Procurement.final_result_json.is_not(None))
+    counts = select(func.count(Procurement.id), func.max(Procurement.finalised_at), func.max(Procurement.id))
+    key = (id(db.engine), str(db.engine.url), *db.session.execute(counts.where(*final)).one())
+    if key not in _INTERVALS_CACHE:
+        _INTERVALS_CACHE.clear()
+        _INTERVALS_CACHE[key] = [
+            [list(x) for x in json.loads(text)["influence"].get("decisive_intervals") or []]
+            for text in db.session.scalars(select(Procurement.final_result_json).where(*final))]
+    return _INTERVALS_CACHE[key]
+
+
 def evidence(share: float) -> dict[str, Any] | None:
     """For the what-if page in set-up: of all finalised procurements, how many the patient
     scores would have decided at this patient weight share, and D(α) for the curve.
     Aggregates only (no references), so any lead may see it. None when nothing is finalised."""
     from ..engine.decisive import is_decisive
 
-    intervals = [row(p)["decisive_intervals"] for p in visible_procurements(None)]
+    intervals = _all_intervals()
     if not intervals:
         return None
-    return {"decisive": sum(is_decisive(i, share) for i in intervals), "total": len(intervals),
-            "share": share, "table": [(alpha, rate) for alpha, rate, _ in rate_table(intervals)],
-            "alpha_half": alpha_half(intervals)}
+    decided = sum(is_decisive(i, share) for i in intervals)
+    return {"decisive": decided, "total": len(intervals), "share": share,
+            "sentence": evidence_sentence(decided, len(intervals), share),
+            "table": [(alpha, rate) for alpha, rate, _ in rate_table(intervals)],
+            "steps": rate_steps(intervals), "alpha_half": alpha_half(intervals)}
+
+
+#: Said beside the evidence wherever it is shown: the review informs the weights, it does not set them.
+NOT_ADVICE = ("This is evidence from past procurements, not advice: the right weights depend on this "
+              "service and what matters to its patients.")
+
+
+def evidence_sentence(decided: int, total: int, share: float) -> str:
+    return (f"In {decided} of the {total} procurements finalised in the patient "
+            f"voice review, patient scores at this weight share ({round(100 * share)}%) would have "
+            "decided the winner.")
+
+
+def evidence_chart(ev: dict[str, Any]):
+    """The D(α) curve for the what-if page, with this procurement's share marked."""
+    from ..review_charts import decisive_rate_chart
+
+    return decisive_rate_chart(ev["steps"], ev["table"], total=ev["total"], alpha_half=ev["alpha_half"],
+                               today=ev["share"], prefix="evidence-rate")

@@ -418,6 +418,9 @@ def close_scoring(procurement: Procurement, *, actor: User | None, reason: str =
     """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
     check_can_close(procurement, reason)
     _set_status(procurement, Status.MODERATION, actor=actor, reason=reason.strip())
+    from .deadlines import notify_meeting
+
+    notify_meeting(procurement)
     db.session.commit()
 
 

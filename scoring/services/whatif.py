@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from .. import numbers
 from ..extensions import db
 from ..models import Procurement, Status, User, WeightScenario, utcnow
 from . import audit
@@ -202,13 +203,13 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
     rows = []
     for b in m.order:
         b = int(b)
-        row = {"code": codes[b], "label": labels[b], "total": round(float(m.totals[b]), 2),
+        row = {"code": codes[b], "label": labels[b], "total": float(m.totals[b]),
                "rank": int(m.ranks[b]), "failing": bool(m.failing[b]),
-               "patient_points": round(float(inf.contribution[b]), 2),
+               "patient_points": float(inf.contribution[b]),
                "official_total": None, "official_rank": None, "rank_change": None,
-               "chance": None if trial.sensitivity is None else round(float(trial.sensitivity[b]), 4)}
+               "chance": None if trial.sensitivity is None else float(trial.sensitivity[b])}
         if official is not None:
-            row.update(official_total=round(float(official.totals[b]), 2),
+            row.update(official_total=float(official.totals[b]),
                        official_rank=int(official.ranks[b]),
                        rank_change=int(official.ranks[b]) - int(m.ranks[b]))
         rows.append(row)
@@ -259,7 +260,7 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
 
 
 def _announcement(result: dict[str, Any]) -> str:
-    share = f"{100 * result['share']:.0f}%"
+    share = numbers.percent(result["share"], exact=True)
     if not result["scored"]:
         return (f"Patient-scored sections are worth {share} of the marks. There are no scores yet, "
                 "so there is no ranking to show.")
@@ -269,7 +270,7 @@ def _announcement(result: dict[str, Any]) -> str:
         text = "With these weights no single bidder comes first."
     else:
         verb = "wins" if result["winner"] else "is ahead for now"
-        text = f"With these weights {who} {verb} with {first['total']:.1f} points."
+        text = f"With these weights {who} {verb} with {numbers.points(first['total'])} points."
     official = result["official_winner"] or result["official_leader"]
     if official and official != who:
         text += f" With the official weights, {official} comes first."

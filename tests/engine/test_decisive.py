@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scoring.engine import moderate
 from scoring.engine.cells import PANEL_COLUMN
 from scoring.engine.decisive import (
-    alpha_half, decisive, decisive_from_lines, decisive_rate, rate_table)
+    alpha_half, decisive, decisive_from_lines, decisive_rate, rate_steps, rate_table)
 from scoring.engine.influence import group_alone
 
 from .gen import gen_inputs, procurements
@@ -93,6 +93,14 @@ def test_decisive_rate_and_alpha_half_by_hand():
     assert [row[0] for row in table][:3] == [0.0, 0.05, 0.1]
     assert table[8] == (0.4, pytest.approx(1 / 3), [1])   # α = 0.40: only three lines
     assert table[9] == (0.45, pytest.approx(2 / 3), [0, 1])
+    # the exact steps the chart draws: 0 up to 1/3, 1/3 up to 4/9, 2/3 to the end
+    steps = rate_steps(views)
+    assert [(a, b) for a, b, _ in steps] == [(0.0, pytest.approx(1 / 3)), (pytest.approx(1 / 3), pytest.approx(4 / 9)),
+                                              (pytest.approx(4 / 9), 1.0)]
+    assert [r for _, _, r in steps] == [0.0, pytest.approx(1 / 3), pytest.approx(2 / 3)]
+    # a rate that rises and falls again; no procurements at all is a flat 0
+    assert rate_steps([[(0.2, 0.3)], []]) == [(0.0, 0.2, 0.0), (0.2, 0.3, 0.5), (0.3, 1.0, 0.0)]
+    assert rate_steps([]) == [(0.0, 1.0, 0.0)]
 
 
 def reweighted(inputs, alpha, patient):

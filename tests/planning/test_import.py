@@ -81,7 +81,8 @@ def test_template_round_trips_download_fill_upload(lead_client, lead):
     response = upload(lead_client, filled.getvalue())
     assert response.status_code == 302
     procurement = db.session.scalar(select(Procurement).where(Procurement.reference == "IMP-01"))
-    assert response.headers["Location"].endswith(f"/procurements/{procurement.id}")
+    # Its two evaluators are new, so the next step offers to invite them (issue 17).
+    assert response.headers["Location"].endswith(f"/procurements/{procurement.id}/invite-new-people")
     assert procurement.lead_id == lead.id
     assert procurement.status == "scoring"
     assert [s.code for s in procurement.sections] == ["Q1", "Q2", "Q3"]

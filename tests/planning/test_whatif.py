@@ -147,7 +147,8 @@ def test_json_needs_the_csrf_token_from_the_page(app, client, lead, scored):
 def test_page_shows_official_weights_result_chart_and_its_table(lead_client, scored):
     page = lead_client.get(f"/procurements/{scored.id}/what-if").get_data(as_text=True)
     assert "<title>What-if weights – IMP-01" in page
-    assert 'value="40"' in page and 'type="range"' in page
+    # The share is a box showing its value (js/share-slider.js makes it a slider).
+    assert 'value="40"' in page and 'id="share"' in page and 'js/share-slider.js' in page
     assert 'aria-live="polite"' in page
     assert "Bidder B (Beta Care LLP) wins with 72.5 points" in page
     assert 'src="data:image/svg+xml;base64,' in page and "Show the chart&#39;s figures as a table" in page
