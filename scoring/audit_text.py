@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
+from . import numbers
+
 STAGES = {"setup": "being set up", "scoring": "scoring open", "moderation": "in moderation", "final": "final"}
 ROLES = {"admin": "administrator", "lead": "procurement lead", "panel": "panel evaluator",
          "patient": "patient representative"}
@@ -190,7 +192,7 @@ def _demo_past_loaded(e: Entry) -> str:
 
 def _finalised(e: Entry) -> str:
     totals = e.get("totals") or {}
-    ranking = ", ".join(f"{code} {number(round(total, 1))}" for code, total in
+    ranking = ", ".join(f"{code} {number(numbers.rounded(total, 1))}" for code, total in
                         sorted(totals.items(), key=lambda item: -item[1]))
     winner = e.get("winner")
     won = f"{winner} won" if winner else "no single winner"

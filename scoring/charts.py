@@ -32,7 +32,10 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import numbers
+from .engine import ranking  # who comes first at a share: the engine's tie rule
 
 #: Send these with ``chart.svg``: inline styles inside the image only, nothing else.
 SVG_HEADERS = {
@@ -260,12 +263,13 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
         return alpha * P[b] + (1 - alpha) * O[b]
 
     def winner_at(alpha: float) -> str:
-        passing = [b for b in range(len(bidders)) if not failing[b]]
-        if not passing:
+        if all(failing):
             return "None (no bidder passes)"
-        best = max(total(b, alpha) for b in passing)
-        top = [bidders[b] for b in passing if total(b, alpha) >= best - 1e-9]
-        return top[0] if len(top) == 1 else "Tie: " + _join(top)
+        ranks = ranking.rank([total(b, alpha) for b in range(len(bidders))], failing)  # the engine's tie rule
+        first = ranking.leader(ranks, np.asarray(failing, dtype=bool))
+        if first is not None:
+            return bidders[first]
+        return "Tie: " + _join([bidders[b] for b in ranking.tied_first(ranks, np.asarray(failing, dtype=bool))])
 
     def picture():
         figure = _figure(7.5, 4.2)

@@ -196,6 +196,9 @@ class Procurement(db.Model):
     scoring_deadline: Mapped[datetime | None] = mapped_column(DateTime)
     moderation_meeting_on: Mapped[date | None] = mapped_column(Date)
     final_result_json: Mapped[str | None] = mapped_column(Text)
+    # The review row's figures from that document (a few hundred bytes), so the regional review
+    # of hundreds of procurements reads these instead of parsing every whole document.
+    review_figures_json: Mapped[str | None] = mapped_column(Text)
     engine_version: Mapped[str | None] = mapped_column(String(20))
 
     lead: Mapped[User | None] = relationship()

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Procurement, Role, Status, User, utcnow
 from ..services import deadlines, mail, pricing, setup
 from ..services.assignments import declared_conflicts, evaluators_of
+from .. import rules
 from ..services.errors import Refused
 from . import bp
 from .common import lead_only, lead_view, refusal
@@ -61,7 +62,7 @@ def tasks_for(procurement: Procurement) -> list[dict]:
         ("Procurement details", "leads.edit", True),
         ("Scoring scale", "leads.scale", bool(procurement.scale_points)),
         ("Sections and weights", "leads.sections",
-         bool(sections) and abs(total - 100) <= setup.WEIGHT_TOLERANCE),
+         bool(sections) and rules.weights_add_up(total)),
         ("Bidders" + (" and prices" if has_price else ""), "leads.bidders",
          bool(procurement.bidders) and all(b.price is not None for b in procurement.bidders if has_price)),
         ("Bidders' answers and documents", "leads.responses", bool(procurement.bidders) and bool(sections)),

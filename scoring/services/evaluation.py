@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import assigned_sections, conflicted_bidder_ids
 from ..database import lost_a_race
+from .. import rules
 from ..extensions import db
 from ..models import (
     Bidder,
@@ -100,7 +101,7 @@ def declare_conflicts(
     ``answers`` maps bidder id to (has_conflict, details).
     """
     if procurement.is_final:
-        raise Refused("This procurement is final. Nothing can be changed.")
+        raise Refused(rules.FINAL_MESSAGE)
     problems = []
     already = declarations_for(user, procurement)
     for bidder in procurement.bidders:
@@ -329,7 +330,7 @@ REOPEN_ONLY_IN_SCORING = (
 def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reason: str) -> int:
     """Return an evaluator's submitted scores to draft so they can change them. Needs a reason."""
     if procurement.is_final:
-        raise Refused("This procurement is final. Nothing can be changed.")
+        raise Refused(rules.FINAL_MESSAGE)
     if procurement.status != Status.SCORING.value:
         # A reopened rep in moderation could never resubmit (submitting needs scoring open)
         # and the result would silently lose their scores.

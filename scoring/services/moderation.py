@@ -30,6 +30,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from ..access import assigned_sections, conflicted_bidder_ids, is_lead_of
+from .. import rules
+from . import counted
 from ..extensions import db
 from ..models import (
     Acceptance,
@@ -37,7 +39,6 @@ from ..models import (
     Assignment,
     Bidder,
     Consensus,
-    Declaration,
     Procurement,
     Role,
     Score,
@@ -51,7 +52,7 @@ from ..models import (
 from . import audit, reasons
 from .errors import NotAllowed, ReasonWarnings, Refused, StaleVersion
 
-FINAL_MESSAGE = "This procurement is final. Nothing can be changed."
+FINAL_MESSAGE = rules.FINAL_MESSAGE
 
 
 def consensus_snapshot(consensus: Consensus | None) -> dict | None:
@@ -376,20 +377,14 @@ class ScoreRow:
 
 
 def counted_score(score: Score | ScoreRow | None, conflicted: set[tuple[int, int]] | frozenset = frozenset()) -> bool:
-    """Scores the engine counts (see scoring.services.engine_adapter): submitted, with a value,
-    and not for a bidder the evaluator declared a conflict with. ``conflicted`` holds
+    """Scores the engine counts: the rule is `counted.is_counted`. ``conflicted`` holds
     (evaluator id, bidder id) pairs, from `conflict_pairs`."""
-    return (score is not None and score.is_submitted and score.value is not None
-            and (score.evaluator_id, score.bidder_id) not in conflicted)
+    return counted.is_counted(score, conflicted)
 
 
 def conflict_pairs(procurement: Procurement) -> set[tuple[int, int]]:
     """(evaluator id, bidder id) for every conflict of interest declared in the procurement."""
-    return set(db.session.execute(
-        select(Declaration.user_id, Declaration.bidder_id)
-        .join(Bidder, Declaration.bidder_id == Bidder.id)
-        .where(Bidder.procurement_id == procurement.id, Declaration.has_conflict.is_(True))
-    ).all())
+    return counted.conflict_pairs(procurement)
 
 
 def _run(procurement: Procurement, run=None):

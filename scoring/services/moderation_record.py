@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import numbers
 from ..engine import calibration, withdrawal
 from ..models import Procurement
 from .moderation import acceptance_map, consensus_map, evaluator_numbers
@@ -87,7 +88,8 @@ def view_extras(procurement: Procurement, inputs, meta: dict, m, bidders, sectio
 # ----------------------------------------------------------------------------- the notes
 
 def _pts(value: float) -> str:
-    return f"{abs(value):.1f} {'point' if abs(round(value, 1)) == 1 else 'points'}"
+    shown = numbers.points(abs(value))
+    return f"{shown} {'point' if shown == '1.0' else 'points'}"
 
 
 def note_for(who: str, row: dict) -> list[str]:

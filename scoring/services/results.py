@@ -14,10 +14,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import charts
+from ..engine import ranking  # the tie and leader rule is the engine's
 from ..numbers import percent, points, score, split  # noqa: F401 (percent, points, score: wording helpers' home)
 from ..extensions import db
 from ..models import AuditEvent, Bidder, Procurement, Status, User
@@ -207,13 +209,10 @@ class ResultView:
         """The display name of the single passing leader when patient sections weigh ``alpha``."""
         alpha = min(max(alpha, 0.0), 1.0)
         lines = self.view["sweep_lines"]
-        totals = {b.label: alpha * lines[b.label][0] + (1 - alpha) * lines[b.label][1]
-                  for b in self.bidders if not b.failing}
-        if not totals:
-            return None
-        best = max(totals.values())
-        top = [label for label, t in totals.items() if t >= best - 1e-9]
-        return self.name(top[0]) if len(top) == 1 else None
+        totals = np.array([alpha * lines[b.label][0] + (1 - alpha) * lines[b.label][1] for b in self.bidders])
+        failing = np.array([bool(b.failing) for b in self.bidders], dtype=bool)
+        first = ranking.leader(ranking.rank(totals, failing), failing) if self.bidders else None
+        return None if first is None else self.name(self.bidders[first].label)
 
     # -- charts
     def chart(self, name: str, *, draw: bool = True) -> charts.Chart:

@@ -21,15 +21,12 @@ from ..models import (
     Status,
     User,
 )
-from . import audit, regime
+from .. import rules
+from . import audit
 from .errors import Refused
-from .setup_checks import clean_regime_fields as _clean_regime_fields
 from .setup_checks import clean_bidder_fields as _clean_bidder_fields
 from .setup_checks import clean_section_fields as _clean_section_fields
 from .setup_checks import raise_all
-
-
-WEIGHT_TOLERANCE = 1e-6
 
 
 def reference_taken(reference: str) -> bool:
@@ -51,22 +48,15 @@ def create_procurement(*, reference: str, title: str, lead: User | None, actor: 
     ``lead_chosen`` is False when the person creating it had to choose a lead and did not.
     """
     reference = reference.strip()
-    problems = []
-    if not reference:
-        problems.append(("reference", "Enter a reference, for example GP-2027-01."))
-    elif reference_taken(reference):
-        problems.append(("reference", f"A procurement with the reference {reference} already exists."))
-    if not title.strip():
-        problems.append(("title", "Enter a title."))
-    if not lead_chosen:
-        problems.append(("lead", "Choose the procurement lead."))
-    regime_fields = {}
-    try:
-        regime_fields = _clean_regime_fields(regime, service_type)
-    except Refused as refused:
-        problems += getattr(refused, "problems", [(refused.field or "", refused.message)])
+    clean, problems = rules.procurement(reference=reference, title=title, regime=regime,
+                                        service_type=service_type,
+                                        reference_taken=bool(reference) and reference_taken(reference))
+    if not lead_chosen:  # listed after the reference and title, as the form shows them
+        details = [p for p in problems if p.field in ("reference", "title")]
+        problems = details + [rules.Problem("lead", "Choose the procurement lead.")] + problems[len(details):]
     if problems:
         raise_all(problems)
+    regime_fields = {"regime": clean["regime"], "service_type": clean["service_type"]}
     procurement = Procurement(reference=reference, title=title.strip(), lead=lead, anonymised=anonymised)
     procurement.regime, procurement.service_type = regime_fields["regime"], regime_fields["service_type"]
     for value, label, descriptor in DEFAULT_SCALE:
@@ -103,8 +93,9 @@ def add_bidder(procurement: Procurement, *, code: str, name: str, actor: User | 
                price: float | None = None) -> Bidder:
     _require_setup(procurement)
     code, name = _clean_bidder_fields(procurement, None, code=code, name=name)
-    if price is not None and not price > 0:
-        raise Refused(f"Enter a price above £0 for {code}.", field="price")
+    price, problems = rules.bidder_price(price, code=code)
+    if problems:
+        raise_all(problems)
     bidder = Bidder(code=code, name=name, position=len(procurement.bidders), price=price)
     procurement.bidders.append(bidder)
     db.session.flush()
@@ -145,32 +136,8 @@ def assign_evaluator(section: Section, user: User, *, actor: User | None) -> Ass
 
 
 def readiness_problems(procurement: Procurement) -> list[str]:
-    """Everything that stops scoring from opening, in plain English."""
-    problems = []
-    total = sum(s.weight for s in procurement.sections)
-    if not procurement.sections:
-        problems.append("Add at least one section.")
-    elif abs(total - 100.0) > WEIGHT_TOLERANCE:
-        problems.append(f"Section weights add up to {total:g}%. They must add up to 100%.")
-    if not procurement.bidders:
-        problems.append("Add at least one bidder.")
-    for section in procurement.sections:
-        if section.is_price:
-            missing = [b.code for b in procurement.bidders if b.price is None]
-            if missing:
-                problems.append(f"Price section {section.code} needs a price for {', '.join(missing)}.")
-            continue
-        evaluators = [a.user for a in section.assignments]
-        if not evaluators:
-            problems.append(f"Section {section.code} has no evaluator.")
-        if ScoredBy(section.scored_by).includes("patient") and not any(
-            u.role == Role.PATIENT.value and u.is_trained for u in evaluators
-        ):
-            problems.append(f"Section {section.code} is scored by patient representatives but has no trained patient representative.")
-        if ScoredBy(section.scored_by).includes("panel") and not any(u.role == Role.PANEL.value for u in evaluators):
-            problems.append(f"Section {section.code} is scored by the panel but has no panel evaluator.")
-    problems.extend(regime.readiness_problems(procurement))  # PSR: every section has a key criterion
-    return problems
+    """Everything that stops scoring from opening, in plain English (the rule: `rules.readiness`)."""
+    return [problem.message for problem in rules.readiness(procurement)]
 
 
 def check_can_open(procurement: Procurement) -> None:
@@ -200,13 +167,13 @@ def _set_status(procurement: Procurement, status: Status, *, actor: User | None,
                  before={"status": before}, after={"status": status.value}, reason=reason)
 
 
-FINAL_MESSAGE = "This procurement is final. Nothing can be changed."
+FINAL_MESSAGE = rules.FINAL_MESSAGE
 
 
 def require_not_final(procurement: Procurement) -> None:
     """Every service that changes a procurement calls this first: final means frozen."""
-    if procurement.is_final:
-        raise Refused(FINAL_MESSAGE)
+    if problems := rules.final(procurement):
+        raise Refused(problems[0].message)
 
 
 def _require_setup(procurement: Procurement, what: str = "Sections and bidders can only be added") -> None:
@@ -222,8 +189,8 @@ def _require_setup(procurement: Procurement, what: str = "Sections and bidders c
 
 def update_procurement(procurement: Procurement, *, title: str, anonymised: bool, actor: User | None) -> None:
     require_not_final(procurement)
-    if not title.strip():
-        raise Refused("Enter a title.", field="title")
+    if problems := rules.procurement_title(title):
+        raise_all(problems)
     if bool(anonymised) != procurement.anonymised and procurement.status != Status.SETUP.value:
         raise Refused("Whether bidder names are hidden from patient representatives can only change "
                       "while the procurement is being set up.", field="anonymised")
@@ -240,19 +207,7 @@ def update_procurement(procurement: Procurement, *, title: str, anonymised: bool
 def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor: User | None) -> None:
     """Replace the scale with ``points`` (label, descriptor), valued 0, 1, 2... in order."""
     _require_setup(procurement, "The scoring scale can only change")
-    problems = []
-    if len(points) < 2:
-        problems.append(("label-0", "The scale needs at least two points, for example 0 and 1."))
-    for value, (label, _descriptor) in enumerate(points):
-        if not label.strip():
-            problems.append((f"label-{value}", f"Enter a label for score {value}."))
-        elif len(label.strip()) > 50:
-            problems.append((f"label-{value}", f"The label for score {value} must be 50 characters or fewer."))
-    top = len(points) - 1
-    for section in procurement.sections:
-        if not section.is_price and section.max_score > top:
-            problems.append(("label-0", f"Section {section.code} has a maximum score of {section.max_score}, "
-                                        f"so the scale needs points up to {section.max_score}."))
+    problems = rules.scale(points, procurement.sections)
     if problems:
         raise_all(problems)
     before = [[p.value, p.label, p.descriptor] for p in procurement.scale_points]
@@ -331,9 +286,9 @@ def delete_section(section: Section, *, actor: User | None) -> None:
         documents.remove_file(document)
 
 
-def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: str = "",
+def set_weights(procurement: Procurement, weights: dict[int, float | str], *, reason: str = "",
                 actor: User | None) -> None:
-    """Change section weights (section id -> percent) in one step.
+    """Change section weights (section id -> percent, as a number or as typed) in one step.
 
     Before scoring opens this is ordinary set-up. Once scoring is open the weights
     have been published with the tender, so a change must add up to 100 and needs
@@ -342,12 +297,14 @@ def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: 
     require_not_final(procurement)
     problems = []
     sections = {s.id: s for s in procurement.sections}
-    for section_id, weight in weights.items():
+    typed, weights = weights, {}
+    for section_id, value in typed.items():
         section = sections.get(section_id)
         if section is None:
             problems.append(("", "That section is not part of this procurement."))
-        elif weight is None or not 0 <= weight <= 100:
-            problems.append((f"weight-{section_id}", f"Enter a weight from 0 to 100 for section {section.code}."))
+            continue
+        weights[section_id], wrong = rules.section_weight(value, field=f"weight-{section_id}", code=section.code)
+        problems += wrong
     if problems:
         raise_all(problems)
     new = {s.code: float(weights.get(s.id, s.weight)) for s in procurement.sections}
@@ -356,9 +313,8 @@ def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: 
         return
     opened = procurement.status != Status.SETUP.value
     if opened:
-        total = sum(new.values())
-        if abs(total - 100.0) > WEIGHT_TOLERANCE:
-            problems.append(("", f"The weights add up to {total:g}%. Once scoring is open they must still add up to 100%."))
+        problems += rules.weights_total(
+            new.values(), sentence="The weights add up to {total}%. Once scoring is open they must still add up to 100%.")
         if not reason.strip():
             problems.append(("reason", "Give a reason for changing the weights. Scoring is open, so the "
                                        "published weights can only change for a recorded reason."))

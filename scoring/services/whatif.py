@@ -32,7 +32,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .. import numbers
+from .. import numbers, rules
 from ..extensions import db
 from ..models import Procurement, Status, User, WeightScenario, utcnow
 from . import audit
@@ -41,7 +41,6 @@ from .errors import Refused, ValidationFailed
 #: Monte-Carlo draws for the what-if's sensitivity sentence: fewer than the
 #: official result's 10,000, so the page answers while a slider moves.
 WHATIF_DRAWS = 2000
-WEIGHT_TOLERANCE = 1e-6
 DECIMALS = 2
 
 
@@ -49,9 +48,10 @@ class WeightProblems(ValidationFailed):
     """Weights that cannot be used; ``fields`` names the input of each problem."""
 
     def __init__(self, problems: list[tuple[str, str]]):
-        super().__init__([message for _, message in problems])
-        self.fields = [field for field, _ in problems]
-        self.message = problems[0][1] if len(problems) == 1 else self.message
+        pairs = [tuple(problem) for problem in problems]  # (field, message) pairs or rules' Problems
+        super().__init__([message for _, message in pairs])
+        self.fields = [field for field, _ in pairs]
+        self.message = pairs[0][1] if len(pairs) == 1 else self.message
 
 
 def field_name(section) -> str:
@@ -120,31 +120,17 @@ def parse_weights(procurement: Procurement, raw: Mapping[str, Any]) -> dict[str,
     problems: list[tuple[str, str]] = []
     weights: dict[str, float] = {}
     for section in procurement.sections:
-        value = raw.get(section.code)
-        field = field_name(section)
-        text = "" if value is None else str(value).strip().rstrip("%").strip()
-        if text == "":
-            problems.append((field, f"Enter a weight for {section.code}."))
-            continue
-        try:
-            number = float(text)
-        except ValueError:
-            problems.append((field, f"The weight of {section.code} must be a number, like 20 or 12.5."))
-            continue
-        if not math.isfinite(number):
-            problems.append((field, f"The weight of {section.code} must be a number, like 20 or 12.5."))
-        elif number < 0:
-            problems.append((field, f"The weight of {section.code} cannot be below 0."))
-        else:
-            weights[section.code] = number
+        value, wrong = rules.section_weight(raw.get(section.code), field=field_name(section), code=section.code)
+        problems += wrong
+        if value is not None:
+            weights[section.code] = value
     unknown = sorted(set(raw) - {s.code for s in procurement.sections})
     if unknown:
         problems.append(("weights", f"There is no section {', '.join(unknown)} in this procurement."))
     if not problems:
-        total = sum(weights.values())
-        if abs(total - 100.0) > WEIGHT_TOLERANCE:
-            first = field_name(procurement.sections[0]) if procurement.sections else "weights"
-            problems.append((first, f"The weights add up to {total:g}. They must add up to 100."))
+        first = field_name(procurement.sections[0]) if procurement.sections else "weights"
+        problems += rules.weights_total(weights.values(), field=first,
+                                        sentence="The weights add up to {total}. They must add up to 100.")
     if problems:
         raise WeightProblems(problems)
     return weights
@@ -159,7 +145,7 @@ def _inputs(procurement: Procurement, weights: Mapping[str, float]):
     from . import outcome
 
     official = official_weights(procurement)
-    if abs(sum(official.values()) - 100.0) <= WEIGHT_TOLERANCE:
+    if rules.weights_add_up(sum(official.values())):
         run = outcome.moderation(procurement)
         return run.inputs, run.moderation
     return outcome.lent_inputs(procurement, weights), None
@@ -233,7 +219,7 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
         "summary": list(trial.summary),
         "sweep": [{"share": alpha, "winner": label(w)} for alpha, w in inf.sweep],
         "tipping_points": [round(float(t), 6) for t in inf.tipping_points],
-        "changed": any(abs(weights[c] - official_weights_now[c]) > WEIGHT_TOLERANCE
+        "changed": any(abs(weights[c] - official_weights_now[c]) > rules.WEIGHT_TOLERANCE
                        for c in official_weights_now),
         "chances": trial.sensitivity is not None,
         "chart": None,
@@ -292,7 +278,7 @@ def scenario_weights(scenario: WeightScenario) -> dict[str, float]:
 
 def _refuse_if_final(procurement: Procurement) -> None:
     if procurement.is_final:
-        raise Refused("This procurement is final. Nothing can be changed.")
+        raise Refused(rules.FINAL_MESSAGE)
 
 
 def save_scenario(procurement: Procurement, *, name: str, weights: Mapping[str, float],

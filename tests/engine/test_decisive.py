@@ -168,3 +168,25 @@ def test_intervals_from_random_lines_match_a_fine_grid(case):
     # the intervals are sorted, disjoint and inside [0, 1]
     ends = flat(d.intervals)
     assert ends == sorted(ends) and all(0 <= x <= 1 for x in ends)
+
+
+def test_rate_steps_and_alpha_half_agree_with_checking_each_alpha():
+    # Random sets of procurements with disjoint closed intervals (some touching 0 or 1, some empty):
+    # the counted steps and α½ equal D(α) worked out procurement by procurement.
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        views = []
+        for _ in range(int(rng.integers(1, 7))):
+            ends = np.sort(rng.choice(np.round(np.linspace(0, 1, 21), 2), size=2 * int(rng.integers(0, 3)),
+                                      replace=False))
+            views.append([(float(a), float(b)) for a, b in zip(ends[::2], ends[1::2])])
+        steps = rate_steps(views)
+        assert steps[0][0] == 0.0 and steps[-1][1] == 1.0
+        for start, end, rate in steps:   # just inside each end (a merged step's middle may be an end)
+            assert rate == pytest.approx(decisive_rate(views, start + 1e-6))
+            assert rate == pytest.approx(decisive_rate(views, end - 1e-6))
+        grid = [i / 1000 for i in range(1001)]
+        half = next((a for a in sorted({0.0, *(x for v in views for pair in v for x in pair)})
+                     if 2 * decisive_rate(views, a) >= 1), None)
+        assert alpha_half(views) == half
+        assert half is None or not any(decisive_rate(views, a) >= 0.5 for a in grid if a < half - 1e-9)
