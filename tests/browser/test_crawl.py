@@ -42,7 +42,7 @@ from scoring.models import Role
 from ..helpers import PASSWORD
 from ..production.world import MARKUP, ROLES, build_world
 from .checks import WIDE, check_page, overflow_at
-from .conftest import AUDITS, _app_config, serving, watch_for_errors
+from .conftest import AUDITS, NAVIGATION_TIMEOUT_MS, TIMEOUT_MS, _app_config, serving, watch_for_errors
 
 STAGES = ("setup", "scoring", "moderation", "final")
 ANYWHERE = "no procurement"  # URLs with no procurement in them: visited once
@@ -286,8 +286,8 @@ def test_every_page_passes_every_check_as_every_persona(stage, crawl_world, craw
     console = []
     for persona in ROLES:
         context = browser.new_context(base_url=live.url, viewport=WIDE, accept_downloads=True)
-        context.set_default_timeout(15_000)
-        context.set_default_navigation_timeout(30_000)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         watch_for_errors(context)
         try:
             if persona != "anonymous":
