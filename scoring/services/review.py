@@ -243,9 +243,14 @@ NOT_ADVICE = ("This is evidence from past procurements, not advice: the right we
 
 
 def evidence_sentence(decided: int, total: int, share: float) -> str:
+    from ..numbers import percent
+
+    at = f"patient scores at this weight share ({percent(share)})"
+    if total == 1:
+        return (f"In the one procurement finalised in the patient voice review, {at} would "
+                f"{'' if decided else 'not '}have decided the winner.")
     return (f"In {decided} of the {total} procurements finalised in the patient "
-            f"voice review, patient scores at this weight share ({round(100 * share)}%) would have "
-            "decided the winner.")
+            f"voice review, {at} would have decided the winner.")
 
 
 def evidence_chart(ev: dict[str, Any]):

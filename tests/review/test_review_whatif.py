@@ -14,7 +14,7 @@ def test_whatif_in_setup_shows_how_often_patient_scores_decided(app, finalised, 
     client = app.test_client()
     sign_in(client, lead)
     page = html.unescape(client.get(f"/procurements/{p.id}/what-if").get_data(as_text=True))
-    assert ("In 1 of the 1 procurements finalised in the patient voice review, patient scores at this "
+    assert ("In the one procurement finalised in the patient voice review, patient scores at this "
             "weight share (50%) would have decided the winner.") in page
     assert "This is evidence from past procurements, not advice" in page
     assert "GP-TEST-01" not in page   # aggregates only
