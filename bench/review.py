@@ -29,7 +29,7 @@ from scoring import create_app  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--procurements", type=int, default=200)
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     folder = tempfile.mkdtemp()
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "UPLOAD_FOLDER": folder,
                       "WTF_CSRF_ENABLED": False,
@@ -37,6 +37,7 @@ def main() -> None:
     from scoring import engine
     from scoring.engine import EngineInputs, analyse, decisive as decisive_module
     from scoring.extensions import db
+    from scoring.services.review import stored_figures
     from scoring.models import Procurement, Role, Status
     from scoring.services import accounts
     from scoring.services import review as review_service
@@ -62,6 +63,7 @@ def main() -> None:
             doc["view"] = {"final": True, "review": {"bidders": 20, "sections": 30}}
             p = Procurement(reference=f"BENCH-{k:03d}", title=f"Bench {k}", lead_id=lead.id,
                             status=Status.FINAL.value, final_result_json=json.dumps(doc),
+                            review_figures_json=stored_figures(doc),
                             finalised_at=datetime(2026, 1, 1) + timedelta(days=k))
             db.session.add(p)
         db.session.commit()
@@ -81,17 +83,36 @@ def main() -> None:
                              (moderation_module, "moderate"), (decisive_module, "decisive")):
             setattr(module, name, counting(getattr(module, name)))
 
-        t = time.perf_counter()
-        data = review_service.review(reviewer)
-        json.dumps(review_service.as_json(data))
-        t_json = time.perf_counter() - t
-        print(f"review data / flask review --json: {t_json:.3f} s for {len(data['procurements'])} procurements")
+        # A fresh worker parses each stored document once (the first call); later calls reuse the
+        # rows, as a running server does. Both are printed.
+        for attempt in ("first", "again"):
+            t = time.perf_counter()
+            data = review_service.review(reviewer)
+            json.dumps(review_service.as_json(data))
+            t_json = time.perf_counter() - t
+            print(f"review data / flask review --json ({attempt}): {t_json:.3f} s for "
+                  f"{len(data['procurements'])} procurements")
         client = app.test_client()
         client.post("/sign-in", data={"email": "review@example.org", "password": "bench-password-123"})
+        for attempt in ("first request", "again", "again"):
+            t = time.perf_counter()
+            if attempt == "first request" and "--profile" in sys.argv:
+                import cProfile
+                import pstats
+
+                prof = cProfile.Profile()
+                prof.enable()
+                response = client.get("/review")
+                prof.disable()
+                pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+            else:
+                response = client.get("/review")
+            # The first request of a worker also compiles the templates it uses (once per worker).
+            print(f"review page ({attempt}): {time.perf_counter() - t:.3f} s (HTTP {response.status_code}, "
+                  f"{len(response.data) // 1024} kB)")
         t = time.perf_counter()
-        response = client.get("/review")
-        print(f"review page: {time.perf_counter() - t:.3f} s (HTTP {response.status_code}, "
-              f"{len(response.data) // 1024} kB)")
+        response = client.get("/review/report")
+        print(f"board report page: {time.perf_counter() - t:.3f} s (HTTP {response.status_code})")
         t = time.perf_counter()
         workbook_bytes(data)
         print(f"review workbook: {time.perf_counter() - t:.3f} s")

@@ -17,6 +17,8 @@ from datetime import date, datetime
 from typing import Any
 from collections.abc import Callable
 
+from . import numbers
+
 STAGES = {"setup": "being set up", "scoring": "scoring open", "moderation": "in moderation", "final": "final"}
 ROLES = {"admin": "administrator", "lead": "procurement lead", "panel": "panel evaluator",
          "patient": "patient representative"}
@@ -181,9 +183,17 @@ def _status_changed(e: Entry) -> str:
     return _with_reason(e, text)
 
 
+def _demo_past_loaded(e: Entry) -> str:
+    assigned = _count(e.get("assignments"), "assignment", "assignments")
+    scores = _count(e.get("scores"), "score", "scores")
+    accepted = _count(e.get("acceptances"), "accepted score", "accepted scores")
+    return (f"Demo data: {assigned}, {scores} and {accepted} (each with its reason) loaded together {e.by} "
+            "for a past procurement of the demo region, instead of one at a time.")
+
+
 def _finalised(e: Entry) -> str:
     totals = e.get("totals") or {}
-    ranking = ", ".join(f"{code} {number(round(total, 1))}" for code, total in
+    ranking = ", ".join(f"{code} {number(numbers.rounded(total, 1))}" for code, total in
                         sorted(totals.items(), key=lambda item: -item[1]))
     winner = e.get("winner")
     won = f"{winner} won" if winner else "no single winner"
@@ -502,7 +512,39 @@ def _dates_set(e: Entry) -> str:
             f"to {when(after.get('moderation_meeting_on'))} {e.by}.")
 
 
+def _needs_set(e: Entry) -> str:
+    from .models import COMMUNICATION_NEEDS
+
+    before, after = e.before or {}, e.after or {}
+    need = COMMUNICATION_NEEDS.get(after.get("need"), "standard").lower()
+    was = COMMUNICATION_NEEDS.get(before.get("need"), "standard").lower()
+    note = f", note {quoted(after.get('note'))}" if after.get("note") else ""
+    by = "by themselves" if e.actor_id == e.entity_id else e.by
+    return f"{_user(e)}'s communication needs set to {need} (was {was}){note} {by}."
+
+
+def _password_changed(e: Entry) -> str:
+    return f"{_user(e)} changed their own password; their other sessions were ended."
+
+
+def _letter_posted(e: Entry) -> str:
+    after = e.after or {}
+    return (f"Letter to {after.get('to')} ({quoted(after.get('subject'))}) marked as posted on "
+            f"{when(after.get('posted_on'))} {e.by}.")
+
+
+def _people_invited(e: Entry) -> str:
+    after = e.after or {}
+    names = after.get("names") or []
+    return f"Invitations emailed {e.by} to the {'person' if len(names) == 1 else 'people'} the import added: " \
+           f"{', '.join(names)}."
+
+
 SENTENCES: dict[str, Callable[[Entry], str]] = {
+    "letter.posted": _letter_posted,
+    "procurement.people_invited": _people_invited,
+    "user.communication_needs_set": _needs_set,
+    "user.password_changed": _password_changed,
     "procurement.regime_set": _regime_set,
     "key_criterion.noted": _key_criterion_noted,
     "evaluator.experience": _evaluator_experience,
@@ -515,6 +557,7 @@ SENTENCES: dict[str, Callable[[Entry], str]] = {
     "procurement.imported": _procurement_imported,
     "procurement.status_changed": _status_changed,
     "procurement.finalised": _finalised,
+    "demo.past_loaded": _demo_past_loaded,
     "section.added": _section_added,
     "section.changed": _section_changed,
     "section.deleted": _section_deleted,
@@ -569,6 +612,7 @@ LABELS: dict[str, str] = {
     "procurement.imported": "Procurement imported from Excel",
     "procurement.status_changed": "Scoring opened or closed",
     "procurement.finalised": "Result finalised",
+    "demo.past_loaded": "Demo data loaded",
     "section.added": "Section added",
     "section.changed": "Section changed",
     "section.deleted": "Section deleted",
@@ -594,6 +638,10 @@ LABELS: dict[str, str] = {
     "acceptance.recorded": "Proposed score accepted",
     "consensus.imported": "Agreed score imported from Excel",
     "procurement.dates_set": "Deadline and meeting dates set",
+    "letter.posted": "Letter posted",
+    "procurement.people_invited": "New people invited",
+    "user.communication_needs_set": "Communication needs set",
+    "user.password_changed": "Password changed",
     "user.created": "Account created",
     "user.deactivated": "Account deactivated",
     "user.invitation_accepted": "Invitation accepted",

@@ -32,6 +32,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from . import numbers
+from .engine import ranking  # who comes first at a share: the engine's tie rule
+
 #: Send these with ``chart.svg``: inline styles inside the image only, nothing else.
 SVG_HEADERS = {
     "Content-Type": "image/svg+xml; charset=utf-8",
@@ -118,12 +123,11 @@ class Chart:
 
 
 def _points(value: float) -> str:
-    return f"{value:.1f}"
+    return numbers.points(value)
 
 
 def _percent(fraction: float) -> str:
-    value = 100 * fraction
-    return f"{value:.0f}%" if abs(value - round(value)) < 0.05 else f"{value:.1f}%"
+    return numbers.percent(fraction, exact=True)
 
 
 def _join(names: Sequence[str]) -> str:
@@ -259,12 +263,13 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
         return alpha * P[b] + (1 - alpha) * O[b]
 
     def winner_at(alpha: float) -> str:
-        passing = [b for b in range(len(bidders)) if not failing[b]]
-        if not passing:
+        if all(failing):
             return "None (no bidder passes)"
-        best = max(total(b, alpha) for b in passing)
-        top = [bidders[b] for b in passing if total(b, alpha) >= best - 1e-9]
-        return top[0] if len(top) == 1 else "Tie: " + _join(top)
+        ranks = ranking.rank([total(b, alpha) for b in range(len(bidders))], failing)  # the engine's tie rule
+        first = ranking.leader(ranks, np.asarray(failing, dtype=bool))
+        if first is not None:
+            return bidders[first]
+        return "Tie: " + _join([bidders[b] for b in ranking.tied_first(ranks, np.asarray(failing, dtype=bool))])
 
     def picture():
         figure = _figure(7.5, 4.2)
@@ -343,14 +348,14 @@ def win_probabilities(bidders: Sequence[str], probabilities: Sequence[float], *,
         return figure
 
     svg = _render(picture) if draw else ""
-    rows = [[bidder, _percent(p), f"{round(100 * p)} out of 100"]
+    rows = [[bidder, _percent(p), f"{numbers.number(100 * p, 0)} out of 100"]
             for bidder, p in zip(bidders, probabilities)]
     tries = f"{draws:,} times" if draws else "many times"
     description = []
     if bidders and any(probabilities):
         best = max(range(len(bidders)), key=lambda b: probabilities[b])
         description.append(f"The section weights were changed a little at random {tries}. "
-                           f"{bidders[best]} came first most often: {round(100 * probabilities[best])} "
+                           f"{bidders[best]} came first most often: {numbers.number(100 * probabilities[best], 0)} "
                            "out of every 100 tries.")
         never = [b for b, p in zip(bidders, probabilities) if p == 0]
         if never:

@@ -101,6 +101,15 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+#: How a person needs information (Accessible Information Standard), as stored and as shown.
+COMMUNICATION_NEEDS = {
+    "standard": "Standard: emails and the website",
+    "large_print": "Large print",
+    "easy_read": "Easy read",
+    "post": "Paper, by post (no emails)",
+}
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -118,6 +127,10 @@ class User(UserMixin, db.Model):
     # What the session cookie holds instead of the id (Flask-Login's "alternative tokens"):
     # replacing it ends every session of this user at once. See accounts.end_sessions.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+    # How this person needs information (the NHS Accessible Information Standard, DCB1605):
+    # one of COMMUNICATION_NEEDS, and a note such as "BSL interpreter at meetings".
+    communication_need: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard")
+    communication_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def get_id(self) -> str:
         return self.session_token
@@ -145,6 +158,22 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
+    @property
+    def by_post(self) -> bool:
+        return self.communication_need == "post"
+
+    @property
+    def large_print(self) -> bool:
+        return self.communication_need == "large_print"
+
+    @property
+    def easy_read(self) -> bool:
+        return self.communication_need == "easy_read"
+
+    @property
+    def communication_label(self) -> str:
+        return COMMUNICATION_NEEDS.get(self.communication_need, COMMUNICATION_NEEDS["standard"])
+
 
 class Procurement(db.Model):
     __tablename__ = "procurements"
@@ -167,6 +196,9 @@ class Procurement(db.Model):
     scoring_deadline: Mapped[datetime | None] = mapped_column(DateTime)
     moderation_meeting_on: Mapped[date | None] = mapped_column(Date)
     final_result_json: Mapped[str | None] = mapped_column(Text)
+    # The review row's figures from that document (a few hundred bytes), so the regional review
+    # of hundreds of procurements reads these instead of parsing every whole document.
+    review_figures_json: Mapped[str | None] = mapped_column(Text)
     engine_version: Mapped[str | None] = mapped_column(String(20))
 
     lead: Mapped[User | None] = relationship()
@@ -349,7 +381,12 @@ class Score(db.Model):
 
     @property
     def is_complete(self) -> bool:
-        return self.value is not None and bool(self.rationale.strip())
+        return Score.complete(self.value, self.rationale)
+
+    @staticmethod
+    def complete(value: int | None, rationale: str | None) -> bool:
+        """A score and a reason: what every answer needs before the evaluator can submit."""
+        return value is not None and bool((rationale or "").strip())
 
     @property
     def is_submitted(self) -> bool:
@@ -482,7 +519,8 @@ class OutboxMessage(db.Model):
     """An email waiting to be sent, written in the same transaction as the change that causes it.
 
     So a rollback sends nothing and a crash loses nothing; `flask deliver-mail` sends it later.
-    Status: pending -> sending (claimed by one deliverer) -> sent, or failed after too many tries.
+    Status: pending -> sending (claimed by one deliverer) -> sent, or failed after too many tries;
+    "post" for a person who needs paper: never emailed, listed for the lead to print and post.
     """
 
     __tablename__ = "outbox_messages"
@@ -503,8 +541,12 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Status "post": the person needs paper, so the lead prints the letter and ticks it posted.
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    posted_by: Mapped[User | None] = relationship(foreign_keys=[posted_by_id])
     attempt_log: Mapped[list[MailAttempt]] = relationship(
         back_populates="message", order_by="MailAttempt.id", cascade="all, delete-orphan"
     )

@@ -47,6 +47,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+#: Texts each `Redactor` remembers the redaction of (then it forgets them all), and the
+#: longest it remembers: a whole page would only fill the memory.
+_MEMO_SIZE = 4096
+_MEMO_LONGEST = 2000
+
 #: What a price is replaced with.
 PRICE_PLACEHOLDER = "[price hidden]"
 
@@ -230,6 +235,12 @@ class Redactor:
         alternatives.sort(key=lambda a: (a[1][0] != "n", -a[0]))
         self._regex = (re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in alternatives), re.IGNORECASE)
                        if alternatives else None)
+        # Texts already redacted, and the result. A rep's page prints every value through
+        # `redact` (scoring.anonymity), and the NHS.UK macros print their output again at each
+        # level they are nested in, so the same text comes back many times; a redactor is
+        # kept per set of bidders (`redactor_for`), so the header and labels come back on
+        # every page. `redact` is a function of the text alone, so the answer cannot go stale.
+        self._memo: dict[str, str] = {}
 
     def __bool__(self) -> bool:
         return self._regex is not None
@@ -254,16 +265,27 @@ class Redactor:
         """``text`` with names replaced by codes and prices by `PRICE_PLACEHOLDER`; non-text as is."""
         if not isinstance(text, str) or not text or self._regex is None:
             return text
+        plain = type(text) is str
+        if plain:
+            found = self._memo.get(text)
+            if found is not None:
+                return found
         mentions = self.find(text)
         if not mentions:
-            return text
-        out, at = [], 0
-        for m in mentions:
-            out.append(text[at:m.start])
-            out.append(m.code if m.kind == "name" else PRICE_PLACEHOLDER)
-            at = m.end
-        out.append(text[at:])
-        return type(text)("".join(out)) if type(text) is not str else "".join(out)
+            out = text
+        else:
+            parts, at = [], 0
+            for m in mentions:
+                parts.append(text[at:m.start])
+                parts.append(m.code if m.kind == "name" else PRICE_PLACEHOLDER)
+                at = m.end
+            parts.append(text[at:])
+            out = "".join(parts) if plain else type(text)("".join(parts))
+        if plain and len(text) <= _MEMO_LONGEST:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[text] = out
+        return out
 
     def redact_json(self, text: str | None) -> str | None:
         """A JSON document with every string in it (keys too) redacted, written without

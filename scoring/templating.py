@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, g
 from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+from markupsafe import Markup
+
+from . import numbers
 
 
 def configure(app: Flask) -> None:
@@ -17,9 +20,10 @@ def configure(app: Flask) -> None:
     app.jinja_env.autoescape = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from .fragments import FragmentCache
+    from .fragments import FragmentCache, pure_part
 
     app.jinja_env.add_extension(FragmentCache)
+    app.jinja_env.globals["pure_part"] = pure_part
     # Every printed value passes here: on pages for patient reps it hides bidders'
     # legal names and prices (scoring/anonymity.py).
     from .anonymity import finalize
@@ -33,6 +37,35 @@ def configure(app: Flask) -> None:
     @app.template_filter("score_text")
     def score_text(value) -> str:
         return "Not scored" if value is None else str(value)
+
+    # Every figure on a page is written by scoring/numbers.py, as in sentences and the workbook.
+    app.add_template_filter(numbers.score, "moderated")  # 3, or 2.5 for an average
+    app.add_template_filter(numbers.points, "points")  # 73.3
+    app.add_template_filter(lambda fraction: numbers.percent(fraction, exact=True), "percent")  # 44.4%
+    app.add_template_filter(numbers.percent, "percent_whole")  # 44%
+    app.add_template_filter(numbers.number, "number")  # number(2): 0.67
+    app.jinja_env.globals["split_points"] = numbers.split  # parts that add up to their whole
+
+    @app.template_filter("pre_wrap")
+    def pre_wrap(text) -> Markup:
+        """Text typed by someone, escaped, in a paragraph that keeps its line breaks.
+
+        For a macro's "html" parameter: never build that with ``"<p>" ~ (text|e)``, since
+        ``~`` with an escaped operand escapes the literal tags too and the page shows them.
+        """
+        return Markup('<p class="app-pre-wrap">%s</p>') % (text or "")
+
+    @app.template_filter("score_cell")
+    def score_cell(score, who: str = "", cell_name: str = "") -> Markup:
+        """One evaluator's score in a moderation board cell (see moderation/_macros.html).
+
+        Written in Python (scoring/moderation/board_html.py) because a section page has a cell
+        per bidder and evaluator (1,800 at 60 x 30) and a Jinja macro call per cell cost most of
+        a second. The Reason toggle names the evaluator and the answer.
+        """
+        from .moderation.board_html import score_cell as cell
+
+        return Markup(cell(score, who, cell_name))
 
     configure_navigation(app)
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -30,11 +32,18 @@ def font_sizes(data: bytes) -> list[tuple[int, float, str]]:
 
 
 def save_png(data: bytes, name: str, *, page: int = 1) -> Path:
-    """Page ``page`` of the PDF as tests/screenshots/<name>.png, drawn by pdftoppm (poppler-utils)."""
+    """Page ``page`` of the PDF as tests/screenshots/<name>.png, drawn by pdftoppm (poppler-utils).
+
+    Two tests may save the same name at the same time (the suite runs in parallel), so each
+    draws into files of its own and then moves them into place: a reader never meets half a file.
+    """
     SCREENSHOTS.mkdir(exist_ok=True)
-    source = SCREENSHOTS / f"{name}.pdf"
-    source.write_bytes(data)
     assert shutil.which("pdftoppm"), "pdftoppm is missing: scripts/test installs Debian's poppler-utils"
-    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
-                    str(source), str(SCREENSHOTS / name)], check=True)
+    with tempfile.TemporaryDirectory(dir=SCREENSHOTS, prefix=f".{name}-") as work:
+        source = Path(work) / f"{name}.pdf"
+        source.write_bytes(data)
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
+                        str(source), str(Path(work) / name)], check=True)
+        os.replace(source, SCREENSHOTS / f"{name}.pdf")
+        os.replace(Path(work) / f"{name}.png", SCREENSHOTS / f"{name}.png")
     return SCREENSHOTS / f"{name}.png"

@@ -85,6 +85,7 @@ SAMPLES = {
     "procurement.finalised": (LEAD, {"status": "moderation"}, {"status": "final", "winner": "Bidder C",
                                                                "engine_version": "1.0",
                                                                "totals": {"Bidder A": 73.2549, "Bidder C": 80.0}}, "", 1),
+    "demo.past_loaded": (LEAD, None, {"assignments": 20, "scores": 1, "acceptances": 15}, "", 1),
     "section.added": (LEAD, None, {"code": "Q1", "title": "Access", "weight": 33.333333333, "max_score": 4,
                                    "scored_by": "both", "threshold": None}, "", 3),
     "section.changed": (LEAD, {"weight": 40.0, "title": "Old"}, {"weight": 50.0, "title": "New"}, "", 3),
@@ -158,6 +159,13 @@ SAMPLES = {
     "user.reactivated": (ADMIN, {"active": False}, {"active": True}, "", 7),
     "user.role_changed": (ADMIN, {"role": "panel"}, {"role": "lead"}, "", 7),
     "user.unlocked": (ADMIN, None, None, "", 7),
+    "user.communication_needs_set": (ADMIN, {"need": "standard", "note": ""},
+                                     {"need": "post", "note": "Phone before sending"}, "", 7),
+    "user.password_changed": (None, None, None, "", 7),
+    "letter.posted": (LEAD, None, {"to": "Pat Patel", "subject": "Scoring is open: GP services",
+                                   "posted_on": "2027-03-02"}, "", 4),
+    "procurement.people_invited": (LEAD, None, {"names": ["Pat Patel", "Morgan Ellis"],
+                                                "emails": ["pat@example.org", "morgan@example.org"]}, "", 1),
 }
 
 
@@ -194,6 +202,9 @@ def test_a_sentence_shows_no_codes_ids_or_scientific_notation(action):
                                    "\u2014 reason: \u201cSam is ill.\u201d"),
     ("procurement.finalised", "Result finalised by the lead, Lee Lead: Bidder C won. Weighted totals out of 100: "
                               "Bidder C 80, Bidder A 73.3."),
+    ("demo.past_loaded", "Demo data: 20 assignments, 1 score and 15 accepted scores (each with its reason) loaded "
+                         "together by the lead, Lee Lead for a past procurement of the demo region, instead of one "
+                         "at a time."),
     ("scenario.saved", "What-if weights \u201cMore access\u201d saved by the lead, Lee Lead for the record (not "
                        "applied): Q1 70%; Q3 30%; patient-scored sections hold 12.35% of the weight."),
     ("user.locked", "Pat Patel's account locked after too many wrong passwords, until 1 December 2026 at 20:15 (UTC). "

@@ -51,7 +51,7 @@ class InviteForm(FlaskForm):
     )
 
 
-MANAGE_ACTIONS = ("deactivate", "reactivate", "role", "unlock", "resend")
+MANAGE_ACTIONS = ("deactivate", "reactivate", "role", "unlock", "resend", "needs")
 
 
 class ManageAccountForm(FlaskForm):

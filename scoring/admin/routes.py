@@ -159,12 +159,18 @@ def manage_user(user_id: int):
             elif action == "unlock":
                 account_admin.unlock(user, actor=current_user)
                 done = f"{user.name}'s account is unlocked."
+            elif action == "needs":
+                from flask import request
+
+                changed = accounts.set_communication_needs(user, request.form.get("need", ""),
+                                                           request.form.get("note", ""), actor=current_user)
+                done = (f"{user.name}'s communication needs are saved." if changed else "Nothing changed.")
             else:
                 invitations.resend_invitation(user, actor=current_user)
                 done = f"A new invitation has been sent to {user.email}. Earlier links no longer work."
         except Refused as refused:
             transaction.end(refused)
-            extra.append((form.role.id if refused.field == "role" else "", refused.message))
+            extra.append((refused.field if refused.field in ("role", "need", "note") else "", refused.message))
             status = 400
         else:
             flash(done, "success")
@@ -172,5 +178,12 @@ def manage_user(user_id: int):
     elif form.is_submitted():
         extra.append(("", "Choose one of the actions on this page."))
         status = 400
+    from flask import request
+
+    from ..models import COMMUNICATION_NEEDS
+
     return render_template("admin/manage.html", form=form, person=user, roles=list(Role),
-                           errors=error_summary(None, extra)), status
+                           errors=error_summary(None, extra), needs=COMMUNICATION_NEEDS,
+                           field_errors={f: m for f, m in extra if f in ("need", "note")},
+                           need=request.form.get("need", user.communication_need),
+                           note=request.form.get("note", user.communication_note)), status

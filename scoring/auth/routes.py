@@ -138,3 +138,6 @@ def forgotten_password():
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     return _choose_password(token, invitations.RESET, "auth/reset_password.html")
+
+
+from . import account  # noqa: E402,F401  (registers the "Your account" routes on bp)

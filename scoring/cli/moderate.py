@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 from .. import transaction
 from sqlalchemy import select
 
+from .. import numbers
 from ..engine.report import to_text
 from ..extensions import db
 from ..models import Procurement
@@ -60,7 +61,7 @@ def _stored_text(document: dict) -> str:
     lines = [f"{'Rank':>4}  {'Bidder':<{width}}  {'Total':>6}  {'From patients':>13}  {'Chance of 1st':>13}"]
     lines.append("-" * len(lines[0]))
     for row in rows:
-        chance = f"{100 * chances[row['code']]:.1f}%" if row["code"] in chances else ""
+        chance = f"{numbers.number(100 * chances[row['code']])}%" if row["code"] in chances else ""
         lines.append(f"{row['rank']:>4}  {row['code']:<{width}}  {row['total']:6.2f}  "
                      f"{row['patient_contribution']:13.2f}  {chance:>13}"
                      + ("  fails a threshold" if row["failing"] else ""))

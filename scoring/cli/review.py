@@ -10,13 +10,12 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from .. import transaction
-
+from .. import numbers, transaction
 from ..services import review as review_service
 
 
 def _percent(x) -> str:
-    return "-" if x is None else f"{100 * x:.0f}%"
+    return "-" if x is None else numbers.percent(x)
 
 
 @click.command("review")

@@ -186,6 +186,15 @@ def rate_table(all_intervals: Sequence[Iterable[Sequence[float]]],
     return table
 
 
+def _counts(all_intervals: list[list[Sequence[float]]], alphas: np.ndarray) -> np.ndarray:
+    """How many procurements are decisive at each α: one procurement's intervals are disjoint,
+    so counting the intervals that contain α counts the procurements (with `is_decisive`'s slack)."""
+    starts = np.sort(np.array([float(a) for i in all_intervals for a, _ in i] or [np.inf]))
+    ends = np.sort(np.array([float(b) for i in all_intervals for _, b in i] or [np.inf]))
+    return (np.searchsorted(starts - _POINT, alphas, side="right")
+            - np.searchsorted(ends + _POINT, alphas, side="left"))
+
+
 def alpha_half(all_intervals: Sequence[Iterable[Sequence[float]]]) -> float | None:
     """The smallest α in [0, 1] with D(α) ≥ ½, or None if D never reaches one half.
 
@@ -196,8 +205,32 @@ def alpha_half(all_intervals: Sequence[Iterable[Sequence[float]]]) -> float | No
     all_intervals = [list(i) for i in all_intervals]
     if not all_intervals:
         return None
-    candidates = sorted({0.0, *(float(x) for i in all_intervals for pair in i for x in pair)})
-    for alpha in candidates:
-        if 2 * sum(is_decisive(i, alpha) for i in all_intervals) >= len(all_intervals):
-            return alpha
-    return None
+    candidates = np.array(sorted({0.0, *(float(x) for i in all_intervals for pair in i for x in pair)}))
+    reached = np.flatnonzero(2 * _counts(all_intervals, candidates) >= len(all_intervals))
+    return float(candidates[reached[0]]) if reached.size else None
+
+
+def rate_steps(all_intervals: Sequence[Iterable[Sequence[float]]]) -> list[tuple[float, float, float]]:
+    """D(α) exactly, as steps (start, end, rate) covering [0, 1], for drawing the curve.
+
+    Between two consecutive interval ends D is constant; each step carries its
+    value inside the step. At a step's ends D may be higher (closed intervals),
+    which `alpha_half` and `decisive_rate` take into account; a picture cannot show
+    a single point, so the steps leave it out. Neighbouring steps with the same
+    rate are merged.
+    """
+    all_intervals = [list(i) for i in all_intervals]
+    if not all_intervals:
+        return [(0.0, 1.0, 0.0)]
+    edges = sorted({0.0, 1.0, *(min(max(float(x), 0.0), 1.0) for i in all_intervals for pair in i for x in pair)})
+    pairs = [(a, b) for a, b in zip(edges, edges[1:]) if b - a > _POINT]
+    counts: np.ndarray | list[int] = (_counts(all_intervals, np.array([0.5 * (a + b) for a, b in pairs]))
+                                      if pairs else [])
+    steps: list[tuple[float, float, float]] = []
+    for (start, end), count in zip(pairs, counts):
+        rate = int(count) / len(all_intervals)
+        if steps and steps[-1][2] == rate:
+            steps[-1] = (steps[-1][0], end, rate)
+        else:
+            steps.append((start, end, rate))
+    return steps or [(0.0, 1.0, decisive_rate(all_intervals, 0.0))]

@@ -41,6 +41,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import numbers
 from .decisive import decisive
 from .moderation import Moderation
 
@@ -148,21 +149,21 @@ def to_text(analysis: Analysis, *, reference: str | None = None) -> str:
     for b in m.order:
         status = "fails a threshold" if m.failing[b] else ""
         chance = ("" if analysis.sensitivity is None
-                  else f"{100 * analysis.sensitivity[b]:.1f}%")
+                  else numbers.percent(analysis.sensitivity[b], exact=True))
         lines.append(
-            f"{m.ranks[b]:>4}  {labels[b]:<{width}}  {m.totals[b]:6.2f}  "
-            f"{inf.contribution[b]:13.2f}  {inf.counterfactual_totals[b]:16.2f}  "
+            f"{m.ranks[b]:>4}  {labels[b]:<{width}}  {numbers.points(m.totals[b], 2):>6}  "
+            f"{numbers.points(inf.contribution[b], 2):>13}  {numbers.points(inf.counterfactual_totals[b], 2):>16}  "
             f"{inf.counterfactual_ranks[b]:>12}  {chance:>13}  {status}".rstrip()
         )
     lines.append("")
     lines.append(f"Winner: {_code(labels, m.winner) or '(none yet)'}"
                  + ("" if m.complete else f"  ({len(m.incomplete)} cells still missing)"))
-    lines.append(f"Patient weight share: {100 * inf.patient_weight_share:.1f}%")
+    lines.append(f"Patient weight share: {numbers.percent(inf.patient_weight_share, exact=True)}")
     lines.append(f"Winner without patient scores: "
                  f"{_code(labels, inf.counterfactual_winner) or '(none)'}")
-    lines.append(f"Lead split: patient {inf.shapley['patient']:.2f}, "
-                 f"panel {inf.shapley['panel']:.2f} points")
-    tipping = ", ".join(f"{100 * t:.1f}%" for t in inf.tipping_points) or "none"
+    patient_part, panel_part = numbers.split([inf.shapley["patient"], inf.shapley["panel"]], 2, whole=inf.split.margin)
+    lines.append(f"Lead split: patient {patient_part}, panel {panel_part} points")
+    tipping = ", ".join(numbers.percent(t, exact=True) for t in inf.tipping_points) or "none"
     lines.append(f"Tipping points (patient weight share): {tipping}")
     lines += ["", *analysis.summary]
     return "\n".join(lines)

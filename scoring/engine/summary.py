@@ -19,9 +19,10 @@ Sentences, most important first; at most six are kept:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+
+from .. import numbers  # the one rounding rule for every figure people read
 
 from .influence import Influence
 from .moderation import Moderation
@@ -30,24 +31,14 @@ MAX_SENTENCES = 6
 MIN_SENTENCES = 3
 
 
-def _half_up(value: float, digits: int) -> str:
-    """Round the way people do (2.25 -> "2.3"), not to even as float formatting does."""
-    step = Decimal(1).scaleb(-digits)
-    return str(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
-
-
 def percent(fraction: float, *, exact: bool = False) -> str:
     """0.3 -> "30%"; with ``exact``, one decimal where it matters (0.4444 -> "44.4%")."""
-    value = fraction * 100
-    whole, tenth = _half_up(value, 0), _half_up(value, 1)
-    if exact and Decimal(tenth) != Decimal(whole):
-        return f"{tenth}%"
-    return f"{whole}%"
+    return numbers.percent(fraction, exact=exact)
 
 
 def points(value: float, digits: int = 1) -> str:
     """A number of points, to one decimal by default: 3.75 -> "3.8"."""
-    return _half_up(value, digits)
+    return numbers.points(value, digits)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -143,19 +134,21 @@ def _lead(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None:
     margin, patient, panel = split.margin, split.patient, split.panel
     if margin < 0.05:
         return None
+    # Rounded together, so the two parts add up to the lead as it is written.
+    patient_part, panel_part = numbers.split([patient, panel], whole=margin)
     if patient >= 0 and panel >= 0:
         return (f"Of {winner}'s {points(margin)}-point lead over {runner}, about "
-                f"{points(patient)} points came from patient scores and {points(panel)} "
+                f"{patient_part} points came from patient scores and {panel_part} "
                 "from the panel's.")
     if patient < 0:
         helped, hurt = "the panel's scores", "the patient scores"
-        by_helped, by_hurt = panel, patient
+        by_helped, by_hurt = panel_part, patient_part
     else:
         helped, hurt = "the patient scores", "the panel's scores"
-        by_helped, by_hurt = patient, panel
+        by_helped, by_hurt = patient_part, panel_part
     return (f"{winner} finished {points(margin)} points ahead of {runner}: {helped} put "
-            f"{winner} about {points(by_helped)} points ahead, and {hurt} took about "
-            f"{points(-by_hurt)} points of that back.")
+            f"{winner} about {by_helped} points ahead, and {hurt} took about "
+            f"{-by_hurt} points of that back.")
 
 
 def _tipping(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None:

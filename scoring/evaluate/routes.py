@@ -144,9 +144,11 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
     bidder = bidder_in(procurement, bidder_id)
     section = section_in(procurement, section_id)
     # One query for the assignment; building every cell just to check it was the slow part.
-    if section.is_price or section not in assigned_sections(current_user, procurement):
+    assigned = assigned_sections(current_user, procurement)
+    if section.is_price or section not in assigned:
         abort(403)
-    if bidder.id in conflicted_bidder_ids(current_user, procurement):
+    conflicted = conflicted_bidder_ids(current_user, procurement)
+    if bidder.id in conflicted:
         abort(403)
     redirect_response = _require_declared(procurement)
     if redirect_response:
@@ -212,7 +214,7 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
     return (
         render_template(
             "evaluate/score.html", procurement=procurement, bidder=bidder, section=section,
-            where=_where(procurement, bidder, section),
+            where=_where(procurement, bidder, section, assigned, conflicted),
             form=form, response=response, existing=existing, read_only=read_only,
             conflict_version=conflict_version, errors=error_summary(form, extra),
         ),
@@ -220,14 +222,19 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
     )
 
 
-def _where(procurement: Procurement, bidder, section) -> str:
-    """Where the evaluator is: "Bidder B, question 3 of 6 — 7 of 18 scored"."""
-    cells = evaluation.cells_for(current_user, procurement)
-    questions = [c.section.id for c in cells if c.bidder.id == bidder.id]
-    done = sum(1 for c in cells if c.score is not None and c.score.is_complete)
+def _where(procurement: Procurement, bidder, section, assigned, conflicted) -> str:
+    """Where the evaluator is: "Bidder B, question 3 of 6 — 7 of 18 scored".
+
+    ``assigned`` and ``conflicted`` are the evaluator's sections and conflicted bidder ids; the
+    cells are those of `evaluation.cells_for`, counted without loading a score object each.
+    """
+    sections = [s for s in assigned if not s.is_price]
+    bidders = [b for b in procurement.bidders if b.id not in conflicted]
+    questions = [s.id for s in sections] if bidder in bidders else []
+    done = evaluation.completed_count(current_user, bidders, sections)
     number = questions.index(section.id) + 1 if section.id in questions else 0
     return (f"{bidder.label_for(current_user)}, question {number} of {len(questions)} \u2014 "
-            f"{done} of {len(cells)} scored")
+            f"{done} of {len(bidders) * len(sections)} scored")
 
 
 def _lacking(value, rationale) -> str:

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("leads", __name__, url_prefix="/procurements")
 
-from . import assignments, audit, bidders, deadlines, paper, procurements, sections  # noqa: E402,F401
+from . import assignments, audit, bidders, deadlines, messages, paper, procurements, sections  # noqa: E402,F401

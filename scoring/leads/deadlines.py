@@ -1,4 +1,4 @@
-"""The scoring deadline and moderation meeting date, and who was sent what."""
+"""The scoring deadline and moderation meeting date."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..models import Procurement
-from ..services import deadlines, mail
+from ..services import deadlines
 from ..services.errors import Refused
 from . import bp
 from .common import lead_view, refusal
@@ -45,8 +45,12 @@ def deadlines_page(procurement: Procurement):
             return redirect(url_for("leads.deadlines_page", procurement_id=procurement.id))
     local = deadlines.to_london(procurement.scoring_deadline) if procurement.scoring_deadline else None
     return render_template("leads/dates.html", procurement=procurement, local=local, errors=errors,
-                           field_errors=field_errors, due=deadlines.due_sentence(procurement),
-                           messages=mail.sent_to(procurement.id), to_london=deadlines.to_london), status
+                           field_errors=field_errors, due=deadlines.due_sentence(procurement)), status
+
+
+@bp.app_template_global("meeting_sentence")
+def meeting_sentence(procurement: Procurement) -> str | None:
+    return deadlines.meeting_sentence(procurement)
 
 
 @bp.app_template_global("scoring_due_sentence")

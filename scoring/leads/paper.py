@@ -36,7 +36,8 @@ def paper_sheets(procurement: Procurement, user_id: int):
 def paper_sheets_pdf(procurement: Procurement, user_id: int):
     rep = evaluator_of_or_404(procurement, user_id)
     anonymity.read_by(rep)  # printed for the rep: names and prices hidden as on the rep's own pages
-    large = request.args.get("size") == "large"
+    # A rep who needs large print gets it without anyone remembering to ask (Accessible Information Standard).
+    large = request.args.get("size") == "large" or rep.large_print
     html = render_template("leads/paper_sheets_pdf.html", procurement=procurement, rep=rep,
                            sheets=paper_service.sheets_for(rep, procurement),
                            reason_lines=paper_service.REASON_LINES, large=large)

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from .. import anonymity
 from ..confirm import Confirmation, confirmation_page, confirmed
 from ..extensions import db
-from ..models import Procurement, Role, Status, User
-from ..services import pricing, setup
+from ..models import Procurement, Role, Status, User, utcnow
+from ..services import deadlines, mail, pricing, setup
 from ..services.assignments import declared_conflicts, evaluators_of
+from .. import rules
 from ..services.errors import Refused
 from . import bp
 from .common import lead_only, lead_view, refusal
@@ -60,7 +61,7 @@ def tasks_for(procurement: Procurement) -> list[dict]:
         ("Procurement details", "leads.edit", True),
         ("Scoring scale", "leads.scale", bool(procurement.scale_points)),
         ("Sections and weights", "leads.sections",
-         bool(sections) and abs(total - 100) <= setup.WEIGHT_TOLERANCE),
+         bool(sections) and rules.weights_add_up(total)),
         ("Bidders" + (" and prices" if has_price else ""), "leads.bidders",
          bool(procurement.bidders) and all(b.price is not None for b in procurement.bidders if has_price)),
         ("Bidders' answers and documents", "leads.responses", bool(procurement.bidders) and bool(sections)),
@@ -77,6 +78,8 @@ def _render_overview(procurement: Procurement, errors=None, field_errors=None, s
         problems=setup.readiness_problems(procurement) if procurement.status == Status.SETUP.value else [],
         evaluator_count=len(evaluators), conflict_count=len(declared_conflicts(procurement)),
         errors=errors or [], field_errors=field_errors or {}, Status=Status,
+        letters=mail.letters_to_post(procurement.id), to_london=deadlines.to_london,
+        today=deadlines.to_london(utcnow()).strftime("%d/%m/%Y"),
     ), status
 
 

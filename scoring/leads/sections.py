@@ -1,7 +1,6 @@
 """Sections (questions) and their weights: add, edit and delete in set-up; weights later with a reason."""
 from __future__ import annotations
 
-import math
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,6 +9,7 @@ from ..access import section_in
 from .. import anonymity
 from ..models import Procurement, Section, Status
 from ..services import setup
+from .. import rules
 from ..services.errors import Refused
 from . import bp
 from .common import lead_view, refusal
@@ -26,7 +26,7 @@ def weight_message(procurement: Procurement) -> tuple[float, str | None]:
     total = sum(s.weight for s in procurement.sections)
     if not procurement.sections:
         return total, "There are no sections yet."
-    if abs(total - 100) > setup.WEIGHT_TOLERANCE:
+    if not rules.weights_add_up(total):
         gap = 100 - total
         how = f"add {gap:g}% more" if gap > 0 else f"take away {-gap:g}%"
         return total, f"The weights add up to {total:g}%, not 100%: {how} before scoring can open."
@@ -123,18 +123,9 @@ def weights(procurement: Procurement):
     if request.method == "POST":
         values = {f"weight-{s.id}": request.form.get(f"weight-{s.id}", "") for s in procurement.sections}
         reason = request.form.get("reason", "")
-        parsed, bad = {}, []
-        for section in procurement.sections:
-            try:
-                parsed[section.id] = float(values[f"weight-{section.id}"])
-                if not math.isfinite(parsed[section.id]):
-                    raise ValueError
-            except ValueError:
-                bad.append((f"weight-{section.id}", f"Enter the weight of section {section.code} as a number."))
         try:
-            if bad:
-                setup.raise_all(bad)
-            setup.set_weights(procurement, parsed, reason=reason, actor=current_user)
+            setup.set_weights(procurement, {s.id: values[f"weight-{s.id}"] for s in procurement.sections},
+                              reason=reason, actor=current_user)
         except Refused as refused:
             errors, field_errors = refusal(refused)
         else:

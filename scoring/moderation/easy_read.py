@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .rep_report import Answer, RepReport
 
 #: Shares are said as "n out of every d" with the smallest of these denominators that is close.
-DENOMINATORS = (2, 3, 4, 5, 10)
+DENOMINATORS = (2, 3, 4, 5, 8, 10)
 NEAR = 0.02
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Bidder, Procurement, Role, User
+from ..numbers import points, score
 from ..services.moderation import evaluators_in
-from ..services.results import ResultView, join, points, score
+from ..services.results import ResultView, join
 
 NO_DISCUSSION = ("The panel did not change this score in moderation, so it is the average of the "
                  "evaluators' scores.")

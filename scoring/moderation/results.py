@@ -9,7 +9,7 @@ Who sees what:
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -93,6 +93,14 @@ def _report_access(procurement_id: int, user_id: int) -> tuple[Procurement, User
     return procurement, rep
 
 
+@bp.app_template_global("report_url")
+def report_url(procurement: Procurement, rep: User) -> str:
+    """The link to a rep's report in the form they need: easy read for an easy-read person."""
+    from ..services.deadlines import report_endpoint
+
+    return url_for(report_endpoint(rep), procurement_id=procurement.id, user_id=rep.id)
+
+
 @bp.route("/procurements/<int:procurement_id>/reports/<int:user_id>")
 def report(procurement_id: int, user_id: int):
     return _render_report(procurement_id, user_id, "results/report.html")
@@ -108,7 +116,7 @@ def report_easy_read_pdf(procurement_id: int, user_id: int):
     procurement, rep = _report_access(procurement_id, user_id)
     if not procurement.is_final:
         abort(404)
-    large = request.args.get("size") == "large"
+    large = request.args.get("size") == "large" or rep.large_print  # their recorded need
     html = _render_report(procurement_id, user_id, "results/report_easy_read_pdf.html", pdf=True, large=large)
     return pdf.download(html, f"easy-read-report-{procurement.reference}{'-large' if large else ''}.pdf")
 

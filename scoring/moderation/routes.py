@@ -20,6 +20,7 @@ from ..forms import error_summary
 from ..models import Procurement, Response, Role, Status
 from ..services import evaluation, finalise as finalising, moderation, outcome
 from ..services.errors import ReasonWarnings, Refused, StaleVersion
+from . import board_html
 from .forms import ConsensusForm, FinaliseForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/procurements/<int:procurement_id>/moderation")
@@ -27,49 +28,10 @@ bp = Blueprint("moderation", __name__, url_prefix="/procurements/<int:procuremen
 OPEN_TO_EVALUATORS = (Status.MODERATION.value, Status.FINAL.value)
 
 
-@bp.app_template_filter("moderated")
-def _moderated(value) -> str:
-    """A score as people say it: 3, or 2.5 for an average; "Not scored" for none."""
-    from ..services.results import score
-
-    return score(value)
-
-
-@bp.app_template_filter("pre_wrap")
-def _pre_wrap(text) -> Markup:
-    """Text typed by someone, escaped, in a paragraph that keeps its line breaks."""
-    return Markup('<p class="app-pre-wrap">%s</p>') % (text or "")
-
-
-@bp.app_template_filter("score_cell")
-def _score_cell(score) -> Markup:
-    """One evaluator's score in a board cell: the ``score_cell`` macro of moderation/_macros.html
-    written in Python, since a section page has a cell per bidder and evaluator (1,800 at
-    60 x 30) and a Jinja macro call per cell cost most of a second."""
-    if score is None or score.value is None:
-        return Markup('<span class="app-muted">No score</span>')
-    html = Markup('<strong class="app-score">%s</strong>') % score.value
-    if not score.is_submitted:
-        html += Markup('<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>')
-    if (score.rationale or "").strip():
-        html += Markup('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
-                       '<span class="nhsuk-details__summary-text">Reason</span></summary>'
-                       '<div class="nhsuk-details__text">%s</div></details>') % _pre_wrap(score.rationale)
-    return html
-
-
-@bp.app_template_filter("points")
-def _points(value) -> str:
-    from ..services.results import points
-
-    return points(value)
-
-
-@bp.app_template_filter("percent")
-def _percent(value) -> str:
-    from ..services.results import percent
-
-    return percent(value, exact=True)
+@bp.app_template_global("moderation_board_rows")
+def _board_rows(board, viewer, procurement, can_record) -> Markup:
+    """A section's table rows (templates/moderation/section.html), written in Python for speed."""
+    return board_html.board_rows(board, viewer, procurement, can_record)
 
 
 def access(procurement_id: int) -> tuple[Procurement, bool]:
@@ -116,15 +78,15 @@ def overview(procurement_id: int):
         run = moderation_run(procurement)
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
-    boards, progress = moderation.overview(procurement, current_user, run)
-    calibration = None
-    if staff:  # never shown to evaluators
-        from ..services.moderation_record import live_calibration
+    from ..services.moderation_record import live_calibration
 
-        calibration = live_calibration(procurement)
+    # Worked out only when the page's parts are not kept already for this data version
+    # ({% cache %} in moderation/overview.html).
     return render_template(
-        "moderation/overview.html", procurement=procurement, staff=staff, boards=boards,
-        progress=progress, run=run, calibration=calibration,
+        "moderation/overview.html", procurement=procurement, staff=staff, run=run,
+        summary=lambda: moderation.overview(procurement, current_user, run),
+        # never shown to evaluators
+        calibration=(lambda: live_calibration(procurement, run)) if staff else None,
     )
 
 
@@ -167,8 +129,6 @@ def section(procurement_id: int, section_id: int):
         previous=sections[i - 1] if i > 0 else None,
         next=sections[i + 1] if i + 1 < len(sections) else None,
         can_record=procurement.status == Status.MODERATION.value and not section.is_price,
-        open_undisputed=sum(1 for r in board.rows if r.proposed is not None and not r.flagged
-                            and not r.has_reason) if staff and not section.is_price else 0,
     )
 
 
@@ -243,10 +203,12 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
                     if field in ("score", "rationale"):
                         getattr(form, field).errors = [message]
             else:
-                flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success")
+                # Back to the table with focus on the cell just agreed, so the meeting carries
+                # on from there; the banner still announces the save.
+                flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success-here")
                 anonymity.warn_if_named(procurement, form.rationale.data, what="The consensus reason")
                 return redirect(url_for("moderation.section", procurement_id=procurement.id,
-                                        section_id=section.id) + f"#bidder-{bidder.id}")
+                                        section_id=section.id) + f"#consensus-{bidder.id}")
         else:
             status = 400
             if form.version.errors:

@@ -54,6 +54,9 @@ def import_procurement():
                 errors.append({"text": refused.message, "href": "#workbook"})
             else:
                 flash(result.summary, "success")
+                if result.created_users and "leads.invite_new_people" in _endpoints():
+                    # The offer to invite them all: a confirm page listing who will be emailed.
+                    return redirect(url_for("leads.invite_new_people", procurement_id=result.procurement.id))
                 if "leads.overview" in _endpoints():
                     return redirect(url_for("leads.overview", procurement_id=result.procurement.id))
                 return redirect(url_for("planning.whatif_page", procurement_id=result.procurement.id))

@@ -41,6 +41,9 @@ def _typed(procurement: Procurement, values) -> dict[str, str]:
     return {s.code: values.get(whatif.field_name(s), "") for s in procurement.sections}
 
 
+SHARE_NOT_A_NUMBER = "Enter the patient share as a number from 0 to 100, like 40."
+
+
 def _share_percent(text) -> float | None:
     try:
         value = float(str(text).strip().rstrip("%"))
@@ -93,8 +96,12 @@ def whatif_page(procurement_id: int):
         if not WhatIfForm().validate_on_submit():
             abort(400)
         typed = _typed(procurement, request.form)
-        share = _share_percent(request.form.get("share")) if request.form.get("action") == "share" else None
         try:
+            share = None
+            if request.form.get("action") == "share":
+                share = _share_percent(request.form.get("share"))
+                if share is None:
+                    raise whatif.WeightProblems([("share", SHARE_NOT_A_NUMBER)])
             weights = _trial(procurement, typed, share)
         except whatif.WeightProblems as problems:
             errors, field_errors = _errors(problems)
@@ -120,27 +127,36 @@ def whatif_page(procurement_id: int):
             result = _with_image(whatif.run(procurement, weights, viewer=current_user,
                                             chances=True, draw=True))
     return _render(procurement, typed=typed, result=result, errors=errors,
-                   field_errors=field_errors, status=status, loaded=loaded)
+                   field_errors=field_errors, status=status, loaded=loaded,
+                   share_typed=request.form.get("share") if "share" in field_errors else None)
 
 
 def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=None, status=200,
-            loaded=None, scenario_form=None):
+            loaded=None, scenario_form=None, share_typed=None):
     official = whatif.official_weights(procurement)
     try:
         share_now = whatif.patient_share(procurement, {c: float(typed[c]) for c in typed})
     except (TypeError, ValueError):
         share_now = whatif.patient_share(procurement, official)
+    evidence = _evidence(procurement, share_now)
     return render_template(
         "planning/whatif.html", procurement=procurement, typed=typed, result=result,
         errors=list(errors), field_errors=field_errors or {}, form=WhatIfForm(),
         scenario_form=scenario_form or ScenarioForm(), official=official,
-        official_total=sum(official.values()), share=share_now,
+        official_total=sum(official.values()), share=share_now, share_typed=share_typed,
         patient_codes=whatif.patient_codes(procurement), scenarios=whatif.scenarios(procurement),
         reason_needed=whatif.reason_needed(procurement), loaded=loaded,
         field_name=whatif.field_name,
-        evidence=(review_service.evidence(share_now)
-                  if procurement.status == Status.SETUP.value and share_now is not None else None),
+        evidence=evidence, evidence_chart=review_service.evidence_chart(evidence) if evidence else None,
+        not_advice=review_service.NOT_ADVICE,
     ), status
+
+
+def _evidence(procurement: Procurement, share: float | None) -> dict | None:
+    """The review's evidence for weights being designed: only in set-up, before they are published."""
+    if procurement.status != Status.SETUP.value or share is None:
+        return None
+    return review_service.evidence(share)
 
 
 @bp.route("/<int:procurement_id>/what-if.json", methods=["POST"])
@@ -170,6 +186,10 @@ def whatif_json(procurement_id: int):
                                for f, m in zip(problems.fields, problems.problems)]), 400
     result = whatif.run(procurement, weights, viewer=current_user, chances=body.get("chances") is True)
     result["fields"] = {whatif.field_name(s): f"{weights[s.code]:g}" for s in procurement.sections}
+    evidence = _evidence(procurement, result.get("share"))
+    # data only, as the rest of the answer: the page moves the share marked on its own curve
+    result["evidence"] = None if evidence is None else {
+        key: evidence[key] for key in ("decisive", "total", "share", "sentence")}
     return jsonify(result)
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..access import roles_required
 from ..models import Role
 from ..services import review as review_service
-from ..services import review_export
+from ..services import review_export, review_report
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -49,7 +49,8 @@ def index():
     data = review_service.review(current_user, filters)
     service_types = review_service.service_types(current_user)
     return render_template("review/index.html", data=data, errors=errors, filters=filters,
-                           regimes=REGIMES, service_types=service_types), (400 if errors else 200)
+                           regimes=REGIMES, service_types=service_types,
+                           review_charts=review_service.charts), (400 if errors else 200)
 
 
 def _download(kind: str):
@@ -78,3 +79,40 @@ def workbook():
 @roles_required(Role.REVIEWER, Role.ADMIN, Role.LEAD)
 def csv_file():
     return _download("csv")
+
+
+def _report_or_errors():
+    errors: list[dict] = []
+    filters = _filters(errors)
+    return filters, errors, review_report.board_report(current_user, filters)
+
+
+@bp.route("/report")
+@roles_required(Role.REVIEWER, Role.ADMIN, Role.LEAD)
+def report():
+    """"Patient voice in our procurements": for the board (screen and print)."""
+    filters, errors, board = _report_or_errors()
+    data = review_service.review(current_user, filters)
+    return render_template("review/report.html", report=board, errors=errors, title=review_report.TITLE,
+                           chart=review_service.charts(data)["rate"] if data["procurements"] else None,
+                           not_advice=review_service.NOT_ADVICE), (400 if errors else 200)
+
+
+@bp.route("/report.docx")
+@roles_required(Role.REVIEWER, Role.ADMIN, Role.LEAD)
+def report_docx():
+    filters, errors, board = _report_or_errors()
+    if errors:
+        return Response(errors[0]["text"], status=400, mimetype="text/plain")
+    return Response(review_report.docx_bytes(board),
+                    mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": 'attachment; filename="patient-voice-report.docx"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.route("/report/easy-read")
+@roles_required(Role.REVIEWER, Role.ADMIN, Role.LEAD)
+def report_easy_read():
+    filters, errors, board = _report_or_errors()
+    return render_template("review/report_easy_read.html", report=board, errors=errors,
+                           title=review_report.TITLE), (400 if errors else 200)

@@ -274,3 +274,46 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
     user.failed_logins = 0
     user.locked_until = None
     return user
+
+
+def change_own_password(user: User, current: str, new: str, confirm: str) -> None:
+    """A signed-in person changes their password; every other session of theirs ends."""
+    if not user.check_password(current or ""):
+        raise Refused("Your current password is not right. Type the password you sign in with.",
+                      field="current_password")
+    if new != confirm:
+        raise Refused("The two new passwords are different. Type the same new password twice.", field="confirm")
+    problem = password_problem(new or "", email=user.email)
+    if problem:
+        raise Refused(problem, field="password")
+    user.set_password(new)
+    end_sessions(user)
+    audit.record("user.password_changed", actor=user, entity="user", entity_id=user.id)
+
+
+#: The free-text note about how a person needs information: long enough for several needs.
+COMMUNICATION_NOTE_LIMIT = 1000
+
+
+def set_communication_needs(user: User, need: str, note: str, *, actor: User) -> bool:
+    """Record how ``user`` needs information (Accessible Information Standard, DCB1605 section 4).
+
+    The person themselves or an administrator sets it; the app honours it (mail.queue,
+    the report links, the print size of score sheets and reports). False if nothing changed.
+    """
+    from ..models import COMMUNICATION_NEEDS
+
+    if need not in COMMUNICATION_NEEDS:
+        raise Refused("Choose how you need information: standard, large print, easy read or paper by post.",
+                      field="need")
+    note = (note or "").strip()
+    if len(note) > COMMUNICATION_NOTE_LIMIT:
+        raise Refused(f"The note must be {COMMUNICATION_NOTE_LIMIT:,} characters or fewer. It has "
+                      f"{len(note):,}.", field="note")
+    if need == user.communication_need and note == user.communication_note:
+        return False  # nothing to audit
+    before = {"need": user.communication_need, "note": user.communication_note}
+    user.communication_need, user.communication_note = need, note
+    audit.record("user.communication_needs_set", actor=actor, entity="user", entity_id=user.id,
+                 before=before, after={"need": need, "note": note})
+    return True

@@ -55,6 +55,18 @@ def due_sentence(procurement: Procurement, *, now: datetime | None = None) -> st
     return f"Scores are due by {when} — {tail}"
 
 
+def meeting_sentence(procurement: Procurement, *, now: datetime | None = None) -> str | None:
+    """ "The moderation meeting is on Friday 19 March 2027." while it is still to come, else None."""
+    day = procurement.moderation_meeting_on
+    if day is None or procurement.status == Status.FINAL.value:
+        return None
+    today = to_london(now or utcnow()).date()
+    if day < today:
+        return None
+    when = "today" if day == today else f"on {day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
+    return f"The moderation meeting is {when}."
+
+
 def set_dates(procurement: Procurement, *, deadline_day: date | None, deadline_time: time | None,
               meeting_on: date | None, actor: User | None, now: datetime | None = None) -> None:
     from .lifecycle import require_not_final
@@ -73,6 +85,7 @@ def set_dates(procurement: Procurement, *, deadline_day: date | None, deadline_t
     audit.record("procurement.dates_set", actor=actor, procurement_id=procurement.id, entity="procurement",
                  entity_id=procurement.id, before=before,
                  after={"scoring_deadline": deadline, "moderation_meeting_on": meeting_on})
+    notify_meeting(procurement)  # a date set or moved during moderation is told to everyone
 
 
 def notify_scoring_opened(procurement: Procurement) -> None:
@@ -93,6 +106,35 @@ def notify_scoring_opened(procurement: Procurement) -> None:
             ],
             "action_text": "Start scoring", "action_href": mail.link("evaluate.dashboard"),
         }, dedupe_key=f"scoring-open:{procurement.id}:{evaluator.id}", procurement_id=procurement.id)
+
+
+def notify_meeting(procurement: Procurement) -> int:
+    """Once scoring has closed, each evaluator is told the moderation meeting date, with a link.
+
+    Keyed by the date, so closing scoring again sends nothing new but a changed date is told.
+    """
+    from .progress import evaluators_of
+
+    sentence = meeting_sentence(procurement)
+    if procurement.status != Status.MODERATION.value or sentence is None:
+        return 0
+    day = procurement.moderation_meeting_on
+    queued = 0
+    for evaluator in evaluators_of(procurement):
+        if not evaluator.active:
+            continue
+        if mail.queue(evaluator, "notice", {
+            "heading": f"Moderation meeting: {procurement.title}",
+            "paragraphs": [
+                "Scoring has closed. Thank you for your scores.",
+                sentence + " At the meeting the panel agrees one score for each answer.",
+                "Before the meeting you can see everyone's scores and reasons on the moderation page.",
+            ],
+            "action_text": "Open the moderation page",
+            "action_href": mail.link("moderation.overview", procurement_id=procurement.id),
+        }, dedupe_key=f"meeting:{procurement.id}:{evaluator.id}:{day.isoformat()}", procurement_id=procurement.id):
+            queued += 1
+    return queued
 
 
 def send_reminders(*, now: datetime | None = None) -> int:
@@ -138,6 +180,11 @@ def send_reminders(*, now: datetime | None = None) -> int:
     return queued
 
 
+def report_endpoint(rep: User) -> str:
+    """Where a rep's report link goes: the easy read version for someone who needs easy read."""
+    return "results.report_easy_read" if rep.easy_read else "results.report"
+
+
 def notify_report_ready(procurement: Procurement) -> None:
     """After finalising, each patient rep is told their "you said, we did" report is ready."""
     from .progress import evaluators_of
@@ -150,5 +197,5 @@ def notify_report_ready(procurement: Procurement) -> None:
             "paragraphs": ["The procurement is finished. Your report shows what you said and what happened "
                            "because of it.", "Thank you for taking part."],
             "action_text": "Read your report",
-            "action_href": mail.link("results.report", procurement_id=procurement.id, user_id=rep.id),
+            "action_href": mail.link(report_endpoint(rep), procurement_id=procurement.id, user_id=rep.id),
         }, dedupe_key=f"report-ready:{procurement.id}:{rep.id}", procurement_id=procurement.id)

@@ -22,6 +22,7 @@ DEMO_USERS = [
     ("newrep@example.org", "Nia Newton", Role.PATIENT, None),
     ("panel@example.org", "Dr Morgan Ellis", Role.PANEL, None),
     ("panel2@example.org", "Jo Finch", Role.PANEL, None),
+    ("review@example.org", "Ines Involvement", Role.REVIEWER, None),
 ]
 
 # PSR regulation 5: the key criterion each section serves (scoring/law/key_criteria.py).
@@ -74,8 +75,12 @@ _PRESCORED = {
 }
 
 
-def seed_demo() -> tuple[Procurement, list[tuple[str, str, str]]]:
+def seed_demo(*, region: bool = False) -> tuple[Procurement, list[tuple[str, str, str]]]:
     """Create the demo users and procurement unless they exist. Returns it and the logins.
+
+    ``region``: also load the past, finalised procurements of the demo region
+    (`demo_region`), which the patient voice review and the what-if evidence read. Off here
+    because it costs seconds and many tests seed the demo; ``flask seed-demo`` loads it.
 
     Refused when SCORING_ENV=production: the demo accounts share a published password.
     """
@@ -95,6 +100,10 @@ def seed_demo() -> tuple[Procurement, list[tuple[str, str, str]]]:
         users[email] = user
     logins = [(email, DEMO_PASSWORD, role.label) for email, _, role, _ in DEMO_USERS]
 
+    if region:
+        from .demo_region import seed_region
+
+        seed_region()
     existing = db.session.scalar(select(Procurement).where(Procurement.reference == DEMO_REFERENCE))
     if existing is not None:
         return existing, logins

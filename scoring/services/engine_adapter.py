@@ -34,23 +34,20 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, String, and_, cast, func, select
+from sqlalchemy import BigInteger, String, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..engine import EngineInputs
 from ..models import (
     Bidder,
     Consensus,
-    Declaration,
     Procurement,
     Role,
     Score,
-    ScoredBy,
-    ScoreStatus,
     Section,
     User,
 )
-from . import pricing
+from . import counted, pricing
 
 #: A score is packed into one integer when the ranges of its ids and value multiply to less.
 PACK_LIMIT = 2**62
@@ -87,12 +84,7 @@ def _read_scores(session: Session, procurement_id: int, bidder_ids: np.ndarray,
     s0, s1 = int(section_ids.min()), int(section_ids.max())
     e0, e1 = int(e0), int(e1)
     n_sections, n_evaluators, n_values = s1 - s0 + 1, e1 - e0 + 1, int(top_value) + 1
-    where = (
-        Section.procurement_id == int(procurement_id),
-        Section.scored_by != ScoredBy.PRICE.value,
-        Score.status == ScoreStatus.SUBMITTED.value,
-        Score.value.is_not(None),
-    )
+    where = counted.where(procurement_id)  # conflicts are dropped by the caller, in numpy
     base = select().select_from(Score).join(Section, Section.id == Score.section_id)
     if (b1 - b0 + 1) * n_sections * n_evaluators * n_values < PACK_LIMIT:
         bidder = cast(Score.bidder_id, BigInteger)  # 32-bit ids on PostgreSQL: no overflow
@@ -182,11 +174,7 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
     if not ours.all():
         bidder, section, evaluator, value = (a[ours] for a in (bidder, section, evaluator, value))
 
-    conflicts = session.execute(
-        select(Declaration.user_id, Declaration.bidder_id)
-        .join(Bidder, Bidder.id == Declaration.bidder_id)
-        .where(and_(Bidder.procurement_id == procurement.id, Declaration.has_conflict.is_(True)))
-    ).all()
+    conflicts = sorted(counted.conflict_pairs(procurement.id, session))
     n_conflicted = 0
     if conflicts and bidder.size:
         pairs = np.array(conflicts, dtype=np.int64)

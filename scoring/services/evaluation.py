@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import assigned_sections, conflicted_bidder_ids
 from ..database import lost_a_race
-from .. import transaction
+from .. import rules, transaction
 from ..extensions import db
 from ..models import (
     Bidder,
@@ -81,7 +81,11 @@ def declarations_for(user: User, procurement: Procurement) -> dict[int, Declarat
 
 
 def has_declared(user: User, procurement: Procurement) -> bool:
-    declared = declarations_for(user, procurement)
+    # Asked on every score form and save: the bidder ids only, not Declaration objects.
+    declared = set(db.session.scalars(
+        select(Declaration.bidder_id)
+        .join(Bidder, Declaration.bidder_id == Bidder.id)
+        .where(Declaration.user_id == user.id, Bidder.procurement_id == procurement.id)))
     return all(b.id in declared for b in procurement.bidders)
 
 
@@ -101,7 +105,7 @@ def declare_conflicts(
     ``answers`` maps bidder id to (has_conflict, details).
     """
     if procurement.is_final:
-        raise Refused("This procurement is final. Nothing can be changed.")
+        raise Refused(rules.FINAL_MESSAGE)
     problems = []
     already = declarations_for(user, procurement)
     for bidder in procurement.bidders:
@@ -159,15 +163,28 @@ def cells_for(user: User, procurement: Procurement) -> list[Cell]:
     sections = [s for s in assigned_sections(user, procurement) if not s.is_price]
     conflicted = conflicted_bidder_ids(user, procurement)
     bidders = [b for b in procurement.bidders if b.id not in conflicted]
+    # By the cells' bidder and section ids, the columns the scores' unique index starts with:
+    # by evaluator alone the database reads every score there is.
     scores = {
         (s.bidder_id, s.section_id): s
         for s in db.session.scalars(
-            select(Score).join(Section, Score.section_id == Section.id).where(
-                Score.evaluator_id == user.id, Section.procurement_id == procurement.id
+            select(Score).where(
+                Score.evaluator_id == user.id, Score.bidder_id.in_([b.id for b in bidders]),
+                Score.section_id.in_([s.id for s in sections]),
             )
         )
     }
     return [Cell(b, s, scores.get((b.id, s.id))) for b in bidders for s in sections]
+
+
+def completed_count(user: User, bidders: list[Bidder], sections: list[Section]) -> int:
+    """How many of ``user``'s answers among ``bidders`` x ``sections`` have a score and a reason:
+    `cells_for` and `Score.is_complete` counted in one light query (no Score objects)."""
+    rows = db.session.execute(
+        select(Score.value, Score.rationale).where(
+            Score.evaluator_id == user.id, Score.bidder_id.in_([b.id for b in bidders]),
+            Score.section_id.in_([s.id for s in sections])))
+    return sum(1 for value, rationale in rows if Score.complete(value, rationale))
 
 
 def progress_for(user: User, procurement: Procurement) -> Progress:

@@ -21,7 +21,7 @@ from ..models import Procurement, Status, User, utcnow
 from . import audit, lifecycle
 from .errors import NotAllowed, Refused
 from .moderation import FINAL_MESSAGE, Blocker, blockers
-from . import outcome
+from . import outcome, review
 from .outcome import live_moderation
 
 
@@ -92,6 +92,7 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
     document["view"]["final"] = True
     document["view"]["finalised_at"] = now.isoformat(timespec="seconds")
     procurement.final_result_json = json.dumps(document, sort_keys=True)
+    procurement.review_figures_json = review.stored_figures(document)
     procurement.engine_version = ENGINE_VERSION
     procurement.finalised_at = now
     audit.record(

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import AccountToken, Role, User, utcnow
+from ..models import AccountToken, Procurement, Role, User, utcnow
 from . import accounts, audit, mail
 from .errors import Refused
 
@@ -98,22 +98,66 @@ def use(token: str, purpose: str, password: str, *, now: datetime | None = None)
     return user
 
 
-def _queue_invitation(user: User, token: str, actor: User | None) -> None:
+def _queue_invitation(user: User, token: str, actor: User | None, procurement: Procurement | None = None) -> None:
     mail.queue(user, "invitation", {
         "href": mail.link("auth.accept_invitation", token=token),
         "inviter": actor.name if actor else "",
         "role_label": user.role_enum.label.lower(),
-    })
+        "procurement": procurement,
+    }, procurement_id=procurement.id if procurement is not None else None)
 
 
 def invite(*, email: str, name: str, role: Role | str, training_completed_on: date | None = None,
-           actor: User | None) -> User:
+           actor: User | None, procurement: Procurement | None = None) -> User:
     """A new account with no password, and an email with a link to choose one."""
     user = accounts.create_user(email=email, name=name, role=role, password=None,
                                 training_completed_on=training_completed_on, actor=actor)
-    _queue_invitation(user, issue(user, INVITE, actor=actor), actor)
-    audit.record("user.invited", actor=actor, entity="user", entity_id=user.id, after={"email": user.email})
+    _queue_invitation(user, issue(user, INVITE, actor=actor), actor, procurement)
+    audit.record("user.invited", actor=actor, entity="user", entity_id=user.id, after={"email": user.email},
+                 procurement_id=procurement.id if procurement is not None else None)
     return user
+
+
+#: The roles a procurement lead may invite: evaluators only. Leads and administrators are
+#: invited by an administrator, so a lead cannot hand out powers they do not hold over others.
+EVALUATOR_ROLES = (Role.PATIENT.value, Role.PANEL.value)
+
+
+def invite_evaluator(procurement: Procurement, *, email: str, name: str, role: str,
+                     training_completed_on: date | None, actor: User) -> User:
+    """A lead invites a patient representative or panel evaluator for their own procurement."""
+    if role not in EVALUATOR_ROLES:
+        raise Refused("Choose whether they are a patient representative or a panel evaluator. "
+                      "Only an administrator can invite a procurement lead or an administrator.", field="role")
+    if role != Role.PATIENT.value:
+        training_completed_on = None
+    return invite(email=email, name=name, role=role, training_completed_on=training_completed_on, actor=actor,
+                  procurement=procurement)
+
+
+def not_yet_invited(procurement: Procurement) -> list[User]:
+    """Evaluators of ``procurement`` who cannot sign in yet and were never sent a link (an import made them)."""
+    from .assignments import evaluators_of
+
+    people = [u for u in evaluators_of(procurement) if u.active and not u.password_hash]
+    if not people:
+        return []
+    invited = set(db.session.scalars(select(AccountToken.user_id).where(
+        AccountToken.user_id.in_([u.id for u in people]), AccountToken.purpose == INVITE)))
+    return [u for u in people if u.id not in invited]
+
+
+def invite_imported(procurement: Procurement, *, actor: User) -> list[User]:
+    """Email an invitation to everyone ``not_yet_invited`` lists; one audit event names them all."""
+    people = not_yet_invited(procurement)
+    if not people:
+        raise Refused("Everyone in this procurement can already sign in or has been sent an invitation.")
+    for user in people:
+        _queue_invitation(user, issue(user, INVITE, actor=actor), actor, procurement)
+    audit.record("procurement.people_invited", actor=actor, procurement_id=procurement.id, entity="procurement",
+                 entity_id=procurement.id, after={"names": [u.name for u in people],
+                                                  "emails": [u.email for u in people]})
+    return people
 
 
 def resend_invitation(user: User, *, actor: User | None) -> None:

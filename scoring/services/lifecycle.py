@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
+from .. import rules
 from ..extensions import db
-from ..models import Procurement, Role, ScoredBy, Status, User, utcnow
-from . import audit, regime
+from ..models import Procurement, Status, User, utcnow
+from . import audit
 from .errors import Refused
 
 #: The moves allowed, and what each is called in the audit log's reason and in refusals.
@@ -27,10 +28,9 @@ TRANSITIONS: dict[tuple[Status, Status], str] = {
     (Status.MODERATION, Status.FINAL): "finalise",
 }
 
-#: Weights are percentages; they add up to 100 within this much (floating-point sums).
-WEIGHT_TOLERANCE = 1e-6
-
-FINAL_MESSAGE = "This procurement is final. Nothing can be changed."
+# The checks and the final message are rules (scoring/rules.py); this module owns the moves.
+WEIGHT_TOLERANCE = rules.WEIGHT_TOLERANCE
+FINAL_MESSAGE = rules.FINAL_MESSAGE
 
 
 def status_of(procurement: Procurement) -> Status:
@@ -43,8 +43,8 @@ def allowed(source: Status, target: Status) -> bool:
 
 def require_not_final(procurement: Procurement) -> None:
     """Every service that changes a procurement calls this first: final means frozen."""
-    if procurement.is_final:
-        raise Refused(FINAL_MESSAGE)
+    if problems := rules.final(procurement):
+        raise Refused(problems[0].message)
 
 
 def require_setup(procurement: Procurement, what: str = "Sections and bidders can only be added") -> None:
@@ -90,32 +90,8 @@ def claim(procurement: Procurement, status: Status) -> bool:
 # --- set-up -> scoring ---------------------------------------------------------------------
 
 def readiness_problems(procurement: Procurement) -> list[str]:
-    """Everything that stops scoring from opening, in plain English."""
-    problems = []
-    total = sum(s.weight for s in procurement.sections)
-    if not procurement.sections:
-        problems.append("Add at least one section.")
-    elif abs(total - 100.0) > WEIGHT_TOLERANCE:
-        problems.append(f"Section weights add up to {total:g}%. They must add up to 100%.")
-    if not procurement.bidders:
-        problems.append("Add at least one bidder.")
-    for section in procurement.sections:
-        if section.is_price:
-            missing = [b.code for b in procurement.bidders if b.price is None]
-            if missing:
-                problems.append(f"Price section {section.code} needs a price for {', '.join(missing)}.")
-            continue
-        evaluators = [a.user for a in section.assignments]
-        if not evaluators:
-            problems.append(f"Section {section.code} has no evaluator.")
-        if ScoredBy(section.scored_by).includes("patient") and not any(
-            u.role == Role.PATIENT.value and u.is_trained for u in evaluators
-        ):
-            problems.append(f"Section {section.code} is scored by patient representatives but has no trained patient representative.")
-        if ScoredBy(section.scored_by).includes("panel") and not any(u.role == Role.PANEL.value for u in evaluators):
-            problems.append(f"Section {section.code} is scored by the panel but has no panel evaluator.")
-    problems.extend(regime.readiness_problems(procurement))  # PSR: every section has a key criterion
-    return problems
+    """Everything that stops scoring from opening, in plain English (the rule: `rules.readiness`)."""
+    return [problem.message for problem in rules.readiness(procurement)]
 
 
 def check_can_open(procurement: Procurement) -> None:
@@ -173,6 +149,9 @@ def close_scoring(procurement: Procurement, *, actor: User | None, reason: str =
     """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
     check_can_close(procurement, reason)
     change_status(procurement, Status.MODERATION, actor=actor, reason=reason.strip())
+    from .deadlines import notify_meeting
+
+    notify_meeting(procurement)
 
 
 def return_to_scoring(procurement: Procurement, *, actor: User | None, reason: str) -> None:

@@ -28,7 +28,12 @@ from .. import transaction
 from ..extensions import db
 from ..models import MailAttempt, OutboxMessage, User, utcnow
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+PENDING, SENDING, SENT, FAILED, POST = "pending", "sending", "sent", "failed", "post"
+
+#: Emails a "paper by post" person still gets: the links that let them into their own account
+#: (an invitation, a password they asked to reset). A letter cannot carry a one-hour link, and
+#: a person asking for a reset on the website is using the website.
+ACCOUNT_TEMPLATES = frozenset({"invitation", "password_reset"})
 
 # Minutes to wait after the first, second, ... failure; the last gap repeats until MAIL_MAX_ATTEMPTS.
 BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360)
@@ -67,6 +72,8 @@ def queue(user: User | None, template: str, context: dict | None = None, *, dedu
     """Add a message for ``user`` to the current transaction; None if ``dedupe_key`` was used before.
 
     The caller commits (or rolls back) it together with the change it tells the person about.
+    For a person who needs paper by post (Accessible Information Standard) the message is
+    kept as a letter (status "post") that is never emailed; the lead prints and posts it.
     """
     if dedupe_key is not None and already_queued(dedupe_key):
         return None
@@ -77,11 +84,15 @@ def queue(user: User | None, template: str, context: dict | None = None, *, dedu
     message = OutboxMessage(
         user_id=user.id if user is not None else None, procurement_id=procurement_id,
         to_address=address, subject=subject, text_body=text, html_body=html, template=template,
-        dedupe_key=dedupe_key, status=PENDING, next_attempt_at=utcnow(),
+        dedupe_key=dedupe_key, status=POST if _by_post(user, template) else PENDING, next_attempt_at=utcnow(),
     )
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def _by_post(user: User | None, template: str) -> bool:
+    return user is not None and user.by_post and template not in ACCOUNT_TEMPLATES
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
@@ -178,6 +189,34 @@ def stuck(*, older_than: timedelta = timedelta(hours=1), now: datetime | None = 
     return list(db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.status == SENDING, OutboxMessage.next_attempt_at < now - older_than)
     ))
+
+
+def letters_to_post(procurement_id: int) -> list[OutboxMessage]:
+    """The letters for people who need paper, oldest first: what the lead must print and post."""
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.procurement_id == procurement_id, OutboxMessage.status == POST)
+        .order_by(OutboxMessage.posted_at.is_not(None), OutboxMessage.created_at, OutboxMessage.id)
+    ))
+
+
+def mark_posted(message: OutboxMessage, *, posted_on, actor: User) -> None:
+    """The lead has put this letter in the post. Recorded once, audited."""
+    from . import audit
+    from .errors import Refused
+
+    if message.status != POST:
+        raise Refused("This message was sent by email, so there is nothing to post.")
+    if message.posted_at is not None:
+        raise Refused(f"This letter was already marked as posted on {message.posted_at:%d/%m/%Y}.")
+    if posted_on is None:
+        raise Refused("Enter the date you posted the letter, for example 27/03/2027.", field="posted_on")
+    if posted_on > utcnow().date():
+        raise Refused("The date posted cannot be in the future.", field="posted_on")
+    message.posted_at = datetime.combine(posted_on, datetime.min.time())
+    message.posted_by_id = actor.id
+    audit.record("letter.posted", actor=actor, procurement_id=message.procurement_id, entity="outbox_message",
+                 entity_id=message.id, after={"to": message.user.name if message.user else message.to_address,
+                                              "subject": message.subject, "posted_on": posted_on})
 
 
 def sent_to(procurement_id: int) -> list[OutboxMessage]:

@@ -10,8 +10,7 @@ for the lead and the panel only: patient representatives never see them.
 """
 from __future__ import annotations
 
-import math
-
+from .. import rules
 from ..models import Bidder, Procurement, Status, User
 from . import audit, lifecycle, setup
 from .errors import Refused
@@ -56,16 +55,9 @@ def section_scores(procurement: Procurement) -> dict[tuple[int, int], float | No
 
 def parse_price(text: str, bidder: Bidder) -> float | None:
     """Read a price typed by the lead ("£1,250,000.50"); empty means not known yet."""
-    cleaned = (text or "").strip().replace("£", "").replace(",", "").replace(" ", "")
-    if not cleaned:
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise Refused(f"Enter the price for {bidder.code} as a number of pounds, for example 1250000.",
-                      field=f"price-{bidder.id}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise Refused(f"Enter a price above £0 for {bidder.code}.", field=f"price-{bidder.id}")
+    value, problems = rules.bidder_price(text, code=bidder.code, field=f"price-{bidder.id}")
+    if problems:
+        raise Refused(problems[0].message, field=problems[0].field)
     return value
 
 

@@ -14,15 +14,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import charts
+from ..engine import ranking  # the tie and leader rule is the engine's
+from ..numbers import percent, points, score, split  # noqa: F401 (percent, points, score: wording helpers' home)
 from ..extensions import db
 from ..models import AuditEvent, Bidder, Procurement, Status, User
 from . import outcome
 from .outcome import DRAWS, Outcome, live_moderation  # noqa: F401  (DRAWS: the official result's draws)
-from .score_text import score  # noqa: F401  (pages read it here)
 #: Audit actions that change the official weights (set-up and what-if services).
 WEIGHT_ACTIONS = ("weights.changed", "weights.applied", "weight.changed")
 CHART_NAMES = ("totals-by-section", "totals-by-group", "winner-sweep", "win-probabilities")
@@ -140,7 +142,7 @@ class ResultView:
             return ["Patient representatives did not score any section, so their scores could not "
                     "change the result."]
         out.append(f"Patient representatives scored {len(patient_sections)} of {n} sections "
-                   f"({join(patient_sections)}), worth {percent(inf['patient_weight_share'])} of the marks.")
+                   f"({join(patient_sections)}), worth {percent(inf['patient_weight_share'], exact=True)} of the marks.")
         leader = self.leader
         cf_winner = inf.get("counterfactual_winner")
         if leader is not None:
@@ -162,18 +164,20 @@ class ResultView:
         if leader is not None and runners and margin >= 0.05:
             runner = self.names(runners)
             p, q = shapley["patient"], shapley["panel"]
+            # Rounded together, so the two parts add up to the lead as it is written.
+            p_text, q_text = split([p, q], whole=margin)
             if p >= 0 and q >= 0:
                 out.append(f"{leader.display} finished {points(margin)} points ahead of {runner}. Sharing that "
-                           f"lead out fairly between the two groups (a Shapley split), about {points(p)} points "
-                           f"of it came from patient scores and {points(q)} from the panel's.")
+                           f"lead out fairly between the two groups (a Shapley split), about {p_text} points "
+                           f"of it came from patient scores and {q_text} from the panel's.")
             elif p < 0:
                 out.append(f"{leader.display} finished {points(margin)} points ahead of {runner}, but the patient "
-                           f"scores favoured {runner}: they took about {points(-p)} points off the lead "
+                           f"scores favoured {runner}: they took about {-p_text} points off the lead "
                            "(a Shapley split of the lead).")
             else:
                 out.append(f"{leader.display} finished {points(margin)} points ahead of {runner} because of the "
                            f"patient scores: the panel's scores on their own favoured {runner} by about "
-                           f"{points(-q)} points (a Shapley split of the lead).")
+                           f"{-q_text} points (a Shapley split of the lead).")
         tipping = inf.get("tipping_points") or []
         today = self.view["today"]
         if tipping:
@@ -192,13 +196,10 @@ class ResultView:
         """The display name of the single passing leader when patient sections weigh ``alpha``."""
         alpha = min(max(alpha, 0.0), 1.0)
         lines = self.view["sweep_lines"]
-        totals = {b.label: alpha * lines[b.label][0] + (1 - alpha) * lines[b.label][1]
-                  for b in self.bidders if not b.failing}
-        if not totals:
-            return None
-        best = max(totals.values())
-        top = [label for label, t in totals.items() if t >= best - 1e-9]
-        return self.name(top[0]) if len(top) == 1 else None
+        totals = np.array([alpha * lines[b.label][0] + (1 - alpha) * lines[b.label][1] for b in self.bidders])
+        failing = np.array([bool(b.failing) for b in self.bidders], dtype=bool)
+        first = ranking.leader(ranking.rank(totals, failing), failing) if self.bidders else None
+        return None if first is None else self.name(self.bidders[first].label)
 
     # -- charts
     def chart(self, name: str, *, draw: bool = True) -> charts.Chart:
@@ -341,16 +342,3 @@ def join(names) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def percent(fraction: float, *, exact: bool = False) -> str:
-    value = 100 * fraction
-    if exact and round(value) != round(value, 1):
-        return f"{value:.1f}%"
-    return f"{round(value):.0f}%"
-
-
-def points(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
-
-

@@ -83,6 +83,11 @@ def workbook_bytes(data: dict[str, Any]) -> bytes:
                   Reference(rate, min_col=1, min_row=2, max_row=last), title_from_data=True)
     chart.series.append(line)
     rate.add_chart(chart, "E2")
+    # D(α) exactly: the steps between interval ends (at an end itself D may be higher: closed intervals).
+    rate.append([])
+    rate.append(["Decisive rate exactly: from patient weight share", "To patient weight share", "Decisive rate"])
+    for start, end, value in data["decisive_steps"]:
+        rate.append([start, end, value])
 
     exact = wb.create_sheet("Decisive intervals")
     exact.append(["Reference", "From patient weight share", "To patient weight share"])

@@ -22,9 +22,9 @@ from ..models import (
     Status,
     User,
 )
+from .. import rules
 from . import audit
 from .errors import Refused
-from .setup_checks import clean_regime_fields as _clean_regime_fields
 from .setup_checks import clean_bidder_fields as _clean_bidder_fields
 from .setup_checks import clean_section_fields as _clean_section_fields
 from .lifecycle import (  # noqa: F401  (kept under their old names for callers of set-up)
@@ -62,22 +62,15 @@ def create_procurement(*, reference: str, title: str, lead: User | None, actor: 
     ``lead_chosen`` is False when the person creating it had to choose a lead and did not.
     """
     reference = reference.strip()
-    problems = []
-    if not reference:
-        problems.append(("reference", "Enter a reference, for example GP-2027-01."))
-    elif reference_taken(reference):
-        problems.append(("reference", f"A procurement with the reference {reference} already exists."))
-    if not title.strip():
-        problems.append(("title", "Enter a title."))
-    if not lead_chosen:
-        problems.append(("lead", "Choose the procurement lead."))
-    regime_fields = {}
-    try:
-        regime_fields = _clean_regime_fields(regime, service_type)
-    except Refused as refused:
-        problems += getattr(refused, "problems", [(refused.field or "", refused.message)])
+    clean, problems = rules.procurement(reference=reference, title=title, regime=regime,
+                                        service_type=service_type,
+                                        reference_taken=bool(reference) and reference_taken(reference))
+    if not lead_chosen:  # listed after the reference and title, as the form shows them
+        details = [p for p in problems if p.field in ("reference", "title")]
+        problems = details + [rules.Problem("lead", "Choose the procurement lead.")] + problems[len(details):]
     if problems:
         raise_all(problems)
+    regime_fields = {"regime": clean["regime"], "service_type": clean["service_type"]}
     procurement = Procurement(reference=reference, title=title.strip(), lead=lead, anonymised=anonymised)
     procurement.regime, procurement.service_type = regime_fields["regime"], regime_fields["service_type"]
     for value, label, descriptor in DEFAULT_SCALE:
@@ -114,8 +107,9 @@ def add_bidder(procurement: Procurement, *, code: str, name: str, actor: User | 
                price: float | None = None) -> Bidder:
     require_setup(procurement)
     code, name = _clean_bidder_fields(procurement, None, code=code, name=name)
-    if price is not None and not price > 0:
-        raise Refused(f"Enter a price above £0 for {code}.", field="price")
+    price, problems = rules.bidder_price(price, code=code)
+    if problems:
+        raise_all(problems)
     bidder = Bidder(code=code, name=name, position=len(procurement.bidders), price=price)
     procurement.bidders.append(bidder)
     db.session.flush()
@@ -159,8 +153,8 @@ def assign_evaluator(section: Section, user: User, *, actor: User | None) -> Ass
 
 def update_procurement(procurement: Procurement, *, title: str, anonymised: bool, actor: User | None) -> None:
     require_not_final(procurement)
-    if not title.strip():
-        raise Refused("Enter a title.", field="title")
+    if problems := rules.procurement_title(title):
+        raise_all(problems)
     if bool(anonymised) != procurement.anonymised and procurement.status != Status.SETUP.value:
         raise Refused("Whether bidder names are hidden from patient representatives can only change "
                       "while the procurement is being set up.", field="anonymised")
@@ -176,19 +170,7 @@ def update_procurement(procurement: Procurement, *, title: str, anonymised: bool
 def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor: User | None) -> None:
     """Replace the scale with ``points`` (label, descriptor), valued 0, 1, 2... in order."""
     require_setup(procurement, "The scoring scale can only change")
-    problems = []
-    if len(points) < 2:
-        problems.append(("label-0", "The scale needs at least two points, for example 0 and 1."))
-    for value, (label, _descriptor) in enumerate(points):
-        if not label.strip():
-            problems.append((f"label-{value}", f"Enter a label for score {value}."))
-        elif len(label.strip()) > 50:
-            problems.append((f"label-{value}", f"The label for score {value} must be 50 characters or fewer."))
-    top = len(points) - 1
-    for section in procurement.sections:
-        if not section.is_price and section.max_score > top:
-            problems.append(("label-0", f"Section {section.code} has a maximum score of {section.max_score}, "
-                                        f"so the scale needs points up to {section.max_score}."))
+    problems = rules.scale(points, procurement.sections)
     if problems:
         raise_all(problems)
     before = [[p.value, p.label, p.descriptor] for p in procurement.scale_points]
@@ -265,9 +247,9 @@ def delete_section(section: Section, *, actor: User | None) -> None:
     transaction.after_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
 
 
-def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: str = "",
+def set_weights(procurement: Procurement, weights: dict[int, float | str], *, reason: str = "",
                 actor: User | None) -> None:
-    """Change section weights (section id -> percent) in one step.
+    """Change section weights (section id -> percent, as a number or as typed) in one step.
 
     Before scoring opens this is ordinary set-up. Once scoring is open the weights
     have been published with the tender, so a change must add up to 100 and needs
@@ -276,12 +258,14 @@ def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: 
     require_not_final(procurement)
     problems = []
     sections = {s.id: s for s in procurement.sections}
-    for section_id, weight in weights.items():
+    typed, weights = weights, {}
+    for section_id, value in typed.items():
         section = sections.get(section_id)
         if section is None:
             problems.append(("", "That section is not part of this procurement."))
-        elif weight is None or not 0 <= weight <= 100:
-            problems.append((f"weight-{section_id}", f"Enter a weight from 0 to 100 for section {section.code}."))
+            continue
+        weights[section_id], wrong = rules.section_weight(value, field=f"weight-{section_id}", code=section.code)
+        problems += wrong
     if problems:
         raise_all(problems)
     new = {s.code: float(weights.get(s.id, s.weight)) for s in procurement.sections}
@@ -290,9 +274,8 @@ def set_weights(procurement: Procurement, weights: dict[int, float], *, reason: 
         return
     opened = procurement.status != Status.SETUP.value
     if opened:
-        total = sum(new.values())
-        if abs(total - 100.0) > WEIGHT_TOLERANCE:
-            problems.append(("", f"The weights add up to {total:g}%. Once scoring is open they must still add up to 100%."))
+        problems += rules.weights_total(
+            new.values(), sentence="The weights add up to {total}%. Once scoring is open they must still add up to 100%.")
         if not reason.strip():
             problems.append(("reason", "Give a reason for changing the weights. Scoring is open, so the "
                                        "published weights can only change for a recorded reason."))

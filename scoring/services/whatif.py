@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from .. import numbers, rules
 from ..extensions import db
 from ..models import Procurement, Status, User, WeightScenario, utcnow
 from . import audit
@@ -40,7 +41,6 @@ from .errors import Refused, ValidationFailed
 #: Monte-Carlo draws for the what-if's sensitivity sentence: fewer than the
 #: official result's 10,000, so the page answers while a slider moves.
 WHATIF_DRAWS = 2000
-WEIGHT_TOLERANCE = 1e-6
 DECIMALS = 2
 
 
@@ -48,9 +48,10 @@ class WeightProblems(ValidationFailed):
     """Weights that cannot be used; ``fields`` names the input of each problem."""
 
     def __init__(self, problems: list[tuple[str, str]]):
-        super().__init__([message for _, message in problems])
-        self.fields = [field for field, _ in problems]
-        self.message = problems[0][1] if len(problems) == 1 else self.message
+        pairs = [tuple(problem) for problem in problems]  # (field, message) pairs or rules' Problems
+        super().__init__([message for _, message in pairs])
+        self.fields = [field for field, _ in pairs]
+        self.message = pairs[0][1] if len(pairs) == 1 else self.message
 
 
 def field_name(section) -> str:
@@ -119,31 +120,17 @@ def parse_weights(procurement: Procurement, raw: Mapping[str, Any]) -> dict[str,
     problems: list[tuple[str, str]] = []
     weights: dict[str, float] = {}
     for section in procurement.sections:
-        value = raw.get(section.code)
-        field = field_name(section)
-        text = "" if value is None else str(value).strip().rstrip("%").strip()
-        if text == "":
-            problems.append((field, f"Enter a weight for {section.code}."))
-            continue
-        try:
-            number = float(text)
-        except ValueError:
-            problems.append((field, f"The weight of {section.code} must be a number, like 20 or 12.5."))
-            continue
-        if not math.isfinite(number):
-            problems.append((field, f"The weight of {section.code} must be a number, like 20 or 12.5."))
-        elif number < 0:
-            problems.append((field, f"The weight of {section.code} cannot be below 0."))
-        else:
-            weights[section.code] = number
+        value, wrong = rules.section_weight(raw.get(section.code), field=field_name(section), code=section.code)
+        problems += wrong
+        if value is not None:
+            weights[section.code] = value
     unknown = sorted(set(raw) - {s.code for s in procurement.sections})
     if unknown:
         problems.append(("weights", f"There is no section {', '.join(unknown)} in this procurement."))
     if not problems:
-        total = sum(weights.values())
-        if abs(total - 100.0) > WEIGHT_TOLERANCE:
-            first = field_name(procurement.sections[0]) if procurement.sections else "weights"
-            problems.append((first, f"The weights add up to {total:g}. They must add up to 100."))
+        first = field_name(procurement.sections[0]) if procurement.sections else "weights"
+        problems += rules.weights_total(weights.values(), field=first,
+                                        sentence="The weights add up to {total}. They must add up to 100.")
     if problems:
         raise WeightProblems(problems)
     return weights
@@ -158,7 +145,7 @@ def _inputs(procurement: Procurement, weights: Mapping[str, float]):
     from . import outcome
 
     official = official_weights(procurement)
-    if abs(sum(official.values()) - 100.0) <= WEIGHT_TOLERANCE:
+    if rules.weights_add_up(sum(official.values())):
         run = outcome.moderation(procurement)
         return run.inputs, run.moderation
     return outcome.lent_inputs(procurement, weights), None
@@ -202,13 +189,13 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
     rows = []
     for b in m.order:
         b = int(b)
-        row = {"code": codes[b], "label": labels[b], "total": round(float(m.totals[b]), 2),
+        row = {"code": codes[b], "label": labels[b], "total": float(m.totals[b]),
                "rank": int(m.ranks[b]), "failing": bool(m.failing[b]),
-               "patient_points": round(float(inf.contribution[b]), 2),
+               "patient_points": float(inf.contribution[b]),
                "official_total": None, "official_rank": None, "rank_change": None,
-               "chance": None if trial.sensitivity is None else round(float(trial.sensitivity[b]), 4)}
+               "chance": None if trial.sensitivity is None else float(trial.sensitivity[b])}
         if official is not None:
-            row.update(official_total=round(float(official.totals[b]), 2),
+            row.update(official_total=float(official.totals[b]),
                        official_rank=int(official.ranks[b]),
                        rank_change=int(official.ranks[b]) - int(m.ranks[b]))
         rows.append(row)
@@ -232,7 +219,7 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
         "summary": list(trial.summary),
         "sweep": [{"share": alpha, "winner": label(w)} for alpha, w in inf.sweep],
         "tipping_points": [round(float(t), 6) for t in inf.tipping_points],
-        "changed": any(abs(weights[c] - official_weights_now[c]) > WEIGHT_TOLERANCE
+        "changed": any(abs(weights[c] - official_weights_now[c]) > rules.WEIGHT_TOLERANCE
                        for c in official_weights_now),
         "chances": trial.sensitivity is not None,
         "chart": None,
@@ -259,7 +246,7 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
 
 
 def _announcement(result: dict[str, Any]) -> str:
-    share = f"{100 * result['share']:.0f}%"
+    share = numbers.percent(result["share"], exact=True)
     if not result["scored"]:
         return (f"Patient-scored sections are worth {share} of the marks. There are no scores yet, "
                 "so there is no ranking to show.")
@@ -269,7 +256,7 @@ def _announcement(result: dict[str, Any]) -> str:
         text = "With these weights no single bidder comes first."
     else:
         verb = "wins" if result["winner"] else "is ahead for now"
-        text = f"With these weights {who} {verb} with {first['total']:.1f} points."
+        text = f"With these weights {who} {verb} with {numbers.points(first['total'])} points."
     official = result["official_winner"] or result["official_leader"]
     if official and official != who:
         text += f" With the official weights, {official} comes first."
@@ -291,7 +278,7 @@ def scenario_weights(scenario: WeightScenario) -> dict[str, float]:
 
 def _refuse_if_final(procurement: Procurement) -> None:
     if procurement.is_final:
-        raise Refused("This procurement is final. Nothing can be changed.")
+        raise Refused(rules.FINAL_MESSAGE)
 
 
 def save_scenario(procurement: Procurement, *, name: str, weights: Mapping[str, float],

@@ -297,8 +297,32 @@ if (form && window.fetch) {
       output.textContent = `${slider.value}%`;
     }
     render(result, data, "Being updated");
+    showEvidence(data.evidence);
     announce.textContent = data.announcement;
     setChancesStatus(data.chances ? "The chances of coming first are up to date." : "The chances of coming first are being updated.");
+  }
+
+  // The review's evidence beside the slider: the sentence comes in the data; the share marked on
+  // the server-drawn curve moves to the new share (the plot's ends are on the SVG's data-plot-*).
+  function showEvidence(evidence) {
+    const sentence = document.getElementById("review-evidence-sentence");
+    if (!sentence || !evidence) return;
+    sentence.textContent = evidence.sentence;
+    const svg = document.getElementById("evidence-rate");
+    const mark = document.getElementById("evidence-rate-today");
+    if (!svg || !mark) return;
+    const left = Number(svg.dataset.plotLeft);
+    const right = Number(svg.dataset.plotRight);
+    const share = Math.min(Math.max(evidence.share, 0), 1);
+    const x = left + (right - left) * share;
+    const line = mark.querySelector("line");
+    const label = mark.querySelector("text");
+    line.setAttribute("x1", x);
+    line.setAttribute("x2", x);
+    const late = share > 0.6;
+    label.setAttribute("x", x + (late ? -4 : 4));
+    label.setAttribute("text-anchor", late ? "end" : "start");
+    label.textContent = `This procurement: ${percent(share)}`;
   }
 
   function ask(withShare, chances) {

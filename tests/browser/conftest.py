@@ -2,16 +2,17 @@
 
 Each test gets its own server and a fresh copy of a SQLite database holding the demo
 procurement, with CSRF protection on, exactly as a user's browser meets it. Playwright
-drives /usr/bin/chromium (never a downloaded browser). ``audit(page, label)`` runs axe-core
-with the WCAG 2.0/2.1/2.2 A and AA rules and fails on any violation; every audit is listed
-at the end of the run and written to tests/screenshots/axe-audits.json.
+drives /usr/bin/chromium (never a downloaded browser). ``audit(page, label)`` runs the checks
+of checks.py (axe-core with the WCAG 2.0/2.1/2.2 A and AA rules, and more) and fails on any
+problem; every audit is counted at the end of the run and written to
+tests/screenshots/axe-audits.json.
 """
 from __future__ import annotations
 
-import json
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from werkzeug.serving import make_server
 from scoring import REPO_ROOT, create_app
 from scoring.extensions import db
 
+from ..axe_audits import AUDITS, SCREENSHOTS
+from .checks import check_page
+
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -31,12 +35,11 @@ LAUNCH_ARGS = [
 ]
 expect.set_options(timeout=10_000)
 
-AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SCREENSHOTS = REPO_ROOT / "tests" / "screenshots"
-
-# Every audit of the run: (test, label, url, rules axe ran). Printed in the terminal summary.
-AUDITS: list[dict] = []
+# Waits, generous: the results page draws its charts and the PDFs are laid out on the server,
+# CI machines are shared, and the suite runs in parallel (a PDF download took over 15 s with
+# both workers busy on a loaded machine). A wait is not a speed test.
+TIMEOUT_MS = 30_000
+NAVIGATION_TIMEOUT_MS = 45_000
 
 
 def _app_config(database: Path, uploads: Path) -> dict:
@@ -76,11 +79,10 @@ class LiveServer:
         return self.app.app_context()
 
 
-@pytest.fixture
-def live_server(seeded_database, tmp_path):
-    database = tmp_path / "live.sqlite"
-    shutil.copyfile(seeded_database, database)
-    app = create_app(_app_config(database, tmp_path / "uploads"))
+@contextmanager
+def serving(database: Path, uploads: Path):
+    """The app on a free 127.0.0.1 port over ``database``, in a thread; fails if it ever raised."""
+    app = create_app(_app_config(database, uploads))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     live = LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
 
@@ -102,9 +104,41 @@ def live_server(seeded_database, tmp_path):
     assert not live.errors, f"The server raised while serving the browser: {live.errors}"
 
 
+@pytest.fixture
+def live_server(seeded_database, tmp_path):
+    database = tmp_path / "live.sqlite"
+    shutil.copyfile(seeded_database, database)
+    with serving(database, tmp_path / "uploads") as live:
+        yield live
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+def watch_for_errors(context) -> None:
+    """Collect the context's console errors (CSP included) and failed loads in ``context.console_errors``."""
+    context.console_errors = []
+
+    def on_console(page, message):
+        # A refused form (400, 401) is logged as a failed load of the page itself: expected.
+        # Failed sub-resources are caught by on_response instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            context.console_errors.append(f"{page.url}: {message.text}")
+
+    def on_response(response):
+        # A 400 from a JSON endpoint is its answer to invalid input; a 5xx never is.
+        kind = response.request.resource_type
+        if kind != "document" and response.status >= (500 if kind in ("fetch", "xhr") else 400):
+            context.console_errors.append(f"{response.status} for {response.url}")
+
+    def on_page(page):
+        page.on("console", lambda message: on_console(page, message))
+        page.on("pageerror", lambda error: context.console_errors.append(f"{page.url}: {error}"))
+        page.on("response", on_response)
+
+    context.on("page", on_page)
 
 
 @pytest.fixture
@@ -116,29 +150,9 @@ def new_context(browser, live_server):
         options = {"base_url": live_server.url, "viewport": {"width": 1280, "height": 900},
                    "accept_downloads": True, **kwargs}
         context = browser.new_context(**options)
-        # Generous: the results page draws its charts on the server, and CI machines are shared.
-        context.set_default_timeout(15_000)
-        context.set_default_navigation_timeout(30_000)
-        context.console_errors = []
-
-        def on_console(page, message):
-            # A refused form (400, 401) is logged as a failed load of the page itself: expected.
-            # Failed sub-resources are caught by on_response instead.
-            if message.type == "error" and not message.text.startswith("Failed to load resource"):
-                context.console_errors.append(f"{page.url}: {message.text}")
-
-        def on_response(response):
-            # A 400 from a JSON endpoint is its answer to invalid input; a 5xx never is.
-            kind = response.request.resource_type
-            if kind != "document" and response.status >= (500 if kind in ("fetch", "xhr") else 400):
-                context.console_errors.append(f"{response.status} for {response.url}")
-
-        def on_page(page):
-            page.on("console", lambda message: on_console(page, message))
-            page.on("pageerror", lambda error: context.console_errors.append(f"{page.url}: {error}"))
-            page.on("response", on_response)
-
-        context.on("page", on_page)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        watch_for_errors(context)
         contexts.append(context)
         return context
 
@@ -157,32 +171,16 @@ def page(new_context):
 
 @pytest.fixture
 def audit(request):
-    """``audit(page, label)``: run axe-core on the page as it is now; zero violations allowed."""
-    axe_source = AXE_JS.read_text(encoding="utf-8")
+    """``audit(page, label)``: every check of checks.py on the page as it is now (axe-core with
+    the WCAG 2.0/2.1/2.2 A and AA rules, markup shown as text, the error title); none may fail."""
 
-    def run(page, label: str) -> dict:
+    def run(page, label: str) -> None:
         started = time.perf_counter()
-        # Injected through the DevTools protocol, which the page's CSP does not govern, so the
-        # page is audited with its real Content-Security-Policy in force.
-        if not page.evaluate("typeof window.axe !== 'undefined'"):
-            page.evaluate(axe_source + "\n;undefined")
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-            AXE_TAGS,
-        )
-        rules = {r["id"] for key in ("violations", "passes", "incomplete", "inapplicable") for r in result[key]}
-        AUDITS.append({"test": request.node.name, "label": label, "url": page.url,
-                       "title": page.title(), "rules": len(rules),
+        problems = check_page(page)
+        AUDITS.append({"test": request.node.name, "label": label, "url": page.url, "title": page.title(),
                        "seconds": round(time.perf_counter() - started, 2)})
-        violations = result["violations"]
-        if violations:
-            lines = [f"axe found {len(violations)} violation(s) on {label} ({page.url}):"]
-            for violation in violations:
-                lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
-                for node in violation["nodes"]:
-                    lines.append(f"    at {node['target']}: {node.get('failureSummary', '').splitlines()[-1:]}")
-            pytest.fail("\n".join(lines), pytrace=False)
-        return result
+        if problems:
+            pytest.fail(f"{label} ({page.url}):\n" + "\n".join(f"- {p}" for p in problems), pytrace=False)
 
     return run
 
@@ -198,18 +196,3 @@ def screenshot(request):
         return path
 
     return take
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not AUDITS:
-        return
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "axe-audits.json").write_text(json.dumps(AUDITS, indent=2))
-    rules = sorted({a["rules"] for a in AUDITS})
-    terminalreporter.section("axe-core accessibility audits")
-    terminalreporter.write_line(
-        f"{len(AUDITS)} audits, {len({(a['label']) for a in AUDITS})} distinct page states; "
-        f"axe ran {', '.join(map(str, rules))} rules ({', '.join(AXE_TAGS)}) on each"
-    )
-    for a in AUDITS:
-        terminalreporter.write_line(f"  {a['test']}: {a['label']}  [{a['rules']} rules]  {a['url']}")

@@ -120,3 +120,49 @@ def test_lead_tries_weights_sees_the_ranking_change_saves_and_applies_a_scenario
         events = db.session.scalars(db.select(AuditEvent).where(
             AuditEvent.procurement_id == procurement_id, AuditEvent.reason == REASON)).all()
         assert events, "applying the scenario wrote no audit event with the lead's reason"
+
+
+def share_box(page):
+    return page.get_by_label(re.compile(r"^\s*Share of the marks for "))
+
+
+def test_without_javascript_the_share_shown_is_the_share_sent_and_focus_goes_to_the_result(new_context, live_server):
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, LEAD)
+    page.goto(f"/procurements/{demo_procurement_id(live_server)}/what-if")
+    # A box showing its own value: nothing on the page can claim a share the form will not send.
+    expect(share_box(page)).to_have_value("60")
+    expect(page.locator("#share-output")).to_be_hidden()
+
+    share_box(page).fill("30")
+    page.get_by_role("button", name="Use the patient share").click()
+    expect(page).to_have_url(re.compile(r"/what-if#result$"))
+    expect(page.get_by_role("heading", level=2, name="Result with these weights")).to_be_focused()
+    expect(share_box(page)).to_have_value("30")
+    expect(page.locator("#whatif-announce")).to_contain_text("Patient-scored sections are worth 30% of the marks")
+
+    share_box(page).fill("about half")
+    page.get_by_role("button", name="Use the patient share").click()
+    expect(page).to_have_title(re.compile("^Error: "))
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the patient share as a number from 0 to 100")
+    expect(share_box(page)).to_have_value("about half")  # what the lead typed stays
+
+
+def test_with_javascript_the_share_is_a_slider_whose_readout_follows_it(page, live_server, audit):
+    sign_in(page, LEAD)
+    page.goto(f"/procurements/{demo_procurement_id(live_server)}/what-if")
+    slider = page.get_by_role("slider", name=re.compile(r"^\s*Share of the marks for "))
+    readout = page.locator("#share-output")
+    expect(slider).to_have_value("60")
+    expect(readout).to_have_text("60%")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    expect(slider).to_have_value("65")
+    expect(readout).to_have_text("65%")
+    expect(page.locator("#whatif-announce")).to_contain_text("65%")  # whatif.js showed the result
+    page.get_by_role("button", name="Use the patient share").click()
+    expect(page.get_by_role("heading", level=2, name="Result with these weights")).to_be_focused()
+    expect(slider).to_have_value("65")
+    expect(readout).to_have_text("65%")
+    audit(page, "what-if: after posting the patient share")

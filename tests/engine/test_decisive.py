@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scoring.engine import moderate
 from scoring.engine.cells import PANEL_COLUMN
 from scoring.engine.decisive import (
-    alpha_half, decisive, decisive_from_lines, decisive_rate, rate_table)
+    alpha_half, decisive, decisive_from_lines, decisive_rate, rate_steps, rate_table)
 from scoring.engine.influence import group_alone
 
 from .gen import gen_inputs, procurements
@@ -93,6 +93,14 @@ def test_decisive_rate_and_alpha_half_by_hand():
     assert [row[0] for row in table][:3] == [0.0, 0.05, 0.1]
     assert table[8] == (0.4, pytest.approx(1 / 3), [1])   # α = 0.40: only three lines
     assert table[9] == (0.45, pytest.approx(2 / 3), [0, 1])
+    # the exact steps the chart draws: 0 up to 1/3, 1/3 up to 4/9, 2/3 to the end
+    steps = rate_steps(views)
+    assert [(a, b) for a, b, _ in steps] == [(0.0, pytest.approx(1 / 3)), (pytest.approx(1 / 3), pytest.approx(4 / 9)),
+                                              (pytest.approx(4 / 9), 1.0)]
+    assert [r for _, _, r in steps] == [0.0, pytest.approx(1 / 3), pytest.approx(2 / 3)]
+    # a rate that rises and falls again; no procurements at all is a flat 0
+    assert rate_steps([[(0.2, 0.3)], []]) == [(0.0, 0.2, 0.0), (0.2, 0.3, 0.5), (0.3, 1.0, 0.0)]
+    assert rate_steps([]) == [(0.0, 1.0, 0.0)]
 
 
 def reweighted(inputs, alpha, patient):
@@ -160,3 +168,25 @@ def test_intervals_from_random_lines_match_a_fine_grid(case):
     # the intervals are sorted, disjoint and inside [0, 1]
     ends = flat(d.intervals)
     assert ends == sorted(ends) and all(0 <= x <= 1 for x in ends)
+
+
+def test_rate_steps_and_alpha_half_agree_with_checking_each_alpha():
+    # Random sets of procurements with disjoint closed intervals (some touching 0 or 1, some empty):
+    # the counted steps and α½ equal D(α) worked out procurement by procurement.
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        views = []
+        for _ in range(int(rng.integers(1, 7))):
+            ends = np.sort(rng.choice(np.round(np.linspace(0, 1, 21), 2), size=2 * int(rng.integers(0, 3)),
+                                      replace=False))
+            views.append([(float(a), float(b)) for a, b in zip(ends[::2], ends[1::2])])
+        steps = rate_steps(views)
+        assert steps[0][0] == 0.0 and steps[-1][1] == 1.0
+        for start, end, rate in steps:   # just inside each end (a merged step's middle may be an end)
+            assert rate == pytest.approx(decisive_rate(views, start + 1e-6))
+            assert rate == pytest.approx(decisive_rate(views, end - 1e-6))
+        grid = [i / 1000 for i in range(1001)]
+        half = next((a for a in sorted({0.0, *(x for v in views for pair in v for x in pair)})
+                     if 2 * decisive_rate(views, a) >= 1), None)
+        assert alpha_half(views) == half
+        assert half is None or not any(decisive_rate(views, a) >= 0.5 for a in grid if a < half - 1e-9)

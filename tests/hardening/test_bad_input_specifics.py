@@ -39,8 +39,8 @@ def test_a_nul_in_a_reason_is_refused_and_nothing_is_saved(rep_client, procureme
 # ----------------------------------------------------------------------------- text longer than its column
 
 @pytest.mark.parametrize("field, value, message", [
-    ("reference", "R" * 51, "Reference must be 50 characters or fewer. It is 51."),
-    ("title", "T" * 301, "Title must be 300 characters or fewer. It is 301."),
+    ("reference", "R" * 51, "The reference must be 50 characters or fewer. It is 51."),
+    ("title", "T" * 301, "The title must be 300 characters or fewer. It is 301."),
 ])
 def test_a_new_procurement_with_overlong_text_is_refused(lead_client, field, value, message):
     data = {"reference": "GP-LONG-01", "title": "A title", field: value}
@@ -53,7 +53,7 @@ def test_a_new_procurement_with_overlong_text_is_refused(lead_client, field, val
 def test_a_bidder_name_over_300_is_refused_on_the_form(lead_client, draft):
     response = lead_client.post(f"/procurements/{draft.id}/bidders/new", data={"code": "Bidder C", "name": "N" * 301})
     assert response.status_code == 400
-    assert "Name must be 300 characters or fewer. It is 301." in text(response)
+    assert "The bidder's legal name must be 300 characters or fewer. It is 301." in text(response)
 
 
 def test_a_user_name_over_200_is_refused_on_the_form_and_in_the_import(app, client, lead):
@@ -77,7 +77,7 @@ def test_the_import_and_the_form_share_the_reference_limit(app, lead, lead_clien
     procurement = [["field", "value"], ["reference", "R" * 51], ["title", "Imported"]]
     with pytest.raises(ValidationFailed) as refused:
         importer.read_plan(workbook_bytes(sheets(Procurement=procurement)))
-    assert "Procurement row 2: the reference is longer than 50 characters." in refused.value.problems
+    assert "Procurement row 2: The reference must be 50 characters or fewer. It is 51." in refused.value.problems
     assert lead_client.post("/procurements/new", data={"reference": "R" * 50, "title": "x"}).status_code == 302
 
 
@@ -109,7 +109,7 @@ def test_weights_that_are_not_numbers_are_refused(lead_client, draft, weight):
     response = lead_client.post(f"/procurements/{draft.id}/weights",
                                 data={f"weight-{q1.id}": weight, f"weight-{q2.id}": "40"})
     assert response.status_code == 400
-    assert "Enter the weight of section Q1 as a number." in text(response)
+    assert "Enter the weight of section Q1 as a number of percent, for example 20." in text(response)
     db.session.expire_all()
     assert db.session.get(Section, q1.id).weight == 60
 

@@ -67,8 +67,8 @@ def test_the_attack_file_rows_to_column_xfd_is_refused_from_its_declared_size(ap
 def test_a_sheet_that_hides_its_size_is_stopped_while_streaming(app, lead, monkeypatch):
     # No dimension declared: the rows are counted as they stream and reading stops at the limit.
     read = []
-    real = importer._check_scores
-    monkeypatch.setattr(importer, "_check_scores", lambda *a, **k: read.append(1) or real(*a, **k))
+    real = importer.check._check_scores
+    monkeypatch.setattr(importer.check, "_check_scores", lambda *a, **k: read.append(1) or real(*a, **k))
     found = problems(with_scores_xml(rows(25_000), None), lead)
     assert found == ["Sheet Scores is too big to import: it has more than 20,000 rows. A sheet can have at most "
                      "20,000 rows and 50 columns. Delete the rows and columns after your last entry (Excel counts "

@@ -132,7 +132,7 @@ def test_the_import_refuses_a_duplicate_header(app):
 def test_the_import_refuses_codes_differing_only_by_invisible_characters(app, hidden):
     bidders = [["code", "name"], ["Bidder A", "Alpha Health Ltd"], [f"Bidder{hidden} A", "Another Ltd"]]
     problems = import_problems(workbook_bytes(sheets(Bidders=bidders)))
-    assert (f"Bidders row 3: the code Bidder[U+{ord(hidden):04X}] A is used twice (also in row 2) (the two differ "
+    assert (f"Bidders row 3: Bidder code Bidder[U+{ord(hidden):04X}] A is already used in row 2 (the two differ "
             "only by invisible or direction-changing characters).") in problems
 
 
@@ -147,7 +147,7 @@ def test_a_reference_differing_only_by_case_is_refused_in_the_import_and_the_for
     setup.create_procurement(reference="GP-2027-01", title="Existing", lead=lead, actor=lead)
     db.session.commit()
     procurement = [["field", "value"], ["reference", "gp-2027-01"], ["title", "Imported"]]
-    assert ("Procurement row 2: a procurement with the reference gp-2027-01 already exists."
+    assert ("Procurement row 2: A procurement with the reference gp-2027-01 already exists."
             in import_problems(workbook_bytes(sheets(Procurement=procurement))))
     response = lead_client.post("/procurements/new", data={"reference": "Gp-2027-01", "title": "Another"})
     assert response.status_code == 400

@@ -137,7 +137,7 @@ def test_a_weight_that_is_not_a_number_is_refused(lead_client, draft):
     response = lead_client.post(f"/procurements/{draft.id}/weights",
                                 data={f"weight-{q1.id}": "sixty", f"weight-{q2.id}": "40"})
     assert response.status_code == 400
-    assert "Enter the weight of section Q1 as a number." in text(response)
+    assert "Enter the weight of section Q1 as a number of percent, for example 20." in text(response)
 
 
 def test_lead_reopens_one_evaluators_scores_with_a_reason(lead_client, procurement, rep, panel):

@@ -60,7 +60,7 @@ def test_a_section_with_scores_cannot_be_deleted(draft, lead, rep):
 def test_weights_must_be_0_to_100_and_belong_to_the_procurement(draft, lead):
     q1 = draft.sections[0]
     refused(lambda: setup.set_weights(draft, {q1.id: 101}, actor=lead),
-            "Enter a weight from 0 to 100 for section Q1.")
+            "The weight of section Q1 must be between 0 and 100 percent.")
     refused(lambda: setup.set_weights(draft, {9999: 10}, actor=lead),
             "That section is not part of this procurement.")
 

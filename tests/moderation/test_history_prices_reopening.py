@@ -45,7 +45,8 @@ def test_calibration_is_shown_to_the_lead_and_never_to_evaluators(app, in_modera
     # Agreed (proposed) scores: Q1 A 2.5, B 2.5; Q2 A 3.5, B 1.5. Pat: Q1 A 4 (+1.5), B 2 (-0.5),
     # Q2 A 4 (+0.5), B 1 (-0.5): mean +0.25 over 4; sd 0.957, t(3) 3.182: interval -1.27 to +1.77.
     assert "How each evaluator scored against the agreed scores" in page
-    assert ("Pat Patel scored on average 0.2 points above the agreed score, over 4 answers; the 95% interval, "
+    # 0.25 reads "0.3": figures round half up (scoring/numbers.py), as people and Excel round.
+    assert ("Pat Patel scored on average 0.3 points above the agreed score, over 4 answers; the 95% interval, "
             "-1.3 to +1.8, includes no difference, so this may be chance.") in page
     # Morgan (panel): Q1 A 1 (-1.5), B 3 (+0.5).
     assert "Morgan Panel scored on average 0.5 points below the agreed score" in page
@@ -71,7 +72,7 @@ def test_results_show_the_mean_beside_the_agreed_score_and_what_moderation_moved
     assert ("All evaluators: moderation moved 1 of 4 answers away from their average score, by 0.1 points on "
             "average (+0.1 points overall).") in page
     # Patient reps: Q1 A 3.5 -> 3 and Q1 B 2 -> 2.5 moved; Q2 is theirs alone, so it did not.
-    assert "Patient representatives: moderation moved 2 of 4 answers away from their average score, by 0.2 points" in page
+    assert "Patient representatives: moderation moved 2 of 4 answers away from their average score, by 0.3 points" in page
 
 
 def test_the_agenda_orders_answers_by_disagreement_with_space_for_the_reason(app, in_moderation, lead, rep):

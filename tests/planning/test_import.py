@@ -81,7 +81,8 @@ def test_template_round_trips_download_fill_upload(lead_client, lead):
     response = upload(lead_client, filled.getvalue())
     assert response.status_code == 302
     procurement = db.session.scalar(select(Procurement).where(Procurement.reference == "IMP-01"))
-    assert response.headers["Location"].endswith(f"/procurements/{procurement.id}")
+    # Its two evaluators are new, so the next step offers to invite them (issue 17).
+    assert response.headers["Location"].endswith(f"/procurements/{procurement.id}/invite-new-people")
     assert procurement.lead_id == lead.id
     assert procurement.status == "scoring"
     assert [s.code for s in procurement.sections] == ["Q1", "Q2", "Q3"]
@@ -227,21 +228,21 @@ OK_SCORE = ["new.rep@example.org", "Bidder A", "Q1", 3, "Good"]
 
 @pytest.mark.parametrize("change, expected", [
     ({"Sections": GOOD["Sections"] + [["Q1", "Again", 0, 4, "both"]]},
-     "Sections row 5: the code Q1 is used twice (also in row 2)."),
+     "Sections row 5: Section code Q1 is already used in row 2."),
     ({"Sections": GOOD["Sections"][:3] + [["Q3", "Safety", 20, 4, "panel"]]},
      "Sections: the weights add up to 90. They must add up to 100."),
     ({"Sections": GOOD["Sections"][:3] + [["Q3", "Safety", "lots", 4, "panel"]]},
-     "Sections row 4: the weight of section Q3 must be a number (percent), not lots."),
+     "Sections row 4: Enter the weight as a number of percent, for example 20."),
     ({"Sections": GOOD["Sections"][:3] + [["Q3", "Safety", 30, 4, "everyone"]]},
-     "Sections row 4: scored_by of section Q3 must be one of patient, panel, both, price, not everyone."),
+     "Sections row 4: Choose who scores this section: patient representatives, the panel, both, or the price formula."),
     ({"Sections": GOOD["Sections"][:3] + [["Q3", "Safety", 30, 2.5, "panel"]]},
-     "Sections row 4: the max_score of section Q3 must be a whole number, not 2.5."),
+     "Sections row 4: Enter the maximum score as a whole number, for example 4."),
     ({"Sections": GOOD["Sections"][:3] + [["Q3", "Safety", 30, 4, "panel", 9]]},
-     "Sections row 4: the threshold 9 of section Q3 must be from 0 to its max_score 4."),
+     "Sections row 4: The threshold must be between 0 and the maximum score 4."),
     ({"Bidders": GOOD["Bidders"] + [["Bidder A", "Copy Ltd"]]},
-     "Bidders row 4: the code Bidder A is used twice (also in row 2)."),
+     "Bidders row 4: Bidder code Bidder A is already used in row 2."),
     ({"Bidders": GOOD["Bidders"] + [["Bidder C", ""]]},
-     "Bidders row 4: the name of Bidder C is empty."),
+     "Bidders row 4: Enter the bidder's legal name."),
     ({"Procurement": [["field", "value"], ["reference", "IMP-01"]]},
      "Procurement: add a row with field title and its value."),
     ({"Procurement": GOOD["Procurement"][:3] + [["anonymised", "perhaps"]]},
@@ -290,7 +291,7 @@ def test_each_problem_is_reported_with_sheet_and_row(app, lead, change, expected
 def test_reference_already_used(app, lead):
     importer.import_procurement(workbook_bytes(), actor=lead)
     problems = problems_of(workbook_bytes(), lead)
-    assert "Procurement row 2: a procurement with the reference IMP-01 already exists." in problems
+    assert "Procurement row 2: A procurement with the reference IMP-01 already exists." in problems
 
 
 def test_existing_account_with_the_wrong_role_or_no_training(app, lead):
@@ -323,8 +324,8 @@ def test_every_problem_is_listed_at_once_on_the_page_and_nothing_is_saved(lead_c
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "The workbook has 3 problems. Nothing was imported." in page
-    assert "Sections row 5: the code Q1 is used twice (also in row 2)." in page
-    assert "Bidders row 4: the code Bidder A is used twice (also in row 2)." in page
+    assert "Sections row 5: Section code Q1 is already used in row 2." in page
+    assert "Bidders row 4: Bidder code Bidder A is already used in row 2." in page
     assert "Scores row 14: score 7 is above the maximum 4 for section Q3." in page
     assert counts() == before
 
@@ -348,13 +349,13 @@ def test_a_workbook_with_ten_problems_lists_all_ten_on_the_page(lead_client, lea
                    ["new.rep@example.org", "Bidder B", "Q1", 3, ""]],
     }
     expected = [
-        "Procurement row 3: the title is empty.",
-        "Sections row 3: the title of section Q2 is empty.",
-        "Sections row 4: the max_score of section Q3 must be a whole number, not lots.",
+        "Procurement row 3: Enter a title.",
+        "Sections row 3: Enter a section title.",
+        "Sections row 4: Enter the maximum score as a whole number, for example 4.",
         # The total is checked even though other cells of the sheet are wrong.
         "Sections: the weights add up to 110. They must add up to 100.",
-        "Bidders row 3: the name of Bidder B is empty.",
-        "Bidders row 4: the code Bidder A is used twice (also in row 2).",
+        "Bidders row 3: Enter the bidder's legal name.",
+        "Bidders row 4: Bidder code Bidder A is already used in row 2.",
         "Evaluators row 3: not-an-email is not a valid email address.",
         "Evaluators row 4: the group of third@example.org must be patient or panel, not staff.",
         "Scores row 2: score 7 is above the maximum 4 for section Q1.",
@@ -395,7 +396,7 @@ def test_cli_lists_every_problem_and_saves_nothing(app, lead, tmp_path):
     result = app.test_cli_runner().invoke(args=["import-procurement", str(path), "--lead", lead.email])
     assert result.exit_code == 1
     assert "bad.xlsx was not imported. 1 problem:" in result.output
-    assert "Bidders row 4: the code Bidder A is used twice (also in row 2)." in result.output
+    assert "Bidders row 4: Bidder code Bidder A is already used in row 2." in result.output
     assert counts() == before
 
 

@@ -117,9 +117,9 @@ def test_rescaled_weights_are_rounded_and_still_add_up_to_100(scored):
 
 @pytest.mark.parametrize("weights, field, message", [
     ({"Q1": 50, "Q2": 30, "Q3": 30}, "Q1", "The weights add up to 110. They must add up to 100."),
-    ({"Q1": "forty", "Q2": 30, "Q3": 30}, "Q1", "The weight of Q1 must be a number, like 20 or 12.5."),
-    ({"Q1": 40, "Q2": -30, "Q3": 90}, "Q2", "The weight of Q2 cannot be below 0."),
-    ({"Q1": 40, "Q2": 30}, "Q3", "Enter a weight for Q3."),
+    ({"Q1": "forty", "Q2": 30, "Q3": 30}, "Q1", "Enter the weight of section Q1 as a number of percent, for example 20."),
+    ({"Q1": 40, "Q2": -30, "Q3": 90}, "Q2", "The weight of section Q2 must be between 0 and 100 percent."),
+    ({"Q1": 40, "Q2": 30}, "Q3", "Enter the weight of section Q3 as a number of percent, for example 20."),
 ])
 def test_json_refuses_weights_that_cannot_be_used(lead_client, scored, weights, field, message):
     response = lead_client.post(f"/procurements/{scored.id}/what-if.json", json={"weights": weights})
@@ -147,7 +147,8 @@ def test_json_needs_the_csrf_token_from_the_page(app, client, lead, scored):
 def test_page_shows_official_weights_result_chart_and_its_table(lead_client, scored):
     page = lead_client.get(f"/procurements/{scored.id}/what-if").get_data(as_text=True)
     assert "<title>What-if weights – IMP-01" in page
-    assert 'value="40"' in page and 'type="range"' in page
+    # The share is a box showing its value (js/share-slider.js makes it a slider).
+    assert 'value="40"' in page and 'id="share"' in page and 'js/share-slider.js' in page
     assert 'aria-live="polite"' in page
     assert "Bidder B (Beta Care LLP) wins with 72.5 points" in page
     assert 'src="data:image/svg+xml;base64,' in page and "Show the chart&#39;s figures as a table" in page

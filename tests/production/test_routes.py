@@ -48,7 +48,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "admin.users": ANY_LEAD,
     "assets.icon": PUBLIC,
     "assets.nhsuk_asset": PUBLIC,
-    "auth.accept_invitation": {role: 410 for role in ROLES},  # the table's token is not a real link
+    "auth.accept_invitation": {role: 410 for role in ROLES},
+    "auth.account": SIGNED_IN_ANYONE,  # "Your account": their own communication needs
+    "auth.change_password": SIGNED_IN_ANYONE,  # the table's token is not a real link
     "auth.forgotten_password": PUBLIC,
     "auth.home": row(default=302),  # sends each user to their own start page
     "auth.login": {**row(default=302), "anonymous": 200},  # signed-in users are sent home
@@ -85,6 +87,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "leads.edit_bidder": LEAD_OF_THIS,
     "leads.edit_section": LEAD_OF_THIS,
     "leads.index": ANY_LEAD,
+    "leads.invite_evaluator": LEAD_OF_THIS,
+    "leads.invite_new_people": LEAD_OF_THIS,
+    "leads.letter_pdf": LEAD_OF_THIS,
+    "leads.letter_posted": LEAD_OF_THIS_POST,
+    "leads.messages": LEAD_OF_THIS,
     "leads.new": ANY_LEAD,
     "leads.new_bidder": LEAD_OF_THIS,
     "leads.new_section": LEAD_OF_THIS,
@@ -131,6 +138,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "results.summary_text": LEAD_OF_THIS,
     "review.csv_file": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "review.index": row(reviewer=200, lead=200, other_lead=200, admin=200),  # leads see their own
+    "review.report": row(reviewer=200, lead=200, other_lead=200, admin=200),
+    "review.report_docx": row(reviewer=200, lead=200, other_lead=200, admin=200),
+    "review.report_easy_read": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "review.workbook": row(reviewer=200, lead=200, other_lead=200, admin=200),
     "static": PUBLIC,
 }

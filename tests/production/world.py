@@ -7,6 +7,8 @@ procurement at each stage, built through the services as the app would build the
 * ``moderation``: everyone submitted, scoring closed.
 * ``final``: moderated (a consensus for every cell) and finalised.
 * ``other``: led by ``other_lead``, still being set up.
+* ``setup`` (only when asked for): led by ``lead``, still being set up, evaluators
+  assigned, Bidder A's answer to Q1 with a PDF attached and a saved what-if scenario.
 
 Texts that evaluators and leads type (names, rationales, consensus reasons,
 bidder names) contain markup, so pages that show them can be checked for escaping.
@@ -50,7 +52,7 @@ def _score_and_submit(procurement, evaluators):
 
 def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
     from scoring.models import Declaration, WeightScenario
-    from scoring.services import documents, finalise, moderation
+    from scoring.services import documents, finalise, mail, moderation
 
     world = World()
     u = world.users
@@ -70,6 +72,18 @@ def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
         return gen_procurement(lead=u["lead"], reference=reference, sections=sections, bidders=bidders,
                                evaluators=evaluators, open_scoring=open_scoring)
 
+    if "setup" in stages:
+        p = make("GP-ROUTES-SETUP", open_scoring=False)
+        a, q1 = p.bidders[0], p.sections[0]
+        document = documents.store_document(a, q1, filename="plan.pdf", data=PDF, actor=u["lead"])
+        scenario = WeightScenario(procurement_id=p.id, name="Patient sections at 50%",
+                                  weights_json='{"Q1": 50, "Q2": 50}', created_by_id=u["lead"].id)
+        db.session.add(scenario)
+        db.session.commit()
+        world.procurements["setup"] = p
+        world.ids["setup"] = {"procurement_id": p.id, "bidder_id": a.id, "section_id": q1.id,
+                              "document_id": document.id, "scenario_id": scenario.id, "user_id": u["rep"].id}
+
     if "scoring" in stages:
         p = make("GP-ROUTES-SCORING", open_scoring=False)
         a, q1 = p.bidders[0], p.sections[0]
@@ -86,12 +100,18 @@ def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
                                   weights_json='{"Q1": 50, "Q2": 50}', created_by_id=u["lead"].id)
         db.session.add(scenario)
         db.session.commit()
+        # Someone who needs paper by post (not one of the personas): their notice is a letter to post.
+        poster = gen_user(Role.PATIENT, f"Paula Post {MARKUP}")
+        poster.communication_need, poster.communication_note = "post", f"Phone first {MARKUP}"
+        letter = mail.queue(poster, "notice", {"heading": f"Scoring is open {MARKUP}", "paragraphs": [MARKUP]},
+                            procurement_id=p.id)
+        db.session.commit()
         declaration = db.session.scalar(db.select(Declaration).where(
             Declaration.user_id == u["rep_conflicted"].id, Declaration.bidder_id == a.id))
         world.procurements["scoring"] = p
         world.ids["scoring"] = {"procurement_id": p.id, "bidder_id": a.id, "section_id": q1.id,
                                 "document_id": document.id, "declaration_id": declaration.id,
-                                "scenario_id": scenario.id, "user_id": u["rep"].id}
+                                "scenario_id": scenario.id, "user_id": u["rep"].id, "message_id": letter.id}
 
     for stage in ("moderation", "final"):
         if stage not in stages:
@@ -107,9 +127,11 @@ def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
                     moderation.record_consensus(actor=u["lead"], procurement=p, bidder=bidder, section=section,
                                                 value=3, rationale=f"Agreed {MARKUP}", expected_version=0)
             finalise.finalise(p, actor=u["lead"])
+        declaration = db.session.scalar(db.select(Declaration).where(
+            Declaration.user_id == u["rep_conflicted"].id, Declaration.bidder_id == p.bidders[0].id))
         world.procurements[stage] = p
         world.ids[stage] = {"procurement_id": p.id, "bidder_id": p.bidders[0].id, "section_id": p.sections[0].id,
-                            "user_id": u["rep"].id}
+                            "user_id": u["rep"].id, "declaration_id": declaration.id}
 
     if "other" in stages:
         o = gen_procurement(lead=u["other_lead"], reference="GP-ROUTES-OTHER", sections=sections,

@@ -24,6 +24,18 @@ def test_workbook_and_csv(app, finalised, rep, panel):
     assert all(r[1] == 1.0 for r in rate[1:22])
     assert list(book["Decisive intervals"].values)[1] == ("GP-TEST-01", 0.0, 1.0)
     assert len(book["Procurements"]._charts) == 1 and len(book["Decisive rate"]._charts) == 1
+    # the exact steps of D(α) under the table: decisive on all of [0, 1], so one step at 1
+    assert rate[23] == ("Smallest share at which the rate reaches one half", 0.0, None)
+    assert rate[25][0] == "Decisive rate exactly: from patient weight share" and rate[26] == (0.0, 1.0, 1.0)
+    # both charts are native scatter charts over the sheets' own cells (not pictures)
+    (scatter,) = book["Procurements"]._charts
+    (curve,) = book["Decisive rate"]._charts
+    assert type(scatter).__name__ == type(curve).__name__ == "ScatterChart"
+    assert curve.series[0].xVal.numRef.f == "'Decisive rate'!$A$2:$A$22"
+    assert curve.series[0].yVal.numRef.f == "'Decisive rate'!$B$2:$B$22"
+    # weight share (column J) across, patient share of the margin (column P) up, one row per procurement
+    assert scatter.series[0].xVal.numRef.f == "'Procurements'!$J$2"
+    assert scatter.series[0].yVal.numRef.f == "'Procurements'!$P$2"
     text = client.get("/review/review.csv").get_data(as_text=True)
     table = list(csv.reader(io.StringIO(text)))
     assert table[0][0] == "Reference" and table[1][0] == "GP-TEST-01"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from ...extensions import db
@@ -25,17 +25,15 @@ from ...models import (
     AuditEvent,
     Bidder,
     Consensus,
-    Declaration,
     Procurement,
     Role,
     Score,
-    ScoredBy,
-    ScoreStatus,
     Section,
     User,
     utcnow,
 )
 from ...redaction import Redactor, redactor_for
+from .. import counted
 from .model import ExportData
 
 #: Rows fetched from the database at a time.
@@ -55,9 +53,6 @@ def score_rows(session: Session, procurement: Procurement, *,
                redact: Redactor | None = None) -> Iterator[tuple]:
     """The Scores rows (`SCORE_COLUMNS` order) the engine counts, streamed from the database."""
     evaluator, enterer = aliased(User), aliased(User)
-    conflicted = exists().where(and_(Declaration.user_id == Score.evaluator_id,
-                                     Declaration.bidder_id == Score.bidder_id,
-                                     Declaration.has_conflict.is_(True)))
     statement = (
         select(evaluator.name, evaluator.email, evaluator.role, Bidder.code, Section.code,
                Score.value, Score.rationale, Score.submitted_at, enterer.name)
@@ -65,12 +60,8 @@ def score_rows(session: Session, procurement: Procurement, *,
         .join(Bidder, Bidder.id == Score.bidder_id)
         .join(evaluator, evaluator.id == Score.evaluator_id)
         .outerjoin(enterer, enterer.id == Score.entered_by_id)
-        .where(Section.procurement_id == procurement.id,
-               Bidder.procurement_id == procurement.id,
-               Section.scored_by != ScoredBy.PRICE.value,
-               Score.status == ScoreStatus.SUBMITTED.value,
-               Score.value.is_not(None),
-               ~conflicted)
+        .where(*counted.where(procurement.id), Bidder.procurement_id == procurement.id,
+               counted.not_conflicted())
         .order_by(Section.position, Section.id, Bidder.position, Bidder.id,
                   evaluator.role.desc(), evaluator.email)  # "patient" before "panel"
         .execution_options(yield_per=CHUNK)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 from openpyxl.utils import get_column_letter
 
+from ...numbers import number, percent, points, split
 from . import styles
 from .model import ExportData
 from .safe_text import text_cell
@@ -32,22 +33,24 @@ def write_influence(ws, data: ExportData) -> None:
     alphas = inf.get("krippendorff_alpha") or {}
 
     def fraction(value):
-        return "" if value is None else f"{value:.3f}"
+        return "" if value is None else number(value, 3)
+
+    patient_part, panel_part = split([inf["shapley"]["patient"], inf["shapley"]["panel"]], 2, whole=inf["margin"])
 
     facts = [
-        ("Patient weight share", f"{100 * inf['patient_weight_share']:.1f}%"),
+        ("Patient weight share", percent(inf["patient_weight_share"], exact=True)),
         ("Sections patient representatives scored", _code_list(inf.get("patient_sections"))),
         ("Winner", doc.get("winner") or "none yet"),
         ("Winner without patient scores", inf.get("counterfactual_winner") or "none"),
         ("Winner changed by patient scores", "yes" if inf.get("winner_changed") else "no"),
-        ("Winner's margin over the runner-up (points)", f"{inf['margin']:.2f}"),
+        ("Winner's margin over the runner-up (points)", points(inf["margin"], 2)),
         ("Runner-up", _code_list(inf.get("runner_up"))),
-        ("Margin from patient scores (Shapley)", f"{inf['shapley']['patient']:.2f}"),
-        ("Margin from panel scores (Shapley)", f"{inf['shapley']['panel']:.2f}"),
+        ("Margin from patient scores (Shapley)", str(patient_part)),
+        ("Margin from panel scores (Shapley)", str(panel_part)),
         ("Tipping points (patient weight share)",
-         ", ".join(f"{100 * t:.1f}%" for t in inf.get("tipping_points", [])) or "none"),
+         ", ".join(percent(t, exact=True) for t in inf.get("tipping_points", [])) or "none"),
         ("Nearest tipping point", "none" if inf.get("nearest_tipping_point") is None
-         else f"{100 * inf['nearest_tipping_point']:.1f}%"),
+         else percent(inf["nearest_tipping_point"], exact=True)),
         ("Patient and panel rankings agree (Kendall's tau-b)", fraction(inf.get("kendall_tau"))),
         ("Agreement within patient reps (Krippendorff's alpha)", fraction(alphas.get("patient"))),
         ("Agreement within the panel (Krippendorff's alpha)", fraction(alphas.get("panel"))),
@@ -89,7 +92,7 @@ def write_influence(ws, data: ExportData) -> None:
     ws.append([styles.label(ws, "Patient weight sweep")])
     ws.append([styles.note(ws, f"Each bidder's total if the sections patient representatives "
                                f"scored weighed this share of the total, each group of sections "
-                               f"keeping its own proportions (today {100 * today:.1f}%). "
+                               f"keeping its own proportions (today {percent(today, exact=True)}). "
                                f"Total = share × patient-sections total + (1 − share) × "
                                f"other-sections total.")])
     sweep_header_row = last + 4
@@ -106,7 +109,7 @@ def write_influence(ws, data: ExportData) -> None:
 
     if codes:
         chart = ScatterChart()
-        chart.title = f"Totals as the patient weight share moves (today {100 * today:.0f}%)"
+        chart.title = f"Totals as the patient weight share moves (today {percent(today)})"
         chart.x_axis.title = "Patient weight share"
         chart.y_axis.title = "Total"
         chart.y_axis.number_format = "0"

@@ -18,6 +18,7 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 
+from ...numbers import percent, points, split
 from . import styles
 from .layout import (
     MAX_COL,
@@ -171,12 +172,12 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
         ("Winner", named(doc.get("winner")) if doc.get("winner") else
          ("tied first: " + ", ".join(named(c) for c in doc.get("tied_first", []))
           if doc.get("tied_first") else "none yet")),
-        ("Patient weight share", f"{100 * inf['patient_weight_share']:.1f}% of the weight is in "
+        ("Patient weight share", f"{percent(inf['patient_weight_share'], exact=True)} of the weight is in "
                                  "sections patient representatives scored"),
         ("Winner without patient scores", named(inf.get("counterfactual_winner"))),
-        ("Winner's lead split (points)", f"patient {inf['shapley']['patient']:.2f}, "
-                                         f"panel {inf['shapley']['panel']:.2f} "
-                                         f"(margin {inf['margin']:.2f})"),
+        ("Winner's lead split (points)", "patient {}, panel {} (margin {})".format(
+            *split([inf["shapley"]["patient"], inf["shapley"]["panel"]], 2, whole=inf["margin"]),
+            points(inf["margin"], 2))),
         ("Exported at", data.exported_at.isoformat(sep=" ", timespec="seconds")
          if data.exported_at else ""),
         ("Exported by", data.exported_by),

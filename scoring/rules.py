@@ -1,0 +1,339 @@
+"""The checks a procurement's data must pass, each written once.
+
+Every function here returns a list of `Problem`s (field, message) and changes nothing; the
+callers decide what to do with them. The set-up services (and through them the web forms), the
+Excel importer (which puts "Sections row 4: " in front of each message), the what-if page and
+the lifecycle all call these, so a value one of them refuses, every one of them refuses, with
+the same words (`tests/planning/test_rules_agree.py` sends the same bad values through the
+forms and a workbook).
+
+The values may come typed into a form (text) or read from an Excel cell (numbers, dates, text),
+so each check reads both: `number` is the one way a number is read.
+"""
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .engine.inputs import WEIGHT_SUM_TOLERANCE
+from .law import DEFAULT_REGIME, clean_regime
+from .law.key_criteria import KEY_CRITERIA, clean_key_criterion
+from .problems import Problem
+from .models import Bidder, Procurement, Role, ScalePoint, ScoredBy, Section
+
+
+#: Section weights must add up to 100 within this (the engine refuses inputs outside it too).
+WEIGHT_TOLERANCE = WEIGHT_SUM_TOLERANCE
+
+#: What every change to a final procurement is told.
+FINAL_MESSAGE = "This procurement is final. Nothing can be changed."
+
+# The longest text each column holds (scoring/input_guard.py refuses longer text at flush,
+# with a message that cannot say which field): checked here so the message can.
+REFERENCE_MAX = Procurement.__table__.c.reference.type.length
+TITLE_MAX = Procurement.__table__.c.title.type.length
+SERVICE_TYPE_MAX = Procurement.__table__.c.service_type.type.length
+SECTION_CODE_MAX = Section.__table__.c.code.type.length
+SECTION_TITLE_MAX = Section.__table__.c.title.type.length
+BIDDER_CODE_MAX = Bidder.__table__.c.code.type.length
+BIDDER_NAME_MAX = Bidder.__table__.c.name.type.length
+SCALE_LABEL_MAX = ScalePoint.__table__.c.label.type.length
+MAX_SCORE_LIMIT = 100
+
+
+# ----------------------------------------------------------------------------- reading values
+
+def text(value: Any) -> str:
+    """A form value or an Excel cell as trimmed text (a whole-number float without its ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def number(value: Any) -> float | None:
+    """A number typed into a form or read from a cell; None if it is not one.
+
+    Thousands commas and a trailing % are allowed ("1,250", "20%"); "nan", "inf" and "1e309"
+    (which is inf) are not numbers anyone means, and True/False from a cell is not a number.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        result = float(value)
+    else:
+        cleaned = text(value).replace(",", "").removesuffix("%").strip()
+        if not cleaned:
+            return None
+        try:
+            result = float(cleaned)
+        except ValueError:
+            return None
+    return result if math.isfinite(result) else None
+
+
+def whole(value: Any) -> int | None:
+    result = number(value)
+    return int(result) if result is not None and result.is_integer() else None
+
+
+def blank(value: Any) -> bool:
+    return text(value) == ""
+
+
+def code_key(code: str) -> str:
+    """How codes and references are compared for sameness: ignoring case, character width and
+    invisible or direction-changing characters (U+200B, U+202E...), which make two codes that
+    look the same, or one that reads backwards, without anyone seeing why."""
+    code = unicodedata.normalize("NFKC", code or "")
+    code = "".join(ch for ch in code if unicodedata.category(ch) != "Cf")
+    return " ".join(code.split()).casefold()
+
+
+def visible(value: str) -> str:
+    """Text with its invisible characters written out, so a message shows what is really there
+    (a U+202E would otherwise turn the rest of the message backwards)."""
+    return "".join(f"[U+{ord(ch):04X}]" if unicodedata.category(ch) == "Cf" else ch for ch in value)
+
+
+def _taken(kind: str, code: str, taken: Mapping[str, str]) -> Problem | None:
+    """``taken`` maps the code_key of each code already used to where it is used."""
+    where = taken.get(code_key(code))
+    if where is None:
+        return None
+    hidden = (" (the two differ only by invisible or direction-changing characters)"
+              if any(unicodedata.category(ch) == "Cf" for ch in code) else "")
+    return Problem("code", f"{kind} code {visible(code)} is already used {where}{hidden}.")
+
+
+def taken_codes(items: Iterable, but: object = None) -> dict[str, str]:
+    """The codes of a procurement's sections or bidders (except ``but``), for `section` and `bidder`."""
+    return {code_key(item.code): "in this procurement" for item in items if item is not but}
+
+
+# ----------------------------------------------------------------------------- the procurement
+
+def procurement(*, reference: Any, title: Any, regime: Any = None, service_type: Any = None,
+                reference_taken: bool = False) -> tuple[dict, list[Problem]]:
+    """A new procurement's details: (clean values, problems)."""
+    reference, title = text(reference), text(title)
+    problems = procurement_reference(reference, taken=reference_taken)
+    problems += procurement_title(title)
+    clean, more = regime_fields(regime, service_type)
+    return {"reference": reference, "title": title, **clean}, problems + more
+
+
+def procurement_reference(value: Any, *, taken: bool = False) -> list[Problem]:
+    """``taken``: another procurement has it (`setup.reference_taken`, which asks the database)."""
+    value = text(value)
+    if not value:
+        return [Problem("reference", "Enter a reference, for example GP-2027-01.")]
+    if len(value) > REFERENCE_MAX:
+        return [Problem("reference", f"The reference must be {REFERENCE_MAX} characters or fewer. "
+                                     f"It is {len(value):,}.")]
+    if taken:
+        return [Problem("reference", f"A procurement with the reference {value} already exists.")]
+    return []
+
+
+def procurement_title(title: Any) -> list[Problem]:
+    title = text(title)
+    if not title:
+        return [Problem("title", "Enter a title.")]
+    if len(title) > TITLE_MAX:
+        return [Problem("title", f"The title must be {TITLE_MAX} characters or fewer. It is {len(title):,}.")]
+    return []
+
+
+def regime_fields(regime: Any, service_type: Any) -> tuple[dict, list[Problem]]:
+    """The regime (psr or pa23) and the free-text service type."""
+    problems: list[Problem] = []
+    try:
+        regime = clean_regime(text(regime) or DEFAULT_REGIME)
+    except ValueError:
+        problems.append(Problem("regime", "Choose the Provider Selection Regime or the Procurement Act 2023."))
+    service_type = text(service_type)
+    if len(service_type) > SERVICE_TYPE_MAX:
+        problems.append(Problem("service_type", f"The service type must be {SERVICE_TYPE_MAX} characters or fewer. "
+                                                        f"It is {len(service_type):,}."))
+    return {"regime": regime, "service_type": service_type}, problems
+
+
+# ----------------------------------------------------------------------------- sections
+
+def section_weight(value: Any, *, field: str = "weight", code: str = "") -> tuple[float | None, list[Problem]]:
+    """One section's weight in percent, 0 to 100. ``code`` names the section where a page
+    shows several weights at once."""
+    of = f" of section {code}" if code else ""
+    result = number(value)
+    if result is None:
+        return None, [Problem(field, f"Enter the weight{of} as a number of percent, for example 20.")]
+    if not 0 <= result <= 100:
+        return None, [Problem(field, f"The weight{of} must be between 0 and 100 percent.")]
+    return result, []
+
+
+def weights_add_up(total: float) -> bool:
+    return abs(total - 100.0) <= WEIGHT_TOLERANCE
+
+
+TOTAL_SENTENCE = "Section weights add up to {total}%. They must add up to 100%."
+
+
+def weights_total(weights: Iterable[float], *, field: str = "", sentence: str = TOTAL_SENTENCE) -> list[Problem]:
+    """Section weights must add up to 100. Callers that show the total in other words (the
+    workbook, the what-if page, a change after opening) pass their ``sentence``; the rule and its
+    one tolerance are here."""
+    total = sum(weights)
+    return [] if weights_add_up(total) else [Problem(field, sentence.format(total=f"{total:g}"))]
+
+
+def section(*, code: Any, title: Any, weight: Any, max_score: Any, scored_by: Any, question: Any = "",
+            guidance: Any = "", threshold: Any = None, key_criterion: Any = None,
+            taken: Mapping[str, str] = {}) -> tuple[dict, list[Problem]]:
+    """One section's fields: (clean values, problems). A clean value is None where it has a
+    problem. ``taken``: the codes already used (see `taken_codes`)."""
+    code, title = text(code), text(title)
+    problems: list[Problem] = []
+    if not code:
+        problems.append(Problem("code", "Enter a section code, for example Q1."))
+    elif len(code) > SECTION_CODE_MAX:
+        problems.append(Problem("code", f"The section code must be {SECTION_CODE_MAX} characters or fewer. "
+                                         f"It is {len(code):,}."))
+    elif (used := _taken("Section", code, taken)) is not None:
+        problems.append(used)
+    if not title:
+        problems.append(Problem("title", "Enter a section title."))
+    elif len(title) > SECTION_TITLE_MAX:
+        problems.append(Problem("title", f"The section title must be {SECTION_TITLE_MAX} characters or fewer. "
+                                          f"It is {len(title):,}."))
+    weight_value, more = section_weight(weight)
+    problems += more
+    top = whole(max_score)
+    if top is None:
+        problems.append(Problem("max_score", "Enter the maximum score as a whole number, for example 4."))
+    elif not 1 <= top <= MAX_SCORE_LIMIT:
+        problems.append(Problem("max_score", f"The maximum score must be between 1 and {MAX_SCORE_LIMIT}."))
+        top = None
+    try:
+        scored_by = ScoredBy(text(scored_by).casefold()).value
+    except ValueError:
+        problems.append(Problem("scored_by", "Choose who scores this section: patient representatives, the "
+                                             "panel, both, or the price formula."))
+        scored_by = None
+    bar = None
+    if not blank(threshold):
+        bar = number(threshold)
+        if bar is None:
+            problems.append(Problem("threshold", "Enter the threshold as a number, or leave it empty."))
+        elif top is not None and not 0 <= bar <= top:
+            problems.append(Problem("threshold", f"The threshold must be between 0 and the maximum score {top}."))
+    try:
+        key_criterion = clean_key_criterion(key_criterion)
+    except ValueError:
+        problems.append(Problem("key_criterion", "Choose one of the five key criteria (" + ", ".join(KEY_CRITERIA)
+                                + "), or leave it empty."))
+        key_criterion = None
+    return {"code": code, "title": title, "weight": weight_value, "max_score": top, "scored_by": scored_by,
+            "question": text(question), "guidance": text(guidance), "threshold": bar,
+            "key_criterion": key_criterion}, problems
+
+
+# ----------------------------------------------------------------------------- bidders
+
+def bidder_price(value: Any, *, code: str, field: str = "price") -> tuple[float | None, list[Problem]]:
+    """A bidder's price in pounds ("£1,250,000.50"); empty means not known yet. Above £0: the
+    price formula divides by it."""
+    if isinstance(value, str):
+        value = value.replace("£", "").replace(" ", "")
+    if blank(value):
+        return None, []
+    result = number(value)
+    if result is None:
+        return None, [Problem(field, f"Enter the price for {code} as a number of pounds, for example 1250000.")]
+    if result <= 0:
+        return None, [Problem(field, f"Enter a price above £0 for {code}.")]
+    return result, []
+
+
+def bidder(*, code: Any, name: Any, price: Any = None,
+           taken: Mapping[str, str] = {}) -> tuple[dict, list[Problem]]:
+    """One bidder's fields: (clean values, problems)."""
+    code, name = text(code), text(name)
+    problems: list[Problem] = []
+    if not code:
+        problems.append(Problem("code", "Enter a bidder code, for example Bidder A."))
+    elif len(code) > BIDDER_CODE_MAX:
+        problems.append(Problem("code", f"The bidder code must be {BIDDER_CODE_MAX} characters or fewer. "
+                                         f"It is {len(code):,}."))
+    elif (used := _taken("Bidder", code, taken)) is not None:
+        problems.append(used)
+    if not name:
+        problems.append(Problem("name", "Enter the bidder's legal name."))
+    elif len(name) > BIDDER_NAME_MAX:
+        problems.append(Problem("name", f"The bidder's legal name must be {BIDDER_NAME_MAX} characters or fewer. "
+                                         f"It is {len(name):,}."))
+    amount, more = bidder_price(price, code=code or "this bidder")
+    return {"code": code, "name": name, "price": amount}, problems + more
+
+
+# ----------------------------------------------------------------------------- scale
+
+def scale(points: list[tuple[str, str]], sections: Iterable[Section]) -> list[Problem]:
+    """A scale of (label, descriptor) valued 0, 1, 2... in order."""
+    problems: list[Problem] = []
+    if len(points) < 2:
+        problems.append(Problem("label-0", "The scale needs at least two points, for example 0 and 1."))
+    for value, (label, _descriptor) in enumerate(points):
+        if not text(label):
+            problems.append(Problem(f"label-{value}", f"Enter a label for score {value}."))
+        elif len(text(label)) > SCALE_LABEL_MAX:
+            problems.append(Problem(f"label-{value}",
+                                    f"The label for score {value} must be {SCALE_LABEL_MAX} characters or fewer."))
+    top = len(points) - 1
+    for section in sections:
+        if not section.is_price and section.max_score > top:
+            problems.append(Problem("label-0", f"Section {section.code} has a maximum score of {section.max_score}, "
+                                               f"so the scale needs points up to {section.max_score}."))
+    return problems
+
+
+# ----------------------------------------------------------------------------- readiness and final
+
+def readiness(procurement: Procurement) -> list[Problem]:
+    """Everything that stops scoring from opening, in plain English."""
+    from .services import regime  # the PSR rule (reg 5) lives with the regime
+
+    problems: list[Problem] = []
+    if not procurement.sections:
+        problems.append(Problem("", "Add at least one section."))
+    else:
+        problems += weights_total(s.weight for s in procurement.sections)
+    if not procurement.bidders:
+        problems.append(Problem("", "Add at least one bidder."))
+    for section in procurement.sections:
+        if section.is_price:
+            missing = [b.code for b in procurement.bidders if b.price is None]
+            if missing:
+                problems.append(Problem("", f"Price section {section.code} needs a price for {', '.join(missing)}."))
+            continue
+        evaluators = [a.user for a in section.assignments]
+        scored_by = ScoredBy(section.scored_by)
+        if not evaluators:
+            problems.append(Problem("", f"Section {section.code} has no evaluator."))
+        if scored_by.includes("patient") and not any(
+                u.role == Role.PATIENT.value and u.is_trained for u in evaluators):
+            problems.append(Problem("", f"Section {section.code} is scored by patient representatives but has "
+                                        "no trained patient representative."))
+        if scored_by.includes("panel") and not any(u.role == Role.PANEL.value for u in evaluators):
+            problems.append(Problem("", f"Section {section.code} is scored by the panel but has no panel evaluator."))
+    problems += [Problem("", message) for message in regime.readiness_problems(procurement)]
+    return problems
+
+
+def final(procurement: Procurement) -> list[Problem]:
+    """Final means frozen: every service that changes a procurement asks this first."""
+    return [Problem("", FINAL_MESSAGE)] if procurement.is_final else []
