@@ -99,6 +99,15 @@ def visible(value: str) -> str:
     return "".join(f"[U+{ord(ch):04X}]" if unicodedata.category(ch) == "Cf" else ch for ch in value)
 
 
+def _filled_in(field: str, value: str, *, missing: str | None, label: str, most: int) -> Problem | None:
+    """The one "enter it" and "at most N characters" check; ``missing`` None means it may be empty."""
+    if not value:
+        return Problem(field, missing) if missing else None
+    if len(value) > most:
+        return Problem(field, f"{label} must be {most} characters or fewer. It is {len(value):,}.")
+    return None
+
+
 def _taken(kind: str, code: str, taken: Mapping[str, str]) -> Problem | None:
     """``taken`` maps the code_key of each code already used to where it is used."""
     where = taken.get(code_key(code))
@@ -129,23 +138,18 @@ def procurement(*, reference: Any, title: Any, regime: Any = None, service_type:
 def procurement_reference(value: Any, *, taken: bool = False) -> list[Problem]:
     """``taken``: another procurement has it (`setup.reference_taken`, which asks the database)."""
     value = text(value)
-    if not value:
-        return [Problem("reference", "Enter a reference, for example GP-2027-01.")]
-    if len(value) > REFERENCE_MAX:
-        return [Problem("reference", f"The reference must be {REFERENCE_MAX} characters or fewer. "
-                                     f"It is {len(value):,}.")]
+    found = _filled_in("reference", value, missing="Enter a reference, for example GP-2027-01.",
+                       label="The reference", most=REFERENCE_MAX)
+    if found:
+        return [found]
     if taken:
         return [Problem("reference", f"A procurement with the reference {value} already exists.")]
     return []
 
 
 def procurement_title(title: Any) -> list[Problem]:
-    title = text(title)
-    if not title:
-        return [Problem("title", "Enter a title.")]
-    if len(title) > TITLE_MAX:
-        return [Problem("title", f"The title must be {TITLE_MAX} characters or fewer. It is {len(title):,}.")]
-    return []
+    found = _filled_in("title", text(title), missing="Enter a title.", label="The title", most=TITLE_MAX)
+    return [found] if found else []
 
 
 def regime_fields(regime: Any, service_type: Any) -> tuple[dict, list[Problem]]:
@@ -156,9 +160,9 @@ def regime_fields(regime: Any, service_type: Any) -> tuple[dict, list[Problem]]:
     except ValueError:
         problems.append(Problem("regime", "Choose the Provider Selection Regime or the Procurement Act 2023."))
     service_type = text(service_type)
-    if len(service_type) > SERVICE_TYPE_MAX:
-        problems.append(Problem("service_type", f"The service type must be {SERVICE_TYPE_MAX} characters or fewer. "
-                                                        f"It is {len(service_type):,}."))
+    if found := _filled_in("service_type", service_type, missing=None, label="The service type",
+                           most=SERVICE_TYPE_MAX):
+        problems.append(found)
     return {"regime": regime, "service_type": service_type}, problems
 
 
@@ -198,18 +202,11 @@ def section(*, code: Any, title: Any, weight: Any, max_score: Any, scored_by: An
     problem. ``taken``: the codes already used (see `taken_codes`)."""
     code, title = text(code), text(title)
     problems: list[Problem] = []
-    if not code:
-        problems.append(Problem("code", "Enter a section code, for example Q1."))
-    elif len(code) > SECTION_CODE_MAX:
-        problems.append(Problem("code", f"The section code must be {SECTION_CODE_MAX} characters or fewer. "
-                                         f"It is {len(code):,}."))
-    elif (used := _taken("Section", code, taken)) is not None:
-        problems.append(used)
-    if not title:
-        problems.append(Problem("title", "Enter a section title."))
-    elif len(title) > SECTION_TITLE_MAX:
-        problems.append(Problem("title", f"The section title must be {SECTION_TITLE_MAX} characters or fewer. "
-                                          f"It is {len(title):,}."))
+    problems += [found for found in (
+        _filled_in("code", code, missing="Enter a section code, for example Q1.", label="The section code",
+                   most=SECTION_CODE_MAX) or _taken("Section", code, taken),
+        _filled_in("title", title, missing="Enter a section title.", label="The section title",
+                   most=SECTION_TITLE_MAX)) if found]
     weight_value, more = section_weight(weight)
     problems += more
     top = whole(max_score)
@@ -264,18 +261,11 @@ def bidder(*, code: Any, name: Any, price: Any = None,
     """One bidder's fields: (clean values, problems)."""
     code, name = text(code), text(name)
     problems: list[Problem] = []
-    if not code:
-        problems.append(Problem("code", "Enter a bidder code, for example Bidder A."))
-    elif len(code) > BIDDER_CODE_MAX:
-        problems.append(Problem("code", f"The bidder code must be {BIDDER_CODE_MAX} characters or fewer. "
-                                         f"It is {len(code):,}."))
-    elif (used := _taken("Bidder", code, taken)) is not None:
-        problems.append(used)
-    if not name:
-        problems.append(Problem("name", "Enter the bidder's legal name."))
-    elif len(name) > BIDDER_NAME_MAX:
-        problems.append(Problem("name", f"The bidder's legal name must be {BIDDER_NAME_MAX} characters or fewer. "
-                                         f"It is {len(name):,}."))
+    problems += [found for found in (
+        _filled_in("code", code, missing="Enter a bidder code, for example Bidder A.", label="The bidder code",
+                   most=BIDDER_CODE_MAX) or _taken("Bidder", code, taken),
+        _filled_in("name", name, missing="Enter the bidder's legal name.", label="The bidder's legal name",
+                   most=BIDDER_NAME_MAX)) if found]
     amount, more = bidder_price(price, code=code or "this bidder")
     return {"code": code, "name": name, "price": amount}, problems + more
 

@@ -122,8 +122,8 @@ def invite_new_people(procurement: Procurement):
 
     from .. import rules
 
-    if rules.final(procurement):  # nobody new scores a final procurement
-        raise Refused.of(rules.final(procurement))
+    if final := rules.final(procurement):  # nobody new scores a final procurement
+        raise Refused.of(final)
     people = invitations.not_yet_invited(procurement)
     back = url_for("leads.overview", procurement_id=procurement.id)
     if request.method == "POST" and confirmed():

@@ -58,14 +58,8 @@ def service_types(viewer: User | None) -> list[str]:
     return sorted({p.service_type for p in visible_procurements(viewer) if p.service_type})
 
 
-def _winner_name(procurement: Procurement, code: str | None, names: dict | None = None) -> str | None:
-    if code is None:
-        return None
-    if names is not None:
-        return names.get((procurement.id, code)) or code
-    bidder = db.session.scalar(select(Bidder).where(Bidder.procurement_id == procurement.id,
-                                                    Bidder.code == code))
-    return bidder.name if bidder is not None and bidder.name else code
+def _winner_name(procurement: Procurement, code: str | None, names: dict[tuple[int, str], str]) -> str | None:
+    return None if code is None else names.get((procurement.id, code)) or code
 
 
 def _bidder_names(procurements: list[Procurement]) -> dict[tuple[int, str], str]:
@@ -88,8 +82,9 @@ def _row_key(procurement: Procurement) -> tuple:
     return (id(db.engine), str(db.engine.url), procurement.id, procurement.reference, procurement.finalised_at)
 
 
-def row(procurement: Procurement, names: dict | None = None) -> dict[str, Any]:
-    """One review row from the stored final result (a copy: callers may change it)."""
+def row(procurement: Procurement, names: dict[tuple[int, str], str]) -> dict[str, Any]:
+    """One review row from the stored final result (a copy: callers may change it); ``names``:
+    the bidders' names by (procurement id, code), from `_bidder_names`."""
     key = _row_key(procurement)
     if key not in _ROWS:
         if len(_ROWS) >= _ROWS_KEPT:
@@ -124,7 +119,7 @@ def _figures(procurement: Procurement) -> dict[str, Any]:
     return json.loads(stored)
 
 
-def _make_row(procurement: Procurement, names: dict | None = None) -> dict[str, Any]:
+def _make_row(procurement: Procurement, names: dict[tuple[int, str], str]) -> dict[str, Any]:
     figures = _figures(procurement)
     inf = figures["influence"]
     share = float(inf["patient_weight_share"])

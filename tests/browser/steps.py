@@ -48,9 +48,10 @@ def flash(page: Page, text: str) -> None:
 
 
 # Where keyboard focus is, and whether it can be seen: the focused element (or, for NHS.UK
-# radios and checkboxes, which hide the native input, its label's ::before) must draw a
-# non-transparent outline or box-shadow, and look different from when it is not focused
-# (an NHS.UK button always has a shadow; focus turns it yellow).
+# radios and checkboxes, which hide the native input, its label's ::before; for the NHS.UK
+# scroll region, which draws its ring on its own ::after) must draw a non-transparent outline
+# or box-shadow, and look different from when it is not focused (an NHS.UK button always has
+# a shadow; focus turns it yellow).
 FOCUS_JS = """
 () => {
   const el = document.activeElement;
@@ -64,8 +65,11 @@ FOCUS_JS = """
   const hiddenInput = label && (el.type === 'radio' || el.type === 'checkbox');
   const drawn = () => {
     const style = hiddenInput ? getComputedStyle(label, '::before') : getComputedStyle(el);
-    return {ring: ring(style), look: [style.outlineStyle, style.outlineColor, style.boxShadow,
-                                       style.backgroundColor, style.color].join('|')};
+    const after = getComputedStyle(el, '::after');
+    const afterRing = after.content !== 'none' && after.display !== 'none' && ring(after);
+    return {ring: ring(style) || afterRing,
+            look: [style.outlineStyle, style.outlineColor, style.boxShadow, style.backgroundColor,
+                   style.color, afterRing ? after.boxShadow : ''].join('|')};
   };
   const focusedLook = drawn();
   el.blur();
