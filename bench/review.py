@@ -38,7 +38,7 @@ def main() -> None:
     from scoring.engine import EngineInputs, analyse, decisive as decisive_module
     from scoring.extensions import db
     from scoring.services.review import stored_figures
-    from scoring.models import Procurement, Role, Status, User
+    from scoring.models import Procurement, Role, Status
     from scoring.services import accounts
     from scoring.services import review as review_service
     from scoring.services.review_export import workbook_bytes
@@ -97,10 +97,14 @@ def main() -> None:
         for attempt in ("first request", "again", "again"):
             t = time.perf_counter()
             if attempt == "first request" and "--profile" in sys.argv:
-                import cProfile, pstats
-                prof = cProfile.Profile(); prof.enable()
+                import cProfile
+                import pstats
+
+                prof = cProfile.Profile()
+                prof.enable()
                 response = client.get("/review")
-                prof.disable(); pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+                prof.disable()
+                pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
             else:
                 response = client.get("/review")
             # The first request of a worker also compiles the templates it uses (once per worker).

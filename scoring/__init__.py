@@ -47,9 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from . import database, errors, input_guard, security, templating
+    from . import database, errors, input_guard, security, templating, transaction
 
     input_guard.configure_converters(app)
+    transaction.configure(app)
     database.configure(app)
     security.configure(app)
     templating.configure(app)

@@ -255,7 +255,7 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
     """
     bidders = [str(b) for b in bidders]
     P = [float(v) for v in patient_totals]
-    O = [float(v) for v in other_totals]
+    O = [float(v) for v in other_totals]  # noqa: E741  (P and O: the patient and other parts, as in the formula)
     failing = [bool(f) for f in failing] if failing is not None else [False] * len(bidders)
     tipping = [float(t) for t in tipping_points]
 

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict
 
+from . import transaction
 from .extensions import db
 
 
@@ -58,7 +59,7 @@ def _handle_database_errors(app: Flask) -> None:
     # transaction, audit event included, is rolled back), so it gets the same
     # 409 "changed by someone else" as a stale form, never a 500.
     def rolled_back(error):
-        db.session.rollback()
+        transaction.discard()
         if lost_a_race(error):
             app.logger.info("Refused a write that lost a race with another request: %s", error)
             return app.handle_http_exception(Conflict())
@@ -70,7 +71,7 @@ def _handle_database_errors(app: Flask) -> None:
     @app.errorhandler(exc.SQLAlchemyError)
     def other_database_error(error):
         # Roll back first so that the 500 page, which loads the signed-in user, can render.
-        db.session.rollback()
+        transaction.discard()
         raise error
 
 

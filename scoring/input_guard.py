@@ -111,9 +111,9 @@ def configure(app: Flask) -> None:
 
     @app.errorhandler(Refused)
     def refused(error: Refused):
-        from .extensions import db
+        from . import transaction
 
-        db.session.rollback()
+        transaction.end(error)
         status = error.status if error.status in (400, 403, 409) else 400
         return _error_page(status, "That could not be saved", f"{error.message} Nothing was saved. "
                                                               "Go back, change it and try again.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -30,7 +30,7 @@ from .extensions import db
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Role(str, enum.Enum):
@@ -258,10 +258,6 @@ class Section(db.Model):
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="section", cascade="all, delete-orphan"
     )
-
-    @property
-    def scored_by_enum(self) -> ScoredBy:
-        return ScoredBy(self.scored_by)
 
     @property
     def is_price(self) -> bool:

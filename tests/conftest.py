@@ -36,6 +36,66 @@ TEST_SECRET_KEY = "test-secret-key"
 def _xdist_worker() -> str | None:
     """This process's pytest-xdist worker id ("gw0", "gw1"...), or None when not run in parallel."""
     return os.environ.get("PYTEST_XDIST_WORKER") or None
+#: The services that committed their own change before the request and command boundary
+#: (scoring/transaction.py) took that over; tests call them directly and rely on it.
+SERVICES_THAT_COMMITTED = {
+    "accounts": ["authenticate"],
+    "assignments": ["remove_assignment", "set_assignments", "withdraw_conflict"],
+    "demo": ["seed_demo"],
+    "demo_region": ["seed_region"],
+    "documents": ["save_response", "store_document", "delete_document"],
+    "evaluation": ["declare_conflicts", "save_score", "submit_scores", "reopen_scores"],
+    "finalise": ["finalise"],
+    "importer": ["import_procurement"],
+    "moderation": ["record_consensus", "record_acceptance", "accept_section"],
+    "paper": ["enter_paper_scores", "record_paper_declarations"],
+    "pricing": ["set_prices"],
+    "setup": ["update_procurement", "set_scale", "update_section", "delete_section", "set_weights",
+              "update_bidder", "close_scoring", "return_to_scoring"],
+    "whatif": ["save_scenario", "apply_scenario"],
+}
+
+
+def _each_direct_service_call_is_a_unit_of_work() -> None:
+    """Services never commit: the request or command that calls them does (scoring/transaction.py).
+
+    A test that calls one of the services that used to commit stands where a request would, so
+    such a call (outside any request or command) commits when it returns and rolls back when it
+    raises, as the boundary would. Done at import, before the test modules bind
+    ``from scoring.services.x import f``; calls made by the app itself are left alone.
+    """
+    import functools
+    import importlib
+    import inspect
+    import pkgutil
+
+    import scoring.services
+    from scoring import transaction
+
+    def unit(function):
+        @functools.wraps(function)
+        def called_from_a_test(*args, **kwargs):
+            if transaction.active():
+                return function(*args, **kwargs)
+            with transaction.unit_of_work():
+                return function(*args, **kwargs)
+
+        return called_from_a_test
+
+    targets = {}
+    for module_name, names in SERVICES_THAT_COMMITTED.items():
+        module = importlib.import_module(f"scoring.services.{module_name}")
+        for name in names:
+            function = getattr(module, name)
+            targets[id(function)] = unit(function)
+    for info in pkgutil.walk_packages(scoring.services.__path__, "scoring.services."):
+        module = importlib.import_module(info.name)
+        for name, value in list(vars(module).items()):
+            if inspect.isfunction(value) and id(value) in targets:
+                setattr(module, name, targets[id(value)])
+
+
+_each_direct_service_call_is_a_unit_of_work()
 
 
 def server_database_url() -> str | None:

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import may_record_training, reps_whose_training_user_records, roles_required
+from .. import transaction
 from ..extensions import db
 from ..forms import DATE_HINT, error_summary
 from ..models import Role, User
@@ -38,9 +39,8 @@ def new_user():
                 password=form.password.data or None,
                 training_completed_on=form.training_completed_on.data, actor=current_user,
             )
-            db.session.commit()
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             extra.append((refused.field or "name", refused.message))
             status = 400
         else:
@@ -71,11 +71,10 @@ def set_password(user_id: int):
         try:
             accounts.set_password(user, form.password.data, actor=current_user)
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             extra.append((form.password.id, refused.message))
             status = 400
         else:
-            db.session.commit()
             flash(f"Password set for {user.name}.", "success")
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
@@ -99,11 +98,10 @@ def record_training(user_id: int):
         try:
             accounts.record_training(user, form.training_completed_on.data, actor=current_user)
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             extra.append((form.training_completed_on.id, refused.message))
             status = 400
         else:
-            db.session.commit()
             flash(f"Training recorded for {user.name}.", "success")
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
@@ -124,9 +122,8 @@ def invite_user():
         try:
             user = invitations.invite(email=form.email.data, name=form.name.data, role=form.role.data,
                                       training_completed_on=form.training_completed_on.data, actor=current_user)
-            db.session.commit()
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             extra.append((refused.field or "name", refused.message))
             status = 400
         else:
@@ -171,9 +168,8 @@ def manage_user(user_id: int):
             else:
                 invitations.resend_invitation(user, actor=current_user)
                 done = f"A new invitation has been sent to {user.email}. Earlier links no longer work."
-            db.session.commit()
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             extra.append((refused.field if refused.field in ("role", "need", "note") else "", refused.message))
             status = 400
         else:

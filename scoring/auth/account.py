@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
-from ..extensions import db
+from .. import transaction
 from ..models import COMMUNICATION_NEEDS
 from ..services import accounts
 from ..services.errors import Refused
@@ -12,7 +12,7 @@ from .routes import bp
 
 
 def _refused(refused: Refused) -> tuple[list[dict], dict[str, str]]:
-    db.session.rollback()
+    transaction.end(refused)  # before the page is redrawn from what is saved
     field = refused.field or ""
     return ([{"text": refused.message, "href": f"#{field}"} if field else {"text": refused.message}],
             {field: refused.message} if field else {})
@@ -26,7 +26,6 @@ def account():
         try:
             changed = accounts.set_communication_needs(current_user, request.form.get("need", ""),
                                                        request.form.get("note", ""), actor=current_user)
-            db.session.commit()
         except Refused as refused:
             errors, field_errors = _refused(refused)
             status = 400
@@ -48,7 +47,6 @@ def change_password():
         try:
             accounts.change_own_password(user, request.form.get("current_password", ""),
                                          request.form.get("password", ""), request.form.get("confirm", ""))
-            db.session.commit()
         except Refused as refused:
             errors, field_errors = _refused(refused)
             status = 400

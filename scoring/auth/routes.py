@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..forms import error_summary
-from ..extensions import db
+from .. import transaction
 from ..services import invitations
 from ..services.accounts import authenticate, end_sessions
 from ..services.errors import Refused
@@ -56,6 +56,7 @@ def login():
         try:
             user = authenticate(form.email.data, form.password.data)
         except Refused as refused:
+            transaction.end(refused)  # a wrong password is still counted (WrongPassword.keep_changes)
             extra.append((form.email.id, refused.message))
             # 429 tells a client it is being rate limited; 401 is a wrong or locked account.
             status = 429 if refused.status == 429 else 401
@@ -76,7 +77,6 @@ def logout():
     if current_user.is_authenticated:
         # A copy of the cookie (another tab, a shared computer, a stolen cookie) stops working too.
         end_sessions(current_user)
-        db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
@@ -87,7 +87,7 @@ def _choose_password(token: str, purpose: str, template: str):
     try:
         invitations.check(token, purpose)
     except invitations.LinkProblem as problem:
-        db.session.rollback()
+        transaction.end(problem)
         return render_template("auth/link_problem.html", problem=problem, purpose=purpose, token=token), 410
     form = ChoosePasswordForm()
     extra: list[tuple[str, str]] = []
@@ -99,9 +99,8 @@ def _choose_password(token: str, purpose: str, template: str):
         else:
             try:
                 user = invitations.use(token, purpose, form.password.data)
-                db.session.commit()
             except Refused as refused:
-                db.session.rollback()
+                transaction.end(refused)
                 extra.append((form.password.id, refused.message))
                 status = 400
             else:
@@ -122,7 +121,6 @@ def accept_invitation(token: str):
 @bp.route("/invitation/<token>/new", methods=["POST"])
 def new_invitation(token: str):
     invitations.request_new_invitation(token)
-    db.session.commit()
     return render_template("auth/new_link_sent.html", purpose=invitations.INVITE)
 
 
@@ -131,7 +129,6 @@ def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         invitations.request_reset(form.email.data)
-        db.session.commit()
         # The same page whether or not the address has an account: it must not reveal who does.
         return render_template("auth/new_link_sent.html", purpose=invitations.RESET, email=form.email.data)
     status = 400 if request.method == "POST" else 200

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from ..access import bidder_in
-from ..extensions import db
 from ..law import PSR, REGIMES, regime_name
 from ..law import key_criteria as kc
 from ..leads.common import lead_view, refusal
@@ -41,7 +40,6 @@ def law(procurement: Procurement):
 def _save(procurement: Procurement, change, message: str, anchor: str):
     try:
         change()
-        db.session.commit()
     except Refused as refused:
         errors, field_errors = refusal(refused)
         return _page(procurement, errors, field_errors, 400)
@@ -133,7 +131,6 @@ def notice_text(procurement: Procurement):
     if request.method == "POST":
         try:
             regime.save_notice_text(procurement, request.form.get("notice_text", ""), actor=current_user)
-            db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)
         else:

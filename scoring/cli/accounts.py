@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
 
 import click
 from flask.cli import with_appcontext
 
-from ..extensions import db
+from .. import transaction
 from ..models import Role
 from ..services import accounts
 from ..services.errors import Refused
@@ -20,6 +19,7 @@ from ..services.errors import Refused
 @click.option("--trained-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date a patient representative completed training (YYYY-MM-DD).")
 @with_appcontext
+@transaction.command
 def create_user_command(email, name, role, password, trained_on):
     """Create a user account."""
     try:
@@ -27,9 +27,7 @@ def create_user_command(email, name, role, password, trained_on):
             email=email, name=name, role=role, password=password,
             training_completed_on=trained_on.date() if trained_on else None,
         )
-        db.session.commit()
     except Refused as refused:
-        db.session.rollback()
         raise click.ClickException(refused.message) from refused
     click.echo(f"Created {user.role_enum.label.lower()} {user.name} <{user.email}>.")
 
@@ -41,6 +39,7 @@ def create_user_command(email, name, role, password, trained_on):
 @click.option("--trained-on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date a patient representative completed training (YYYY-MM-DD).")
 @with_appcontext
+@transaction.command
 def invite_command(email, name, role, trained_on):
     """Create an account and queue an email inviting the person to choose a password."""
     from ..services import invitations
@@ -48,9 +47,7 @@ def invite_command(email, name, role, trained_on):
     try:
         user = invitations.invite(email=email, name=name, role=role,
                                   training_completed_on=trained_on.date() if trained_on else None, actor=None)
-        db.session.commit()
     except Refused as refused:
-        db.session.rollback()
         raise click.ClickException(refused.message) from refused
     click.echo(f"Invited {user.role_enum.label.lower()} {user.name} <{user.email}>. "
                "The email goes out the next time `flask deliver-mail` runs.")

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+
+from .. import transaction
 from sqlalchemy.engine import URL
 
 from ..extensions import db
@@ -71,6 +73,7 @@ def pg_dump_instructions(url: URL) -> str:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--overwrite", is_flag=True, help="Replace PATH if it already exists.")
 @with_appcontext
+@transaction.command
 def backup_command(path: Path, overwrite: bool):
     """Copy the database to PATH (a file, or a folder to put a dated copy in) while the app runs."""
     url = db.engine.url
@@ -82,7 +85,7 @@ def backup_command(path: Path, overwrite: bool):
     if not source.exists():
         raise click.ClickException(f"There is no database at {source}. Run `flask --app wsgi db upgrade` first.")
     if path.is_dir():
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
         path = path / f"scoring-{stamp}.sqlite"
     if path.exists() and not overwrite:
         raise click.ClickException(f"{path} already exists. Choose another name, or add --overwrite.")

@@ -3,6 +3,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from .. import transaction
+
 from ..services.demo import seed_demo
 
 
@@ -10,6 +12,7 @@ from ..services.demo import seed_demo
 @click.option("--region/--no-region", default=True,
               help="Also load the demo region's eight past, finalised procurements (the default).")
 @with_appcontext
+@transaction.command
 def seed_demo_command(region: bool):
     """Load the demo procurement and users (safe to run twice) and print the logins."""
     from ..services.errors import Refused

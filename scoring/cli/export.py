@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+
+from .. import transaction
 from sqlalchemy import select
 
 from ..extensions import db
@@ -19,6 +21,7 @@ from ..services.export.workbook import write_workbook
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--codes-only", is_flag=True, help="Leave bidders' legal names out (codes only).")
 @with_appcontext
+@transaction.command
 def export_command(reference: str, out: Path, codes_only: bool):
     """Write the audit workbook of procurement REFERENCE to OUT (.xlsx)."""
     procurement = db.session.scalar(select(Procurement).where(Procurement.reference == reference))

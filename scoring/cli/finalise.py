@@ -11,6 +11,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from .. import transaction
 from ..extensions import db
 from ..models import Procurement
 from ..services import accounts
@@ -22,6 +23,7 @@ from ..services.finalise import finalise
 @click.argument("reference")
 @click.option("--lead", "lead_email", required=True, help="Email of the procurement lead (or an administrator).")
 @with_appcontext
+@transaction.command
 def finalise_command(reference, lead_email):
     """Finalise procurement REFERENCE: store its result for good."""
     procurement = db.session.scalar(select(Procurement).where(Procurement.reference == reference))
@@ -33,7 +35,6 @@ def finalise_command(reference, lead_email):
     try:
         document = finalise(procurement, actor=lead)
     except Refused as refused:
-        db.session.rollback()
         lines = [message for _, message in getattr(refused, "problems", None) or [("", refused.message)]]
         raise click.ClickException(f"{reference} was not finalised:\n" + "\n".join(f"  - {m}" for m in lines))
     click.echo(f"{reference} is final. Winner: {document.get('winner') or 'none (see the results)'}.")

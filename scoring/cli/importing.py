@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from ..extensions import db
+from .. import transaction
+
 from ..models import Role
 from ..services import accounts, importer
 from ..services.errors import ValidationFailed
@@ -19,6 +20,7 @@ from ..services.errors import ValidationFailed
 @click.option("--open-scoring", is_flag=True,
               help="Open scoring straight away even when the workbook has no scores.")
 @with_appcontext
+@transaction.command
 def import_procurement_command(workbook: Path, lead_email: str, open_scoring: bool):
     """Create a procurement from an Excel workbook (see the template on the import page).
 
@@ -30,7 +32,6 @@ def import_procurement_command(workbook: Path, lead_email: str, open_scoring: bo
     try:
         result = importer.import_procurement(workbook, actor=lead, open_scoring=open_scoring)
     except ValidationFailed as failed:
-        db.session.rollback()
         click.echo(f"{workbook.name} was not imported. {len(failed.problems)} "
                    f"{'problem' if len(failed.problems) == 1 else 'problems'}:", err=True)
         for problem in failed.problems:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+
+from .. import transaction
 from sqlalchemy import select
 
 from ..extensions import db
@@ -41,6 +43,7 @@ def _procurement(reference: str) -> Procurement:
 @click.argument("reference")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @with_appcontext
+@transaction.command
 def award_record_command(reference: str, out: Path):
     """Write the award record of final procurement REFERENCE to OUT (.docx)."""
     from ..services import award_record
@@ -56,6 +59,7 @@ def award_record_command(reference: str, out: Path):
 @click.argument("reference")
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext
+@transaction.command
 def assessment_summaries_command(reference: str, outdir: Path):
     """Write each bidder's assessment summary (.docx) and a zip of them all into OUTDIR."""
     from ..services import assessment_docs

@@ -6,6 +6,8 @@ import time
 import click
 from flask.cli import with_appcontext
 
+from .. import transaction
+
 from ..services import mail
 
 
@@ -13,6 +15,7 @@ from ..services import mail
 @click.option("--every", type=int, default=0,
               help="Keep running, delivering every this many seconds (scripts/run uses it).")
 @with_appcontext
+@transaction.command
 def deliver_mail_command(every):
     """Send the emails that are due, retrying failures with back-off."""
     while True:
@@ -30,11 +33,10 @@ def deliver_mail_command(every):
 
 @click.command("send-reminders")
 @with_appcontext
+@transaction.command
 def send_reminders_command():
     """Queue the scoring reminders due today (7 days, 2 days and on the day). Safe to run any number of times."""
-    from ..extensions import db
     from ..services import deadlines
 
     queued = deadlines.send_reminders()
-    db.session.commit()
     click.echo(f"Queued {queued} reminder{'' if queued == 1 else 's'}. `flask deliver-mail` sends them.")

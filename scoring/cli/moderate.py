@@ -13,6 +13,8 @@ import json
 
 import click
 from flask.cli import with_appcontext
+
+from .. import transaction
 from sqlalchemy import select
 
 from .. import numbers
@@ -30,6 +32,7 @@ from ..services.errors import Refused
               help="Monte-Carlo weight draws for each bidder's chance of ranking first (0: skip).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
 @with_appcontext
+@transaction.command
 def moderate_command(reference, as_json, draws, seed):
     """Print the moderated result of procurement REFERENCE and the patient scores' influence."""
     procurement = db.session.scalar(select(Procurement).where(Procurement.reference == reference))

@@ -10,7 +10,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from .. import numbers
+from .. import numbers, transaction
 from ..services import review as review_service
 
 
@@ -23,6 +23,7 @@ def _percent(x) -> str:
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Finalised on or before (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print the review as a JSON document.")
 @with_appcontext
+@transaction.command
 def review_command(since, until, as_json):
     """Print how the patient scores counted across finalised procurements."""
     filters = review_service.Filters(since=since.date() if since else None,

@@ -25,9 +25,7 @@ from .analysis import Analysis, analyse
 from .influence import Influence
 from .inputs import GROUPS, PANEL, PATIENT, EngineInputs
 from .moderation import Moderation, moderate
-
-#: Stored with a finalised result so the numbers can be traced to the code.
-ENGINE_VERSION = "1.0.0"
+from .version import ENGINE_VERSION
 
 __all__ = [
     "ENGINE_VERSION",

@@ -33,7 +33,9 @@ the procurement combines by mean).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -72,7 +74,7 @@ class Calibration:
     far_cells: int
     flat_sections: tuple[int, ...]  # section indices with the same score to every bidder
 
-    def to_dict(self, section_labels=None) -> dict:
+    def to_dict(self, section_labels: Sequence[str] | None = None) -> dict[str, Any]:
         return {"cells": self.cells, "mean": self.mean, "low": self.low, "high": self.high,
                 "far": self.far, "far_cells": self.far_cells,
                 "flat_sections": [section_labels[s] if section_labels else s for s in self.flat_sections]}
@@ -101,7 +103,8 @@ def _flat_sections(scores_e: np.ndarray) -> tuple[int, ...]:
     return tuple(int(s) for s in np.flatnonzero((counts >= 2) & (top - bottom <= _TOLERANCE)))
 
 
-def calibrate(scores: np.ndarray, agreed: np.ndarray, groups) -> tuple[list[Calibration], dict[str, Calibration]]:
+def calibrate(scores: np.ndarray, agreed: np.ndarray,
+              groups: Sequence[str]) -> tuple[list[Calibration], dict[str, Calibration]]:
     """Per-evaluator and per-group calibration.
 
     Parameters
@@ -140,12 +143,12 @@ class Moves:
     mean_size: float | None    # mean |agreed − group mean| over the cells
     mean_signed: float | None  # mean (agreed − group mean) over the cells
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"cells": self.cells, "moved": self.moved, "mean_size": self.mean_size,
                 "mean_signed": self.mean_signed}
 
 
-def group_means(scores: np.ndarray, groups, group: str | None) -> np.ndarray:
+def group_means(scores: np.ndarray, groups: Sequence[str], group: str | None) -> np.ndarray:
     """(n_bidders, n_sections) mean score of the evaluators in ``group`` (None: everyone); NaN where none."""
     members = [e for e, g in enumerate(groups) if group is None or g == group]
     if not members:
@@ -157,7 +160,7 @@ def group_means(scores: np.ndarray, groups, group: str | None) -> np.ndarray:
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def moves(scores: np.ndarray, agreed: np.ndarray, groups) -> dict[str, Moves]:
+def moves(scores: np.ndarray, agreed: np.ndarray, groups: Sequence[str]) -> dict[str, Moves]:
     """Moderation moves for ``"all"``, ``"patient"`` and ``"panel"`` (groups with no evaluator left out)."""
     scores = np.asarray(scores, dtype=float)
     agreed = np.asarray(agreed, dtype=float)

@@ -41,7 +41,7 @@ value on each step at the step's left end.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -186,7 +186,7 @@ def rate_table(all_intervals: Sequence[Iterable[Sequence[float]]],
     return table
 
 
-def _counts(all_intervals: list[list], alphas: np.ndarray) -> np.ndarray:
+def _counts(all_intervals: list[list[Sequence[float]]], alphas: np.ndarray) -> np.ndarray:
     """How many procurements are decisive at each α: one procurement's intervals are disjoint,
     so counting the intervals that contain α counts the procurements (with `is_decisive`'s slack)."""
     starts = np.sort(np.array([float(a) for i in all_intervals for a, _ in i] or [np.inf]))
@@ -224,7 +224,8 @@ def rate_steps(all_intervals: Sequence[Iterable[Sequence[float]]]) -> list[tuple
         return [(0.0, 1.0, 0.0)]
     edges = sorted({0.0, 1.0, *(min(max(float(x), 0.0), 1.0) for i in all_intervals for pair in i for x in pair)})
     pairs = [(a, b) for a, b in zip(edges, edges[1:]) if b - a > _POINT]
-    counts = _counts(all_intervals, np.array([0.5 * (a + b) for a, b in pairs])) if pairs else []
+    counts: np.ndarray | list[int] = (_counts(all_intervals, np.array([0.5 * (a + b) for a, b in pairs]))
+                                      if pairs else [])
     steps: list[tuple[float, float, float]] = []
     for (start, end), count in zip(pairs, counts):
         rate = int(count) / len(all_intervals)

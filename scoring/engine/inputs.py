@@ -41,7 +41,7 @@ def _labels(given: Sequence[str] | None, count: int, stem: str, name: str) -> tu
     return labels
 
 
-def _vector(values, name: str, n_sections: int) -> np.ndarray:
+def _vector(values: Sequence[float] | np.ndarray, name: str, n_sections: int) -> np.ndarray:
     array = np.array(values, dtype=float)
     if array.shape != (n_sections,):
         raise ValueError(
@@ -214,7 +214,7 @@ class EngineInputs:
         set_(self, "section_labels", section_labels)
         set_(self, "evaluator_labels", evaluator_labels)
 
-    def with_weights(self, weights) -> EngineInputs:
+    def with_weights(self, weights: Sequence[float] | np.ndarray) -> EngineInputs:
         """The same inputs with other section weights, checked as the constructor checks them.
 
         Only the weights are checked again: the scores, which can be millions, were

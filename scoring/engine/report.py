@@ -38,6 +38,7 @@ bidder lists are in input order:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import numbers
@@ -53,13 +54,13 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _code(labels, index: int | None) -> str | None:
+def _code(labels: Sequence[str], index: int | None) -> str | None:
     return None if index is None else labels[index]
 
 
 def moderation_to_dict(m: Moderation) -> dict[str, Any]:
     """The moderation part of the document: sections, bidders, winner, completeness."""
-    from . import ENGINE_VERSION
+    from .version import ENGINE_VERSION
 
     inputs = m.inputs
     bidders, sections = inputs.bidder_labels, inputs.section_labels

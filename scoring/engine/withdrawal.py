@@ -25,7 +25,8 @@ class Withdrawal:
     totals: dict[int, float]        # other bidder index -> total without ``bidder``
 
 
-def _result(moderated, prices, price_sections, weights, max_scores, thresholds):
+def _result(moderated: np.ndarray, prices: np.ndarray, price_sections: np.ndarray, weights: np.ndarray,
+            max_scores: np.ndarray, thresholds: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     moderated = moderated.copy()
     if price_sections.any():
         known = prices[~np.isnan(prices)]
@@ -44,7 +45,8 @@ def _order_pairs(ranks: np.ndarray) -> np.ndarray:
     return np.sign(ranks[:, None] - ranks[None, :])
 
 
-def withdrawals(moderated, prices, price_sections, weights, max_scores, thresholds=None) -> list[Withdrawal]:
+def withdrawals(moderated: np.ndarray, prices: np.ndarray, price_sections: np.ndarray, weights: np.ndarray,
+                max_scores: np.ndarray, thresholds: np.ndarray | None = None) -> list[Withdrawal]:
     """For each bidder: whether the others' order changes if it withdraws.
 
     Parameters

@@ -9,7 +9,8 @@ criteria were taken into account. Pure functions only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 #: PSR reg 5(a)-(e), in the regulation's order: code -> the regulation's words.
 KEY_CRITERIA: dict[str, str] = {

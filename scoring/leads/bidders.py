@@ -55,7 +55,6 @@ def _bidder_form(procurement: Procurement, bidder: Bidder | None):
         try:
             if bidder is None:
                 bidder = setup.add_bidder(procurement, code=values["code"], name=values["name"], actor=current_user)
-                db.session.commit()
             else:
                 setup.update_bidder(bidder, code=values["code"], name=values["name"], actor=current_user)
         except Refused as refused:

@@ -6,6 +6,7 @@ from functools import wraps
 from flask import abort
 
 from ..access import lead_procurement_or_abort, roles_required
+from .. import transaction
 from ..extensions import db
 from ..models import Procurement, Role, User
 from ..services.errors import Refused
@@ -31,13 +32,7 @@ def problems_of(refused: Refused) -> list[tuple[str, str]]:
 
 def refusal(refused: Refused) -> tuple[list[dict], dict[str, str]]:
     """Roll back whatever the refused change started; return the error summary and per-field messages."""
-    db.session.rollback()
-    errors, field_errors = [], {}
-    for field, message in problems_of(refused):
-        errors.append({"text": message, "href": f"#{field}"} if field else {"text": message})
-        if field:
-            field_errors.setdefault(field, message)
-    return errors, field_errors
+    return transaction.refusal(refused)
 
 
 def user_or_404(user_id: int) -> User:

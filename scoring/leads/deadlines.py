@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
 from ..models import Procurement
 from ..services import deadlines
 from ..services.errors import Refused
@@ -38,7 +37,6 @@ def deadlines_page(procurement: Procurement):
             meeting = _parse(request.form.get("meeting_on"), "date", "meeting_on", "2027-03-19")
             deadlines.set_dates(procurement, deadline_day=day, deadline_time=clock, meeting_on=meeting,
                                 actor=current_user)
-            db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)
             status = 400

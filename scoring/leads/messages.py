@@ -70,7 +70,6 @@ def letter_posted(procurement: Procurement, message_id: int):
             raise Refused("Enter the date you posted the letter as day/month/year, for example 27/03/2027.",
                           field=f"posted_on-{message.id}")
         mail.mark_posted(message, posted_on=posted_on, actor=current_user)
-        db.session.commit()
     except Refused as refused:
         from .procurements import _render_overview
 
@@ -103,7 +102,6 @@ def invite_evaluator(procurement: Procurement):
             user = invitations.invite_evaluator(procurement, email=values["email"], name=values["name"],
                                                 role=values["role"], training_completed_on=trained,
                                                 actor=current_user)
-            db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)
             status = 400
@@ -131,7 +129,6 @@ def invite_new_people(procurement: Procurement):
     if request.method == "POST" and confirmed():
         try:
             invited = invitations.invite_imported(procurement, actor=current_user)
-            db.session.commit()
         except Refused as refused:
             refusal(refused)
             flash(refused.message, "error")

@@ -42,7 +42,6 @@ def new():
                 reference=values["reference"], title=values["title"], lead=lead, actor=current_user,
                 anonymised=values["anonymised"] != "no", regime=values["regime"],
                 service_type=values["service_type"], lead_chosen=lead is not None)
-            db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)
         else:
@@ -154,7 +153,6 @@ def open_scoring(procurement: Procurement):
                 back_url=url_for("leads.overview", procurement_id=procurement.id) + "#open",
                 back_text="Back to the procurement"))
         setup.open_scoring(procurement, actor=current_user)
-        db.session.commit()
     except Refused as refused:
         errors, field_errors = refusal(refused)
         return _render_overview(procurement, errors, field_errors, 400)

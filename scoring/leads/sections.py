@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from ..access import section_in
 from .. import anonymity
-from ..extensions import db
 from ..models import Procurement, Section, Status
 from ..services import setup
 from .. import rules
@@ -63,7 +62,6 @@ def new_section(procurement: Procurement):
     if request.method == "POST":
         try:
             section = setup.add_section(procurement, actor=current_user, **values)
-            db.session.commit()
         except Refused as refused:
             errors, field_errors = refusal(refused)
         else:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from .. import anonymity
 from ..access import bidder_in, is_evaluator_of, procurement_or_404, section_in
 from ..engine import ENGINE_VERSION
+from .. import transaction
 from ..extensions import db
 from ..forms import error_summary
 from ..models import Procurement, Response, Role, Status
@@ -168,7 +169,7 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
         except ReasonWarnings as warned:
             accept["warnings"] = [message for _, message in warned.warnings]
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             status = refused.status
             accept["error"] = refused.message
             extra.append(("reason", refused.message))
@@ -195,7 +196,7 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
                 form.version.data = stale.version if stale is not None else 0
                 extra.append(("score", refused.message))
             except Refused as refused:
-                db.session.rollback()
+                transaction.end(refused)
                 status = refused.status
                 for field, message in getattr(refused, "problems", [(refused.field, refused.message)]):
                     extra.append((field or "score", message))
@@ -255,7 +256,7 @@ def accept_section(procurement_id: int, section_id: int):
             for field, message in warned.warnings:
                 warnings.setdefault(field, []).append(message)
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             status = refused.status
             errors = [{"text": message, "href": f"#{field}" if field else "#reasons"}
                       for field, message in getattr(refused, "problems", [(refused.field, refused.message)])]
@@ -335,7 +336,7 @@ def finalise(procurement_id: int):
         try:
             finalising.finalise(procurement, actor=current_user)
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             status = refused.status
             problems = getattr(refused, "problems", None) or [("", refused.message)]
             errors = [{"text": message, "href": "#finalise"} for _, message in problems

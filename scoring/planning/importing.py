@@ -6,7 +6,7 @@ from io import BytesIO
 from flask import flash, redirect, render_template, send_file, url_for
 
 from ..access import roles_required
-from ..extensions import db
+from .. import transaction
 from ..models import Role
 from ..services import import_template, importer
 from ..services.errors import Refused, ValidationFailed
@@ -43,14 +43,14 @@ def import_procurement():
                 result = importer.import_procurement(upload.read(), actor=current_user,
                                                      open_scoring=bool(form.open_scoring.data))
             except ValidationFailed as failed:
-                db.session.rollback()
+                transaction.end(failed)
                 problems = failed.problems
                 count = len(problems)
                 errors.append({"text": f"The workbook has {count} {'problem' if count == 1 else 'problems'}. "
                                        "Nothing was imported. Fix them all, then upload it again.",
                                "href": "#problems"})
             except Refused as refused:
-                db.session.rollback()
+                transaction.end(refused)
                 errors.append({"text": refused.message, "href": "#workbook"})
             else:
                 flash(result.summary, "success")

@@ -17,6 +17,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 
 from ..access import lead_procurement_or_abort, roles_required
+from .. import transaction
 from ..extensions import db
 from ..models import Procurement, Role, Status, WeightScenario
 from ..services import review as review_service
@@ -204,12 +205,12 @@ def save_scenario(procurement_id: int):
         scenario = whatif.save_scenario(procurement, name=form.name.data or "", note=form.note.data or "",
                                         weights=typed, actor=current_user)
     except whatif.WeightProblems as problems:
-        db.session.rollback()
+        transaction.end(problems)
         errors, field_errors = _errors(problems)
         return _render(procurement, typed=typed, result=None, errors=errors,
                        field_errors=field_errors, status=400, scenario_form=form)
     except Refused as refused:
-        db.session.rollback()
+        transaction.end(refused)
         field = refused.field or "name"
         return _render(procurement, typed=typed, result=None,
                        errors=[{"text": refused.message, "href": f"#scenario-{field}"}],
@@ -233,7 +234,7 @@ def apply_scenario(procurement_id: int, scenario_id: int):
         try:
             whatif.apply_scenario(procurement, scenario, actor=current_user, reason=form.reason.data or "")
         except Refused as refused:
-            db.session.rollback()
+            transaction.end(refused)
             errors.append({"text": refused.message, "href": "#reason"})
             status = refused.status
         else:

@@ -52,8 +52,7 @@ def end_sessions(user: User) -> None:
     no longer signs anyone in (see security.load_user).
 
     Called on sign-out, and by the listener below whenever the password, the role or whether
-    the account is active changes, so no screen that changes those can forget it. The caller
-    commits.
+    the account is active changes, so no screen that changes those can forget it.
     """
     user.session_token = new_session_token()
 
@@ -142,6 +141,15 @@ def create_user(
                  after={"email": email, "name": user.name, "role": role.value,
                         "training_completed_on": training_completed_on})
     return user
+
+
+class WrongPassword(Refused):
+    """A failed sign-in. Unlike other refusals it is itself recorded: the attempt (and a lock-out
+    it leads to) must be kept, or anyone could guess passwords for ever, so the transaction
+    boundary commits it (`scoring.transaction.end`) while the user is still refused."""
+
+    status = 401
+    keep_changes = True
 
 
 class TooManyAttempts(Refused):
@@ -235,7 +243,7 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
             "so check the email address and password before trying again.",
             field="email",
         )
-    wrong = Refused("Enter a correct email address and password.", field="email")
+    wrong = WrongPassword("Enter a correct email address and password.", field="email")
     user = find_by_email(email)
     if user is None or not user.active or not user.password_hash:
         # No account (or none that can sign in): answer as a real account would, after as
@@ -246,7 +254,6 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
             raise _locked(locked_until, now)
         models.check_password_hash(_dummy_password_hash(), password)
         _record_attempt(email, ip, succeeded=False, now=now)
-        db.session.commit()
         raise wrong
     if user.locked_until and user.locked_until > now:
         raise _locked(user.locked_until, now)
@@ -262,12 +269,10 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
             user.failed_logins = 0
             audit.record("user.locked", actor=None, entity="user", entity_id=user.id,
                          after={"locked_until": user.locked_until, "ip": ip})
-        db.session.commit()
         raise wrong
     _record_attempt(email, ip, succeeded=True, now=now)
     user.failed_logins = 0
     user.locked_until = None
-    db.session.commit()
     return user
 
 

@@ -49,6 +49,6 @@ def as_text(procurement: Procurement, items: list[Item]) -> str:
                   + ("  [Disagree]" if row.flagged else ""),
                   "   Scores: " + ", ".join(f"{who} {value}" for who, value in item.scores),
                   f"   Proposed score: {score(row.proposed)}; scores {score(row.spread)} apart",
-                  f"   Agreed score: ____    Reason: ______________________________________________", "",
+                  "   Agreed score: ____    Reason: ______________________________________________", "",
                   "   ______________________________________________________________________"]
     return "\n".join(lines) + "\n"

@@ -18,26 +18,12 @@ from ..models import (
     Procurement,
     Role,
     Score,
-    ScoredBy,
-    ScoreStatus,
     Section,
     User,
 )
-from . import audit, setup
+from . import audit, lifecycle, setup
 from .errors import Refused
-from .evaluation import Progress
-
-
-def evaluators_of(procurement: Procurement) -> list[User]:
-    """Everyone assigned to at least one section that evaluators score, by group then name."""
-    users = db.session.scalars(
-        select(User)
-        .join(Assignment, Assignment.user_id == User.id)
-        .join(Section, Assignment.section_id == Section.id)
-        .where(Section.procurement_id == procurement.id)
-        .distinct()
-    )
-    return sorted(users, key=lambda u: (u.role != Role.PATIENT.value, u.name.lower()))
+from .progress import EvaluatorProgress, evaluators_of, progress_of_everyone  # noqa: F401  (the lead's pages read them here)
 
 
 def candidates() -> list[User]:
@@ -54,9 +40,9 @@ def has_scores(section: Section, user: User) -> bool:
     ) is not None
 
 
-def remove_assignment(section: Section, user: User, *, actor: User | None, commit: bool = True) -> None:
+def remove_assignment(section: Section, user: User, *, actor: User | None) -> None:
     procurement = section.procurement
-    setup.require_not_final(procurement)
+    lifecycle.require_not_final(procurement)
     assignment = db.session.scalar(
         select(Assignment).where(Assignment.section_id == section.id, Assignment.user_id == user.id)
     )
@@ -68,8 +54,6 @@ def remove_assignment(section: Section, user: User, *, actor: User | None, commi
     db.session.delete(assignment)
     audit.record("assignment.removed", actor=actor, procurement_id=procurement.id, entity="assignment",
                  entity_id=assignment.id, before={"section": section.code, "evaluator": user.email})
-    if commit:
-        db.session.commit()
 
 
 def set_assignments(procurement: Procurement, wanted: set[tuple[int, int]], *, actor: User | None) -> int:
@@ -78,7 +62,7 @@ def set_assignments(procurement: Procurement, wanted: set[tuple[int, int]], *, a
     Every refusal is collected ("Nia Newton has not completed ... training") so the
     lead sees them all at once; when there is any, nothing changes.
     """
-    setup.require_not_final(procurement)
+    lifecycle.require_not_final(procurement)
     sections = {s.id: s for s in procurement.sections}
     current = {(a.section_id, a.user_id) for s in procurement.sections for a in s.assignments}
     problems: list[tuple[str, str]] = []
@@ -95,18 +79,16 @@ def set_assignments(procurement: Procurement, wanted: set[tuple[int, int]], *, a
             problems.append((f"assign-{section_id}-{user_id}", refused.message))
     for section_id, user_id in sorted(current - wanted):
         try:
-            remove_assignment(sections[section_id], db.session.get(User, user_id), actor=actor, commit=False)
+            remove_assignment(sections[section_id], db.session.get(User, user_id), actor=actor)
             changes += 1
         except Refused as refused:
             problems.append((f"assign-{section_id}-{user_id}", refused.message))
     if problems:
-        db.session.rollback()
         # One message per person and reason: an untrained rep ticked for six sections is one problem.
         unique = {}
         for field, message in problems:
             unique.setdefault(message, field)
         setup.raise_all([(field, message) for message, field in unique.items()])
-    db.session.commit()
     return changes
 
 
@@ -137,7 +119,7 @@ def declaration_in(procurement: Procurement, declaration_id: int) -> Declaration
 def withdraw_conflict(declaration: Declaration, *, reason: str, actor: User | None) -> None:
     """The lead decides a declared conflict does not stop this evaluator scoring that bidder."""
     procurement = declaration.bidder.procurement
-    setup.require_not_final(procurement)
+    lifecycle.require_not_final(procurement)
     if not declaration.has_conflict:
         raise Refused(f"{declaration.user.name} has no conflict with {declaration.bidder.code} to withdraw.")
     if not reason.strip():
@@ -159,52 +141,3 @@ def withdraw_conflict(declaration: Declaration, *, reason: str, actor: User | No
                        f"Their reason: {reason.strip()}"],
         "action_text": "Go to your scoring", "action_href": mail.link("evaluate.dashboard"),
     }, procurement_id=procurement.id)
-    db.session.commit()
-
-
-@dataclass(frozen=True)
-class EvaluatorProgress:
-    evaluator: User
-    progress: Progress
-    declared: bool
-
-
-def progress_of_everyone(procurement: Procurement) -> list[EvaluatorProgress]:
-    """``evaluation.progress_for`` and ``has_declared`` for every evaluator, in four queries.
-
-    Same rules: an evaluator's cells are their assigned non-price sections for every bidder
-    they have not declared a conflict with; submitted means every cell is submitted.
-    """
-    evaluators = evaluators_of(procurement)
-    bidder_ids = {b.id for b in procurement.bidders}
-    sections = {s.id for s in procurement.sections if s.scored_by != ScoredBy.PRICE.value}
-    assigned: dict[int, set[int]] = {}
-    for section_id, user_id in db.session.execute(
-        select(Assignment.section_id, Assignment.user_id).where(Assignment.section_id.in_(sections))
-    ):
-        assigned.setdefault(user_id, set()).add(section_id)
-    declared: dict[int, set[int]] = {}
-    conflicted: dict[int, set[int]] = {}
-    for user_id, bidder_id, has_conflict in db.session.execute(
-        select(Declaration.user_id, Declaration.bidder_id, Declaration.has_conflict)
-        .where(Declaration.bidder_id.in_(bidder_ids))
-    ):
-        declared.setdefault(user_id, set()).add(bidder_id)
-        if has_conflict:
-            conflicted.setdefault(user_id, set()).add(bidder_id)
-    scores: dict[tuple[int, int, int], tuple[bool, bool]] = {}
-    for user_id, bidder_id, section_id, value, rationale, status in db.session.execute(
-        select(Score.evaluator_id, Score.bidder_id, Score.section_id, Score.value, Score.rationale, Score.status)
-        .where(Score.section_id.in_(sections))
-    ):
-        complete = value is not None and bool((rationale or "").strip())
-        scores[(user_id, bidder_id, section_id)] = (complete, status == ScoreStatus.SUBMITTED.value)
-    rows = []
-    for user in evaluators:
-        bidders = bidder_ids - conflicted.get(user.id, set())
-        cells = [(user.id, b, s) for b in bidders for s in assigned.get(user.id, set())]
-        completed = sum(1 for c in cells if scores.get(c, (False, False))[0])
-        submitted = bool(cells) and all(scores.get(c, (False, False))[1] for c in cells)
-        rows.append(EvaluatorProgress(user, Progress(completed, len(cells), submitted),
-                                      bidder_ids <= declared.get(user.id, set())))
-    return rows

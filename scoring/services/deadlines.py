@@ -5,7 +5,7 @@ the clock in England in summer and winter alike.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, UTC
 from zoneinfo import ZoneInfo
 
 from ..extensions import db
@@ -19,11 +19,11 @@ REMINDER_POINTS = ((7, "7 days"), (2, "2 days"), (0, "on the day"))
 
 
 def to_london(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc).astimezone(LONDON)
+    return moment.replace(tzinfo=UTC).astimezone(LONDON)
 
 
 def from_london(day: date, clock: time) -> datetime:
-    return datetime.combine(day, clock, tzinfo=LONDON).astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime.combine(day, clock, tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
 
 def _clock(moment: datetime) -> str:
@@ -69,7 +69,7 @@ def meeting_sentence(procurement: Procurement, *, now: datetime | None = None) -
 
 def set_dates(procurement: Procurement, *, deadline_day: date | None, deadline_time: time | None,
               meeting_on: date | None, actor: User | None, now: datetime | None = None) -> None:
-    from .setup import require_not_final
+    from .lifecycle import require_not_final
 
     require_not_final(procurement)
     if (deadline_day is None) != (deadline_time is None):
@@ -90,7 +90,7 @@ def set_dates(procurement: Procurement, *, deadline_day: date | None, deadline_t
 
 def notify_scoring_opened(procurement: Procurement) -> None:
     """Each assigned evaluator is told scoring is open, what to do and by when."""
-    from .assignments import evaluators_of
+    from .progress import evaluators_of
 
     due = due_sentence(procurement)
     for evaluator in evaluators_of(procurement):
@@ -113,7 +113,7 @@ def notify_meeting(procurement: Procurement) -> int:
 
     Keyed by the date, so closing scoring again sends nothing new but a changed date is told.
     """
-    from .assignments import evaluators_of
+    from .progress import evaluators_of
 
     sentence = meeting_sentence(procurement)
     if procurement.status != Status.MODERATION.value or sentence is None:
@@ -139,7 +139,7 @@ def notify_meeting(procurement: Procurement) -> int:
 
 def send_reminders(*, now: datetime | None = None) -> int:
     """Queue the reminders due now; each is queued once however often this runs. Returns how many."""
-    from .assignments import progress_of_everyone
+    from .progress import progress_of_everyone
 
     now = now or utcnow()
     queued = 0
@@ -187,7 +187,7 @@ def report_endpoint(rep: User) -> str:
 
 def notify_report_ready(procurement: Procurement) -> None:
     """After finalising, each patient rep is told their "you said, we did" report is ready."""
-    from .assignments import evaluators_of
+    from .progress import evaluators_of
 
     for rep in evaluators_of(procurement):
         if rep.role != "patient" or not rep.active:

@@ -106,7 +106,6 @@ def seed_demo(*, region: bool = False) -> tuple[Procurement, list[tuple[str, str
         seed_region()
     existing = db.session.scalar(select(Procurement).where(Procurement.reference == DEMO_REFERENCE))
     if existing is not None:
-        db.session.commit()
         return existing, logins
 
     lead = users["lead@example.org"]
@@ -131,11 +130,10 @@ def seed_demo(*, region: bool = False) -> tuple[Procurement, list[tuple[str, str
             db.session.add(Response(bidder_id=bidder.id, section_id=section.id,
                                     text=f"{ANSWERS[bidder.code]}\n\n(Answer to {section.code}: {section.title}.)"))
     for section in sections:
-        for email, user in users.items():
+        for user in users.values():
             if user.role in ("patient", "panel") and user.is_trained and section.scored_by in (user.group, "both"):
                 setup.assign_evaluator(section, user, actor=lead)
     setup.open_scoring(procurement, actor=lead)
-    db.session.commit()
 
     for email, values in _PRESCORED.items():
         evaluator = users[email]

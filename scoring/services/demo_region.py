@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Acceptance, Assignment, Declaration, Procurement, Role, Score, ScoreSource, ScoreStatus, Status, User
-from . import accounts, audit, finalise, setup
+from . import accounts, audit, finalise, lifecycle, setup
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _load(spec: Past, lead: User, reps: list[User], panel: list[User]) -> Procur
                 db.session.add(Assignment(section=section, user=user))
                 assigned += 1
     # A past procurement: its evaluators were told when it opened, so no invitation is sent now.
-    setup._set_status(procurement, Status.SCORING, actor=lead)
+    lifecycle.change_status(procurement, Status.SCORING, actor=lead)
 
     rep_scores, panel_scores = _scores(spec, len(reps), len(panel))
     when = datetime.combine(spec.finalised - timedelta(days=21), datetime.min.time())
@@ -151,8 +151,8 @@ def _load(spec: Past, lead: User, reps: list[User], panel: list[User]) -> Procur
     run = outcome.moderation(procurement)
     proposed = run.moderation.proposed
     accepted = 0
-    for b, bidder in enumerate(bidders):
-        for s, section in enumerate(sections):
+    for bidder in bidders:
+        for section in sections:
             value = float(proposed[run.bidder_index()[bidder.id], run.section_index()[section.id]])
             if value == value:
                 db.session.add(Acceptance(bidder_id=bidder.id, section_id=section.id, value=value,
@@ -160,7 +160,7 @@ def _load(spec: Past, lead: User, reps: list[User], panel: list[User]) -> Procur
                 accepted += 1
     audit.record("demo.past_loaded", actor=lead, procurement_id=procurement.id, entity="procurement",
                  entity_id=procurement.id, after={"assignments": assigned, "scores": count, "acceptances": accepted})
-    db.session.commit()
+    db.session.flush()
     finalise.finalise(procurement, actor=lead)
     # The demo shows procurements finalised in the past; finalising stamps today, so set the date
     # the story needs, in the stored result too (nothing else reads it).
@@ -169,7 +169,7 @@ def _load(spec: Past, lead: User, reps: list[User], panel: list[User]) -> Procur
     document["view"]["finalised_at"] = stamp.isoformat(timespec="seconds")
     procurement.final_result_json = json.dumps(document, sort_keys=True)
     procurement.finalised_at = stamp
-    db.session.commit()
+    db.session.flush()
     return procurement
 
 
@@ -182,5 +182,4 @@ def seed_region() -> list[Procurement]:
     for spec in PAST:
         if db.session.scalar(select(Procurement.id).where(Procurement.reference == spec.reference)) is None:
             made.append(_load(spec, lead, reps, panel))
-    db.session.commit()
     return made

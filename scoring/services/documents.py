@@ -18,9 +18,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..access import conflicted_bidder_ids, is_lead_of
+from .. import transaction
 from ..extensions import db
-from ..models import Assignment, Bidder, Document, Response, Section, Status, User
-from . import audit, setup
+from ..models import Assignment, Bidder, Document, Procurement, Response, Section, Status, User
+from . import audit, lifecycle
 from .errors import Refused
 
 MIMETYPES = {
@@ -67,7 +68,7 @@ def save_response(bidder: Bidder, section: Section, *, text: str, actor: User | 
     The upload is checked before anything is written, so a refused file leaves the answer as it was.
     """
     procurement = bidder.procurement
-    setup._require_setup(procurement, "Bidders' answers can only change")
+    lifecycle.require_setup(procurement, "Bidders' answers can only change")
     checked = check_upload(*upload) if upload is not None else None
     text = (text or "").replace("\r\n", "\n").strip()
     response = response_for(bidder, section)
@@ -83,8 +84,6 @@ def save_response(bidder: Bidder, section: Section, *, text: str, actor: User | 
                      after={"bidder": bidder.code, "section": section.code, "text": text})
     if checked is not None:
         _attach(response, bidder, section, *checked, actor=actor)
-    else:
-        db.session.commit()
     return response
 
 
@@ -133,7 +132,7 @@ def path_of(document: Document) -> Path:
 def store_document(bidder: Bidder, section: Section, *, filename: str, data: bytes,
                    actor: User | None) -> Document:
     """Check and keep one uploaded file as part of the bidder's answer to the section."""
-    setup._require_setup(bidder.procurement, "Documents can only be added")
+    lifecycle.require_setup(bidder.procurement, "Documents can only be added")
     checked = check_upload(filename, data)
     response = response_for(bidder, section)
     if response is None:
@@ -145,37 +144,27 @@ def store_document(bidder: Bidder, section: Section, *, filename: str, data: byt
 
 def _attach(response: Response, bidder: Bidder, section: Section, filename: str, data: bytes, kind: str,
             *, actor: User | None) -> Document:
-    """Write the file under a random name and record it; commits, and removes the file if that fails."""
+    """Write the file under a random name and record it; the file goes again if the change is not kept."""
     stored_name = f"{secrets.token_hex(16)}.{kind}"
     path = _upload_folder() / stored_name
     path.write_bytes(data)
     document = Document(response_id=response.id, filename=filename[:255], stored_name=stored_name,
                         kind=kind, size=len(data), uploaded_by_id=actor.id if actor else None)
     db.session.add(document)
-    try:
-        db.session.flush()
-        audit.record("document.uploaded", actor=actor, procurement_id=bidder.procurement_id,
-                     entity="document", entity_id=document.id,
-                     after={"bidder": bidder.code, "section": section.code, "filename": document.filename,
-                            "kind": kind, "size": len(data)})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        path.unlink(missing_ok=True)
-        raise
+    transaction.on_rollback(lambda: path.unlink(missing_ok=True))
+    db.session.flush()
+    audit.record("document.uploaded", actor=actor, procurement_id=bidder.procurement_id,
+                 entity="document", entity_id=document.id,
+                 after={"bidder": bidder.code, "section": section.code, "filename": document.filename,
+                        "kind": kind, "size": len(data)})
     return document
-
-
-def remove_file(document: Document) -> None:
-    """Delete the stored file of a document being deleted with its response (set-up only)."""
-    path_of(document).unlink(missing_ok=True)
 
 
 def check_can_delete(document: Document) -> None:
     """Refuse unless the document may be removed now (asked before the confirmation too)."""
     response = db.session.get(Response, document.response_id)
     bidder = db.session.get(Bidder, response.bidder_id)
-    setup._require_setup(bidder.procurement, "Documents can only be removed")
+    lifecycle.require_setup(bidder.procurement, "Documents can only be removed")
 
 
 def delete_document(document: Document, *, actor: User | None) -> None:
@@ -188,8 +177,8 @@ def delete_document(document: Document, *, actor: User | None) -> None:
     response.documents.remove(document)
     audit.record("document.deleted", actor=actor, procurement_id=bidder.procurement_id, entity="document",
                  entity_id=document.id, before=snapshot)
-    db.session.commit()
-    remove_file(document)
+    path = path_of(document)
+    transaction.after_commit(lambda: path.unlink(missing_ok=True))  # a rolled-back delete keeps its file
 
 
 def procurement_of(document: Document) -> Procurement:

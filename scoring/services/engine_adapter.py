@@ -211,7 +211,7 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
         if not section.is_price:
             continue
         consensus[:, s] = np.nan  # a price section's score is the formula's, never a vote
-        for b, (bidder_id, score) in enumerate(
+        for b, (_bidder_id, score) in enumerate(
                 pricing.price_scores(prices, max_score=section.max_score).items()):
             if score is not None:
                 consensus[b, s] = score

@@ -16,6 +16,8 @@ class Refused(Exception):
     """The change was refused and nothing was written."""
 
     status = 400
+    #: True for a refusal that is itself recorded (a failed sign-in): the boundary commits it.
+    keep_changes = False
 
     def __init__(self, message: str | None = None, *, field: str | None = None,
                  problems: Iterable[Problem | tuple[str, str] | str] = ()):

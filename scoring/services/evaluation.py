@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import assigned_sections, conflicted_bidder_ids
 from ..database import lost_a_race
-from .. import rules
+from .. import rules, transaction
 from ..extensions import db
 from ..models import (
     Bidder,
@@ -157,7 +157,6 @@ def declare_conflicts(
             entity="declaration", entity_id=current.id,
             before=before, after={**after, "bidder": bidder.code, "evaluator": user.email},
         )
-    db.session.commit()
 
 
 def cells_for(user: User, procurement: Procurement) -> list[Cell]:
@@ -230,14 +229,12 @@ def save_score(
     expected_version: int,
     entered_by: User | None = None,
     source: ScoreSource = ScoreSource.ONLINE,
-    commit: bool = True,
 ) -> Score:
     """Save a draft score. ``expected_version`` is the version the form was loaded with (0 if none).
 
     Refuses a stale save (StaleVersion, 409) so that two tabs or a lead and a rep
-    never overwrite each other; the caller shows both versions. With ``commit=False``
-    the caller saves several scores in one transaction (a paper sheet); a lost race
-    then rolls back the whole transaction, so none of them is kept.
+    never overwrite each other; the caller shows both versions. Several saves in one
+    request share its transaction (a paper sheet), so a lost race keeps none of them.
     """
     actor = entered_by or evaluator
     _check_can_score(evaluator, procurement, bidder, section)
@@ -279,7 +276,9 @@ def save_score(
         # Another request saved this cell between our version check and our write.
         if not lost_a_race(error):
             raise
-        db.session.rollback()
+        # The database refused the write, so this transaction cannot go on: end it, and read
+        # the saved version (shown beside the user's own) in a fresh one.
+        transaction.discard()
         raise StaleVersion(
             "This score was changed after you opened the page, so your changes were not saved. "
             "Both versions are shown below: check them and save again.",
@@ -290,8 +289,6 @@ def save_score(
         before=before,
         after={**score_snapshot(score), "evaluator": evaluator.email, "bidder": bidder.code, "section": section.code},
     )
-    if commit:
-        db.session.commit()
     return score
 
 
@@ -314,8 +311,7 @@ def check_can_submit(evaluator: User, procurement: Procurement) -> list[Cell]:
     return cells
 
 
-def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None,
-                  commit: bool = True) -> int:
+def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User | None = None) -> int:
     """Submit every assigned cell at once; refuse, naming what is missing, unless all are complete."""
     cells = check_can_submit(evaluator, procurement)
     now = utcnow()
@@ -332,8 +328,6 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
         "scores.submitted", actor=entered_by or evaluator, procurement_id=procurement.id,
         entity="user", entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": count},
     )
-    if commit:
-        db.session.commit()
     return count
 
 
@@ -346,13 +340,11 @@ REOPEN_ONLY_IN_SCORING = (
 
 def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reason: str) -> int:
     """Return an evaluator's submitted scores to draft so they can change them. Needs a reason."""
-    if procurement.is_final:
-        raise Refused(rules.FINAL_MESSAGE)
-    if procurement.status != Status.SCORING.value:
-        # A reopened rep in moderation could never resubmit (submitting needs scoring open)
-        # and the result would silently lose their scores.
-        raise Refused(REOPEN_ONLY_IN_SCORING + (f" {procurement.reference} is "
-                                                f"{procurement.status_enum.label.lower()}." ))
+    from . import lifecycle
+
+    # A reopened rep in moderation could never resubmit (submitting needs scoring open)
+    # and the result would silently lose their scores.
+    lifecycle.require_scoring(procurement, REOPEN_ONLY_IN_SCORING)
     if not reason.strip():
         raise Refused("Give a reason for reopening these scores.", field="reason")
     scores = [c.score for c in cells_for(evaluator, procurement) if c.score is not None and c.score.is_submitted]
@@ -375,5 +367,4 @@ def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reas
                        "When you have checked them, submit your scores again."],
         "action_text": "Check your scores", "action_href": mail.link("evaluate.dashboard"),
     }, procurement_id=procurement.id)
-    db.session.commit()
     return len(scores)

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import update
 
 from ..access import is_lead_of
 from ..engine import ENGINE_VERSION
-from ..extensions import db
 from ..models import Procurement, Status, User, utcnow
-from . import audit
+from . import audit, lifecycle
 from .errors import NotAllowed, Refused
 from .moderation import FINAL_MESSAGE, Blocker, blockers
 from . import outcome, review
-from .results import live_moderation
+from .outcome import live_moderation
 
 
 class FinaliseBlocked(Refused):
@@ -82,28 +80,14 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
         raise Refused(f"A procurement can only be finalised after moderation. {procurement.reference} is "
                       f"{procurement.status_enum.label.lower()}.")
     check_ready(procurement)
-    flipped = db.session.execute(
-        update(Procurement)
-        .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION.value)
-        .values(status=Status.FINAL.value)
-        .execution_options(synchronize_session=False)
-    )
-    if flipped.rowcount != 1:
-        db.session.rollback()
+    if not lifecycle.claim(procurement, Status.FINAL):
         raise Refused(FINAL_MESSAGE)
-    db.session.expire(procurement)
-    try:
-        # A fresh run, not the cache: this transaction has just flipped the status.
-        document = outcome.compute(procurement).document
-    except Refused:
-        db.session.rollback()
-        raise
+    # A fresh run, not the cache: this transaction has just flipped the status. A refusal
+    # (or any error) from here on rolls the flip back with everything else.
+    document = outcome.compute(procurement).document
     problems = readiness(document)
     if problems:
-        db.session.rollback()
-        error = Refused(problems[0])
-        error.problems = [("", p) for p in problems]
-        raise error
+        raise Refused.of(problems)
     now = utcnow()
     document["view"]["final"] = True
     document["view"]["finalised_at"] = now.isoformat(timespec="seconds")
@@ -121,5 +105,4 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
     from .deadlines import notify_report_ready
 
     notify_report_ready(procurement)
-    db.session.commit()
     return document

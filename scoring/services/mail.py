@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select, update
 
+from .. import transaction
 from ..extensions import db
 from ..models import MailAttempt, OutboxMessage, User, utcnow
 
@@ -134,7 +135,8 @@ def _retry_gap(attempts: int) -> timedelta:
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
-    """Send every pending message whose time has come. Commits once per message.
+    """Send every pending message whose time has come, keeping each claim and each attempt
+    before the next message is sent (`transaction.commit_step`: a sent email cannot be unsent).
 
     Returns counts of sent, retrying (failed this time, will try again) and failed (gave up).
     """
@@ -144,7 +146,7 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
         select(OutboxMessage.id).where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id).limit(limit)
     ).all()
-    db.session.commit()
+    transaction.commit_step()
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     for message_id in due:
         # Claim it: only one deliverer (two cron runs overlapping) can move it out of pending.
@@ -152,7 +154,7 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
             update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING)
             .values(status=SENDING)
         ).rowcount
-        db.session.commit()
+        transaction.commit_step()
         if not claimed:
             continue
         message = db.session.get(OutboxMessage, message_id)
@@ -177,7 +179,7 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
             message.status, message.last_error = PENDING, error
             message.next_attempt_at = now + _retry_gap(message.attempts)
             counts["retrying"] += 1
-        db.session.commit()
+        transaction.commit_step()
     return counts
 
 

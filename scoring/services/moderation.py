@@ -151,8 +151,9 @@ def _lock_in_moderation(procurement: Procurement) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
-        raise Refused(FINAL_MESSAGE if db.session.get(Procurement, procurement.id).is_final
+        # The saved status, not the one this request loaded (someone may have just finalised).
+        status = db.session.scalar(select(Procurement.status).where(Procurement.id == procurement.id))
+        raise Refused(FINAL_MESSAGE if status == Status.FINAL.value
                       else "Consensus can only be recorded during moderation.")
 
 
@@ -209,7 +210,6 @@ def record_consensus(
     consensus = find_consensus(bidder, section)
     current_version = consensus.version if consensus is not None else 0
     if expected_version != current_version:
-        db.session.rollback()
         raise StaleVersion(
             "Someone recorded a consensus for this answer after you opened the page, so yours was not "
             "saved. Both versions are shown: check them and save again.",
@@ -233,7 +233,6 @@ def record_consensus(
         after={**consensus_snapshot(consensus), "bidder": bidder.code, "section": section.code},
         reason=rationale,
     )
-    db.session.commit()
     return consensus
 
 
@@ -418,8 +417,7 @@ def _run(procurement: Procurement, run=None):
 
 def _triple(procurement: Procurement, run=None):
     """``(moderation, bidders, sections)`` in the engine's order, from a run or the gateway."""
-    from .outcome import ModerationRun
-    from .results import live_moderation
+    from .outcome import ModerationRun, live_moderation
 
     if run is None:
         return live_moderation(procurement)
@@ -627,7 +625,6 @@ def _accept(actor, procurement, bidder, section, proposed, rationale, expected_v
     acceptance = find_acceptance(bidder, section)
     current_version = acceptance.version if acceptance is not None else 0
     if expected_version is not None and expected_version != current_version:
-        db.session.rollback()
         raise StaleVersion("Someone accepted this score after you opened the page, so yours was not saved. "
                            "Check the saved reason and save again.", current=find_acceptance(bidder, section))
     before = acceptance_snapshot(acceptance)
@@ -663,7 +660,6 @@ def record_acceptance(*, actor: User, procurement: Procurement, bidder: Bidder, 
         raise ReasonWarnings([("reason", w) for w in warnings])
     _lock_in_moderation(procurement)
     acceptance = _accept(actor, procurement, bidder, section, proposed, rationale, expected_version, warnings)
-    db.session.commit()
     return acceptance
 
 
@@ -703,12 +699,11 @@ def accept_section(*, actor: User, procurement: Procurement, section: Section, r
     for row, rationale, warnings in chosen:
         _check_can_accept(actor, procurement, row.bidder, section)
         _accept(actor, procurement, row.bidder, section, row.proposed, rationale, None, warnings)
-    db.session.commit()
     return len(chosen)
 
 
 def score_words(value: float | None) -> str:
-    from .results import score
+    from .score_text import score
 
     return score(value)
 

@@ -141,7 +141,7 @@ def live_calibration(procurement: Procurement, run=None) -> dict[str, Any]:
     better part of a second at 60 bidders x 80 sections x 30 evaluators).
     """
     from . import outcome
-    from .results import live_moderation
+    from .outcome import live_moderation
 
     if run is not None:
         return outcome.memo(run, ("live-calibration",),

@@ -13,9 +13,10 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import select
 
+from .. import transaction
 from ..extensions import db
 from ..models import Bidder, Declaration, Procurement, Response, ScoreSource, Section, Status, User, utcnow
-from . import audit, evaluation, setup
+from . import audit, evaluation, lifecycle, setup
 from .errors import Refused, StaleVersion
 
 
@@ -93,7 +94,7 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
     behalf (the sheet was signed). With ``check_only`` every problem is raised as usual
     but nothing is saved (asked before the confirmation page).
     """
-    setup.require_not_final(procurement)
+    lifecycle.require_not_final(procurement)
     if procurement.status != Status.SCORING.value:
         raise Refused(f"Paper scores can only be entered while scoring is open. This procurement is "
                       f"{procurement.status_enum.label.lower()}.")
@@ -165,13 +166,14 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
             evaluation.save_score(
                 evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
                 value=entry.value, rationale=entry.rationale, expected_version=entry.expected_version,
-                entered_by=lead, source=ScoreSource.PAPER, commit=False,
+                entered_by=lead, source=ScoreSource.PAPER,
             )
         if submit:
-            evaluation.submit_scores(evaluator, procurement, entered_by=lead, commit=False)
-        db.session.commit()
+            evaluation.submit_scores(evaluator, procurement, entered_by=lead)
     except StaleVersion:
-        db.session.rollback()
+        # Some cells may be written already: end the transaction so that none is kept and the
+        # saved versions are read afresh.
+        transaction.discard()
         _raise_conflicting_cells(evaluator, to_save)
     return len(to_save)
 
@@ -200,7 +202,7 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
     conflict, a declared conflict is withdrawn only through the lead's withdraw action), but the
     audit says the lead entered them from paper on the rep's behalf.
     """
-    setup.require_not_final(procurement)
+    lifecycle.require_not_final(procurement)
     if evaluator not in _evaluators(procurement):
         raise Refused(f"{evaluator.name} is not asked to score anything in this procurement.")
     problems: list[tuple[str, str]] = []
@@ -236,10 +238,9 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
                      entity_id=current.id, before=before,
                      after={"has_conflict": has_conflict, "details": details, "bidder": bidder.code,
                             "evaluator": evaluator.email, "source": ScoreSource.PAPER.value})
-    db.session.commit()
 
 
 def _evaluators(procurement: Procurement) -> list[User]:
-    from .assignments import evaluators_of
+    from .progress import evaluators_of
 
     return evaluators_of(procurement)

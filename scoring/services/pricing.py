@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from .. import rules
 from ..models import Bidder, Procurement, Status, User
-from ..extensions import db
-from . import audit, setup
+from . import audit, lifecycle, setup
 from .errors import Refused
 
 
@@ -70,7 +69,7 @@ def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User 
     then needs a written reason, kept in the audit event and shown with the results
     (as for weights). A price of 0 or below is refused: the formula divides by it.
     """
-    setup.require_not_final(procurement)
+    lifecycle.require_not_final(procurement)
     if not has_price_section(procurement):
         raise Refused("This procurement has no price section, so prices are not used.")
     bidders = {b.id: b for b in procurement.bidders}
@@ -102,5 +101,4 @@ def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User 
                      after={"bidder": bidder.code, "price": price}, reason=reason.strip())
         bidder.price = price
         changed += 1
-    db.session.commit()
     return changed

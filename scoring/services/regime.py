@@ -30,7 +30,7 @@ from .errors import Refused
 def set_regime(procurement: Procurement, *, regime: str, service_type: str, actor: User | None) -> None:
     """Choose the regime (while being set up: the criteria and process follow from it) and the
     free-text service type (any time before final)."""
-    from .setup import require_not_final
+    from .lifecycle import require_not_final
 
     from .setup_checks import clean_regime_fields
 
@@ -98,7 +98,7 @@ def notes_of(procurement: Procurement) -> dict[str, str]:
 
 
 def save_key_criterion_notes(procurement: Procurement, notes: dict[str, str], *, actor: User | None) -> None:
-    from .setup import require_not_final
+    from .lifecycle import require_not_final
 
     require_not_final(procurement)
     existing = {n.key_criterion: n for n in db.session.scalars(
@@ -248,7 +248,7 @@ def experience_of(procurement: Procurement) -> dict[int, str]:
 
 def save_experience(procurement: Procurement, experience: dict[int, str], *, actor: User | None) -> None:
     """The relevant experience of each evaluator, for the record of who evaluated."""
-    from .assignments import evaluators_of
+    from .progress import evaluators_of
 
     evaluators = {u.id: u for u in evaluators_of(procurement)}
     rows = {e.user_id: e for e in db.session.scalars(

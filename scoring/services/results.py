@@ -24,26 +24,13 @@ from ..numbers import percent, points, score, split  # noqa: F401 (percent, poin
 from ..extensions import db
 from ..models import AuditEvent, Bidder, Procurement, Status, User
 from . import outcome
-from .outcome import DRAWS, Outcome  # noqa: F401  (DRAWS: the official result's draws)
+from .outcome import DRAWS, Outcome, live_moderation  # noqa: F401  (DRAWS: the official result's draws)
 #: Audit actions that change the official weights (set-up and what-if services).
 WEIGHT_ACTIONS = ("weights.changed", "weights.applied", "weight.changed")
 CHART_NAMES = ("totals-by-section", "totals-by-group", "winner-sweep", "win-probabilities")
 
 
 # ----------------------------------------------------------------------------- getting the result
-
-
-def live_moderation(procurement: Procurement):
-    """Moderation only, as ``(moderation, bidders, sections)`` in the engine's order.
-
-    Through the outcome gateway (cached by data version); the models come from the
-    procurement's already-loaded relationships, so this adds no query per row.
-    """
-    run = outcome.moderation(procurement)
-    bidders = {b.id: b for b in procurement.bidders}
-    sections = {s.id: s for s in procurement.sections}
-    return (run.moderation, [bidders[i] for i in run.inputs.bidder_ids],
-            [sections[i] for i in run.inputs.section_ids])
 
 
 def result_document(procurement: Procurement) -> dict[str, Any]:

@@ -1,13 +1,14 @@
-"""Setting up a procurement: sections, bidders, who scores what, and opening scoring.
+"""Setting up a procurement: its details, scale, sections, bidders and who scores what.
 
-The lifecycle is set-up -> scoring open -> moderation -> final. Each move is
-guarded here, not in the routes, so the CLI, the import and the web all obey
-the same rules.
+These are the plain edits of set-up. The moves between statuses (opening and closing
+scoring, returning to scoring) and their guards live in `lifecycle`; the names below are
+kept here too for the callers that open scoring right after setting up.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from .. import transaction
 from ..extensions import db
 from ..models import (
     DEFAULT_SCALE,
@@ -26,6 +27,19 @@ from . import audit
 from .errors import Refused
 from .setup_checks import clean_bidder_fields as _clean_bidder_fields
 from .setup_checks import clean_section_fields as _clean_section_fields
+from .lifecycle import (  # noqa: F401  (kept under their old names for callers of set-up)
+    FINAL_MESSAGE,
+    WEIGHT_TOLERANCE,
+    check_can_close,
+    check_can_open,
+    close_scoring,
+    open_scoring,
+    readiness_problems,
+    require_not_final,
+    require_setup,
+    return_to_scoring,
+    waiting_to_submit,
+)
 from .setup_checks import raise_all
 
 
@@ -74,7 +88,7 @@ def add_section(procurement: Procurement, *, code: str, title: str, weight: floa
                 scored_by: str = "both", question: str = "", guidance: str = "",
                 threshold: float | None = None, key_criterion: str | None = None,
                 actor: User | None) -> Section:
-    _require_setup(procurement)
+    require_setup(procurement)
     fields = _clean_section_fields(procurement, None, code=code, title=title, weight=weight,
                                    max_score=max_score, scored_by=scored_by, question=question,
                                    guidance=guidance, threshold=threshold, key_criterion=key_criterion)
@@ -91,7 +105,7 @@ def add_section(procurement: Procurement, *, code: str, title: str, weight: floa
 
 def add_bidder(procurement: Procurement, *, code: str, name: str, actor: User | None,
                price: float | None = None) -> Bidder:
-    _require_setup(procurement)
+    require_setup(procurement)
     code, name = _clean_bidder_fields(procurement, None, code=code, name=name)
     price, problems = rules.bidder_price(price, code=code)
     if problems:
@@ -135,56 +149,6 @@ def assign_evaluator(section: Section, user: User, *, actor: User | None) -> Ass
     return assignment
 
 
-def readiness_problems(procurement: Procurement) -> list[str]:
-    """Everything that stops scoring from opening, in plain English (the rule: `rules.readiness`)."""
-    return [problem.message for problem in rules.readiness(procurement)]
-
-
-def check_can_open(procurement: Procurement) -> None:
-    """Refuse, listing every problem, unless scoring can open now (asked before the confirmation too)."""
-    if procurement.status != Status.SETUP.value:
-        raise Refused(f"Scoring can only open from set-up. This procurement is {procurement.status_enum.label.lower()}.")
-    problems = readiness_problems(procurement)
-    if problems:
-        error = Refused("Scoring cannot open yet: " + " ".join(problems))
-        error.problems = problems
-        raise error
-
-
-def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
-    check_can_open(procurement)
-    _set_status(procurement, Status.SCORING, actor=actor)
-    from .deadlines import notify_scoring_opened
-
-    notify_scoring_opened(procurement)
-
-
-def _set_status(procurement: Procurement, status: Status, *, actor: User | None, reason: str = "") -> None:
-    before = procurement.status
-    procurement.status = status.value
-    audit.record("procurement.status_changed", actor=actor, procurement_id=procurement.id,
-                 entity="procurement", entity_id=procurement.id,
-                 before={"status": before}, after={"status": status.value}, reason=reason)
-
-
-FINAL_MESSAGE = rules.FINAL_MESSAGE
-
-
-def require_not_final(procurement: Procurement) -> None:
-    """Every service that changes a procurement calls this first: final means frozen."""
-    if problems := rules.final(procurement):
-        raise Refused(problems[0].message)
-
-
-def _require_setup(procurement: Procurement, what: str = "Sections and bidders can only be added") -> None:
-    require_not_final(procurement)
-    if procurement.status != Status.SETUP.value:
-        raise Refused(
-            f"{what} while the procurement is being set up. "
-            f"It is {procurement.status_enum.label.lower()}."
-        )
-
-
 # --- editing what was set up -------------------------------------------------------------
 
 def update_procurement(procurement: Procurement, *, title: str, anonymised: bool, actor: User | None) -> None:
@@ -201,12 +165,11 @@ def update_procurement(procurement: Procurement, *, title: str, anonymised: bool
     procurement.title, procurement.anonymised = after["title"], after["anonymised"]
     audit.record("procurement.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
                  entity_id=procurement.id, before=before, after=after)
-    db.session.commit()
 
 
 def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor: User | None) -> None:
     """Replace the scale with ``points`` (label, descriptor), valued 0, 1, 2... in order."""
-    _require_setup(procurement, "The scoring scale can only change")
+    require_setup(procurement, "The scoring scale can only change")
     problems = rules.scale(points, procurement.sections)
     if problems:
         raise_all(problems)
@@ -225,7 +188,6 @@ def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor:
         procurement.scale_points.remove(point)
     audit.record("scale.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
                  entity_id=procurement.id, before={"scale": before}, after={"scale": after})
-    db.session.commit()
 
 
 SECTION_FIELDS = ("code", "title", "question", "guidance", "weight", "max_score", "scored_by", "threshold",
@@ -235,7 +197,7 @@ SECTION_FIELDS = ("code", "title", "question", "guidance", "weight", "max_score"
 def update_section(section: Section, *, actor: User | None, **fields) -> None:
     """Change a section while being set up. Weights change later only through ``set_weights``."""
     procurement = section.procurement
-    _require_setup(procurement, "Sections can only be edited")
+    require_setup(procurement, "Sections can only be edited")
     clean = _clean_section_fields(procurement, section, **{k: fields.get(k, getattr(section, k))
                                                            for k in SECTION_FIELDS})
     if clean["scored_by"] != section.scored_by:
@@ -253,14 +215,13 @@ def update_section(section: Section, *, actor: User | None, **fields) -> None:
         setattr(section, key, value)
     audit.record("section.changed", actor=actor, procurement_id=procurement.id, entity="section",
                  entity_id=section.id, before={k: before[k] for k in changed}, after=changed)
-    db.session.commit()
 
 
 def delete_section(section: Section, *, actor: User | None) -> None:
     from ..models import Response, Score
 
     procurement = section.procurement
-    _require_setup(procurement, "Sections can only be deleted")
+    require_setup(procurement, "Sections can only be deleted")
     if db.session.scalar(select(Score.id).where(Score.section_id == section.id).limit(1)):
         raise Refused(f"Section {section.code} already has scores, so it cannot be deleted.")
     from . import documents
@@ -281,9 +242,9 @@ def delete_section(section: Section, *, actor: User | None) -> None:
         other.position = position
     audit.record("section.deleted", actor=actor, procurement_id=procurement.id, entity="section",
                  entity_id=section.id, before=snapshot)
-    db.session.commit()
-    for document in removed:  # after the commit, so a failed delete keeps its files
-        documents.remove_file(document)
+    paths = [documents.path_of(document) for document in removed]
+    # After the commit, so a delete that is rolled back keeps its files.
+    transaction.after_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
 
 
 def set_weights(procurement: Procurement, weights: dict[int, float | str], *, reason: str = "",
@@ -325,12 +286,11 @@ def set_weights(procurement: Procurement, weights: dict[int, float | str], *, re
     audit.record("weights.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
                  entity_id=procurement.id, before={"weights": old}, after={"weights": new},
                  reason=reason.strip())
-    db.session.commit()
 
 
 def update_bidder(bidder: Bidder, *, code: str, name: str, actor: User | None) -> None:
     procurement = bidder.procurement
-    _require_setup(procurement, "Bidders can only be edited")
+    require_setup(procurement, "Bidders can only be edited")
     code, name = _clean_bidder_fields(procurement, bidder, code=code, name=name)
     before = {"code": bidder.code, "name": bidder.name}
     after = {"code": code, "name": name}
@@ -339,58 +299,5 @@ def update_bidder(bidder: Bidder, *, code: str, name: str, actor: User | None) -
     bidder.code, bidder.name = code, name
     audit.record("bidder.changed", actor=actor, procurement_id=procurement.id, entity="bidder",
                  entity_id=bidder.id, before=before, after=after)
-    db.session.commit()
 
 
-# --- lifecycle -----------------------------------------------------------------------------
-
-def waiting_to_submit(procurement: Procurement) -> list[str]:
-    """The names of evaluators who have not submitted their scores."""
-    from .assignments import progress_of_everyone
-
-    return [row.evaluator.name for row in progress_of_everyone(procurement) if not row.progress.submitted]
-
-
-def check_can_close(procurement: Procurement, reason: str = "") -> None:
-    """Refuse unless scoring can close now with this reason (asked before the confirmation too)."""
-    require_not_final(procurement)
-    if procurement.status != Status.SCORING.value:
-        raise Refused(f"Scoring can only close while it is open. This procurement is "
-                      f"{procurement.status_enum.label.lower()}.")
-    waiting = waiting_to_submit(procurement)
-    from .deadlines import due_sentence
-    from ..models import utcnow
-
-    if procurement.scoring_deadline and utcnow() < procurement.scoring_deadline and not reason.strip():
-        raise Refused(f"The scoring deadline has not passed yet ({due_sentence(procurement)}). Give a reason "
-                      "to close scoring before the deadline.", field="reason")
-    if waiting and not reason.strip():
-        raise Refused(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
-                      "their scores yet. Wait for them, or give a reason to close scoring without them.",
-                      field="reason")
-
-
-def close_scoring(procurement: Procurement, *, actor: User | None, reason: str = "") -> None:
-    """Scoring open -> moderation. Everyone should have submitted; closing without them needs a reason."""
-    check_can_close(procurement, reason)
-    _set_status(procurement, Status.MODERATION, actor=actor, reason=reason.strip())
-    from .deadlines import notify_meeting
-
-    notify_meeting(procurement)
-    db.session.commit()
-
-
-def return_to_scoring(procurement: Procurement, *, actor: User | None, reason: str) -> None:
-    """Moderation -> scoring open, for a written reason (to reopen someone's scores, say).
-
-    Every consensus and acceptance already recorded is kept; an acceptance whose proposed
-    score then changes must be given again before finalising (`moderation.blockers`).
-    """
-    require_not_final(procurement)
-    if procurement.status != Status.MODERATION.value:
-        raise Refused(f"Only a procurement in moderation can return to scoring. This procurement is "
-                      f"{procurement.status_enum.label.lower()}.")
-    if not (reason or "").strip():
-        raise Refused("Give a reason for returning to scoring. It is recorded in the audit log.", field="reason")
-    _set_status(procurement, Status.SCORING, actor=actor, reason=reason.strip())
-    db.session.commit()

@@ -307,7 +307,6 @@ def save_scenario(procurement: Procurement, *, name: str, weights: Mapping[str, 
                  entity="weight_scenario", entity_id=scenario.id,
                  after={"name": name, "weights": weights, "note": scenario.note,
                         "patient_share": round(patient_share(procurement, weights), 6)})
-    db.session.commit()
     return scenario
 
 
@@ -354,5 +353,4 @@ def apply_scenario(procurement: Procurement, scenario: WeightScenario, *, actor:
     audit.record("weights.applied", actor=actor, procurement_id=procurement.id,
                  entity="weight_scenario", entity_id=scenario.id,
                  before=before, after=weights, reason=reason)
-    db.session.commit()
     return {"before": before, "after": weights}

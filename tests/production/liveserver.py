@@ -48,7 +48,7 @@ class Gunicorn:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "Gunicorn":
+    def __enter__(self) -> Gunicorn:
         env = {
             **os.environ,
             "DATABASE_URL": self.database_url,

@@ -41,9 +41,6 @@ class Layout:
     def first_section_col(self) -> int:
         return 3 if self.names else 2
 
-    def section_col(self, s: int) -> int:
-        return self.first_section_col + s
-
     @property
     def last_section_col(self) -> int:
         return self.first_section_col + self.n_sections - 1

@@ -42,10 +42,6 @@ SCORED_BY = {"patient": "patient representatives", "panel": "panel", "both": "bo
              "neither": "neither (price)", "price": "price formula"}
 
 
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
-
-
 def write_weights(ws, data: ExportData, layout: Layout) -> None:
     doc = data.document
     headers = ["Code", "Section", "Weight (%)", "Maximum score", "Scored by", "Pass mark",

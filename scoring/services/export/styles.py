@@ -136,11 +136,3 @@ def define_name(workbook, name: str, sheet_title: str, ref: str) -> None:
 
 def absolute(col: int, row: int) -> str:
     return f"${get_column_letter(col)}${row}"
-
-
-def relative(col: int, row: int) -> str:
-    return f"{get_column_letter(col)}{row}"
-
-
-def sheet_ref(sheet_title: str, ref: str) -> str:
-    return f"{quote_sheetname(sheet_title)}!{ref}"

@@ -141,7 +141,7 @@ def _check_sections(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
     weights: list[float | None] = []  # every row's weight, so the total is checked even if other cells are wrong
     for number, cells in sheet.rows:
         where = f"Sections row {number}"
-        get = lambda column: sheet.get(cells, column)  # noqa: E731
+        get = lambda column, cells=cells: sheet.get(cells, column)  # noqa: E731
         clean, wrong = rules.section(code=get("code"), title=get("title"), weight=get("weight"),
                                      max_score=get("max_score"), scored_by=get("scored_by"),
                                      question=get("question"), guidance=get("guidance"),
@@ -279,7 +279,7 @@ def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consens
     sheet_name = sheet.name
     for number, cells in sheet.rows:
         where = f"{sheet_name} row {number}"
-        get = lambda column: sheet.get(cells, column)  # noqa: E731
+        get = lambda column, cells=cells: sheet.get(cells, column)  # noqa: E731
         bidder_cell, section_cell = get("bidder"), get("section")
         bidder = _lookup(bidder_cell, bidders, bidder_aliases)
         section = _lookup(section_cell, sections, section_aliases)

@@ -2,8 +2,9 @@
 
 The plan from `check` is written through the same services the web screens use
 (`setup.create_procurement`, `add_section`, `add_bidder`, `assign_evaluator`, `open_scoring`,
-`accounts.create_user`), so the same rules and audit events apply. A rule the checks missed
-is still a `Refused`: everything is rolled back and it is reported like the other problems.
+`accounts.create_user`), so the same rules and audit events apply, in the caller's one
+transaction (scoring/transaction.py commits it). A rule the checks missed is still a
+`Refused`: it is reported like the other problems and the caller rolls everything back.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import insert, select
 
 from ...extensions import db
 from ...models import Consensus, Procurement, Score, ScoreSource, ScoreStatus, Status, User, utcnow
-from .. import accounts, audit, setup
+from .. import accounts, audit, lifecycle, setup
 from ..errors import Refused, ValidationFailed
 from .check import GROUP_ROLES, ImportPlan
 from .read import and_list
@@ -59,12 +60,8 @@ def write(plan: ImportPlan, *, actor: User, open_scoring: bool = False) -> Impor
         # services would only slow a large import down.
         with db.session.no_autoflush:
             return _write(plan, actor=actor, open_scoring=open_scoring)
-    except Refused as refused:  # a rule the checks missed: still nothing is written
-        db.session.rollback()
+    except Refused as refused:  # a rule the checks missed: still nothing is written (the caller rolls back)
         raise ValidationFailed([problem.message for problem in refused.found]) from refused
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult:
@@ -142,8 +139,8 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
                          "source": "import", "bidder": row.bidder, "section": row.section,
                          "row": row.row})
     if plan.consensus:
-        setup._set_status(procurement, Status.MODERATION, actor=actor,
-                          reason="Imported with consensus scores.")
+        lifecycle.change_status(procurement, Status.MODERATION, actor=actor,
+                                reason="Imported with consensus scores.")
     result = ImportResult(
         procurement=procurement, created_users=created, scores=len(score_ids),
         submitted=sorted(complete), drafts=sorted(set(given) - complete), consensus=len(consensus),
@@ -155,5 +152,4 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
                      "new_accounts": [u.email for u in created], "scores": len(score_ids),
                      "consensus": len(consensus), "status": procurement.status,
                      "submitted": result.submitted, "drafts": result.drafts})
-    db.session.commit()
     return result
