@@ -46,12 +46,6 @@ class BoundedIntConverter(IntegerConverter):
                          max=LARGEST_ID if max is None else max, signed=signed)
 
 
-def column_limit(attribute) -> int | None:
-    """The most characters a model attribute's column holds, e.g. ``column_limit(Procurement.title)``."""
-    kind = attribute.property.columns[0].type
-    return getattr(kind, "length", None)
-
-
 def _submitted_texts():
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):

@@ -97,14 +97,7 @@ def gen_scores(procurement, values, *, rationale="Scored {value} because of the 
 
 def to_moderation(procurement, lead, reason="Closed for the test"):
     """Close scoring through the set-up service (scoring -> moderation), with a reason."""
-    from scoring.models import Status
-
-    close = getattr(setup, "close_scoring", None)
-    if close is not None:
-        close(procurement, actor=lead, reason=reason)
-    else:  # pragma: no cover - before the lead's close-scoring service exists
-        setup._set_status(procurement, Status.MODERATION, actor=lead, reason=reason)
-        db.session.commit()
+    setup.close_scoring(procurement, actor=lead, reason=reason)
     return procurement
 
 

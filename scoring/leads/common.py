@@ -25,11 +25,6 @@ def lead_view(view):
     return wrapped
 
 
-def problems_of(refused: Refused) -> list[tuple[str, str]]:
-    """Every (field id, message) a refusal carries."""
-    return [(problem.field, problem.message) for problem in refused.found]
-
-
 def refusal(refused: Refused) -> tuple[list[dict], dict[str, str]]:
     """Roll back whatever the refused change started; return the error summary and per-field messages."""
     return transaction.refusal(refused)
