@@ -11,13 +11,6 @@ from ..services.errors import Refused
 from .routes import bp
 
 
-def _refused(refused: Refused) -> tuple[list[dict], dict[str, str]]:
-    transaction.end(refused)  # before the page is redrawn from what is saved
-    field = refused.field or ""
-    return ([{"text": refused.message, "href": f"#{field}"} if field else {"text": refused.message}],
-            {field: refused.message} if field else {})
-
-
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
@@ -27,7 +20,7 @@ def account():
             changed = accounts.set_communication_needs(current_user, request.form.get("need", ""),
                                                        request.form.get("note", ""), actor=current_user)
         except Refused as refused:
-            errors, field_errors = _refused(refused)
+            errors, field_errors = transaction.refusal(refused)
             status = 400
         else:
             flash("Your communication needs are saved." if changed else "Nothing changed.", "success")
@@ -48,7 +41,7 @@ def change_password():
             accounts.change_own_password(user, request.form.get("current_password", ""),
                                          request.form.get("password", ""), request.form.get("confirm", ""))
         except Refused as refused:
-            errors, field_errors = _refused(refused)
+            errors, field_errors = transaction.refusal(refused)
             status = 400
         else:
             login_user(user)  # this browser carries on with the new session token; others are signed out

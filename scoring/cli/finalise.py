@@ -35,6 +35,6 @@ def finalise_command(reference, lead_email):
     try:
         document = finalise(procurement, actor=lead)
     except Refused as refused:
-        lines = [message for _, message in getattr(refused, "problems", None) or [("", refused.message)]]
+        lines = [message for _, message in refused.found]
         raise click.ClickException(f"{reference} was not finalised:\n" + "\n".join(f"  - {m}" for m in lines))
     click.echo(f"{reference} is final. Winner: {document.get('winner') or 'none (see the results)'}.")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import anonymity
+from .. import anonymity, transaction
 from ..access import (
     assigned_sections,
     bidder_in,
@@ -120,10 +120,7 @@ def conflicts(procurement_id: int):
         try:
             evaluation.declare_conflicts(current_user, procurement, answers)
         except Refused as refused:
-            problems = getattr(refused, "problems", [(refused.field, refused.message)])
-            for field, message in problems:
-                field_errors[field] = message
-                errors.append({"text": message, "href": f"#{field}"})
+            errors, field_errors = transaction.refusal(refused)
             status = 400
         else:
             flash("Thank you. Your declarations are saved.", "success")

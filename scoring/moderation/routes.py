@@ -198,7 +198,7 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
             except Refused as refused:
                 transaction.end(refused)
                 status = refused.status
-                for field, message in getattr(refused, "problems", [(refused.field, refused.message)]):
+                for field, message in refused.found:
                     extra.append((field or "score", message))
                     if field in ("score", "rationale"):
                         getattr(form, field).errors = [message]
@@ -259,7 +259,7 @@ def accept_section(procurement_id: int, section_id: int):
             transaction.end(refused)
             status = refused.status
             errors = [{"text": message, "href": f"#{field}" if field else "#reasons"}
-                      for field, message in getattr(refused, "problems", [(refused.field, refused.message)])]
+                      for field, message in refused.found]
         else:
             flash(f"{count} proposed {'score' if count == 1 else 'scores'} accepted in {section.code}.", "success")
             return redirect(url_for("moderation.section", procurement_id=procurement.id, section_id=section.id))
@@ -338,7 +338,7 @@ def finalise(procurement_id: int):
         except Refused as refused:
             transaction.end(refused)
             status = refused.status
-            problems = getattr(refused, "problems", None) or [("", refused.message)]
+            problems = refused.found
             errors = [{"text": message, "href": "#finalise"} for _, message in problems
                       if not any(message == b.message for b in getattr(refused, "blockers", []))]
             errors += [{"text": b.message, "href": _cell_url(procurement, b)} for b in getattr(refused, "blockers", [])]
