@@ -164,6 +164,9 @@ def horizontal_overflow(page: Page) -> dict:
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:
+    from .checks import settle_at
+
+    settle_at(page, page.viewport_size)  # after a resize, the header's script needs its moment
     overflow = horizontal_overflow(page)
     assert overflow["scrollWidth"] <= overflow["innerWidth"], (
         f"{page.url} scrolls sideways at {overflow['innerWidth']} px "
