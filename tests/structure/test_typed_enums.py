@@ -69,3 +69,17 @@ def test_the_check_finds_a_string_comparison():
     assert STRING_COMPARISON.search('{% if procurement.status == "scoring" %}')
     assert STRING_COMPARISON.search("if user.role in ('lead', 'admin'):")
     assert not STRING_COMPARISON.search("{% if procurement.status is sameas Status.SCORING %}")
+
+
+def test_the_migrations_frozen_values_are_the_enums_values():
+    import importlib.util
+
+    path = next(ROOT.glob("migrations/versions/9b4e6d2c1a57_*.py"))
+    spec = importlib.util.spec_from_file_location("typed_columns_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    model_columns = {("users", "role"): Role, ("procurements", "status"): Status, ("sections", "scored_by"): ScoredBy,
+                     ("scores", "status"): ScoreStatus, ("scores", "source"): ScoreSource,
+                     ("consensus", "source"): ScoreSource}
+    assert {(table, column): set(values) for table, column, values in migration.CHECKS} == \
+        {key: {m.value for m in enum} for key, enum in model_columns.items()}
