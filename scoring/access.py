@@ -15,7 +15,7 @@ from .models import Assignment, Bidder, Declaration, Procurement, Role, Section,
 
 
 def roles_required(*roles: Role):
-    allowed = {r.value for r in roles}
+    allowed = set(roles)
 
     def decorator(view):
         @wraps(view)
@@ -35,9 +35,9 @@ def reps_whose_training_user_records(user: User) -> set[int] | None:
     A lead may record it only for reps on a procurement they lead: a training date decides who
     may be asked to score, so a lead cannot vouch for people outside their own procurements.
     """
-    if user.role == Role.ADMIN.value:
+    if user.role is Role.ADMIN:
         return None
-    if user.role != Role.LEAD.value:
+    if user.role is not Role.LEAD:
         return set()
     return set(db.session.scalars(
         select(Assignment.user_id).join(Section, Assignment.section_id == Section.id)
@@ -59,8 +59,8 @@ def procurement_or_404(procurement_id: int) -> Procurement:
 
 
 def is_lead_of(user: User, procurement: Procurement) -> bool:
-    return user.role == Role.ADMIN.value or (
-        user.role == Role.LEAD.value and procurement.lead_id == user.id
+    return user.role is Role.ADMIN or (
+        user.role is Role.LEAD and procurement.lead_id == user.id
     )
 
 

@@ -45,7 +45,7 @@ def read_by(user) -> None:
     sheets or opening a rep's report): if they are a patient rep, the page is for reps."""
     from .models import Role
 
-    if getattr(user, "role", None) == Role.PATIENT.value:
+    if getattr(user, "role", None) == Role.PATIENT:
         request.environ[_AUDIENCE] = True
         request.environ.pop(_CACHE, None)
 
@@ -78,7 +78,7 @@ def _compute() -> Redactor | None:
     user = current_user
     if not getattr(user, "is_authenticated", False):
         return None
-    is_rep = user.role == Role.PATIENT.value
+    is_rep = user.role is Role.PATIENT
     if not (is_rep or request.environ.get(_AUDIENCE)):
         return None
     procurement_id = (request.view_args or {}).get("procurement_id")
@@ -116,7 +116,7 @@ def as_the_reader_sees(procurement, text: str) -> str:
     """``text`` as the signed-in user may read it outside a template (a download's file name)."""
     from .models import Role
 
-    if getattr(current_user, "role", None) != Role.PATIENT.value:
+    if getattr(current_user, "role", None) != Role.PATIENT:
         return text
     redactor = _procurement_redactor(procurement)
     return redactor.redact(text) if redactor is not None else text
@@ -163,7 +163,7 @@ def warn_if_named(procurement, *texts: str | None, what: str = "This text") -> b
     has_price = any(m.kind == "price" for m in mentions)
     from .models import Role
 
-    if current_user.role == Role.PATIENT.value:
+    if current_user.role is Role.PATIENT:
         flash(f"{what} names a bidder or a price. Other patient representatives will see the "
               "bidder's code in its place, and no price.", "warning")
         return True

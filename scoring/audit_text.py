@@ -18,12 +18,12 @@ from typing import Any
 from collections.abc import Callable
 
 from . import numbers
+from .models import ScoredBy
 
 STAGES = {"setup": "being set up", "scoring": "scoring open", "moderation": "in moderation", "final": "final"}
 ROLES = {"admin": "administrator", "lead": "procurement lead", "panel": "panel evaluator",
          "patient": "patient representative"}
-SCORED_BY = {"patient": "patient representatives", "panel": "the panel",
-             "both": "patient representatives and the panel", "price": "the price formula"}
+SCORED_BY = {choice.value: choice.who for choice in ScoredBy}
 QUOTE_LIMIT = 200  # a reason or answer longer than this is cut, with "…"
 
 

@@ -18,7 +18,9 @@ def forbidden_message() -> str:
     """Who can actually give access: a procurement lead asks evaluators to score; an administrator does the rest."""
     from flask_login import current_user
 
-    if current_user.is_authenticated and current_user.role in ("lead", "admin"):
+    from .models import Role
+
+    if current_user.is_authenticated and current_user.role in (Role.LEAD, Role.ADMIN):
         return ("Your account does not have access to this page. Each procurement is open only to its own lead "
                 "and to administrators. If you think you should have access, ask an administrator.")
     return ("Your account does not have access to this page. If you think it should, ask the procurement lead "

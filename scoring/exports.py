@@ -42,7 +42,7 @@ def _not_ready(message: str):
 @roles_required(Role.LEAD, Role.ADMIN)
 def workbook(procurement_id: int):
     procurement = lead_procurement_or_abort(procurement_id)
-    if procurement.status == Status.SETUP.value:
+    if procurement.status is Status.SETUP:
         return _not_ready("There are no results while the procurement is being set up. "
                           "Open scoring first.")
     codes_only = _codes_only()

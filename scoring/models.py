@@ -13,6 +13,7 @@ from datetime import date, datetime, UTC
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
+    Enum as SAEnum,
     Date,
     DateTime,
     Float,
@@ -33,7 +34,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Role(str, enum.Enum):
+def stored_enum(enum_class: type[enum.StrEnum], length: int, name: str) -> SAEnum:
+    """A column holding one member of ``enum_class``: stored as its value (a VARCHAR, so the
+    schema is what it was when these were plain strings), read back as the member, and a value
+    that is not a member refused before it reaches the database. ``name`` names the CHECK
+    constraint a new database gets (ck_<table>_<name>); the migration adds it on PostgreSQL."""
+    return SAEnum(enum_class, native_enum=False, length=length, name=name, create_constraint=True,
+                  validate_strings=True, values_callable=lambda members: [m.value for m in members])
+
+
+class Role(enum.StrEnum):
     ADMIN = "admin"
     LEAD = "lead"
     PANEL = "panel"
@@ -50,8 +60,13 @@ class Role(str, enum.Enum):
             "patient": "Patient representative",
         }[self.value]
 
+    @property
+    def group(self) -> str | None:
+        """The evaluator group whose scores this role gives: "patient", "panel", or none."""
+        return self.value if self in (Role.PATIENT, Role.PANEL) else None
 
-class Status(str, enum.Enum):
+
+class Status(enum.StrEnum):
     SETUP = "setup"
     SCORING = "scoring"
     MODERATION = "moderation"
@@ -67,22 +82,42 @@ class Status(str, enum.Enum):
         }[self.value]
 
 
-class ScoredBy(str, enum.Enum):
+class ScoredBy(enum.StrEnum):
     PATIENT = "patient"
     PANEL = "panel"
     BOTH = "both"
     PRICE = "price"  # scored by formula from each bidder's price, never by an evaluator
 
-    def includes(self, group: str) -> bool:
-        return self.value == group or self.value == "both"
+    @property
+    def label(self) -> str:
+        """What the set-up form offers."""
+        return {
+            "both": "Patient representatives and the panel",
+            "patient": "Patient representatives only",
+            "panel": "The panel only",
+            "price": "Price formula (no evaluator scores it)",
+        }[self.value]
+
+    @property
+    def who(self) -> str:
+        """Who scores it, in a sentence: "scored by the panel"."""
+        return {
+            "patient": "patient representatives",
+            "panel": "the panel",
+            "both": "patient representatives and the panel",
+            "price": "the price formula",
+        }[self.value]
+
+    def includes(self, group: str | None) -> bool:
+        return self is ScoredBy.BOTH or self == group
 
 
-class ScoreStatus(str, enum.Enum):
+class ScoreStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
 
 
-class ScoreSource(str, enum.Enum):
+class ScoreSource(enum.StrEnum):
     ONLINE = "online"
     PAPER = "paper"  # a paper score sheet entered by a lead on the rep's behalf
     IMPORT = "import"
@@ -116,7 +151,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(stored_enum(Role, 20, "role"))
     # None for accounts created by an import; an admin sets one before they can sign in.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     training_completed_on: Mapped[date | None] = mapped_column(Date)
@@ -136,17 +171,13 @@ class User(UserMixin, db.Model):
         return self.session_token
 
     @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
-    @property
     def group(self) -> str | None:
         """The evaluator group whose scores this user gives: patient, panel or none."""
-        return {"patient": "patient", "panel": "panel"}.get(self.role)
+        return self.role.group
 
     @property
     def is_trained(self) -> bool:
-        return self.role != Role.PATIENT.value or self.training_completed_on is not None
+        return self.role is not Role.PATIENT or self.training_completed_on is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -181,7 +212,7 @@ class Procurement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(50), unique=True)
     title: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default=Status.SETUP.value)
+    status: Mapped[Status] = mapped_column(stored_enum(Status, 20, "status"), default=Status.SETUP)
     anonymised: Mapped[bool] = mapped_column(Boolean, default=True)
     # "psr" or "pa23": the law the award runs under (scoring/law); PSR is the default.
     regime: Mapped[str] = mapped_column(String(10), default="psr", server_default="psr")
@@ -213,12 +244,8 @@ class Procurement(db.Model):
     )
 
     @property
-    def status_enum(self) -> Status:
-        return Status(self.status)
-
-    @property
     def is_final(self) -> bool:
-        return self.status == Status.FINAL.value
+        return self.status is Status.FINAL
 
     def descriptor_for(self, value: int) -> ScalePoint | None:
         return next((p for p in self.scale_points if p.value == value), None)
@@ -250,7 +277,7 @@ class Section(db.Model):
     guidance: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[float] = mapped_column(Float, default=0.0)  # percent of the total marks
     max_score: Mapped[int] = mapped_column(Integer, default=4)
-    scored_by: Mapped[str] = mapped_column(String(10), default=ScoredBy.BOTH.value)
+    scored_by: Mapped[ScoredBy] = mapped_column(stored_enum(ScoredBy, 10, "scored_by"), default=ScoredBy.BOTH)
     threshold: Mapped[float | None] = mapped_column(Float)  # minimum moderated score to pass
     key_criterion: Mapped[str | None] = mapped_column(String(20))  # PSR reg 5 (scoring/law/key_criteria.py)
 
@@ -261,7 +288,7 @@ class Section(db.Model):
 
     @property
     def is_price(self) -> bool:
-        return self.scored_by == ScoredBy.PRICE.value
+        return self.scored_by is ScoredBy.PRICE
 
 
 class Bidder(db.Model):
@@ -279,7 +306,7 @@ class Bidder(db.Model):
 
     def label_for(self, user: User) -> str:
         """What this user may call the bidder: code only for reps on anonymised procurements."""
-        if self.procurement.anonymised and user.role == Role.PATIENT.value:
+        if self.procurement.anonymised and user.role is Role.PATIENT:
             return self.code
         return f"{self.code} ({self.name})" if self.name and self.name != self.code else self.code
 
@@ -361,8 +388,8 @@ class Score(db.Model):
     evaluator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     value: Mapped[int | None] = mapped_column(Integer)  # a draft may not have one yet
     rationale: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(10), default=ScoreStatus.DRAFT.value)
-    source: Mapped[str] = mapped_column(String(10), default=ScoreSource.ONLINE.value)
+    status: Mapped[ScoreStatus] = mapped_column(stored_enum(ScoreStatus, 10, "status"), default=ScoreStatus.DRAFT)
+    source: Mapped[ScoreSource] = mapped_column(stored_enum(ScoreSource, 10, "source"), default=ScoreSource.ONLINE)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -390,7 +417,7 @@ class Score(db.Model):
 
     @property
     def is_submitted(self) -> bool:
-        return self.status == ScoreStatus.SUBMITTED.value
+        return self.status is ScoreStatus.SUBMITTED
 
 
 class Consensus(db.Model):
@@ -404,7 +431,7 @@ class Consensus(db.Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
     value: Mapped[int] = mapped_column(Integer)
     rationale: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(10), default=ScoreSource.ONLINE.value)
+    source: Mapped[ScoreSource] = mapped_column(stored_enum(ScoreSource, 10, "source"), default=ScoreSource.ONLINE)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -579,3 +606,24 @@ def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
 
 from .law import models as _law_models  # noqa: E402,F401  (the law's tables, same metadata)
 from .law import retention as _retention  # noqa: E402,F401  (refuses deleting retained records)
+
+
+def _to_member(enum_class: type[enum.StrEnum]):
+    def coerce(target, value, oldvalue, initiator):
+        return value if value is None else enum_class(value)
+    return coerce
+
+
+def _enum_attributes_hold_members() -> None:
+    # A status set from a form or a seed as "scoring" becomes Status.SCORING at once, so
+    # `procurement.status is Status.SCORING` holds before a flush as well as after a load, and a
+    # misspelt value fails where it is set rather than at the next flush.
+    for mapper in db.Model.registry.mappers:
+        for attribute in mapper.column_attrs:
+            column_type = attribute.columns[0].type
+            if isinstance(column_type, SAEnum) and column_type.enum_class is not None:
+                event.listen(attribute.class_attribute, "set", _to_member(column_type.enum_class),
+                             retval=True)
+
+
+_enum_attributes_hold_members()

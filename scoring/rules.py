@@ -216,7 +216,7 @@ def section(*, code: Any, title: Any, weight: Any, max_score: Any, scored_by: An
         problems.append(Problem("max_score", f"The maximum score must be between 1 and {MAX_SCORE_LIMIT}."))
         top = None
     try:
-        scored_by = ScoredBy(text(scored_by).casefold()).value
+        scored_by = ScoredBy(text(scored_by).casefold())
     except ValueError:
         problems.append(Problem("scored_by", "Choose who scores this section: patient representatives, the "
                                              "panel, both, or the price formula."))
@@ -311,14 +311,14 @@ def readiness(procurement: Procurement) -> list[Problem]:
                 problems.append(Problem("", f"Price section {section.code} needs a price for {', '.join(missing)}."))
             continue
         evaluators = [a.user for a in section.assignments]
-        scored_by = ScoredBy(section.scored_by)
+        scored_by = section.scored_by
         if not evaluators:
             problems.append(Problem("", f"Section {section.code} has no evaluator."))
         if scored_by.includes("patient") and not any(
-                u.role == Role.PATIENT.value and u.is_trained for u in evaluators):
+                u.role is Role.PATIENT and u.is_trained for u in evaluators):
             problems.append(Problem("", f"Section {section.code} is scored by patient representatives but has "
                                         "no trained patient representative."))
-        if scored_by.includes("panel") and not any(u.role == Role.PANEL.value for u in evaluators):
+        if scored_by.includes("panel") and not any(u.role is Role.PANEL for u in evaluators):
             problems.append(Problem("", f"Section {section.code} is scored by the panel but has no panel evaluator."))
     problems += [Problem("", message) for message in regime.readiness_problems(procurement)]
     return problems

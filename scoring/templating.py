@@ -6,6 +6,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 from markupsafe import Markup
 
 from . import numbers
+from .models import Role, ScoredBy, ScoreSource, ScoreStatus, Status
 
 
 def configure(app: Flask) -> None:
@@ -24,6 +25,10 @@ def configure(app: Flask) -> None:
 
     app.jinja_env.add_extension(FragmentCache)
     app.jinja_env.globals["pure_part"] = pure_part
+    # Templates compare a stage or a role with its member, never with a string:
+    # {% if procurement.status is sameas Status.SCORING %} (models.py keeps these members).
+    app.jinja_env.globals.update(Role=Role, Status=Status, ScoredBy=ScoredBy, ScoreStatus=ScoreStatus,
+                                 ScoreSource=ScoreSource)
     # Every printed value passes here: on pages for patient reps it hides bidders'
     # legal names and prices (scoring/anonymity.py).
     from .anonymity import finalize
@@ -72,10 +77,10 @@ def configure(app: Flask) -> None:
 
 # (label, endpoint, roles). Entries whose blueprint is not registered are left out.
 NAVIGATION = [
-    ("Your evaluations", "evaluate.dashboard", {"patient", "panel"}),
-    ("Moderation and reports", "results.mine", {"patient", "panel"}),
-    ("Procurements", "leads.index", {"lead", "admin"}),
-    ("Users", "admin.users", {"admin", "lead"}),
+    ("Your evaluations", "evaluate.dashboard", {Role.PATIENT, Role.PANEL}),
+    ("Moderation and reports", "results.mine", {Role.PATIENT, Role.PANEL}),
+    ("Procurements", "leads.index", {Role.LEAD, Role.ADMIN}),
+    ("Users", "admin.users", {Role.ADMIN, Role.LEAD}),
 ]
 
 

@@ -87,7 +87,7 @@ def set_password(user_id: int):
 @roles_required(Role.ADMIN, Role.LEAD)
 def record_training(user_id: int):
     user = _user_or_404(user_id)
-    if user.role != Role.PATIENT.value:
+    if user.role is not Role.PATIENT:
         abort(404)
     if not may_record_training(current_user, user):
         abort(403)
@@ -155,7 +155,7 @@ def manage_user(user_id: int):
                 done = f"{user.name}'s account is active again."
             elif action == "role":
                 account_admin.change_role(user, form.role.data, actor=current_user)
-                done = f"{user.name} is now a {user.role_enum.label.lower()} and has been signed out."
+                done = f"{user.name} is now a {user.role.label.lower()} and has been signed out."
             elif action == "unlock":
                 account_admin.unlock(user, actor=current_user)
                 done = f"{user.name}'s account is unlocked."

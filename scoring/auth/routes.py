@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..forms import error_summary
+from ..models import Role
 from .. import transaction
 from ..services import invitations
 from ..services.accounts import authenticate, end_sessions
@@ -16,11 +17,11 @@ from .forms import ChoosePasswordForm, ForgottenPasswordForm, SignInForm
 bp = Blueprint("auth", __name__)
 
 START_PAGES = {
-    "patient": "evaluate.dashboard",
-    "panel": "evaluate.dashboard",
-    "lead": "leads.index",
-    "admin": "leads.index",
-    "reviewer": "review.index",
+    Role.PATIENT: "evaluate.dashboard",
+    Role.PANEL: "evaluate.dashboard",
+    Role.LEAD: "leads.index",
+    Role.ADMIN: "leads.index",
+    Role.REVIEWER: "review.index",
 }
 
 
@@ -41,7 +42,7 @@ def home():
 
     endpoint = START_PAGES.get(current_user.role, "evaluate.dashboard")
     if endpoint not in current_app.view_functions:
-        endpoint = "admin.users" if current_user.role in {"admin", "lead"} else "evaluate.dashboard"
+        endpoint = "admin.users" if current_user.role in (Role.ADMIN, Role.LEAD) else "evaluate.dashboard"
     return redirect(url_for(endpoint))
 
 

@@ -29,7 +29,7 @@ def create_user_command(email, name, role, password, trained_on):
         )
     except Refused as refused:
         raise click.ClickException(refused.message) from refused
-    click.echo(f"Created {user.role_enum.label.lower()} {user.name} <{user.email}>.")
+    click.echo(f"Created {user.role.label.lower()} {user.name} <{user.email}>.")
 
 
 @click.command("invite")
@@ -49,5 +49,5 @@ def invite_command(email, name, role, trained_on):
                                   training_completed_on=trained_on.date() if trained_on else None, actor=None)
     except Refused as refused:
         raise click.ClickException(refused.message) from refused
-    click.echo(f"Invited {user.role_enum.label.lower()} {user.name} <{user.email}>. "
+    click.echo(f"Invited {user.role.label.lower()} {user.name} <{user.email}>. "
                "The email goes out the next time `flask deliver-mail` runs.")

@@ -21,7 +21,7 @@ def seed_demo_command(region: bool):
         procurement, logins = seed_demo(region=region)
     except Refused as refused:
         raise click.ClickException(refused.message) from refused
-    click.echo(f"Demo procurement {procurement.reference}: {procurement.title} ({procurement.status_enum.label}).")
+    click.echo(f"Demo procurement {procurement.reference}: {procurement.title} ({procurement.status.label}).")
     if region:
         from ..services.demo_region import PAST
 

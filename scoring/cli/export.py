@@ -27,7 +27,7 @@ def export_command(reference: str, out: Path, codes_only: bool):
     procurement = db.session.scalar(select(Procurement).where(Procurement.reference == reference))
     if procurement is None:
         raise click.ClickException(f"There is no procurement with the reference {reference}.")
-    if procurement.status == Status.SETUP.value:
+    if procurement.status is Status.SETUP:
         raise click.ClickException(f"{reference} is still being set up, so it has no result yet.")
     started = time.perf_counter()
     try:

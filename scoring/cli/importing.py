@@ -27,7 +27,7 @@ def import_procurement_command(workbook: Path, lead_email: str, open_scoring: bo
     All or nothing: every problem is listed with its sheet and row, and nothing is saved.
     """
     lead = accounts.find_by_email(lead_email)
-    if lead is None or lead.role not in (Role.LEAD.value, Role.ADMIN.value):
+    if lead is None or lead.role not in (Role.LEAD, Role.ADMIN):
         raise click.ClickException(f"{lead_email} is not a procurement lead or administrator.")
     try:
         result = importer.import_procurement(workbook, actor=lead, open_scoring=open_scoring)

@@ -49,7 +49,7 @@ def moderate_command(reference, as_json, draws, seed):
         click.echo(json.dumps(document, indent=2, allow_nan=False))
         return
     click.echo(f"{procurement.reference}: {procurement.title} "
-               f"({procurement.status_enum.label.lower()})")
+               f"({procurement.status.label.lower()})")
     click.echo(to_text(result.analysis) if result.analysis is not None else _stored_text(result.document))
 
 

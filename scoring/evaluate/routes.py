@@ -59,7 +59,7 @@ def dashboard():
     for procurement in _procurements_for_user():
         progress = (
             evaluation.progress_for(current_user, procurement)
-            if procurement.status != Status.SETUP.value
+            if procurement.status is not Status.SETUP
             else None
         )
         rows.append((procurement, progress))
@@ -70,7 +70,7 @@ def dashboard():
 @roles_required(*EVALUATORS)
 def overview(procurement_id: int):
     procurement = evaluator_procurement_or_abort(procurement_id)
-    if procurement.status == Status.SETUP.value:
+    if procurement.status is Status.SETUP:
         return render_template("evaluate/not_open.html", procurement=procurement)
     redirect_response = _require_declared(procurement)
     if redirect_response:
@@ -163,7 +163,7 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
     status = 200
     extra: list[tuple[str, str]] = []
     conflict_version = None
-    read_only = (existing is not None and existing.is_submitted) or procurement.status != Status.SCORING.value
+    read_only = (existing is not None and existing.is_submitted) or procurement.status is not Status.SCORING
     if request.method == "POST":
         if form.validate_on_submit():
             try:

@@ -85,7 +85,7 @@ def _refuse_deleting_retained(session: Session, flush_context, instances) -> Non
             continue
         seen.add(procurement_id)
         procurement = session.get(Procurement, procurement_id)
-        if procurement is None or procurement.status != Status.FINAL.value:
+        if procurement is None or procurement.status is not Status.FINAL:
             continue  # before the award there is no decision on record yet
         from ..services.regime import retention_of
 

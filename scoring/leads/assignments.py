@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..models import Procurement, Role
 from ..services import assignments as assignment_service
-from ..services import evaluation
+from ..services import evaluation, lifecycle
 from ..services.errors import Refused
 from . import bp
 from .common import evaluator_of_or_404, lead_view, refusal
@@ -16,8 +16,8 @@ def _render_assignments(procurement: Procurement, wanted: set[tuple[int, int]], 
                         field_errors=None, status: int = 200):
     people = assignment_service.candidates()
     groups = [
-        ("Patient representatives", [u for u in people if u.role == Role.PATIENT.value]),
-        ("Panel evaluators", [u for u in people if u.role == Role.PANEL.value]),
+        ("Patient representatives", [u for u in people if u.role is Role.PATIENT]),
+        ("Panel evaluators", [u for u in people if u.role is Role.PANEL]),
     ]
     return render_template(
         "leads/assignments.html", procurement=procurement, groups=groups, wanted=wanted,
@@ -80,7 +80,8 @@ def withdraw_conflict(procurement: Procurement, declaration_id: int):
 def progress(procurement: Procurement):
     rows = [(row.evaluator, row.progress, row.declared)
             for row in assignment_service.progress_of_everyone(procurement)]
-    return render_template("leads/progress.html", procurement=procurement, rows=rows)
+    return render_template("leads/progress.html", procurement=procurement, rows=rows,
+                           scoring_open=lifecycle.scoring_open(procurement))
 
 
 @bp.route("/<int:procurement_id>/progress/<int:user_id>/reopen", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ def _render_bidders(procurement: Procurement, errors=None, field_errors=None, pr
     return render_template(
         "leads/bidders.html", procurement=procurement, has_price=has_price, prices=prices,
         price_scores=pricing.section_scores(procurement) if has_price else {},
-        setup_open=procurement.status == Status.SETUP.value,
+        setup_open=procurement.status is Status.SETUP,
         errors=errors or [], field_errors=field_errors or {},
     ), status
 
@@ -119,7 +119,7 @@ def response(procurement: Procurement, bidder_id: int, section_id: int):
 def _render_response(procurement, bidder, section, text, errors, field_errors):
     return render_template("leads/response.html", procurement=procurement, bidder=bidder, section=section,
                            response=documents.response_for(bidder, section), text=text,
-                           editable=procurement.status == Status.SETUP.value,
+                           editable=procurement.status is Status.SETUP,
                            max_mb=_upload_mb(), errors=errors,
                            field_errors=field_errors), 400 if errors else 200
 

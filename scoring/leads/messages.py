@@ -141,7 +141,7 @@ def invite_new_people(procurement: Procurement):
     return confirmation_page(Confirmation(
         title=f"Invite {len(people)} new {'person' if len(people) == 1 else 'people'} by email?",
         caption=procurement.reference,
-        happens=[f"{u.name} ({u.email}), {u.role_enum.label.lower()}, gets an email with a link to choose "
+        happens=[f"{u.name} ({u.email}), {u.role.label.lower()}, gets an email with a link to choose "
                  "their own password." for u in people] + ["Each link works once and for 7 days."],
         cannot_undo="The emails cannot be called back once they are sent. You can send someone a new link later; "
                     "the old one then stops working.",

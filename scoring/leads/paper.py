@@ -7,7 +7,7 @@ from flask_login import current_user
 from .. import anonymity, pdf
 from ..confirm import Confirmation, confirmation_page, confirmed, posted_fields
 from ..models import Procurement, Status
-from ..services import evaluation
+from ..services import evaluation, lifecycle
 from ..services import paper as paper_service
 from ..services.assignments import evaluators_of
 from ..services.errors import Refused
@@ -18,7 +18,8 @@ from .common import evaluator_of_or_404, lead_view, refusal
 @bp.route("/<int:procurement_id>/paper")
 @lead_view
 def paper(procurement: Procurement):
-    return render_template("leads/paper.html", procurement=procurement, evaluators=evaluators_of(procurement))
+    return render_template("leads/paper.html", procurement=procurement, evaluators=evaluators_of(procurement),
+                           scoring_open=lifecycle.scoring_open(procurement))
 
 
 @bp.route("/<int:procurement_id>/paper/<int:user_id>/sheets")
@@ -111,7 +112,7 @@ def _render_entry(procurement, rep, typed, errors, field_errors, status, declari
     return render_template(
         "leads/paper_entry.html", procurement=procurement, rep=rep, cells=cells, typed=typed,
         progress=evaluation.progress_for(rep, procurement), cell_key=paper_service.cell_key,
-        declared=evaluation.has_declared(rep, procurement), open=procurement.status == Status.SCORING.value,
+        declared=evaluation.has_declared(rep, procurement), open=procurement.status is Status.SCORING,
         declaring=declaring, conflicted=[b for b in procurement.bidders if b.id in existing
                                          and existing[b.id].has_conflict],
         errors=errors, field_errors=field_errors,

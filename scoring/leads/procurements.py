@@ -21,7 +21,7 @@ from .common import lead_only, lead_view, refusal
 @lead_only
 def index():
     query = select(Procurement).order_by(Procurement.created_at.desc(), Procurement.id.desc())
-    if current_user.role != Role.ADMIN.value:
+    if current_user.role is not Role.ADMIN:
         query = query.where(Procurement.lead_id == current_user.id)
     return render_template("leads/index.html", procurements=db.session.scalars(query).all())
 
@@ -29,13 +29,13 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @lead_only
 def new():
-    leads = db.session.scalars(select(User).where(User.role == Role.LEAD.value).order_by(User.name)).all()
+    leads = db.session.scalars(select(User).where(User.role == Role.LEAD).order_by(User.name)).all()
     values = {"reference": "", "title": "", "anonymised": "yes", "lead": "", "regime": "psr", "service_type": ""}
     errors, field_errors = [], {}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in values}
         lead = current_user
-        if current_user.role == Role.ADMIN.value:
+        if current_user.role is Role.ADMIN:
             lead = next((u for u in leads if str(u.id) == values["lead"]), None)
         try:
             procurement = setup.create_procurement(
@@ -75,7 +75,7 @@ def _render_overview(procurement: Procurement, errors=None, field_errors=None, s
     evaluators = evaluators_of(procurement)
     return render_template(
         "leads/overview.html", procurement=procurement, tasks=tasks_for(procurement),
-        problems=setup.readiness_problems(procurement) if procurement.status == Status.SETUP.value else [],
+        problems=setup.readiness_problems(procurement) if procurement.status is Status.SETUP else [],
         evaluator_count=len(evaluators), conflict_count=len(declared_conflicts(procurement)),
         errors=errors or [], field_errors=field_errors or {}, Status=Status,
         letters=mail.letters_to_post(procurement.id), to_london=deadlines.to_london,
@@ -130,7 +130,7 @@ def scale(procurement: Procurement):
         else:
             flash("The scoring scale is saved.", "success")
             return redirect(url_for("leads.overview", procurement_id=procurement.id))
-    editable = procurement.status == Status.SETUP.value
+    editable = procurement.status is Status.SETUP
     rows = points + ([("", "")] if editable and request.method == "GET" else [])
     return render_template("leads/scale.html", procurement=procurement, rows=rows, editable=editable,
                            errors=errors, field_errors=field_errors), 400 if errors else 200

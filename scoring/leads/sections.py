@@ -7,19 +7,15 @@ from flask_login import current_user
 
 from ..access import section_in
 from .. import anonymity
-from ..models import Procurement, Section, Status
+from ..models import Procurement, ScoredBy, Section, Status
 from ..services import setup
 from .. import rules
 from ..services.errors import Refused
 from . import bp
 from .common import lead_view, refusal
 
-SCORED_BY_CHOICES = [
-    ("both", "Patient representatives and the panel"),
-    ("patient", "Patient representatives only"),
-    ("panel", "The panel only"),
-    ("price", "Price formula (no evaluator scores it)"),
-]
+SCORED_BY_CHOICES = [(choice.value, choice.label)
+                     for choice in (ScoredBy.BOTH, ScoredBy.PATIENT, ScoredBy.PANEL, ScoredBy.PRICE)]
 
 
 def weight_message(procurement: Procurement) -> tuple[float, str | None]:
@@ -38,7 +34,7 @@ def weight_message(procurement: Procurement) -> tuple[float, str | None]:
 def sections(procurement: Procurement):
     total, message = weight_message(procurement)
     return render_template("leads/sections.html", procurement=procurement, total=total,
-                           weight_message=message, setup_open=procurement.status == Status.SETUP.value)
+                           weight_message=message, setup_open=procurement.status is Status.SETUP)
 
 
 def _form_values(section: Section | None) -> dict:
@@ -134,6 +130,6 @@ def weights(procurement: Procurement):
     total, message = weight_message(procurement)
     return render_template("leads/weights.html", procurement=procurement, values=values, reason=reason,
                            total=total, weight_message=message, errors=errors, field_errors=field_errors,
-                           opened=procurement.status != Status.SETUP.value), 400 if errors else 200
+                           opened=procurement.status is not Status.SETUP), 400 if errors else 200
 
 

@@ -56,7 +56,7 @@ NEXT_STEPS = (
 def for_rep(text: str, procurement: Procurement, rep: User) -> str:
     """Text as the rep may read it: on an anonymised procurement, bidders' names and prices
     hidden by `scoring.redaction` (the same rule as every page a rep reads)."""
-    if not procurement.anonymised or rep.role != Role.PATIENT.value:
+    if not procurement.anonymised or rep.role is not Role.PATIENT:
         return text
     return redact(text, procurement.bidders)
 

@@ -26,7 +26,7 @@ PRICE_REASON = ("Scored from the price: the lowest price received divided by thi
 
 
 def patient_reps(procurement: Procurement) -> list[User]:
-    return [u for u in evaluators_in(procurement) if u.role == Role.PATIENT.value]
+    return [u for u in evaluators_in(procurement) if u.role is Role.PATIENT]
 
 
 # ----------------------------------------------------------------------------- bidders

@@ -36,7 +36,7 @@ def _lead_procurement(procurement_id: int) -> Procurement:
 @bp.route("/procurements/<int:procurement_id>/results")
 def show(procurement_id: int):
     procurement = _lead_procurement(procurement_id)
-    if procurement.status == Status.SETUP.value:
+    if procurement.status is Status.SETUP:
         return render_template("results/not_ready.html", procurement=procurement,
                                message="There are no results while the procurement is being set up.")
     try:
@@ -52,7 +52,7 @@ def show(procurement_id: int):
 @bp.route("/procurements/<int:procurement_id>/results/charts/<name>.svg")
 def chart(procurement_id: int, name: str):
     procurement = _lead_procurement(procurement_id)
-    if name not in CHART_NAMES or procurement.status == Status.SETUP.value:
+    if name not in CHART_NAMES or procurement.status is Status.SETUP:
         abort(404)
     try:
         result = ResultView(procurement, outcome.outcome(procurement), current_user)
@@ -178,8 +178,8 @@ def mine():
         .join(Section, Section.procurement_id == Procurement.id)
         .join(Assignment, Assignment.section_id == Section.id)
         .where(Assignment.user_id == current_user.id,
-               Procurement.status.in_([Status.MODERATION.value, Status.FINAL.value]))
+               Procurement.status.in_([Status.MODERATION, Status.FINAL]))
         .distinct().order_by(Procurement.created_at.desc())
     ))
     return render_template("results/mine.html", procurements=procurements,
-                           is_rep=current_user.role == Role.PATIENT.value)
+                           is_rep=current_user.role is Role.PATIENT)

@@ -25,7 +25,7 @@ from .forms import ConsensusForm, FinaliseForm
 
 bp = Blueprint("moderation", __name__, url_prefix="/procurements/<int:procurement_id>/moderation")
 
-OPEN_TO_EVALUATORS = (Status.MODERATION.value, Status.FINAL.value)
+OPEN_TO_EVALUATORS = (Status.MODERATION, Status.FINAL)
 
 
 @bp.app_template_global("moderation_board_rows")
@@ -39,7 +39,7 @@ def access(procurement_id: int) -> tuple[Procurement, bool]:
     procurement = procurement_or_404(procurement_id)
     if moderation.is_staff(current_user, procurement):
         return procurement, True
-    if current_user.role in (Role.PATIENT.value, Role.PANEL.value) and is_evaluator_of(current_user, procurement):
+    if current_user.role in (Role.PATIENT, Role.PANEL) and is_evaluator_of(current_user, procurement):
         return procurement, False
     abort(403)
 
@@ -128,7 +128,7 @@ def section(procurement_id: int, section_id: int):
         "moderation/section.html", procurement=procurement, staff=staff, board=board, run=run,
         previous=sections[i - 1] if i > 0 else None,
         next=sections[i + 1] if i + 1 < len(sections) else None,
-        can_record=procurement.status == Status.MODERATION.value and not section.is_price,
+        can_record=procurement.status is Status.MODERATION and not section.is_price,
     )
 
 
@@ -150,7 +150,7 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
             form.score.data = existing.value
             form.rationale.data = existing.rationale
         form.version.data = existing.version if existing else 0
-    can_record = procurement.status == Status.MODERATION.value and not section.is_price
+    can_record = procurement.status is Status.MODERATION and not section.is_price
     status = 200
     extra: list[tuple[str, str]] = []
     stale = None
@@ -270,7 +270,7 @@ def accept_section(procurement_id: int, section_id: int):
     return render_template(
         "moderation/accept_section.html", procurement=procurement, section=section, rows=rows, given=given,
         warnings=warnings, errors=errors, form=FinaliseForm(),
-        can_record=procurement.status == Status.MODERATION.value and not section.is_price,
+        can_record=procurement.status is Status.MODERATION and not section.is_price,
     ), status
 
 
@@ -347,7 +347,7 @@ def finalise(procurement_id: int):
             return redirect(url_for("results.show", procurement_id=procurement.id))
     db.session.refresh(procurement)
     try:
-        run = moderation_run(procurement) if procurement.status == Status.MODERATION.value else None
+        run = moderation_run(procurement) if procurement.status is Status.MODERATION else None
     except Refused as refused:
         return _cannot_analyse(procurement, refused, status, errors)
     return render_template(

@@ -154,7 +154,7 @@ def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=
 
 def _evidence(procurement: Procurement, share: float | None) -> dict | None:
     """The review's evidence for weights being designed: only in set-up, before they are published."""
-    if procurement.status != Status.SETUP.value or share is None:
+    if procurement.status is not Status.SETUP or share is None:
         return None
     return review_service.evidence(share)
 

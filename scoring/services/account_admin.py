@@ -13,7 +13,7 @@ from ..models import Assignment, Procurement, Role, Section, Status, User
 from . import audit, invitations
 from .errors import Refused
 
-OPEN = (Status.SETUP.value, Status.SCORING.value, Status.MODERATION.value)
+OPEN = (Status.SETUP, Status.SCORING, Status.MODERATION)
 
 
 def _not_yourself(user: User, actor: User, what: str) -> None:
@@ -43,7 +43,7 @@ def reactivate(user: User, *, actor: User) -> None:
 def role_change_problems(user: User, role: Role) -> list[str]:
     """Why ``user`` cannot take ``role`` now: open procurements that depend on the role they have."""
     problems = []
-    group = {"patient": "patient", "panel": "panel"}.get(role.value)
+    group = role.group
     if user.group and group != user.group:
         references = db.session.scalars(
             select(Procurement.reference).join(Section, Section.procurement_id == Procurement.id)
@@ -55,7 +55,7 @@ def role_change_problems(user: User, role: Role) -> list[str]:
             problems.append(f"{user.name} is assigned to score in {', '.join(references)}, which "
                             f"{'is' if len(references) == 1 else 'are'} not final. Remove those assignments "
                             "first, or wait until the procurement is final.")
-    if user.role in (Role.LEAD.value, Role.ADMIN.value) and role not in (Role.LEAD, Role.ADMIN):
+    if user.role in (Role.LEAD, Role.ADMIN) and role not in (Role.LEAD, Role.ADMIN):
         references = db.session.scalars(
             select(Procurement.reference).where(Procurement.lead_id == user.id, Procurement.status.in_(OPEN))
             .order_by(Procurement.reference)
@@ -72,14 +72,14 @@ def change_role(user: User, role: Role | str | None, *, actor: User) -> None:
     except ValueError:
         raise Refused("Choose the new role.", field="role") from None
     _not_yourself(user, actor, "change the role of")
-    if role.value == user.role:
+    if role is user.role:
         raise Refused(f"{user.name} is already a {role.label.lower()}.", field="role")
     problems = role_change_problems(user, role)
     if problems:
         raise Refused(f"{user.name}'s role cannot change to {role.label.lower()} yet: " + " ".join(problems),
                       field="role")
     before = user.role
-    user.role = role.value
+    user.role = role
     invitations.end_sessions(user)
     audit.record("user.role_changed", actor=actor, entity="user", entity_id=user.id,
                  before={"role": before}, after={"role": role.value})

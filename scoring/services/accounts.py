@@ -128,7 +128,7 @@ def create_user(
         raise Refused(f"An account with the email {email} already exists.", field="email")
     if training_date_problem(training_completed_on):
         raise Refused(training_date_problem(training_completed_on), field="training_completed_on")
-    user = User(email=email, name=name.strip(), role=role.value,
+    user = User(email=email, name=name.strip(), role=role,
                 training_completed_on=training_completed_on)
     if password is not None:
         problem = password_problem(password, email=email)

@@ -29,9 +29,9 @@ from .progress import EvaluatorProgress, evaluators_of, progress_of_everyone  # 
 def candidates() -> list[User]:
     """Every patient rep and panel evaluator with an active account, reps first."""
     users = db.session.scalars(
-        select(User).where(User.role.in_([Role.PATIENT.value, Role.PANEL.value]), User.active.is_(True))
+        select(User).where(User.role.in_([Role.PATIENT, Role.PANEL]), User.active.is_(True))
     )
-    return sorted(users, key=lambda u: (u.role != Role.PATIENT.value, u.name.lower()))
+    return sorted(users, key=lambda u: (u.role is not Role.PATIENT, u.name.lower()))
 
 
 def has_scores(section: Section, user: User) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..law import PSR, regime_name
 from ..law import key_criteria as kc
-from ..models import AuditEvent, Procurement, Score, Section
+from ..models import AuditEvent, Procurement, Score, ScoreStatus, Section
 from . import regime as law
 from .assignments import declared_conflicts, evaluators_of
 from .errors import Refused
@@ -53,7 +53,7 @@ class Conflict:
 def conflicts(procurement: Procurement) -> list[Conflict]:
     """Every conflict declared, with how it was managed: kept (the evaluator never saw or scored
     that bidder) or withdrawn by the lead, with the reason recorded in the audit log."""
-    out = [Conflict(c.evaluator.name, c.evaluator.role_enum.label, f"{c.bidder.code} ({c.bidder.name})",
+    out = [Conflict(c.evaluator.name, c.evaluator.role.label, f"{c.bidder.code} ({c.bidder.name})",
                     c.declaration.details or "No details given.",
                     "The evaluator was not shown this bidder's bid and did not score or moderate it.")
            for c in declared_conflicts(procurement)]
@@ -65,7 +65,7 @@ def conflicts(procurement: Procurement) -> list[Conflict]:
         before, after = json.loads(event.before_json or "{}"), json.loads(event.after_json or "{}")
         user = users.get(after.get("evaluator"))
         out.append(Conflict(user.name if user else after.get("evaluator", ""),
-                            user.role_enum.label if user else "", after.get("bidder", ""),
+                            user.role.label if user else "", after.get("bidder", ""),
                             before.get("details") or "No details given.",
                             f"Withdrawn by {event.actor.name if event.actor else 'the lead'} on "
                             f"{event.at:%-d %B %Y}, so the evaluator scored this bidder. "
@@ -77,7 +77,7 @@ def individual_scores(procurement: Procurement) -> dict[tuple[int, int], list[Sc
     """(bidder id, section id) -> the submitted scores, each evaluator's own."""
     rows = db.session.scalars(
         select(Score).join(Section, Score.section_id == Section.id)
-        .where(Section.procurement_id == procurement.id, Score.status == "submitted",
+        .where(Section.procurement_id == procurement.id, Score.status == ScoreStatus.SUBMITTED,
                Score.value.is_not(None))
         .order_by(Score.section_id, Score.bidder_id, Score.evaluator_id))
     cells: dict[tuple[int, int], list[Score]] = {}
@@ -180,7 +180,7 @@ def build(procurement: Procurement) -> Document:
         doc.add_paragraph(f"Procurement lead: {lead.name}.")
     experience = law.experience_of(procurement)
     _table(doc, ["Evaluator", "Role", "Relevant experience"],
-           [[u.name, u.role_enum.label, experience.get(u.id) or NOT_RECORDED]
+           [[u.name, u.role.label, experience.get(u.id) or NOT_RECORDED]
             for u in evaluators_of(procurement)])
 
     doc.add_heading("5. Conflicts of interest", level=1)
@@ -210,7 +210,7 @@ def build(procurement: Procurement) -> Document:
             own = cells.get((b.bidder.id, entry["id"]), [])
             if own:
                 _table(doc, ["Evaluator", "Role", "Score", "Reason"],
-                       [[s.evaluator.name, s.evaluator.role_enum.label, str(s.value), s.rationale] for s in own])
+                       [[s.evaluator.name, s.evaluator.role.label, str(s.value), s.rationale] for s in own])
             else:
                 doc.add_paragraph("No individual scores were counted.")
             if agreed:

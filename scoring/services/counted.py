@@ -23,8 +23,8 @@ from ..models import Bidder, Declaration, Procurement, Score, ScoredBy, ScoreSta
 def where(procurement_id: int) -> tuple:
     """The conditions, apart from conflicts, on a query of Score joined to its Section."""
     return (Section.procurement_id == int(procurement_id),
-            Section.scored_by != ScoredBy.PRICE.value,
-            Score.status == ScoreStatus.SUBMITTED.value,
+            Section.scored_by != ScoredBy.PRICE,
+            Score.status == ScoreStatus.SUBMITTED,
             Score.value.is_not(None))
 
 
@@ -48,5 +48,5 @@ def conflict_pairs(procurement: Procurement | int, session=None) -> set[tuple[in
 def is_counted(score, conflicted: set[tuple[int, int]] | frozenset = frozenset()) -> bool:
     """`where` and `not_conflicted` for a score already loaded (a Score, or a row with the same
     attributes); ``conflicted`` is `conflict_pairs`. Price sections have no evaluators' scores."""
-    return (score is not None and score.status == ScoreStatus.SUBMITTED.value and score.value is not None
+    return (score is not None and score.status is ScoreStatus.SUBMITTED and score.value is not None
             and (score.evaluator_id, score.bidder_id) not in conflicted)

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, UTC
 from zoneinfo import ZoneInfo
 
 from ..extensions import db
-from ..models import Procurement, Status, User, utcnow
+from ..models import Procurement, Role, Status, User, utcnow
 from . import audit, mail
 from .errors import Refused
 
@@ -58,7 +58,7 @@ def due_sentence(procurement: Procurement, *, now: datetime | None = None) -> st
 def meeting_sentence(procurement: Procurement, *, now: datetime | None = None) -> str | None:
     """ "The moderation meeting is on Friday 19 March 2027." while it is still to come, else None."""
     day = procurement.moderation_meeting_on
-    if day is None or procurement.status == Status.FINAL.value:
+    if day is None or procurement.status is Status.FINAL:
         return None
     today = to_london(now or utcnow()).date()
     if day < today:
@@ -116,7 +116,7 @@ def notify_meeting(procurement: Procurement) -> int:
     from .progress import evaluators_of
 
     sentence = meeting_sentence(procurement)
-    if procurement.status != Status.MODERATION.value or sentence is None:
+    if procurement.status is not Status.MODERATION or sentence is None:
         return 0
     day = procurement.moderation_meeting_on
     queued = 0
@@ -144,7 +144,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     now = now or utcnow()
     queued = 0
     open_procurements = db.session.scalars(
-        db.select(Procurement).where(Procurement.status == Status.SCORING.value,
+        db.select(Procurement).where(Procurement.status == Status.SCORING,
                                      Procurement.scoring_deadline.is_not(None))
     ).all()
     for procurement in open_procurements:
@@ -190,7 +190,7 @@ def notify_report_ready(procurement: Procurement) -> None:
     from .progress import evaluators_of
 
     for rep in evaluators_of(procurement):
-        if rep.role != "patient" or not rep.active:
+        if rep.role is not Role.PATIENT or not rep.active:
             continue
         mail.queue(rep, "notice", {
             "heading": f"Your report is ready: {procurement.title}",

@@ -131,7 +131,7 @@ def seed_demo(*, region: bool = False) -> tuple[Procurement, list[tuple[str, str
                                     text=f"{ANSWERS[bidder.code]}\n\n(Answer to {section.code}: {section.title}.)"))
     for section in sections:
         for user in users.values():
-            if user.role in ("patient", "panel") and user.is_trained and section.scored_by in (user.group, "both"):
+            if user.group is not None and user.is_trained and section.scored_by.includes(user.group):
                 setup.assign_evaluator(section, user, actor=lead)
     setup.open_scoring(procurement, actor=lead)
 

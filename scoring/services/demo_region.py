@@ -115,7 +115,7 @@ def _load(spec: Past, lead: User, reps: list[User], panel: list[User]) -> Procur
     assigned = 0
     for section in sections:
         for user in (*reps, *panel):
-            if section.scored_by in (user.group, "both"):
+            if user.group is not None and section.scored_by.includes(user.group):
                 db.session.add(Assignment(section=section, user=user))
                 assigned += 1
     # A past procurement: its evaluators were told when it opened, so no invitation is sent now.
@@ -132,14 +132,14 @@ def _load(spec: Past, lead: User, reps: list[User], panel: list[User]) -> Procur
                 db.session.add(Declaration(user_id=person.id, bidder_id=bidder.id, has_conflict=False,
                                            declared_at=when))
             for s, section in enumerate(sections):
-                if section.scored_by not in (person.group, "both"):
+                if person.group is None or not section.scored_by.includes(person.group):
                     continue
                 for b, bidder in enumerate(bidders):
                     value = int(values[b, s, e])
                     db.session.add(Score(
                         bidder_id=bidder.id, section_id=section.id, evaluator_id=person.id, value=value,
-                        rationale=REASONS[value], status=ScoreStatus.SUBMITTED.value,
-                        source=(ScoreSource.PAPER if on_paper else ScoreSource.ONLINE).value,
+                        rationale=REASONS[value], status=ScoreStatus.SUBMITTED,
+                        source=ScoreSource.PAPER if on_paper else ScoreSource.ONLINE,
                         entered_by_id=lead.id if on_paper else None, version=1, updated_at=when,
                         submitted_at=when))
                     count += 1

@@ -200,7 +200,7 @@ def can_download(user: User, document: Document) -> bool:
     procurement = bidder.procurement
     if is_lead_of(user, procurement):
         return True
-    if section.is_price or procurement.status == Status.SETUP.value:
+    if section.is_price or procurement.status is Status.SETUP:
         return False
     assigned = db.session.scalar(
         select(Assignment.id).where(Assignment.section_id == section.id, Assignment.user_id == user.id)

@@ -189,7 +189,7 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
     users = {u.id: u for u in session.scalars(
         select(User).where(User.id.in_([int(i) for i in evaluator_ids])))}
     evaluators = sorted((users[int(i)] for i in evaluator_ids),
-                        key=lambda u: (u.role != Role.PATIENT.value, u.id))
+                        key=lambda u: (u.role is not Role.PATIENT, u.id))
     ordered_ids = np.array([u.id for u in evaluators], dtype=np.int64)
 
     cube = np.full((len(bidders), len(sections), len(evaluators)), np.nan)
@@ -219,7 +219,7 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
 
     inputs = EngineInputs(
         scores=cube,
-        groups=tuple("patient" if u.role == Role.PATIENT.value else "panel" for u in evaluators),
+        groups=tuple("patient" if u.role is Role.PATIENT else "panel" for u in evaluators),
         weights=[float(s.weight) for s in sections],
         max_scores=[float(s.max_score) for s in sections],
         thresholds=[np.nan if s.threshold is None else float(s.threshold) for s in sections],

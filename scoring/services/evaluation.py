@@ -117,7 +117,7 @@ def declare_conflicts(
             problems.append((f"details-{bidder.id}", f"Describe your conflict with {bidder.label_for(user)}"))
         elif has_conflict and details_too_long(details):
             problems.append((f"details-{bidder.id}", details_too_long(details)))
-        elif has_conflict and procurement.status == Status.MODERATION.value and not (
+        elif has_conflict and procurement.status is Status.MODERATION and not (
                 bidder.id in already and already[bidder.id].has_conflict):
             # A conflict hides the bidder's scores from the result, so after scoring has closed
             # it would silently drop scores already submitted: the lead decides and records it.
@@ -195,8 +195,8 @@ def progress_for(user: User, procurement: Procurement) -> Progress:
 
 
 def _check_can_score(user: User, procurement: Procurement, bidder: Bidder, section: Section) -> None:
-    if procurement.status != Status.SCORING.value:
-        raise Refused(f"Scoring is not open for {procurement.reference}. It is {procurement.status_enum.label.lower()}.")
+    if procurement.status is not Status.SCORING:
+        raise Refused(f"Scoring is not open for {procurement.reference}. It is {procurement.status.label.lower()}.")
     if section.is_price:
         raise NotAllowed("Price sections are scored from the bidders' prices, not by evaluators.")
     if section not in assigned_sections(user, procurement):
@@ -266,7 +266,7 @@ def save_score(
         db.session.add(score)
     score.value = value
     score.rationale = rationale
-    score.source = ScoreSource(source).value
+    score.source = ScoreSource(source)
     score.entered_by_id = actor.id
     score.version = current_version + 1
     score.updated_at = utcnow()
@@ -294,7 +294,7 @@ def save_score(
 
 def check_can_submit(evaluator: User, procurement: Procurement) -> list[Cell]:
     """The evaluator's cells, or a refusal naming what is missing; ``first`` is the first unfinished cell."""
-    if procurement.status != Status.SCORING.value:
+    if procurement.status is not Status.SCORING:
         raise Refused(f"Scoring is not open for {procurement.reference}.")
     cells = cells_for(evaluator, procurement)
     if not cells:
@@ -320,7 +320,7 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
         score = cell.score
         if score.is_submitted:
             continue
-        score.status = ScoreStatus.SUBMITTED.value
+        score.status = ScoreStatus.SUBMITTED
         score.submitted_at = now
         score.version += 1
         count += 1
@@ -351,7 +351,7 @@ def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reas
     if not scores:
         raise Refused(f"{evaluator.name} has no submitted scores to reopen.")
     for score in scores:
-        score.status = ScoreStatus.DRAFT.value
+        score.status = ScoreStatus.DRAFT
         score.version += 1
     audit.record(
         "scores.reopened", actor=lead, procurement_id=procurement.id, entity="user",

@@ -76,9 +76,9 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
         raise NotAllowed("Only the procurement lead can finalise the result.")
     if procurement.is_final:
         raise Refused(FINAL_MESSAGE)
-    if procurement.status != Status.MODERATION.value:
+    if procurement.status is not Status.MODERATION:
         raise Refused(f"A procurement can only be finalised after moderation. {procurement.reference} is "
-                      f"{procurement.status_enum.label.lower()}.")
+                      f"{procurement.status.label.lower()}.")
     check_ready(procurement)
     if not lifecycle.claim(procurement, Status.FINAL):
         raise Refused(FINAL_MESSAGE)
@@ -97,8 +97,8 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
     procurement.finalised_at = now
     audit.record(
         "procurement.finalised", actor=actor, procurement_id=procurement.id, entity="procurement",
-        entity_id=procurement.id, before={"status": Status.MODERATION.value},
-        after={"status": Status.FINAL.value, "winner": document.get("winner"),
+        entity_id=procurement.id, before={"status": Status.MODERATION},
+        after={"status": Status.FINAL, "winner": document.get("winner"),
                "engine_version": ENGINE_VERSION,
                "totals": {row["code"]: round(row["total"], 6) for row in document["bidders"]}},
     )

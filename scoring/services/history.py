@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 
 from ..extensions import db
-from ..models import Acceptance, AuditEvent, Bidder, Consensus, Procurement, Score, Section, User
+from ..models import Acceptance, AuditEvent, Bidder, Consensus, Procurement, Role, Score, Section, User
 
 KINDS = {"online": "Draft saved", "paper": "Paper score entered", "import": "Imported"}
 
@@ -74,7 +74,7 @@ def cell_history(procurement: Procurement, bidder: Bidder, section: Section) -> 
                         *last[event.entity_id]))
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(evaluator_ids) or [0])))}
     histories = [EvaluatorHistory(people[i], per_evaluator.get(i, []))
-                 for i in sorted(evaluator_ids, key=lambda i: (people[i].role != "patient", people[i].id))]
+                 for i in sorted(evaluator_ids, key=lambda i: (people[i].role is not Role.PATIENT, people[i].id))]
 
     agreed_rows = [(c, "consensus") for c in db.session.scalars(select(Consensus).where(
         Consensus.bidder_id == bidder.id, Consensus.section_id == section.id))]

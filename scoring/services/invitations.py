@@ -102,7 +102,7 @@ def _queue_invitation(user: User, token: str, actor: User | None, procurement: P
     mail.queue(user, "invitation", {
         "href": mail.link("auth.accept_invitation", token=token),
         "inviter": actor.name if actor else "",
-        "role_label": user.role_enum.label.lower(),
+        "role_label": user.role.label.lower(),
         "procurement": procurement,
     }, procurement_id=procurement.id if procurement is not None else None)
 
@@ -120,7 +120,7 @@ def invite(*, email: str, name: str, role: Role | str, training_completed_on: da
 
 #: The roles a procurement lead may invite: evaluators only. Leads and administrators are
 #: invited by an administrator, so a lead cannot hand out powers they do not hold over others.
-EVALUATOR_ROLES = (Role.PATIENT.value, Role.PANEL.value)
+EVALUATOR_ROLES = (Role.PATIENT, Role.PANEL)
 
 
 def invite_evaluator(procurement: Procurement, *, email: str, name: str, role: str,
@@ -129,7 +129,7 @@ def invite_evaluator(procurement: Procurement, *, email: str, name: str, role: s
     if role not in EVALUATOR_ROLES:
         raise Refused("Choose whether they are a patient representative or a panel evaluator. "
                       "Only an administrator can invite a procurement lead or an administrator.", field="role")
-    if role != Role.PATIENT.value:
+    if role != Role.PATIENT:
         training_completed_on = None
     return invite(email=email, name=name, role=role, training_completed_on=training_completed_on, actor=actor,
                   procurement=procurement)

@@ -33,8 +33,11 @@ WEIGHT_TOLERANCE = rules.WEIGHT_TOLERANCE
 FINAL_MESSAGE = rules.FINAL_MESSAGE
 
 
-def status_of(procurement: Procurement) -> Status:
-    return Status(procurement.status)
+def scoring_open(procurement: Procurement) -> bool:
+    """Evaluators can score, and a lead can reopen an evaluator's submitted scores or type in
+    their paper ones (the refusals of `require_scoring` and `paper.enter_paper_scores` say
+    why not at other times)."""
+    return procurement.status is Status.SCORING
 
 
 def allowed(source: Status, target: Status) -> bool:
@@ -50,19 +53,19 @@ def require_not_final(procurement: Procurement) -> None:
 def require_setup(procurement: Procurement, what: str = "Sections and bidders can only be added") -> None:
     """Refuse unless the procurement is still being set up (``what`` names the change refused)."""
     require_not_final(procurement)
-    if procurement.status != Status.SETUP.value:
+    if procurement.status is not Status.SETUP:
         raise Refused(
             f"{what} while the procurement is being set up. "
-            f"It is {procurement.status_enum.label.lower()}."
+            f"It is {procurement.status.label.lower()}."
         )
 
 
 def change_status(procurement: Procurement, status: Status, *, actor: User | None, reason: str = "") -> None:
     """Move the procurement to ``status`` (a move the table allows), with its audit event."""
-    before = status_of(procurement)
+    before = procurement.status
     if not allowed(before, status):
         raise Refused(f"A procurement that is {before.label.lower()} cannot move to {status.label.lower()}.")
-    procurement.status = status.value
+    procurement.status = status
     audit.record("procurement.status_changed", actor=actor, procurement_id=procurement.id,
                  entity="procurement", entity_id=procurement.id,
                  before={"status": before.value}, after={"status": status.value}, reason=reason)
@@ -79,8 +82,8 @@ def claim(procurement: Procurement, status: Status) -> bool:
     source = next(s for s, t in TRANSITIONS if t is status)
     flipped = db.session.execute(
         update(Procurement)
-        .where(Procurement.id == procurement.id, Procurement.status == source.value)
-        .values(status=status.value)
+        .where(Procurement.id == procurement.id, Procurement.status == source)
+        .values(status=status)
         .execution_options(synchronize_session=False)
     )
     db.session.expire(procurement)
@@ -96,8 +99,8 @@ def readiness_problems(procurement: Procurement) -> list[str]:
 
 def check_can_open(procurement: Procurement) -> None:
     """Refuse, listing every problem, unless scoring can open now (asked before the confirmation too)."""
-    if procurement.status != Status.SETUP.value:
-        raise Refused(f"Scoring can only open from set-up. This procurement is {procurement.status_enum.label.lower()}.")
+    if procurement.status is not Status.SETUP:
+        raise Refused(f"Scoring can only open from set-up. This procurement is {procurement.status.label.lower()}.")
     problems = readiness_problems(procurement)
     if problems:
         raise Refused("Scoring cannot open yet: " + " ".join(problems), problems=problems)
@@ -116,8 +119,8 @@ def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
 def require_scoring(procurement: Procurement, message: str) -> None:
     """Refuse unless scoring is open (reopening someone's scores); ``message`` says what needs it."""
     require_not_final(procurement)
-    if procurement.status != Status.SCORING.value:
-        raise Refused(f"{message} {procurement.reference} is {procurement.status_enum.label.lower()}.")
+    if procurement.status is not Status.SCORING:
+        raise Refused(f"{message} {procurement.reference} is {procurement.status.label.lower()}.")
 
 
 def waiting_to_submit(procurement: Procurement) -> list[str]:
@@ -130,9 +133,9 @@ def waiting_to_submit(procurement: Procurement) -> list[str]:
 def check_can_close(procurement: Procurement, reason: str = "") -> None:
     """Refuse unless scoring can close now with this reason (asked before the confirmation too)."""
     require_not_final(procurement)
-    if procurement.status != Status.SCORING.value:
+    if procurement.status is not Status.SCORING:
         raise Refused(f"Scoring can only close while it is open. This procurement is "
-                      f"{procurement.status_enum.label.lower()}.")
+                      f"{procurement.status.label.lower()}.")
     waiting = waiting_to_submit(procurement)
     from .deadlines import due_sentence
 
@@ -161,9 +164,9 @@ def return_to_scoring(procurement: Procurement, *, actor: User | None, reason: s
     score then changes must be given again before finalising (`moderation.blockers`).
     """
     require_not_final(procurement)
-    if procurement.status != Status.MODERATION.value:
+    if procurement.status is not Status.MODERATION:
         raise Refused(f"Only a procurement in moderation can return to scoring. This procurement is "
-                      f"{procurement.status_enum.label.lower()}.")
+                      f"{procurement.status.label.lower()}.")
     if not (reason or "").strip():
         raise Refused("Give a reason for returning to scoring. It is recorded in the audit log.", field="reason")
     change_status(procurement, Status.SCORING, actor=actor, reason=reason.strip())

@@ -114,10 +114,10 @@ def check_can_record(user: User, procurement: Procurement, bidder: Bidder, secti
     """Raise Refused/NotAllowed unless ``user`` may record the consensus of this cell now."""
     if procurement.is_final:
         raise Refused(FINAL_MESSAGE)
-    if procurement.status != Status.MODERATION.value:
+    if procurement.status is not Status.MODERATION:
         raise Refused(
             f"Consensus can only be recorded during moderation. {procurement.reference} is "
-            f"{procurement.status_enum.label.lower()}."
+            f"{procurement.status.label.lower()}."
         )
     if bidder.procurement_id != procurement.id or section.procurement_id != procurement.id:
         raise NotAllowed("That bidder or section is not part of this procurement.")
@@ -146,14 +146,14 @@ def _lock_in_moderation(procurement: Procurement) -> None:
     """
     result = db.session.execute(
         update(Procurement)
-        .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION.value)
+        .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION)
         .values(status=Procurement.status)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         # The saved status, not the one this request loaded (someone may have just finalised).
         status = db.session.scalar(select(Procurement.status).where(Procurement.id == procurement.id))
-        raise Refused(FINAL_MESSAGE if status == Status.FINAL.value
+        raise Refused(FINAL_MESSAGE if status == Status.FINAL
                       else "Consensus can only be recorded during moderation.")
 
 
@@ -221,7 +221,7 @@ def record_consensus(
         db.session.add(consensus)
     consensus.value = int(value)
     consensus.rationale = rationale
-    consensus.source = ScoreSource(source).value
+    consensus.source = ScoreSource(source)
     consensus.decided_by_id = actor.id
     consensus.decided_at = utcnow()
     consensus.version = current_version + 1
@@ -264,7 +264,7 @@ def evaluators_in(procurement: Procurement) -> list[User]:
     scored = select(Score.evaluator_id).join(Bidder, Score.bidder_id == Bidder.id).where(
         Bidder.procurement_id == procurement.id)
     users = db.session.scalars(select(User).where(User.id.in_(assigned.union(scored).scalar_subquery())))
-    return sorted(users, key=lambda u: (u.role != Role.PATIENT.value, u.id))
+    return sorted(users, key=lambda u: (u.role is not Role.PATIENT, u.id))
 
 
 def evaluator_numbers(procurement: Procurement, run=None) -> dict[int, str]:
@@ -280,7 +280,7 @@ def evaluator_numbers(procurement: Procurement, run=None) -> dict[int, str]:
     labels: dict[int, str] = {}
     counts = {"patient": 0, "panel": 0}
     for user in evaluators_in(procurement):
-        group = "patient" if user.role == Role.PATIENT.value else "panel"
+        group = "patient" if user.role is Role.PATIENT else "panel"
         counts[group] += 1
         labels[user.id] = f"{'Patient rep' if group == 'patient' else 'Panel member'} {counts[group]}"
     return labels
@@ -370,7 +370,7 @@ class Progress:
         return f"{self.agreed} of {self.total} agreed"
 
 
-_SUBMITTED = ScoreStatus.SUBMITTED.value
+_SUBMITTED = ScoreStatus.SUBMITTED
 
 
 class ScoreRow(NamedTuple):
@@ -468,8 +468,8 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
         people |= set(db.session.scalars(select(User).where(User.id.in_(missing))))
     columns = [
         Column(user=u, label=evaluator_label(viewer, u, procurement, numbers),
-               group="patient" if u.role == Role.PATIENT.value else "panel")
-        for u in sorted(people, key=lambda u: (u.role != Role.PATIENT.value, numbers.get(u.id, ""), u.id))
+               group="patient" if u.role is Role.PATIENT else "panel")
+        for u in sorted(people, key=lambda u: (u.role is not Role.PATIENT, numbers.get(u.id, ""), u.id))
     ]
     column_ids = [(column, column.user.id) for column in columns]
     agreed = {c.bidder_id: c for c in db.session.scalars(

@@ -95,9 +95,9 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
     but nothing is saved (asked before the confirmation page).
     """
     lifecycle.require_not_final(procurement)
-    if procurement.status != Status.SCORING.value:
+    if procurement.status is not Status.SCORING:
         raise Refused(f"Paper scores can only be entered while scoring is open. This procurement is "
-                      f"{procurement.status_enum.label.lower()}.")
+                      f"{procurement.status.label.lower()}.")
     cells = evaluation.cells_for(evaluator, procurement)
     if not cells:
         raise Refused(f"{evaluator.name} is not asked to score anything in this procurement.")
@@ -237,7 +237,7 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
         audit.record("declaration.made", actor=lead, procurement_id=procurement.id, entity="declaration",
                      entity_id=current.id, before=before,
                      after={"has_conflict": has_conflict, "details": details, "bidder": bidder.code,
-                            "evaluator": evaluator.email, "source": ScoreSource.PAPER.value})
+                            "evaluator": evaluator.email, "source": ScoreSource.PAPER})
 
 
 def _evaluators(procurement: Procurement) -> list[User]:

@@ -87,7 +87,7 @@ def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User 
     if problems:
         setup.raise_all(problems)
     changing = [b for b, price in parsed.items() if bidders[b].price != price]
-    if changing and procurement.status != Status.SETUP.value and not reason.strip():
+    if changing and procurement.status is not Status.SETUP and not reason.strip():
         setup.raise_all([("reason", f"Give a reason for changing the {'price' if len(changing) == 1 else 'prices'}. "
                                     "Scoring is open, so a price can only change for a recorded reason: "
                                     "one price moves every bidder's price score.")])

@@ -23,7 +23,7 @@ def evaluators_of(procurement: Procurement) -> list[User]:
         .where(Section.procurement_id == procurement.id)
         .distinct()
     )
-    return sorted(users, key=lambda u: (u.role != Role.PATIENT.value, u.name.lower()))
+    return sorted(users, key=lambda u: (u.role is not Role.PATIENT, u.name.lower()))
 
 
 
@@ -42,7 +42,7 @@ def progress_of_everyone(procurement: Procurement) -> list[EvaluatorProgress]:
     """
     evaluators = evaluators_of(procurement)
     bidder_ids = {b.id for b in procurement.bidders}
-    sections = {s.id for s in procurement.sections if s.scored_by != ScoredBy.PRICE.value}
+    sections = {s.id for s in procurement.sections if s.scored_by is not ScoredBy.PRICE}
     assigned: dict[int, set[int]] = {}
     for section_id, user_id in db.session.execute(
         select(Assignment.section_id, Assignment.user_id).where(Assignment.section_id.in_(sections))
@@ -63,7 +63,7 @@ def progress_of_everyone(procurement: Procurement) -> list[EvaluatorProgress]:
         .where(Score.section_id.in_(sections))
     ):
         complete = value is not None and bool((rationale or "").strip())
-        scores[(user_id, bidder_id, section_id)] = (complete, status == ScoreStatus.SUBMITTED.value)
+        scores[(user_id, bidder_id, section_id)] = (complete, status == ScoreStatus.SUBMITTED)
     rows = []
     for user in evaluators:
         bidders = bidder_ids - conflicted.get(user.id, set())

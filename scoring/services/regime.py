@@ -37,7 +37,7 @@ def set_regime(procurement: Procurement, *, regime: str, service_type: str, acto
     require_not_final(procurement)
     fields = clean_regime_fields(regime, service_type)
     regime, service_type = fields["regime"], fields["service_type"]
-    if regime != procurement.regime and procurement.status != Status.SETUP.value:
+    if regime != procurement.regime and procurement.status is not Status.SETUP:
         raise Refused("The regime can only change while the procurement is being set up: the criteria "
                       "and the process were published under it.", field="regime")
     before = {"regime": procurement.regime, "service_type": procurement.service_type}

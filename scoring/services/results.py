@@ -276,7 +276,7 @@ def _scoring_opened_at(procurement: Procurement):
     return db.session.scalar(
         select(AuditEvent.at).where(AuditEvent.procurement_id == procurement.id,
                                     AuditEvent.action == "procurement.status_changed",
-                                    AuditEvent.after_json.like(f'%"{Status.SCORING.value}"%'))
+                                    AuditEvent.after_json.like(f'%"{Status.SCORING}"%'))
         .order_by(AuditEvent.id).limit(1)
     )
 

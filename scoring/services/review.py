@@ -35,12 +35,12 @@ def visible_procurements(viewer: User | None, filters: Filters = Filters()) -> l
     (the command line, run by whoever runs the server) sees all."""
     # The stored document is big and rows are cached (`row`): load it only when a row is made.
     query = select(Procurement).options(defer(Procurement.final_result_json)).where(
-        Procurement.status == Status.FINAL.value, Procurement.final_result_json.is_not(None))
+        Procurement.status == Status.FINAL, Procurement.final_result_json.is_not(None))
     if viewer is None:
         pass
-    elif viewer.role == Role.LEAD.value:
+    elif viewer.role is Role.LEAD:
         query = query.where(Procurement.lead_id == viewer.id)
-    elif viewer.role not in (Role.ADMIN.value, Role.REVIEWER.value):
+    elif viewer.role not in (Role.ADMIN, Role.REVIEWER):
         return []
     if filters.since:
         query = query.where(Procurement.finalised_at >= datetime.combine(filters.since, time.min))
@@ -205,7 +205,7 @@ def _all_intervals() -> list[list[list[float]]]:
     the set: parsed once per worker, not on every move of the what-if slider."""
     from sqlalchemy import func
 
-    final = (Procurement.status == Status.FINAL.value, Procurement.final_result_json.is_not(None))
+    final = (Procurement.status == Status.FINAL, Procurement.final_result_json.is_not(None))
     counts = select(func.count(Procurement.id), func.max(Procurement.finalised_at), func.max(Procurement.id))
     key = (id(db.engine), str(db.engine.url), *db.session.execute(counts.where(*final)).one())
     if key not in _INTERVALS_CACHE:

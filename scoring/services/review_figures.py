@@ -30,7 +30,7 @@ def participation(procurement: Procurement) -> dict[str, Any]:
     rows = db.session.execute(
         select(Assignment.user_id, Assignment.section_id)
         .join(User, User.id == Assignment.user_id)
-        .where(Assignment.section_id.in_(section_ids), User.role == Role.PATIENT.value)
+        .where(Assignment.section_id.in_(section_ids), User.role == Role.PATIENT)
     ).all() if section_ids else []
     assigned: dict[int, set[int]] = {}
     for user_id, section_id in rows:
@@ -47,11 +47,11 @@ def participation(procurement: Procurement) -> dict[str, Any]:
         for user_id, bidder_id, section_id, source, value in db.session.execute(
                 select(Score.evaluator_id, Score.bidder_id, Score.section_id, Score.source, Score.value)
                 .where(Score.evaluator_id.in_(assigned), Score.section_id.in_(section_ids),
-                       Score.status == ScoreStatus.SUBMITTED.value)).all():
+                       Score.status == ScoreStatus.SUBMITTED)).all():
             if value is None:
                 continue
             submitted.setdefault(user_id, set()).add((bidder_id, section_id))
-            if source == ScoreSource.PAPER.value:
+            if source == ScoreSource.PAPER:
                 paper.add(user_id)
     complete = 0
     for user_id, sections in assigned.items():

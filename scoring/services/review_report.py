@@ -64,8 +64,8 @@ def _distinct_reps(references: list[str]) -> int:
         select(func.count(distinct(Score.evaluator_id)))
         .join(Section, Section.id == Score.section_id).join(Procurement, Procurement.id == Section.procurement_id)
         .join(User, User.id == Score.evaluator_id)
-        .where(Procurement.reference.in_(references), User.role == Role.PATIENT.value,
-               Score.status == ScoreStatus.SUBMITTED.value)) or 0
+        .where(Procurement.reference.in_(references), User.role == Role.PATIENT,
+               Score.status == ScoreStatus.SUBMITTED)) or 0
 
 
 def said_did(r: dict[str, Any]) -> str:

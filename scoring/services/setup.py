@@ -122,19 +122,19 @@ def assign_evaluator(section: Section, user: User, *, actor: User | None) -> Ass
     """Ask ``user`` to score ``section``. Refuses untrained reps and evaluators of the wrong group."""
     procurement = section.procurement
     require_not_final(procurement)
-    if user.role not in (Role.PATIENT.value, Role.PANEL.value):
-        raise Refused(f"{user.name} is a {user.role_enum.label.lower()}, not an evaluator, so cannot score.")
-    if user.role == Role.PATIENT.value and not user.is_trained:
+    if user.role not in (Role.PATIENT, Role.PANEL):
+        raise Refused(f"{user.name} is a {user.role.label.lower()}, not an evaluator, so cannot score.")
+    if user.role is Role.PATIENT and not user.is_trained:
         raise Refused(
             f"{user.name} has not completed patient representative training yet, so cannot be asked to score. "
             "Record their training date on the Users page."
         )
     if section.is_price:
         raise Refused(f"Section {section.code} is a price section. It is scored from prices, not by evaluators.")
-    if not ScoredBy(section.scored_by).includes(user.group):
+    if not section.scored_by.includes(user.group):
         raise Refused(
             f"Section {section.code} is scored by {section.scored_by} evaluators only, "
-            f"and {user.name} is a {user.role_enum.label.lower()}."
+            f"and {user.name} is a {user.role.label.lower()}."
         )
     existing = db.session.scalar(
         select(Assignment).where(Assignment.section_id == section.id, Assignment.user_id == user.id)
@@ -155,7 +155,7 @@ def update_procurement(procurement: Procurement, *, title: str, anonymised: bool
     require_not_final(procurement)
     if problems := rules.procurement_title(title):
         raise_all(problems)
-    if bool(anonymised) != procurement.anonymised and procurement.status != Status.SETUP.value:
+    if bool(anonymised) != procurement.anonymised and procurement.status is not Status.SETUP:
         raise Refused("Whether bidder names are hidden from patient representatives can only change "
                       "while the procurement is being set up.", field="anonymised")
     before = {"title": procurement.title, "anonymised": procurement.anonymised}
@@ -202,7 +202,7 @@ def update_section(section: Section, *, actor: User | None, **fields) -> None:
                                                            for k in SECTION_FIELDS})
     if clean["scored_by"] != section.scored_by:
         wrong = [a.user.name for a in section.assignments
-                 if clean["scored_by"] == ScoredBy.PRICE.value
+                 if clean["scored_by"] == ScoredBy.PRICE
                  or not ScoredBy(clean["scored_by"]).includes(a.user.group)]
         if wrong:
             raise Refused(f"Remove {', '.join(wrong)} from section {section.code} before it is scored by "
@@ -272,7 +272,7 @@ def set_weights(procurement: Procurement, weights: dict[int, float | str], *, re
     old = {s.code: s.weight for s in procurement.sections}
     if new == old:
         return
-    opened = procurement.status != Status.SETUP.value
+    opened = procurement.status is not Status.SETUP
     if opened:
         problems += rules.weights_total(
             new.values(), sentence="The weights add up to {total}%. Once scoring is open they must still add up to 100%.")

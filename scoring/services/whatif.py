@@ -67,7 +67,7 @@ def official_weights(procurement: Procurement) -> dict[str, float]:
 
 def patient_codes(procurement: Procurement) -> list[str]:
     """Sections patient representatives score (alone or with the panel)."""
-    return [s.code for s in procurement.sections if s.scored_by in ("patient", "both")]
+    return [s.code for s in procurement.sections if s.scored_by.includes("patient")]
 
 
 def patient_share(procurement: Procurement, weights: Mapping[str, float]) -> float:
@@ -312,7 +312,7 @@ def save_scenario(procurement: Procurement, *, name: str, weights: Mapping[str, 
 
 def reason_needed(procurement: Procurement) -> bool:
     """Once scoring has opened, the weights were published: changing them needs a reason."""
-    return procurement.status != Status.SETUP.value
+    return procurement.status is not Status.SETUP
 
 
 def apply_scenario(procurement: Procurement, scenario: WeightScenario, *, actor: User,

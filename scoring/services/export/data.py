@@ -68,7 +68,7 @@ def score_rows(session: Session, procurement: Procurement, *,
     )
     for name, email, role, bidder, section, value, rationale, submitted, entered in \
             session.execute(statement):
-        group = "patient" if role == Role.PATIENT.value else "panel"
+        group = "patient" if role == Role.PATIENT else "panel"
         if redact is not None:
             rationale = redact.redact(rationale)
         yield (name, email, group, bidder, section, value, rationale, submitted, entered or "")
@@ -131,7 +131,7 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
         **law,
         reference=procurement.reference,
         title=redact.redact(procurement.title) if redact else procurement.title,
-        status=procurement.status_enum.label,
+        status=procurement.status.label,
         anonymised=procurement.anonymised,
         codes_only=codes_only,
         document=document,

@@ -19,13 +19,13 @@ from sqlalchemy import func, select
 from ... import rules
 from ...extensions import db
 from ...law import DEFAULT_REGIME, PSR
-from ...models import Role, User
+from ...models import Role, ScoredBy, User
 from .. import accounts, setup
 from ..errors import Refused, ValidationFailed
 from ..import_template import GROUP_CHOICES, SHEETS
 from .read import Problems, Sheet, Workbook, cell_date, cell_key, cell_text, cell_whole, cell_yes_no, shown
 
-GROUP_ROLES = {"patient": Role.PATIENT.value, "panel": Role.PANEL.value}
+GROUP_ROLES = {"patient": Role.PATIENT, "panel": Role.PANEL}
 GROUP_NAMES = {"patient": "patient representative", "panel": "panel evaluator"}
 
 
@@ -38,7 +38,7 @@ class SectionRow:
     title: str
     weight: float
     max_score: int
-    scored_by: str
+    scored_by: ScoredBy
     threshold: float | None
     question: str
     guidance: str
@@ -89,7 +89,7 @@ class ImportPlan:
     consensus: list[ScoreRow] = field(default_factory=list)
 
     def sections_for(self, group: str) -> list[SectionRow]:
-        return [s for s in self.sections if s.scored_by in (group, "both")]
+        return [s for s in self.sections if s.scored_by.includes(group)]
 
 
 
@@ -220,7 +220,7 @@ def _check_evaluators(sheet: Sheet, plan: ImportPlan, problems: Problems) -> Non
         trained = None
         if user is not None:
             if user.role != GROUP_ROLES[group]:
-                problems.add(where, f"{email} already has an account as a {user.role_enum.label.lower()}, "
+                problems.add(where, f"{email} already has an account as a {user.role.label.lower()}, "
                                     f"so cannot score as a {GROUP_NAMES[group]}.")
                 continue
             if not user.is_trained:
@@ -306,14 +306,14 @@ def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consens
                 problems.add(where, f"section {shown(section_cell)} is not in the Sections sheet."
                              if cell_text(section_cell) else "the section is empty.")
             ok = False
-        if section is not None and section.scored_by == "price":
+        if section is not None and section.scored_by is ScoredBy.PRICE:
             problems.add(where, f"section {section.code} is scored from prices, so it cannot have "
                                 f"{'a consensus score' if consensus else 'scores'}.")
             ok = False
         elif section is not None and evaluator is not None and \
-                section.scored_by not in (evaluator.group, "both"):
+                not section.scored_by.includes(evaluator.group):
             problems.add(where, f"section {section.code} is scored by "
-                                f"{'the panel' if section.scored_by == 'panel' else 'patient representatives'}"
+                                f"{'the panel' if section.scored_by is ScoredBy.PANEL else 'patient representatives'}"
                                 f" only, and {evaluator.email} is a {GROUP_NAMES[evaluator.group]}.")
             ok = False
         score_cell = get("score")
@@ -356,7 +356,7 @@ def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consens
 def _check_readiness(plan: ImportPlan, problems: Problems, why: str) -> None:
     """The checks of opening scoring, in the workbook's terms."""
     groups = {e.group for e in plan.evaluators}
-    priced = [s for s in plan.sections if s.scored_by == "price"]
+    priced = [s for s in plan.sections if s.scored_by is ScoredBy.PRICE]
     if priced:
         for bidder in plan.bidders:
             if bidder.price is None:
@@ -368,10 +368,10 @@ def _check_readiness(plan: ImportPlan, problems: Problems, why: str) -> None:
         if plan.regime == PSR and not section.key_criterion:  # PSR reg 5: see services/regime.py
             problems.add(where, f"section {section.code} has no key_criterion, which the Provider "
                                 f"Selection Regime needs before scoring opens, and {why}.")
-        if section.scored_by == "price":
+        if section.scored_by is ScoredBy.PRICE:
             continue
         for group in ("patient", "panel"):
-            if section.scored_by in (group, "both") and group not in groups:
+            if section.scored_by.includes(group) and group not in groups:
                 problems.add(where, f"section {section.code} is scored by {GROUP_NAMES[group]}s, "
                                     f"but the Evaluators sheet has none, and {why}.")
 

@@ -41,7 +41,7 @@ class ImportResult:
         parts.append(count(self.scores, "score", "scores") if self.scores else "no scores")
         if self.consensus:
             parts.append(count(self.consensus, "consensus score", "consensus scores"))
-        text = ", ".join(parts) + f". It is now {p.status_enum.label.lower()}."
+        text = ", ".join(parts) + f". It is now {p.status.label.lower()}."
         if self.created_users:
             n = len(self.created_users)
             text += (f" {count(n, 'new account was', 'new accounts were')} created without a "
@@ -107,8 +107,8 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
     score_rows = [{
         "bidder_id": bidders[row.bidder].id, "section_id": sections[row.section].id,
         "evaluator_id": users[row.evaluator].id, "value": row.value, "rationale": row.rationale,
-        "status": (ScoreStatus.SUBMITTED if row.evaluator in complete else ScoreStatus.DRAFT).value,
-        "source": ScoreSource.IMPORT.value, "entered_by_id": actor.id, "version": 1,
+        "status": ScoreStatus.SUBMITTED if row.evaluator in complete else ScoreStatus.DRAFT,
+        "source": ScoreSource.IMPORT, "entered_by_id": actor.id, "version": 1,
         "updated_at": now, "submitted_at": now if row.evaluator in complete else None,
     } for row in plan.scores]
     score_ids: list[int] = []
@@ -120,7 +120,7 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
         score_ids = [ids[(r["bidder_id"], r["section_id"], r["evaluator_id"])] for r in score_rows]
     consensus = [
         Consensus(bidder_id=bidders[row.bidder].id, section_id=sections[row.section].id,
-                  value=row.value, rationale=row.rationale, source=ScoreSource.IMPORT.value,
+                  value=row.value, rationale=row.rationale, source=ScoreSource.IMPORT,
                   decided_by_id=actor.id, decided_at=now, version=1)
         for row in plan.consensus
     ]
