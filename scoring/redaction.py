@@ -168,7 +168,7 @@ def _decimal(value) -> Decimal | None:
 def _digits(whole: int) -> str:
     """An integer with optional thousands separators: 98765 -> 98,?765."""
     text = str(whole)
-    groups = []
+    groups: list[str] = []
     while len(text) > 3:
         groups.insert(0, text[-3:])
         text = text[:-3]

@@ -21,7 +21,9 @@ def _refused(refused: Refused) -> tuple[list[dict], dict[str, str]]:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    errors, field_errors, status = None, {}, 200
+    errors: list[dict[str, str]] | None = None
+    field_errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         try:
             changed = accounts.set_communication_needs(current_user, request.form.get("need", ""),
@@ -41,7 +43,9 @@ def account():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    errors, field_errors, status = None, {}, 200
+    errors: list[dict[str, str]] | None = None
+    field_errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         user = current_user._get_current_object()
         try:

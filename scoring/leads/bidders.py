@@ -49,7 +49,8 @@ def prices(procurement: Procurement):
 
 def _bidder_form(procurement: Procurement, bidder: Bidder | None):
     values = {"code": bidder.code if bidder else "", "name": bidder.name if bidder else ""}
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         values = {"code": request.form.get("code", ""), "name": request.form.get("name", "")}
         try:
@@ -99,7 +100,8 @@ def response(procurement: Procurement, bidder_id: int, section_id: int):
     section = section_in(procurement, section_id)
     existing = documents.response_for(bidder, section)
     text = existing.text if existing else ""
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         text = request.form.get("text", "")
         upload = request.files.get("document")

@@ -31,7 +31,8 @@ def index():
 def new():
     leads = db.session.scalars(select(User).where(User.role == Role.LEAD).order_by(User.name)).all()
     values = {"reference": "", "title": "", "anonymised": "yes", "lead": "", "regime": "psr", "service_type": ""}
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in values}
         lead = current_user
@@ -93,7 +94,8 @@ def overview(procurement: Procurement):
 @lead_view
 def edit(procurement: Procurement):
     values = {"title": procurement.title, "anonymised": "yes" if procurement.anonymised else "no"}
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         values = {"title": request.form.get("title", ""), "anonymised": request.form.get("anonymised", "")}
         try:
@@ -113,7 +115,8 @@ def edit(procurement: Procurement):
 @lead_view
 def scale(procurement: Procurement):
     points = [(p.label, p.descriptor) for p in procurement.scale_points]
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         points = []
         for value in range(0, 101):

@@ -69,7 +69,8 @@ def _with_image(result: dict | None) -> dict | None:
 
 
 def _errors(problems: whatif.WeightProblems) -> tuple[list[dict], dict[str, str]]:
-    errors, fields = [], {}
+    errors: list[dict] = []
+    fields: dict[str, str] = {}
     for field, message in zip(problems.fields, problems.problems):
         errors.append({"text": message, "href": f"#{field}"})
         fields.setdefault(field, message)

@@ -225,7 +225,7 @@ def _check_sheet_sizes(archive: zipfile.ZipFile) -> None:
     for its size, so this runs first, on the raw XML: it reads the declared size, then counts
     rows and cells as they stream, and stops at the first limit passed.
     """
-    from xml.etree.ElementTree import ParseError, XMLPullParser
+    from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
     config = current_app.config
     max_rows, max_columns = config["IMPORT_MAX_ROWS"], config["IMPORT_MAX_COLUMNS"]
@@ -235,7 +235,7 @@ def _check_sheet_sizes(archive: zipfile.ZipFile) -> None:
             stream = archive.open(part)
         except KeyError:
             continue
-        parser = XMLPullParser(events=("start",))
+        parser: XMLPullParser[Element] = XMLPullParser(events=("start",))
         rows = column = 0
         with stream:
             head = stream.read(4096)
