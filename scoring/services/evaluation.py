@@ -7,6 +7,7 @@ Price sections are never scored by evaluators.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 from flask import current_app
 from sqlalchemy import select
@@ -59,6 +60,10 @@ class Progress:
         return f"{self.completed} of {self.total} scored"
 
 
+@overload
+def score_snapshot(score: Score) -> dict: ...
+@overload
+def score_snapshot(score: None) -> None: ...
 def score_snapshot(score: Score | None) -> dict | None:
     if score is None:
         return None

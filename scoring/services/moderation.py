@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -56,6 +56,10 @@ from .errors import NotAllowed, ReasonWarnings, Refused, StaleVersion
 FINAL_MESSAGE = rules.FINAL_MESSAGE
 
 
+@overload
+def consensus_snapshot(consensus: Consensus) -> dict: ...
+@overload
+def consensus_snapshot(consensus: None) -> None: ...
 def consensus_snapshot(consensus: Consensus | None) -> dict | None:
     if consensus is None:
         return None

@@ -244,7 +244,12 @@ def delete_section(section: Section, *, actor: User | None) -> None:
                  entity_id=section.id, before=snapshot)
     paths = [documents.path_of(document) for document in removed]
     # After the commit, so a delete that is rolled back keeps its files.
-    transaction.after_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
+
+    def remove_files() -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    transaction.after_commit(remove_files)
 
 
 def set_weights(procurement: Procurement, weights: dict[int, float | str], *, reason: str = "",

@@ -25,7 +25,7 @@ Tests run both paths and compare the results.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -88,6 +88,8 @@ class RowBatch:
 
 class StreamingWorksheet(WriteOnlyWorksheet):
     """A write-only worksheet that can also write a whole `RowBatch` (`append_batch`)."""
+
+    _rows: Generator[None, Any, None] | None  # openpyxl's row writer, started on the first write
 
     def append_batch(self, batch: RowBatch) -> int:
         """Write every row of ``batch`` after the rows already written; returns how many."""
