@@ -91,7 +91,7 @@ def whatif_page(procurement_id: int):
     field_errors: dict[str, str] = {}
     result = None
     status = 200
-    weights = official
+    weights: dict[str, float] | None = official
     loaded = None
     if request.method == "POST":
         if not WhatIfForm().validate_on_submit():

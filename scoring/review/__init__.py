@@ -59,6 +59,7 @@ def _download(kind: str):
     if errors:
         return Response(errors[0]["text"], status=400, mimetype="text/plain")
     data = review_service.review(current_user, filters)
+    body: str | bytes
     if kind == "csv":
         body, mimetype = review_export.csv_text(data), "text/csv"
     else:

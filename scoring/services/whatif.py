@@ -250,11 +250,11 @@ def _announcement(result: dict[str, Any]) -> str:
     if not result["scored"]:
         return (f"Patient-scored sections are worth {share} of the marks. There are no scores yet, "
                 "so there is no ranking to show.")
-    first = result["ranking"][0] if result["ranking"] else None
     who = result["winner"] or result["leader"]
     if who is None:
         text = "With these weights no single bidder comes first."
     else:
+        first = result["ranking"][0]  # a winner or leader is ranked
         verb = "wins" if result["winner"] else "is ahead for now"
         text = f"With these weights {who} {verb} with {numbers.points(first['total'])} points."
     official = result["official_winner"] or result["official_leader"]
