@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user
 
 from .. import transaction
@@ -20,7 +21,7 @@ def _refused(refused: Refused) -> tuple[list[dict], dict[str, str]]:
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account():
+def account() -> ResponseReturnValue:
     errors: list[dict[str, str]] | None = None
     field_errors: dict[str, str] = {}
     status = 200
@@ -42,7 +43,7 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():
+def change_password() -> ResponseReturnValue:
     errors: list[dict[str, str]] | None = None
     field_errors: dict[str, str] = {}
     status = 200

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @lead_only
-def new():
+def new() -> ResponseReturnValue:
     leads = db.session.scalars(select(User).where(User.role == Role.LEAD).order_by(User.name)).all()
     values = {"reference": "", "title": "", "anonymised": "yes", "lead": "", "regime": "psr", "service_type": ""}
     errors: list[dict[str, str]] = []
