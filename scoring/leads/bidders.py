@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..access import bidder_in, section_in
 from .. import anonymity
 from ..confirm import Confirmation, confirmation_page, confirmed
+from ..database import referenced
 from ..extensions import db
 from ..models import Bidder, Document, Procurement, Response, Status
 from ..services import documents, pricing, setup
@@ -136,8 +137,8 @@ def delete_document(procurement: Procurement, document_id: int):
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
-    response = db.session.get(Response, document.response_id)
-    bidder = db.session.get(Bidder, response.bidder_id)
+    response = referenced(Response, document.response_id)
+    bidder = referenced(Bidder, response.bidder_id)
     if bidder.procurement_id != procurement.id:
         abort(404)
     section_id = response.section_id

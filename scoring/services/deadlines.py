@@ -116,9 +116,9 @@ def notify_meeting(procurement: Procurement) -> int:
     from .progress import evaluators_of
 
     sentence = meeting_sentence(procurement)
-    if procurement.status is not Status.MODERATION or sentence is None:
+    day = procurement.moderation_meeting_on  # a sentence means there is a day
+    if procurement.status is not Status.MODERATION or sentence is None or day is None:
         return 0
-    day = procurement.moderation_meeting_on
     queued = 0
     for evaluator in evaluators_of(procurement):
         if not evaluator.active:

@@ -323,6 +323,7 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
     count = 0
     for cell in cells:
         score = cell.score
+        assert score is not None  # check_can_submit refused any cell without a score
         if score.is_submitted:
             continue
         score.status = ScoreStatus.SUBMITTED

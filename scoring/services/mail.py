@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
 from .. import transaction
+from ..database import referenced
 from ..extensions import db
 from ..models import MailAttempt, OutboxMessage, User, utcnow
 
@@ -160,7 +161,7 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
         transaction.commit_step()
         if not claimed:
             continue
-        message = db.session.get(OutboxMessage, message_id)
+        message = referenced(OutboxMessage, message_id)
         error = ""
         try:
             email = build_email(message)
