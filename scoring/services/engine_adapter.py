@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import BigInteger, String, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..engine import EngineInputs
 from ..models import (
@@ -134,7 +134,7 @@ def _positions(ids: np.ndarray, known: np.ndarray) -> np.ndarray:
     return order[np.searchsorted(known, ids, sorter=order)]
 
 
-def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInputs, dict[str, Any]]:
+def load_inputs(session: Session | scoped_session[Any], procurement: Procurement) -> tuple[EngineInputs, dict[str, Any]]:
     """The engine's inputs for ``procurement``, and what links them back to the database.
 
     Parameters

@@ -25,6 +25,7 @@ from ..models import (
     User,
 )
 from .. import rules
+from ..problems import Problem
 from . import audit
 from .errors import Refused
 from .setup_checks import clean_bidder_fields as _clean_bidder_fields
@@ -265,7 +266,7 @@ def set_weights(procurement: Procurement, weights: dict[int, float | str], *, re
     a written reason; it is audited with the weights before and after.
     """
     require_not_final(procurement)
-    problems = []
+    problems: list[Problem | tuple[str, str]] = []
     sections = {s.id: s for s in procurement.sections}
     checked: dict[int, float | None] = {}
     for section_id, value in weights.items():
