@@ -187,7 +187,7 @@ class User(UserMixin, Model):
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return bool(self.password_hash and check_password_hash(self.password_hash, password))
 
     @property
     def by_post(self) -> bool:
@@ -608,7 +608,7 @@ from .law import models as _law_models  # noqa: E402,F401  (the law's tables, sa
 from .law import retention as _retention  # noqa: E402,F401  (refuses deleting retained records)
 
 
-def _to_member(enum_class: type[enum.StrEnum]):
+def _to_member(enum_class: type[enum.Enum]):
     def coerce(target, value, oldvalue, initiator):
         return value if value is None else enum_class(value)
     return coerce

@@ -13,7 +13,7 @@ from . import bp
 from .common import lead_view, refusal
 
 
-def _parse(value: str, kind: str, field: str, example: str):
+def _parse(value: str | None, kind: str, field: str, example: str):
     value = (value or "").strip()
     if not value:
         return None

@@ -120,8 +120,8 @@ def declare_conflicts(
         has_conflict, details = answers[bidder.id]
         if has_conflict and not details.strip():
             problems.append((f"details-{bidder.id}", f"Describe your conflict with {bidder.label_for(user)}"))
-        elif has_conflict and details_too_long(details):
-            problems.append((f"details-{bidder.id}", details_too_long(details)))
+        elif has_conflict and (too_long := details_too_long(details)):
+            problems.append((f"details-{bidder.id}", too_long))
         elif has_conflict and procurement.status is Status.MODERATION and not (
                 bidder.id in already and already[bidder.id].has_conflict):
             # A conflict hides the bidder's scores from the result, so after scoring has closed
