@@ -22,16 +22,23 @@ from __future__ import annotations
 
 import html
 import re
-from flask import flash, request
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
-try:
-    from flask.globals import _cv_request  # Flask 2.3+: the request context variable
-except ImportError:  # pragma: no cover - a Flask without it: the proxy, slower but the same
-    _cv_request = None
+from flask import flash, request
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from .redaction import PRICE_PLACEHOLDER, Redactor, find_mentions, redactor_for
+
+if TYPE_CHECKING:
+    from flask.ctx import RequestContext
+
+_cv_request: ContextVar[RequestContext] | None
+try:
+    from flask.globals import _cv_request  # Flask 2.3+: the request context variable
+except ImportError:  # pragma: no cover - a Flask without it: the proxy, slower but the same
+    _cv_request = None
 
 _AUDIENCE = "scoring.for_patient_reps"
 _CACHE = "scoring.redactor"

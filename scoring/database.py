@@ -2,6 +2,8 @@
 it loses a race with another worker."""
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from flask import Flask
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
@@ -34,6 +36,17 @@ def _ping_on_checkout(engine: Engine):
             raise exc.DisconnectionError() from error
 
     return ping
+
+
+_Row = TypeVar("_Row")
+
+
+def referenced(model: type[_Row], ident: Any) -> _Row:
+    """The row a foreign key (or a just-claimed id) names, which therefore exists."""
+    found = db.session.get(model, ident)
+    if found is None:
+        raise LookupError(f"{model.__name__} {ident} is named but does not exist")
+    return found
 
 
 def lost_a_race(error: Exception) -> bool:

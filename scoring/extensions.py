@@ -1,4 +1,6 @@
 """Flask extensions, created unbound here and bound in create_app()."""
+from typing import TYPE_CHECKING
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,6 +17,16 @@ naming_convention = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy's stubs type db.Model as a variable, which mypy cannot take as a base
+    # class; to mypy the models' base is SQLAlchemy's declarative base, which db.Model is.
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Model(DeclarativeBase):
+        pass
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
+from .extensions import Model
 
 
 def utcnow() -> datetime:
@@ -145,7 +145,7 @@ COMMUNICATION_NEEDS = {
 }
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,7 +187,7 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method="scrypt")
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return bool(self.password_hash and check_password_hash(self.password_hash, password))
 
     @property
     def by_post(self) -> bool:
@@ -206,7 +206,7 @@ class User(UserMixin, db.Model):
         return COMMUNICATION_NEEDS.get(self.communication_need, COMMUNICATION_NEEDS["standard"])
 
 
-class Procurement(db.Model):
+class Procurement(Model):
     __tablename__ = "procurements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -251,7 +251,7 @@ class Procurement(db.Model):
         return next((p for p in self.scale_points if p.value == value), None)
 
 
-class ScalePoint(db.Model):
+class ScalePoint(Model):
     __tablename__ = "scale_points"
     __table_args__ = (UniqueConstraint("procurement_id", "value"),)
 
@@ -264,7 +264,7 @@ class ScalePoint(db.Model):
     procurement: Mapped[Procurement] = relationship(back_populates="scale_points")
 
 
-class Section(db.Model):
+class Section(Model):
     __tablename__ = "sections"
     __table_args__ = (UniqueConstraint("procurement_id", "code"),)
 
@@ -291,7 +291,7 @@ class Section(db.Model):
         return self.scored_by is ScoredBy.PRICE
 
 
-class Bidder(db.Model):
+class Bidder(Model):
     __tablename__ = "bidders"
     __table_args__ = (UniqueConstraint("procurement_id", "code"),)
 
@@ -311,7 +311,7 @@ class Bidder(db.Model):
         return f"{self.code} ({self.name})" if self.name and self.name != self.code else self.code
 
 
-class Response(db.Model):
+class Response(Model):
     """A bidder's written answer to one section."""
 
     __tablename__ = "responses"
@@ -327,7 +327,7 @@ class Response(db.Model):
     )
 
 
-class Document(db.Model):
+class Document(Model):
     """A file attached to a response, stored under instance/uploads by a random name."""
 
     __tablename__ = "documents"
@@ -344,7 +344,7 @@ class Document(db.Model):
     response: Mapped[Response] = relationship(back_populates="documents")
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """An evaluator is asked to score one section for every bidder they have no conflict with."""
 
     __tablename__ = "assignments"
@@ -359,7 +359,7 @@ class Assignment(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Declaration(db.Model):
+class Declaration(Model):
     """A conflict-of-interest declaration by one evaluator about one bidder."""
 
     __tablename__ = "declarations"
@@ -376,7 +376,7 @@ class Declaration(db.Model):
     bidder: Mapped[Bidder] = relationship()
 
 
-class Score(db.Model):
+class Score(Model):
     """One evaluator's own score for one bidder and section. Moderation never changes it."""
 
     __tablename__ = "scores"
@@ -420,7 +420,7 @@ class Score(db.Model):
         return self.status is ScoreStatus.SUBMITTED
 
 
-class Consensus(db.Model):
+class Consensus(Model):
     """The moderated score the panel agreed for one bidder and section, with its reason."""
 
     __tablename__ = "consensus"
@@ -443,7 +443,7 @@ class Consensus(db.Model):
     decided_by: Mapped[User | None] = relationship()
 
 
-class Acceptance(db.Model):
+class Acceptance(Model):
     """The lead accepts the proposed score of one cell, with a reason, instead of a consensus.
 
     ``value`` is the proposed score at the time (the evaluators' mean, which may be
@@ -470,7 +470,7 @@ class Acceptance(db.Model):
     decided_by: Mapped[User | None] = relationship()
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One sign-in attempt, kept 30 days, to limit guessing from one address.
 
     Kept in the database, not in memory, so every gunicorn worker sees the same count.
@@ -485,7 +485,7 @@ class LoginAttempt(db.Model):
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class WeightScenario(db.Model):
+class WeightScenario(Model):
     """A named set of section weights tried in the what-if view, kept for the record."""
 
     __tablename__ = "weight_scenarios"
@@ -501,7 +501,7 @@ class WeightScenario(db.Model):
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Append-only record of every change that matters: who, when, before, after, why."""
 
     __tablename__ = "audit_events"
@@ -520,7 +520,7 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A single-use link sent by email: an invitation (7 days) or a password reset (1 hour).
 
     The link carries ``id`` and ``nonce`` signed with itsdangerous; the row is what makes it
@@ -542,7 +542,7 @@ class AccountToken(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An email waiting to be sent, written in the same transaction as the change that causes it.
 
     So a rollback sends nothing and a crash loses nothing; `flask deliver-mail` sends it later.
@@ -579,7 +579,7 @@ class OutboxMessage(db.Model):
     )
 
 
-class MailAttempt(db.Model):
+class MailAttempt(Model):
     """One try at handing a message to the mail server, and what happened."""
 
     __tablename__ = "mail_attempts"
@@ -608,7 +608,7 @@ from .law import models as _law_models  # noqa: E402,F401  (the law's tables, sa
 from .law import retention as _retention  # noqa: E402,F401  (refuses deleting retained records)
 
 
-def _to_member(enum_class: type[enum.StrEnum]):
+def _to_member(enum_class: type[enum.Enum]):
     def coerce(target, value, oldvalue, initiator):
         return value if value is None else enum_class(value)
     return coerce
@@ -618,7 +618,7 @@ def _enum_attributes_hold_members() -> None:
     # A status set from a form or a seed as "scoring" becomes Status.SCORING at once, so
     # `procurement.status is Status.SCORING` holds before a flush as well as after a load, and a
     # misspelt value fails where it is set rather than at the next flush.
-    for mapper in db.Model.registry.mappers:
+    for mapper in Model.registry.mappers:
         for attribute in mapper.column_attrs:
             column_type = attribute.columns[0].type
             if isinstance(column_type, SAEnum) and column_type.enum_class is not None:

@@ -46,6 +46,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import cast
 
 #: Texts each `Redactor` remembers the redaction of (then it forgets them all), and the
 #: longest it remembers: a whole page would only fill the memory.
@@ -168,7 +169,7 @@ def _decimal(value) -> Decimal | None:
 def _digits(whole: int) -> str:
     """An integer with optional thousands separators: 98765 -> 98,?765."""
     text = str(whole)
-    groups = []
+    groups: list[str] = []
     while len(text) > 3:
         groups.insert(0, text[-3:])
         text = text[:-3]
@@ -252,7 +253,7 @@ class Redactor:
         folded, origin = _fold(text)
         found = []
         for m in self._regex.finditer(folded):
-            code, kind = self._codes[m.lastgroup]
+            code, kind = self._codes[cast(str, m.lastgroup)]  # every alternative is a named group
             if origin is None:
                 start, end = m.start(), m.end()
             else:

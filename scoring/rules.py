@@ -30,16 +30,25 @@ WEIGHT_TOLERANCE = WEIGHT_SUM_TOLERANCE
 #: What every change to a final procurement is told.
 FINAL_MESSAGE = "This procurement is final. Nothing can be changed."
 
+
+def column_length(column: Any) -> int:
+    """The most characters a String column holds (the length it is declared with)."""
+    length = getattr(column.type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{column} is declared without a length")
+    return length
+
+
 # The longest text each column holds (scoring/input_guard.py refuses longer text at flush,
 # with a message that cannot say which field): checked here so the message can.
-REFERENCE_MAX = Procurement.__table__.c.reference.type.length
-TITLE_MAX = Procurement.__table__.c.title.type.length
-SERVICE_TYPE_MAX = Procurement.__table__.c.service_type.type.length
-SECTION_CODE_MAX = Section.__table__.c.code.type.length
-SECTION_TITLE_MAX = Section.__table__.c.title.type.length
-BIDDER_CODE_MAX = Bidder.__table__.c.code.type.length
-BIDDER_NAME_MAX = Bidder.__table__.c.name.type.length
-SCALE_LABEL_MAX = ScalePoint.__table__.c.label.type.length
+REFERENCE_MAX = column_length(Procurement.__table__.c.reference)
+TITLE_MAX = column_length(Procurement.__table__.c.title)
+SERVICE_TYPE_MAX = column_length(Procurement.__table__.c.service_type)
+SECTION_CODE_MAX = column_length(Section.__table__.c.code)
+SECTION_TITLE_MAX = column_length(Section.__table__.c.title)
+BIDDER_CODE_MAX = column_length(Bidder.__table__.c.code)
+BIDDER_NAME_MAX = column_length(Bidder.__table__.c.name)
+SCALE_LABEL_MAX = column_length(ScalePoint.__table__.c.label)
 MAX_SCORE_LIMIT = 100
 
 

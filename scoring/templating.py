@@ -10,6 +10,7 @@ from .models import Role, ScoredBy, ScoreSource, ScoreStatus, Status
 
 
 def configure(app: Flask) -> None:
+    assert app.jinja_loader is not None  # Flask's own loader for the app's templates folder
     app.jinja_loader = ChoiceLoader(
         [app.jinja_loader, PackageLoader("nhsuk_frontend_jinja", "templates")]
     )

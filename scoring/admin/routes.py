@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def new_user():
+def new_user() -> ResponseReturnValue:
     form = NewUserForm()
     extra: list[tuple[str, str]] = []
     status = 200
@@ -112,7 +113,7 @@ def record_training(user_id: int):
 
 @bp.route("/users/invite", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def invite_user():
+def invite_user() -> ResponseReturnValue:
     from ..services import invitations
 
     form = InviteForm()

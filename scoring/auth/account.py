@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user
 
 from .. import transaction
@@ -13,8 +14,10 @@ from .routes import bp
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account():
-    errors, field_errors, status = None, {}, 200
+def account() -> ResponseReturnValue:
+    errors: list[dict[str, str]] | None = None
+    field_errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         try:
             changed = accounts.set_communication_needs(current_user, request.form.get("need", ""),
@@ -33,8 +36,10 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():
-    errors, field_errors, status = None, {}, 200
+def change_password() -> ResponseReturnValue:
+    errors: list[dict[str, str]] | None = None
+    field_errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         user = current_user._get_current_object()
         try:

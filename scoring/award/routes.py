@@ -121,7 +121,8 @@ def law_representations(procurement: Procurement):
 @bp.route("/<int:procurement_id>/notice-of-intention", methods=["GET", "POST"])
 @lead_view
 def notice_text(procurement: Procurement):
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if not procurement.is_final or procurement.regime != PSR:
         why = ("The notice of intention to award is drafted once the result is final."
                if not procurement.is_final else

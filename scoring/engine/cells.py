@@ -51,7 +51,8 @@ class CellStats:
     @property
     def scored(self) -> np.ndarray:
         """(n_bidders, n_sections) int: how many evaluators scored each cell."""
-        return self.counts.sum(axis=2)
+        scored: np.ndarray = self.counts.sum(axis=2)
+        return scored
 
 
 def _group_matrix(inputs: EngineInputs) -> np.ndarray:
@@ -98,7 +99,7 @@ def _nan_median(values: np.ndarray) -> np.ndarray:
     low = np.maximum((n - 1) // 2, 0)[..., None]
     high = np.maximum(n // 2, 0)[..., None]
     with np.errstate(invalid="ignore"):
-        median = 0.5 * (np.take_along_axis(ordered, low, -1)
+        median: np.ndarray = 0.5 * (np.take_along_axis(ordered, low, -1)
                         + np.take_along_axis(ordered, high, -1))
     median = median[..., 0]
     median[n == 0] = np.nan
@@ -157,4 +158,5 @@ def spread(inputs: EngineInputs) -> np.ndarray:
     scores = inputs.scores
     if scores.shape[2] == 0:
         return np.full(scores.shape[:2], np.nan)
-    return np.fmax.reduce(scores, axis=2) - np.fmin.reduce(scores, axis=2)
+    highest_minus_lowest: np.ndarray = np.fmax.reduce(scores, axis=2) - np.fmin.reduce(scores, axis=2)
+    return highest_minus_lowest

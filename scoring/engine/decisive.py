@@ -186,7 +186,7 @@ def rate_table(all_intervals: Sequence[Iterable[Sequence[float]]],
     return table
 
 
-def _counts(all_intervals: list[list[Sequence[float]]], alphas: np.ndarray) -> np.ndarray:
+def _counts(all_intervals: Sequence[Iterable[Sequence[float]]], alphas: np.ndarray) -> np.ndarray:
     """How many procurements are decisive at each α: one procurement's intervals are disjoint,
     so counting the intervals that contain α counts the procurements (with `is_decisive`'s slack)."""
     starts = np.sort(np.array([float(a) for i in all_intervals for a, _ in i] or [np.inf]))

@@ -139,7 +139,7 @@ def group_alone(m: Moderation, column: int) -> GroupAlone:
             weights = weights * (100.0 / kept)
     fraction = ranking.normalised(moderated, inputs.max_scores)
     totals = ranking.weighted_totals(fraction, weights)
-    failing = ranking.failing_sections(moderated, inputs.thresholds).any(axis=1)
+    failing = np.any(ranking.failing_sections(moderated, inputs.thresholds), axis=1)
     ranks = ranking.rank(totals, failing)
     return GroupAlone(
         moderated=moderated, weights=weights, dropped=dropped, totals=totals, ranks=ranks,

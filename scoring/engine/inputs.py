@@ -69,7 +69,9 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-@dataclass(frozen=True, eq=False)
+# The constructor is written out (init=False) because it takes optional labels, thresholds and
+# consensus but always stores them filled in, so every field is typed as what the engine reads.
+@dataclass(frozen=True, eq=False, init=False)
 class EngineInputs:
     """The scores of one procurement and the rules for turning them into a result.
 
@@ -113,15 +115,26 @@ class EngineInputs:
     groups: tuple[str, ...]
     weights: np.ndarray
     max_scores: np.ndarray
-    thresholds: np.ndarray | None = None
-    consensus: np.ndarray | None = field(default=None, repr=False)
-    bidder_labels: tuple[str, ...] | None = None
-    section_labels: tuple[str, ...] | None = None
-    evaluator_labels: tuple[str, ...] | None = field(default=None, repr=False)
+    thresholds: np.ndarray
+    consensus: np.ndarray = field(repr=False)
+    bidder_labels: tuple[str, ...]
+    section_labels: tuple[str, ...]
+    evaluator_labels: tuple[str, ...] = field(repr=False)
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        scores: np.ndarray,
+        groups: Sequence[str],
+        weights: Sequence[float] | np.ndarray,
+        max_scores: Sequence[float] | np.ndarray,
+        thresholds: Sequence[float] | np.ndarray | None = None,
+        consensus: Sequence[Sequence[float]] | np.ndarray | None = None,
+        bidder_labels: Sequence[str] | None = None,
+        section_labels: Sequence[str] | None = None,
+        evaluator_labels: Sequence[str] | None = None,
+    ) -> None:
         set_ = object.__setattr__
-        scores = np.asarray(self.scores, dtype=float)
+        scores = np.asarray(scores, dtype=float)
         if scores.ndim != 3:
             raise ValueError(
                 "scores must be a 3-dimensional array (bidders, sections, evaluators); "
@@ -129,15 +142,15 @@ class EngineInputs:
             )
         n_bidders, n_sections, n_evaluators = scores.shape
 
-        groups = tuple(self.groups)
+        groups = tuple(groups)
         if len(groups) != n_evaluators:
             raise ValueError(
                 f"groups has {len(groups)} entries but scores has {n_evaluators} evaluators"
             )
-        bidder_labels = _labels(self.bidder_labels, n_bidders, "Bidder", "bidder_labels")
-        section_labels = _labels(self.section_labels, n_sections, "Section", "section_labels")
+        bidder_labels = _labels(bidder_labels, n_bidders, "Bidder", "bidder_labels")
+        section_labels = _labels(section_labels, n_sections, "Section", "section_labels")
         evaluator_labels = _labels(
-            self.evaluator_labels, n_evaluators, "Evaluator", "evaluator_labels"
+            evaluator_labels, n_evaluators, "Evaluator", "evaluator_labels"
         )
         for e, group in enumerate(groups):
             if group not in GROUPS:
@@ -146,16 +159,16 @@ class EngineInputs:
                     f"{group!r}; expected 'patient' or 'panel'"
                 )
 
-        weights = _vector(self.weights, "weights", n_sections)
-        max_scores = _vector(self.max_scores, "max_scores", n_sections)
-        if self.thresholds is None:
+        weights = _vector(weights, "weights", n_sections)
+        max_scores = _vector(max_scores, "max_scores", n_sections)
+        if thresholds is None:
             thresholds = np.full(n_sections, np.nan)
         else:
-            thresholds = _vector(self.thresholds, "thresholds", n_sections)
-        if self.consensus is None:
+            thresholds = _vector(thresholds, "thresholds", n_sections)
+        if consensus is None:
             consensus = np.full((n_bidders, n_sections), np.nan)
         else:
-            consensus = np.array(self.consensus, dtype=float)
+            consensus = np.array(consensus, dtype=float)
             if consensus.shape != (n_bidders, n_sections):
                 raise ValueError(
                     f"consensus has shape {consensus.shape}; expected "
@@ -233,15 +246,15 @@ class EngineInputs:
 
     @property
     def n_bidders(self) -> int:
-        return self.scores.shape[0]
+        return int(self.scores.shape[0])
 
     @property
     def n_sections(self) -> int:
-        return self.scores.shape[1]
+        return int(self.scores.shape[1])
 
     @property
     def n_evaluators(self) -> int:
-        return self.scores.shape[2]
+        return int(self.scores.shape[2])
 
     @property
     def patient_evaluators(self) -> np.ndarray:

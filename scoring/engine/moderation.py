@@ -112,12 +112,14 @@ class Moderation:
     @property
     def patient_sections(self) -> np.ndarray:
         """(n_sections,) bool: at least one patient representative scored the section."""
-        return self.cells.counts[:, :, PATIENT_COLUMN].any(axis=0)
+        scored: np.ndarray = np.any(self.cells.counts[:, :, PATIENT_COLUMN], axis=0)
+        return scored
 
     @property
     def panel_sections(self) -> np.ndarray:
         """(n_sections,) bool: at least one panel evaluator scored the section."""
-        return self.cells.counts[:, :, PANEL_COLUMN].any(axis=0)
+        scored: np.ndarray = np.any(self.cells.counts[:, :, PANEL_COLUMN], axis=0)
+        return scored
 
     @property
     def scored_by(self) -> tuple[str, ...]:
@@ -149,7 +151,7 @@ def moderation_from_cells(inputs: EngineInputs, cells: CellStats, *,
     fraction = ranking.normalised(moderated, inputs.max_scores)
     totals = ranking.weighted_totals(fraction, inputs.weights)
     failing_sections = ranking.failing_sections(moderated, inputs.thresholds)
-    failing = failing_sections.any(axis=1)
+    failing = np.any(failing_sections, axis=1)
     ranks = ranking.rank(totals, failing)
     incomplete = tuple((int(b), int(s)) for b, s in np.argwhere(np.isnan(moderated)))
     return Moderation(

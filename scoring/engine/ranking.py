@@ -42,7 +42,8 @@ def weighted_totals(fraction: np.ndarray, weights: np.ndarray) -> np.ndarray:
     fraction : (n_bidders, n_sections) float array, from `normalised`
     weights : (n_sections,) float array, percent
     """
-    return fraction @ np.asarray(weights, dtype=float)
+    totals: np.ndarray = fraction @ np.asarray(weights, dtype=float)
+    return totals
 
 
 def failing_sections(moderated: np.ndarray, thresholds: np.ndarray) -> np.ndarray:

@@ -96,7 +96,7 @@ def _first(m: Moderation, labels: Sequence[str], runners: Sequence[int]) -> str:
                 "out of 100")
     if runners:
         sentence += (f", ahead of {join_names([labels[i] for i in runners])} with "
-                     f"{points(second, digits)}")
+                     f"{points(totals[runners[0]], digits)}")
     return sentence + "."
 
 
@@ -112,7 +112,7 @@ def _without(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None
         if top.size == 0:
             return ("Without the patient scores, no bidder would have reached every "
                     "minimum score.")
-        return (f"Without the patient scores, {join_names([labels[i] for i in top])} "
+        return (f"Without the patient scores, {join_names([labels[int(i)] for i in top])} "
                 "would have tied for first place.")
     if inf.winner_changed:
         instead = f" instead of {labels[m.leader]}" if m.leader is not None else ""

@@ -26,7 +26,7 @@ class Withdrawal:
 
 
 def _result(moderated: np.ndarray, prices: np.ndarray, price_sections: np.ndarray, weights: np.ndarray,
-            max_scores: np.ndarray, thresholds: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+            max_scores: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     moderated = moderated.copy()
     if price_sections.any():
         known = prices[~np.isnan(prices)]
@@ -36,13 +36,14 @@ def _result(moderated: np.ndarray, prices: np.ndarray, price_sections: np.ndarra
                 column = lowest / prices
             moderated[:, price_sections] = column[:, None] * max_scores[None, price_sections]
     totals = ranking.weighted_totals(ranking.normalised(moderated, max_scores), weights)
-    failing = ranking.failing_sections(moderated, thresholds).any(axis=1)
+    failing = np.any(ranking.failing_sections(moderated, thresholds), axis=1)
     return totals, ranking.rank(totals, failing)
 
 
 def _order_pairs(ranks: np.ndarray) -> np.ndarray:
     """sign(rank_i − rank_j) for every pair: the order, ties included."""
-    return np.sign(ranks[:, None] - ranks[None, :])
+    order: np.ndarray = np.sign(ranks[:, None] - ranks[None, :])
+    return order
 
 
 def withdrawals(moderated: np.ndarray, prices: np.ndarray, price_sections: np.ndarray, weights: np.ndarray,

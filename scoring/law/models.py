@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class AwardNotice(db.Model):
+class AwardNotice(Model):
     """One per procurement: the notice that starts the standstill and what happened in it."""
 
     __tablename__ = "award_notices"
@@ -32,7 +32,7 @@ class AwardNotice(db.Model):
     notice_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class KeyCriterionNote(db.Model):
+class KeyCriterionNote(Model):
     """The lead's explanation for a key criterion: why it is weighted so, or why it is less
     relevant when no section serves it (PSR statutory guidance on reg 5)."""
 
@@ -45,7 +45,7 @@ class KeyCriterionNote(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class EvaluatorExperience(db.Model):
+class EvaluatorExperience(Model):
     """The relevant experience recorded for one evaluator on one procurement (the Independent
     Patient Choice and Procurement Panel expects it in the record of the decision)."""
 

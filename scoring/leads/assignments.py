@@ -61,7 +61,8 @@ def withdraw_conflict(procurement: Procurement, declaration_id: int):
     declaration = assignment_service.declaration_in(procurement, declaration_id)
     if declaration is None:
         abort(404)
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     reason = request.form.get("reason", "")
     if request.method == "POST":
         try:
@@ -88,7 +89,8 @@ def progress(procurement: Procurement):
 @lead_view
 def reopen(procurement: Procurement, user_id: int):
     evaluator = evaluator_of_or_404(procurement, user_id)
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     reason = request.form.get("reason", "")
     if request.method == "POST":
         try:

@@ -34,7 +34,7 @@ def audit(procurement: Procurement):
         query = query.where(AuditEvent.action == action)
     if person_id is not None:
         query = query.where(AuditEvent.actor_id == person_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, ceil(total / PER_PAGE))
     if page > pages:  # past the last page (or a number no database offset holds): not found
         abort(404)
@@ -55,8 +55,8 @@ def audit(procurement: Procurement):
 
     names = audit_text.names_for(procurement)
     rows = [(e, audit_text.sentence(e, names)) for e in events]
-    actions = sorted(((a, audit_text.label(a)) for a in actions), key=lambda item: item[1])
-    return render_template("leads/audit.html", procurement=procurement, rows=rows, actions=actions,
+    action_choices = sorted(((a, audit_text.label(a)) for a in actions), key=lambda item: item[1])
+    return render_template("leads/audit.html", procurement=procurement, rows=rows, actions=action_choices,
                            people=people, action=action, person=person, page=page, pages=pages, total=total,
                            previous_url=page_url(page - 1) if page > 1 else None,
                            next_url=page_url(page + 1) if page < pages else None)

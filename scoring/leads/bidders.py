@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..access import bidder_in, section_in
 from .. import anonymity
 from ..confirm import Confirmation, confirmation_page, confirmed
+from ..database import referenced
 from ..extensions import db
 from ..models import Bidder, Document, Procurement, Response, Status
 from ..services import documents, pricing, setup
@@ -49,7 +50,8 @@ def prices(procurement: Procurement):
 
 def _bidder_form(procurement: Procurement, bidder: Bidder | None):
     values = {"code": bidder.code if bidder else "", "name": bidder.name if bidder else ""}
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         values = {"code": request.form.get("code", ""), "name": request.form.get("name", "")}
         try:
@@ -99,7 +101,8 @@ def response(procurement: Procurement, bidder_id: int, section_id: int):
     section = section_in(procurement, section_id)
     existing = documents.response_for(bidder, section)
     text = existing.text if existing else ""
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         text = request.form.get("text", "")
         upload = request.files.get("document")
@@ -134,8 +137,8 @@ def delete_document(procurement: Procurement, document_id: int):
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
-    response = db.session.get(Response, document.response_id)
-    bidder = db.session.get(Bidder, response.bidder_id)
+    response = referenced(Response, document.response_id)
+    bidder = referenced(Bidder, response.bidder_id)
     if bidder.procurement_id != procurement.id:
         abort(404)
     section_id = response.section_id

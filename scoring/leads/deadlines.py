@@ -13,7 +13,7 @@ from . import bp
 from .common import lead_view, refusal
 
 
-def _parse(value: str, kind: str, field: str, example: str):
+def _parse(value: str | None, kind: str, field: str, example: str):
     value = (value or "").strip()
     if not value:
         return None
@@ -27,7 +27,9 @@ def _parse(value: str, kind: str, field: str, example: str):
 @bp.route("/<int:procurement_id>/dates", methods=["GET", "POST"])
 @lead_view
 def deadlines_page(procurement: Procurement):
-    errors, field_errors, status = None, {}, 200
+    errors: list[dict[str, str]] | None = None
+    field_errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         try:
             if "deadline_day" not in request.form:

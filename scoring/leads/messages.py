@@ -90,7 +90,9 @@ def invite_evaluator(procurement: Procurement):
     from ..services import invitations
 
     values = {k: request.form.get(k, "") for k in ("name", "email", "role", "training_completed_on")}
-    errors, field_errors, status = None, {}, 200
+    errors: list[dict[str, str]] | None = None
+    field_errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         try:
             trained = None

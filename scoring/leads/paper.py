@@ -49,7 +49,8 @@ def paper_sheets_pdf(procurement: Procurement, user_id: int):
 @lead_view
 def paper_entry(procurement: Procurement, user_id: int):
     rep = evaluator_of_or_404(procurement, user_id)
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     typed: dict[str, tuple[str, str]] = {}
     status = 200
     if request.method == "POST":

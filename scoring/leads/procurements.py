@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,10 +29,11 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @lead_only
-def new():
+def new() -> ResponseReturnValue:
     leads = db.session.scalars(select(User).where(User.role == Role.LEAD).order_by(User.name)).all()
     values = {"reference": "", "title": "", "anonymised": "yes", "lead": "", "regime": "psr", "service_type": ""}
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in values}
         lead = current_user
@@ -93,7 +95,8 @@ def overview(procurement: Procurement):
 @lead_view
 def edit(procurement: Procurement):
     values = {"title": procurement.title, "anonymised": "yes" if procurement.anonymised else "no"}
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         values = {"title": request.form.get("title", ""), "anonymised": request.form.get("anonymised", "")}
         try:
@@ -113,7 +116,8 @@ def edit(procurement: Procurement):
 @lead_view
 def scale(procurement: Procurement):
     points = [(p.label, p.descriptor) for p in procurement.scale_points]
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         points = []
         for value in range(0, 101):

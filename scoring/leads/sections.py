@@ -54,7 +54,8 @@ def _form_values(section: Section | None) -> dict:
 @lead_view
 def new_section(procurement: Procurement):
     values = _form_values(None)
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             section = setup.add_section(procurement, actor=current_user, **values)
@@ -75,7 +76,8 @@ def new_section(procurement: Procurement):
 def edit_section(procurement: Procurement, section_id: int):
     section = section_in(procurement, section_id)
     values = _form_values(section)
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             setup.update_section(section, actor=current_user, **values)
@@ -95,7 +97,7 @@ def edit_section(procurement: Procurement, section_id: int):
 @lead_view
 def delete_section(procurement: Procurement, section_id: int):
     section = section_in(procurement, section_id)
-    errors = []
+    errors: list[dict[str, str]] = []
     if request.method == "POST":
         code = section.code
         try:
@@ -115,7 +117,8 @@ def weights(procurement: Procurement):
     """All the weights on one page, so that a change after opening can keep them adding up to 100."""
     values = {f"weight-{s.id}": f"{s.weight:g}" for s in procurement.sections}
     reason = ""
-    errors, field_errors = [], {}
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if request.method == "POST":
         values = {f"weight-{s.id}": request.form.get(f"weight-{s.id}", "") for s in procurement.sections}
         reason = request.form.get("reason", "")

@@ -7,6 +7,8 @@ declared a conflict with.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -155,7 +157,7 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
     extra: list[tuple[str, str]] = []
     stale = None
     warnings: list[str] = []
-    accept = {"reason": "", "warnings": [], "error": None}
+    accept: dict[str, Any] = {"reason": "", "warnings": [], "error": None}
     if request.method == "POST" and request.form.get("action") == "accept":
         if not staff:
             abort(403)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import flash, redirect, render_template, send_file, url_for
+from flask.typing import ResponseReturnValue
 
 from ..access import roles_required
 from .. import transaction
@@ -27,7 +28,7 @@ def import_template_file():
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required(Role.LEAD, Role.ADMIN)
-def import_procurement():
+def import_procurement() -> ResponseReturnValue:
     from flask_login import current_user
 
     form = ImportForm()

@@ -69,7 +69,8 @@ def _with_image(result: dict | None) -> dict | None:
 
 
 def _errors(problems: whatif.WeightProblems) -> tuple[list[dict], dict[str, str]]:
-    errors, fields = [], {}
+    errors: list[dict] = []
+    fields: dict[str, str] = {}
     for field, message in zip(problems.fields, problems.problems):
         errors.append({"text": message, "href": f"#{field}"})
         fields.setdefault(field, message)
@@ -90,7 +91,7 @@ def whatif_page(procurement_id: int):
     field_errors: dict[str, str] = {}
     result = None
     status = 200
-    weights = official
+    weights: dict[str, float] | None = official
     loaded = None
     if request.method == "POST":
         if not WhatIfForm().validate_on_submit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..access import roles_required
@@ -43,7 +44,7 @@ def _filters(errors: list[dict]) -> review_service.Filters:
 
 @bp.route("")
 @roles_required(Role.REVIEWER, Role.ADMIN, Role.LEAD)
-def index():
+def index() -> ResponseReturnValue:
     errors: list[dict] = []
     filters = _filters(errors)
     data = review_service.review(current_user, filters)
@@ -59,6 +60,7 @@ def _download(kind: str):
     if errors:
         return Response(errors[0]["text"], status=400, mimetype="text/plain")
     data = review_service.review(current_user, filters)
+    body: str | bytes
     if kind == "csv":
         body, mimetype = review_export.csv_text(data), "text/csv"
     else:
@@ -81,7 +83,7 @@ def csv_file():
     return _download("csv")
 
 
-def _report_or_errors():
+def _report_or_errors() -> tuple[review_service.Filters, list[dict], review_report.BoardReport]:
     errors: list[dict] = []
     filters = _filters(errors)
     return filters, errors, review_report.board_report(current_user, filters)

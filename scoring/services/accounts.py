@@ -16,11 +16,12 @@ from sqlalchemy.orm.attributes import NO_VALUE
 from .. import models
 from ..extensions import db
 from ..models import LoginAttempt, Role, User, new_session_token, utcnow
+from ..rules import column_length
 from . import audit
 from .errors import Refused
 
 MIN_PASSWORD_LENGTH = 12
-NAME_MAX_CHARS = User.__table__.c.name.type.length  # 200, the same for the form and the import
+NAME_MAX_CHARS = column_length(User.__table__.c.name)  # 200, the same for the form and the import
 MAX_PASSWORD_LENGTH = 1000
 #: zxcvbn scores 0 (guessed at once) to 4; below 3 it finds the password in, or built from,
 #: its lists of the most common passwords, words and names (it ships them: nothing is fetched).

@@ -85,7 +85,7 @@ def set_assignments(procurement: Procurement, wanted: set[tuple[int, int]], *, a
             problems.append((f"assign-{section_id}-{user_id}", refused.message))
     if problems:
         # One message per person and reason: an untrained rep ticked for six sections is one problem.
-        unique = {}
+        unique: dict[str, str] = {}
         for field, message in problems:
             unique.setdefault(message, field)
         setup.raise_all([(field, message) for message, field in unique.items()])

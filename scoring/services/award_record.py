@@ -15,6 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from sqlalchemy import select
@@ -126,7 +127,7 @@ def _date(value) -> str:
 
 # ----------------------------------------------------------------------------- the record
 
-def build(procurement: Procurement) -> Document:
+def build(procurement: Procurement) -> DocxDocument:
     result = result_of(procurement)
     notice = law.notice_of(procurement)
     regime = procurement.regime

@@ -116,9 +116,9 @@ def notify_meeting(procurement: Procurement) -> int:
     from .progress import evaluators_of
 
     sentence = meeting_sentence(procurement)
-    if procurement.status is not Status.MODERATION or sentence is None:
+    day = procurement.moderation_meeting_on  # a sentence means there is a day
+    if procurement.status is not Status.MODERATION or sentence is None or day is None:
         return 0
-    day = procurement.moderation_meeting_on
     queued = 0
     for evaluator in evaluators_of(procurement):
         if not evaluator.active:
@@ -149,7 +149,9 @@ def send_reminders(*, now: datetime | None = None) -> int:
     ).all()
     for procurement in open_procurements:
         left = days_left(procurement, now=now)
-        if now >= procurement.scoring_deadline:
+        due = due_sentence(procurement, now=now)
+        # The query asked for a deadline, so left and due are never None here.
+        if left is None or due is None or now >= procurement.scoring_deadline:
             continue
         # The nearest point reached: a cron job that missed a day still sends the latest reminder.
         point = next(((days, label) for days, label in reversed(REMINDER_POINTS) if left <= days), None)
@@ -158,7 +160,6 @@ def send_reminders(*, now: datetime | None = None) -> int:
         days, label = point
         behind = [row for row in progress_of_everyone(procurement)
                   if not row.progress.submitted and row.evaluator.active]
-        due = due_sentence(procurement, now=now)
         for row in behind:
             if mail.queue(row.evaluator, "notice", {
                 "heading": f"Reminder: scores due {'today' if days == 0 else f'in {days} days'}",

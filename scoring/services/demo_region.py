@@ -153,9 +153,9 @@ def _load(spec: Past, lead: User, reps: list[User], panel: list[User]) -> Procur
     accepted = 0
     for bidder in bidders:
         for section in sections:
-            value = float(proposed[run.bidder_index()[bidder.id], run.section_index()[section.id]])
-            if value == value:
-                db.session.add(Acceptance(bidder_id=bidder.id, section_id=section.id, value=value,
+            proposed_value = float(proposed[run.bidder_index()[bidder.id], run.section_index()[section.id]])
+            if proposed_value == proposed_value:
+                db.session.add(Acceptance(bidder_id=bidder.id, section_id=section.id, value=proposed_value,
                                           rationale=ACCEPT_REASON, decided_by_id=lead.id, version=1))
                 accepted += 1
     audit.record("demo.past_loaded", actor=lead, procurement_id=procurement.id, entity="procurement",

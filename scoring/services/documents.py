@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ..access import conflicted_bidder_ids, is_lead_of
 from .. import transaction
+from ..database import referenced
 from ..extensions import db
 from ..models import Assignment, Bidder, Document, Procurement, Response, Section, Status, User
 from . import audit, lifecycle
@@ -162,16 +163,16 @@ def _attach(response: Response, bidder: Bidder, section: Section, filename: str,
 
 def check_can_delete(document: Document) -> None:
     """Refuse unless the document may be removed now (asked before the confirmation too)."""
-    response = db.session.get(Response, document.response_id)
-    bidder = db.session.get(Bidder, response.bidder_id)
+    response = referenced(Response, document.response_id)
+    bidder = referenced(Bidder, response.bidder_id)
     lifecycle.require_setup(bidder.procurement, "Documents can only be removed")
 
 
 def delete_document(document: Document, *, actor: User | None) -> None:
     check_can_delete(document)
-    response = db.session.get(Response, document.response_id)
-    bidder = db.session.get(Bidder, response.bidder_id)
-    section = db.session.get(Section, response.section_id)
+    response = referenced(Response, document.response_id)
+    bidder = referenced(Bidder, response.bidder_id)
+    section = referenced(Section, response.section_id)
     snapshot = {"bidder": bidder.code, "section": section.code, "filename": document.filename,
                 "kind": document.kind, "size": document.size}
     response.documents.remove(document)
@@ -182,8 +183,8 @@ def delete_document(document: Document, *, actor: User | None) -> None:
 
 
 def procurement_of(document: Document) -> Procurement:
-    response = db.session.get(Response, document.response_id)
-    return db.session.get(Bidder, response.bidder_id).procurement
+    response = referenced(Response, document.response_id)
+    return referenced(Bidder, response.bidder_id).procurement
 
 
 def can_download(user: User, document: Document) -> bool:
@@ -194,9 +195,9 @@ def can_download(user: User, document: Document) -> bool:
     """
     from .evaluation import has_declared
 
-    response = db.session.get(Response, document.response_id)
-    bidder = db.session.get(Bidder, response.bidder_id)
-    section = db.session.get(Section, response.section_id)
+    response = referenced(Response, document.response_id)
+    bidder = referenced(Bidder, response.bidder_id)
+    section = referenced(Section, response.section_id)
     procurement = bidder.procurement
     if is_lead_of(user, procurement):
         return True

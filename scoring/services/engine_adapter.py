@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import BigInteger, String, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..engine import EngineInputs
 from ..models import (
@@ -87,14 +87,15 @@ def _read_scores(session: Session, procurement_id: int, bidder_ids: np.ndarray,
     where = counted.where(procurement_id)  # conflicts are dropped by the caller, in numpy
     base = select().select_from(Score).join(Section, Section.id == Score.section_id)
     if (b1 - b0 + 1) * n_sections * n_evaluators * n_values < PACK_LIMIT:
-        bidder = cast(Score.bidder_id, BigInteger)  # 32-bit ids on PostgreSQL: no overflow
-        code = ((((bidder - b0) * n_sections + (Score.section_id - s0)) * n_evaluators
+        bidder_id = cast(Score.bidder_id, BigInteger)  # 32-bit ids on PostgreSQL: no overflow
+        code = ((((bidder_id - b0) * n_sections + (Score.section_id - s0)) * n_evaluators
                  + (Score.evaluator_id - e0)) * n_values + Score.value)
         statement = base.add_columns(
             func.aggregate_strings(cast(code, String), ","), func.count(),
             func.min(Score.value), func.max(Score.value),
         ).where(*where, Score.bidder_id.between(b0, b1), Score.evaluator_id.between(e0, e1))
-        cursor = session.connection().connection.cursor()
+        # The driver's own cursor (DB-API rows are untyped): an aggregate gives exactly one row.
+        cursor: Any = session.connection().connection.cursor()
         try:
             cursor.execute(_compiled(session, statement))
             text, count, low, high = cursor.fetchone()
@@ -133,7 +134,7 @@ def _positions(ids: np.ndarray, known: np.ndarray) -> np.ndarray:
     return order[np.searchsorted(known, ids, sorter=order)]
 
 
-def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInputs, dict[str, Any]]:
+def load_inputs(session: Session | scoped_session[Any], procurement: Procurement) -> tuple[EngineInputs, dict[str, Any]]:
     """The engine's inputs for ``procurement``, and what links them back to the database.
 
     Parameters
@@ -207,12 +208,12 @@ def load_inputs(session: Session, procurement: Procurement) -> tuple[EngineInput
 
     prices = {b.id: b.price for b in bidders}
     missing_prices: list[str] = []
-    for s, section in enumerate(sections):
-        if not section.is_price:
+    for s, price_section in enumerate(sections):
+        if not price_section.is_price:
             continue
         consensus[:, s] = np.nan  # a price section's score is the formula's, never a vote
         for b, (_bidder_id, score) in enumerate(
-                pricing.price_scores(prices, max_score=section.max_score).items()):
+                pricing.price_scores(prices, max_score=price_section.max_score).items()):
             if score is not None:
                 consensus[b, s] = score
         missing_prices = [b.code for b in bidders if b.price is None]

@@ -8,6 +8,7 @@ rolls the transaction back.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from ..problems import Problem, as_problems
 
@@ -18,6 +19,9 @@ class Refused(Exception):
     status = 400
     #: True for a refusal that is itself recorded (a failed sign-in): the boundary commits it.
     keep_changes = False
+    # Set only by the refusals that carry them (read with getattr where they may be absent):
+    first: Any  # check_can_submit: the first unfinished cell, so the page can link to it
+    detail: str  # the outcome gateway: the engine's own words, for the command line
 
     def __init__(self, message: str | None = None, *, field: str | None = None,
                  problems: Iterable[Problem | tuple[str, str] | str] = ()):

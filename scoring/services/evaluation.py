@@ -7,6 +7,7 @@ Price sections are never scored by evaluators.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 from flask import current_app
 from sqlalchemy import select
@@ -59,6 +60,10 @@ class Progress:
         return f"{self.completed} of {self.total} scored"
 
 
+@overload
+def score_snapshot(score: Score) -> dict: ...
+@overload
+def score_snapshot(score: None) -> None: ...
 def score_snapshot(score: Score | None) -> dict | None:
     if score is None:
         return None
@@ -115,8 +120,8 @@ def declare_conflicts(
         has_conflict, details = answers[bidder.id]
         if has_conflict and not details.strip():
             problems.append((f"details-{bidder.id}", f"Describe your conflict with {bidder.label_for(user)}"))
-        elif has_conflict and details_too_long(details):
-            problems.append((f"details-{bidder.id}", details_too_long(details)))
+        elif has_conflict and (too_long := details_too_long(details)):
+            problems.append((f"details-{bidder.id}", too_long))
         elif has_conflict and procurement.status is Status.MODERATION and not (
                 bidder.id in already and already[bidder.id].has_conflict):
             # A conflict hides the bidder's scores from the result, so after scoring has closed
@@ -318,6 +323,7 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
     count = 0
     for cell in cells:
         score = cell.score
+        assert score is not None  # check_can_submit refused any cell without a score
         if score.is_submitted:
             continue
         score.status = ScoreStatus.SUBMITTED

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import and_, or_, select
 
@@ -60,7 +61,7 @@ def cell_history(procurement: Procurement, bidder: Bidder, section: Section) -> 
     for event in events:
         after = json.loads(event.after_json) if event.after_json else {}
         if event.entity == "score":
-            evaluator_id = by_score[event.entity_id].evaluator_id
+            evaluator_id = by_score[cast(int, event.entity_id)].evaluator_id  # the query asked for these ids
             last[evaluator_id] = (after.get("value"), after.get("rationale", ""))
             kind = KINDS.get(after.get("source"), "Draft saved")
             if after.get("status") == "submitted" and after.get("source") == "import":
@@ -76,7 +77,7 @@ def cell_history(procurement: Procurement, bidder: Bidder, section: Section) -> 
     histories = [EvaluatorHistory(people[i], per_evaluator.get(i, []))
                  for i in sorted(evaluator_ids, key=lambda i: (people[i].role is not Role.PATIENT, people[i].id))]
 
-    agreed_rows = [(c, "consensus") for c in db.session.scalars(select(Consensus).where(
+    agreed_rows: list[tuple[Consensus | Acceptance, str]] = [(c, "consensus") for c in db.session.scalars(select(Consensus).where(
         Consensus.bidder_id == bidder.id, Consensus.section_id == section.id))]
     agreed_rows += [(a, "acceptance") for a in db.session.scalars(select(Acceptance).where(
         Acceptance.bidder_id == bidder.id, Acceptance.section_id == section.id))]

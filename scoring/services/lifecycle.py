@@ -12,7 +12,10 @@ refused wherever it is asked for: the web, the CLI or the importer.
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 
 from .. import rules
 from ..extensions import db
@@ -80,12 +83,13 @@ def claim(procurement: Procurement, status: Status) -> bool:
     records the audit event with what the move produced.
     """
     source = next(s for s, t in TRANSITIONS if t is status)
-    flipped = db.session.execute(
+    # An UPDATE's result is a CursorResult (Session.execute is typed as the plain Result).
+    flipped = cast(CursorResult[Any], db.session.execute(
         update(Procurement)
         .where(Procurement.id == procurement.id, Procurement.status == source)
         .values(status=status)
         .execution_options(synchronize_session=False)
-    )
+    ))
     db.session.expire(procurement)
     return flipped.rowcount == 1
 

@@ -19,12 +19,15 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from .. import transaction
+from ..database import referenced
 from ..extensions import db
 from ..models import MailAttempt, OutboxMessage, User, utcnow
 
@@ -150,14 +153,15 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     for message_id in due:
         # Claim it: only one deliverer (two cron runs overlapping) can move it out of pending.
-        claimed = db.session.execute(
+        # An UPDATE's result is a CursorResult (Session.execute is typed as the plain Result).
+        claimed = cast(CursorResult[Any], db.session.execute(
             update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING)
             .values(status=SENDING)
-        ).rowcount
+        )).rowcount
         transaction.commit_step()
         if not claimed:
             continue
-        message = db.session.get(OutboxMessage, message_id)
+        message = referenced(OutboxMessage, message_id)
         error = ""
         try:
             email = build_email(message)

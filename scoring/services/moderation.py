@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast, overload
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 
 from ..access import assigned_sections, conflicted_bidder_ids, is_lead_of
 from .. import rules
@@ -56,6 +57,10 @@ from .errors import NotAllowed, ReasonWarnings, Refused, StaleVersion
 FINAL_MESSAGE = rules.FINAL_MESSAGE
 
 
+@overload
+def consensus_snapshot(consensus: Consensus) -> dict: ...
+@overload
+def consensus_snapshot(consensus: None) -> None: ...
 def consensus_snapshot(consensus: Consensus | None) -> dict | None:
     if consensus is None:
         return None
@@ -144,12 +149,13 @@ def _lock_in_moderation(procurement: Procurement) -> None:
     for this consensus, and two consensus saves of one procurement queue up, which
     makes the version check below safe. On SQLite the first write locks the database.
     """
-    result = db.session.execute(
+    # An UPDATE's result is a CursorResult (Session.execute is typed as the plain Result).
+    result = cast(CursorResult[Any], db.session.execute(
         update(Procurement)
         .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION)
         .values(status=Procurement.status)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         # The saved status, not the one this request loaded (someone may have just finalised).
         status = db.session.scalar(select(Procurement.status).where(Procurement.id == procurement.id))

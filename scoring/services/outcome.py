@@ -181,12 +181,12 @@ class Outcome:
 class _Entry:
     __slots__ = ("version", "inputs", "moderation", "outcomes", "charts")
 
-    def __init__(self, version):
+    def __init__(self, version: Any) -> None:
         self.version = version
         self.inputs: Inputs | None = None
         self.moderation: ModerationRun | None = None
         self.outcomes: dict[tuple[int, int | None], Outcome] = {}
-        self.charts: dict[str, str] = {}
+        self.charts: dict[tuple, Any] = {}  # fragment(): rendered text; memo(): any value
 
 
 class OutcomeCache:

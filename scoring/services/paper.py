@@ -212,8 +212,8 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
         elif answers[bidder.id][0] and not answers[bidder.id][1].strip():
             problems.append((f"details-{bidder.id}", f"Write what {evaluator.name} said about the conflict with "
                                                      f"{bidder.code}."))
-        elif answers[bidder.id][0] and evaluation.details_too_long(answers[bidder.id][1]):
-            problems.append((f"details-{bidder.id}", evaluation.details_too_long(answers[bidder.id][1])))
+        elif answers[bidder.id][0] and (too_long := evaluation.details_too_long(answers[bidder.id][1])):
+            problems.append((f"details-{bidder.id}", too_long))
     existing = evaluation.declarations_for(evaluator, procurement)
     for bidder in procurement.bidders:
         current = existing.get(bidder.id)

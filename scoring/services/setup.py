@@ -6,6 +6,8 @@ kept here too for the callers that open scoring right after setting up.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from .. import transaction
@@ -23,6 +25,7 @@ from ..models import (
     User,
 )
 from .. import rules
+from ..problems import Problem
 from . import audit
 from .errors import Refused
 from .setup_checks import clean_bidder_fields as _clean_bidder_fields
@@ -159,10 +162,11 @@ def update_procurement(procurement: Procurement, *, title: str, anonymised: bool
         raise Refused("Whether bidder names are hidden from patient representatives can only change "
                       "while the procurement is being set up.", field="anonymised")
     before = {"title": procurement.title, "anonymised": procurement.anonymised}
-    after = {"title": title.strip(), "anonymised": bool(anonymised)}
+    new_title, new_anonymised = title.strip(), bool(anonymised)
+    after = {"title": new_title, "anonymised": new_anonymised}
     if before == after:
         return
-    procurement.title, procurement.anonymised = after["title"], after["anonymised"]
+    procurement.title, procurement.anonymised = new_title, new_anonymised
     audit.record("procurement.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
                  entity_id=procurement.id, before=before, after=after)
 
@@ -174,7 +178,8 @@ def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor:
     if problems:
         raise_all(problems)
     before = [[p.value, p.label, p.descriptor] for p in procurement.scale_points]
-    after = [[value, label.strip(), descriptor.strip()] for value, (label, descriptor) in enumerate(points)]
+    after: list[list[Any]] = [[value, label.strip(), descriptor.strip()]
+                              for value, (label, descriptor) in enumerate(points)]
     if before == after:
         return
     existing = {p.value: p for p in procurement.scale_points}
@@ -244,7 +249,12 @@ def delete_section(section: Section, *, actor: User | None) -> None:
                  entity_id=section.id, before=snapshot)
     paths = [documents.path_of(document) for document in removed]
     # After the commit, so a delete that is rolled back keeps its files.
-    transaction.after_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
+
+    def remove_files() -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    transaction.after_commit(remove_files)
 
 
 def set_weights(procurement: Procurement, weights: dict[int, float | str], *, reason: str = "",
@@ -256,19 +266,19 @@ def set_weights(procurement: Procurement, weights: dict[int, float | str], *, re
     a written reason; it is audited with the weights before and after.
     """
     require_not_final(procurement)
-    problems = []
+    problems: list[Problem | tuple[str, str]] = []
     sections = {s.id: s for s in procurement.sections}
-    typed, weights = weights, {}
-    for section_id, value in typed.items():
+    checked: dict[int, float | None] = {}
+    for section_id, value in weights.items():
         section = sections.get(section_id)
         if section is None:
             problems.append(("", "That section is not part of this procurement."))
             continue
-        weights[section_id], wrong = rules.section_weight(value, field=f"weight-{section_id}", code=section.code)
+        checked[section_id], wrong = rules.section_weight(value, field=f"weight-{section_id}", code=section.code)
         problems += wrong
     if problems:
         raise_all(problems)
-    new = {s.code: float(weights.get(s.id, s.weight)) for s in procurement.sections}
+    new = {s.code: float(checked.get(s.id, s.weight)) for s in procurement.sections}
     old = {s.code: s.weight for s in procurement.sections}
     if new == old:
         return

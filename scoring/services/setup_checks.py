@@ -2,18 +2,22 @@
 carrying every problem at once, each with the form field it belongs to."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NoReturn
+
 from .. import rules
 from ..models import Bidder, Procurement, Section
 from ..rules import code_key  # noqa: F401  (imported from here by the web forms and the importer)
+from ..problems import Problem
 from .errors import Refused
 
 
-def raise_all(problems: list[tuple[str, str]]) -> None:
+def raise_all(problems: Sequence[Problem | tuple[str, str]]) -> NoReturn:
     """Raise one Refused carrying every problem as (field id, message), like the evaluate pages."""
     raise Refused.of(problems)
 
 
-def raise_any(problems: list[tuple[str, str]]) -> None:
+def raise_any(problems: Sequence[Problem | tuple[str, str]]) -> None:
     if problems:
         raise_all(problems)
 

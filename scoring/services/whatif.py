@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
 
 from .. import numbers, rules
+from ..problems import Problem
 from ..extensions import db
 from ..models import Procurement, Status, User, WeightScenario, utcnow
 from . import audit
@@ -47,7 +48,7 @@ DECIMALS = 2
 class WeightProblems(ValidationFailed):
     """Weights that cannot be used; ``fields`` names the input of each problem."""
 
-    def __init__(self, problems: list[tuple[str, str]]):
+    def __init__(self, problems: Sequence[Problem | tuple[str, str]]):
         pairs = [tuple(problem) for problem in problems]  # (field, message) pairs or rules' Problems
         super().__init__([message for _, message in pairs])
         self.fields = [field for field, _ in pairs]
@@ -117,7 +118,7 @@ def parse_weights(procurement: Procurement, raw: Mapping[str, Any]) -> dict[str,
 
     ``raw`` maps codes to numbers or text ("20", "12.5", "20%").
     """
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem | tuple[str, str]] = []
     weights: dict[str, float] = {}
     for section in procurement.sections:
         value, wrong = rules.section_weight(raw.get(section.code), field=field_name(section), code=section.code)
@@ -250,11 +251,11 @@ def _announcement(result: dict[str, Any]) -> str:
     if not result["scored"]:
         return (f"Patient-scored sections are worth {share} of the marks. There are no scores yet, "
                 "so there is no ranking to show.")
-    first = result["ranking"][0] if result["ranking"] else None
     who = result["winner"] or result["leader"]
     if who is None:
         text = "With these weights no single bidder comes first."
     else:
+        first = result["ranking"][0]  # a winner or leader is ranked
         verb = "wins" if result["winner"] else "is ahead for now"
         text = f"With these weights {who} {verb} with {numbers.points(first['total'])} points."
     official = result["official_winner"] or result["official_leader"]

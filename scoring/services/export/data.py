@@ -15,9 +15,10 @@ the bidder's code.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, scoped_session
 
 from ...extensions import db
 from ...models import (
@@ -49,7 +50,7 @@ def name_redactor(procurement: Procurement) -> Redactor:
     return redactor_for(procurement.bidders, prices=False)
 
 
-def score_rows(session: Session, procurement: Procurement, *,
+def score_rows(session: Session | scoped_session[Any], procurement: Procurement, *,
                redact: Redactor | None = None) -> Iterator[tuple]:
     """The Scores rows (`SCORE_COLUMNS` order) the engine counts, streamed from the database."""
     evaluator, enterer = aliased(User), aliased(User)
@@ -74,7 +75,7 @@ def score_rows(session: Session, procurement: Procurement, *,
         yield (name, email, group, bidder, section, value, rationale, submitted, entered or "")
 
 
-def audit_rows(session: Session, procurement: Procurement, *,
+def audit_rows(session: Session | scoped_session[Any], procurement: Procurement, *,
                redact: Redactor | None = None) -> Iterator[tuple]:
     """The procurement's audit events, oldest first (`AUDIT_COLUMNS` order)."""
     actor = aliased(User)

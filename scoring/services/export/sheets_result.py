@@ -91,12 +91,12 @@ def write_moderated(ws, data: ExportData, layout: Layout) -> None:
     max_row[0] = styles.label(ws, "Maximum score")
     pass_row[0] = styles.label(ws, "Pass mark")
     for s in range(len(sections)):
-        row = layout.weight_row(s)
-        weight_row.append(styles.formula(ws, f"={WEIGHTS}!${get_column_letter(WEIGHT_COL)}${row}",
+        weights_row = layout.weight_row(s)
+        weight_row.append(styles.formula(ws, f"={WEIGHTS}!${get_column_letter(WEIGHT_COL)}${weights_row}",
                                          "0.##"))
-        max_row.append(styles.formula(ws, f"={WEIGHTS}!${get_column_letter(MAX_COL)}${row}",
+        max_row.append(styles.formula(ws, f"={WEIGHTS}!${get_column_letter(MAX_COL)}${weights_row}",
                                       "0.##"))
-        cell = f"{WEIGHTS}!${get_column_letter(PASS_COL)}${row}"
+        cell = f"{WEIGHTS}!${get_column_letter(PASS_COL)}${weights_row}"
         pass_row.append(styles.formula(ws, f"=IF(ISNUMBER({cell}),{cell},-1)", styles.PASS_MARK))
     ws.append(weight_row)
     ws.append(max_row)

@@ -25,9 +25,10 @@ Tests run both paths and compare the results.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
@@ -87,6 +88,8 @@ class RowBatch:
 
 class StreamingWorksheet(WriteOnlyWorksheet):
     """A write-only worksheet that can also write a whole `RowBatch` (`append_batch`)."""
+
+    _rows: Generator[None, Any, None] | None  # openpyxl's row writer, started on the first write
 
     def append_batch(self, batch: RowBatch) -> int:
         """Write every row of ``batch`` after the rows already written; returns how many."""
@@ -169,7 +172,7 @@ class StreamingWorksheet(WriteOnlyWorksheet):
 
         # Most columns repeat a few values (evaluator, bidder, section, date of
         # submission): their XML is remembered, up to CACHE_SIZE values a column.
-        columns = [(f'<c r="{get_column_letter(i + 1)}', serialiser(kind, style_id), {})
+        columns: list[tuple[str, Callable[[Any], str | None], dict[Any, str | None]]] = [(f'<c r="{get_column_letter(i + 1)}', serialiser(kind, style_id), {})
                    for i, (kind, style_id) in enumerate(zip(batch.kinds, column_styles))]
         first = row_idx
         parts: list[str] = []
@@ -206,7 +209,7 @@ class StreamingWorksheet(WriteOnlyWorksheet):
         first = row_idx
         formats = batch.number_formats()
         for values in batch.rows:
-            cells = []
+            cells: list[WriteOnlyCell | None] = []
             for kind, fmt, value in zip(batch.kinds, formats, values):
                 if value is None or (kind == NUMBER and not isinstance(value, int)
                                      and not math.isfinite(float(value))):

@@ -10,6 +10,7 @@ calculate when the file is opened (openpyxl stores no cached values).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from os import PathLike
 from typing import IO
 
 from openpyxl import Workbook
@@ -36,7 +37,7 @@ class WorkbookCounts:
     disagreements: int
 
 
-def write_workbook(data: ExportData, out: str | IO[bytes]) -> WorkbookCounts:
+def write_workbook(data: ExportData, out: str | PathLike[str] | IO[bytes]) -> WorkbookCounts:
     """Write the workbook of ``data`` to ``out`` (a path or a binary file object)."""
     wb = Workbook(write_only=True)
     wb.properties.title = clean(f"{data.reference}: {data.title}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from flask import current_app
 from openpyxl import load_workbook
@@ -225,7 +225,7 @@ def _check_sheet_sizes(archive: zipfile.ZipFile) -> None:
     for its size, so this runs first, on the raw XML: it reads the declared size, then counts
     rows and cells as they stream, and stops at the first limit passed.
     """
-    from xml.etree.ElementTree import ParseError, XMLPullParser
+    from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
     config = current_app.config
     max_rows, max_columns = config["IMPORT_MAX_ROWS"], config["IMPORT_MAX_COLUMNS"]
@@ -235,7 +235,7 @@ def _check_sheet_sizes(archive: zipfile.ZipFile) -> None:
             stream = archive.open(part)
         except KeyError:
             continue
-        parser = XMLPullParser(events=("start",))
+        parser: XMLPullParser[Element] = XMLPullParser(events=("start",))
         rows = column = 0
         with stream:
             head = stream.read(4096)
@@ -248,7 +248,8 @@ def _check_sheet_sizes(archive: zipfile.ZipFile) -> None:
                     events = list(parser.read_events())
                 except ParseError as exc:
                     raise ValidationFailed([UNREADABLE]) from exc
-                for _, element in events:
+                # Only "start" events were asked for, and each of those carries an element.
+                for _, element in cast(list[tuple[str, Element]], events):
                     tag = element.tag[element.tag.find("}") + 1:]
                     if tag == "dimension":
                         last = (element.get("ref") or "").split(":")[-1]
@@ -312,9 +313,9 @@ def _read_sheets(workbook, problems: Problems) -> dict[str, Sheet]:
     sheets: dict[str, Sheet] = {}
     missing = [spec.name for spec in SHEETS if spec.required and spec.name.casefold() not in found]
     if missing:
-        needed = and_list([s.name for s in SHEETS if s.required])
+        sheets_needed = and_list([s.name for s in SHEETS if s.required])
         for name in missing:
-            problems.items.append(f"Sheet {name} is missing. The workbook needs the sheets {needed}.")
+            problems.items.append(f"Sheet {name} is missing. The workbook needs the sheets {sheets_needed}.")
     budget = [current_app.config["IMPORT_MAX_CELLS"]]
     for key, spec in SHEETS_BY_NAME.items():
         if key not in found:

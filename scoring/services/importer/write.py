@@ -9,6 +9,7 @@ transaction (scoring/transaction.py commits it). A rule the checks missed is sti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -99,12 +100,12 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
     cells_needed = {row.email: len(plan.bidders) * len(plan.sections_for(row.group))
                     for row in plan.evaluators}
     given: dict[str, int] = {}
-    for row in plan.scores:
-        given[row.evaluator] = given.get(row.evaluator, 0) + 1
+    for score_row in plan.scores:
+        given[score_row.evaluator] = given.get(score_row.evaluator, 0) + 1
     complete = {email for email, count in given.items() if count == cells_needed[email]}
     # One executemany INSERT for the scores, not one ORM object (and one statement)
     # each: a large import has thousands. The new ids are then read back in one query.
-    score_rows = [{
+    score_rows: list[dict[str, Any]] = [{
         "bidder_id": bidders[row.bidder].id, "section_id": sections[row.section].id,
         "evaluator_id": users[row.evaluator].id, "value": row.value, "rationale": row.rationale,
         "status": ScoreStatus.SUBMITTED if row.evaluator in complete else ScoreStatus.DRAFT,
@@ -126,18 +127,18 @@ def _write(plan: ImportPlan, *, actor: User, open_scoring: bool) -> ImportResult
     ]
     db.session.add_all(consensus)
     db.session.flush()
-    for row, values, score_id in zip(plan.scores, score_rows, score_ids):
+    for score_row, values, score_id in zip(plan.scores, score_rows, score_ids):
         audit.record("score.imported", actor=actor, procurement_id=procurement.id, entity="score",
                      entity_id=score_id, after={
-                         "value": row.value, "rationale": row.rationale, "status": values["status"],
-                         "version": 1, "source": "import", "evaluator": row.evaluator,
-                         "bidder": row.bidder, "section": row.section, "row": row.row})
-    for row, agreed in zip(plan.consensus, consensus):
+                         "value": score_row.value, "rationale": score_row.rationale, "status": values["status"],
+                         "version": 1, "source": "import", "evaluator": score_row.evaluator,
+                         "bidder": score_row.bidder, "section": score_row.section, "row": score_row.row})
+    for consensus_row, agreed in zip(plan.consensus, consensus):
         audit.record("consensus.imported", actor=actor, procurement_id=procurement.id,
                      entity="consensus", entity_id=agreed.id, after={
                          "value": agreed.value, "rationale": agreed.rationale, "version": 1,
-                         "source": "import", "bidder": row.bidder, "section": row.section,
-                         "row": row.row})
+                         "source": "import", "bidder": consensus_row.bidder, "section": consensus_row.section,
+                         "row": consensus_row.row})
     if plan.consensus:
         lifecycle.change_status(procurement, Status.MODERATION, actor=actor,
                                 reason="Imported with consensus scores.")
