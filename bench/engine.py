@@ -28,6 +28,7 @@ Each step is timed "cold" (CPU caches flushed by writing a 128 MB buffer
 before each run, so the 8 MB cube comes from memory, which is what the floor
 measures) and "warm" (the same step run again straight away).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,32 +62,38 @@ def synthetic_procurement(seed: int = 2027) -> EngineInputs:
     section = rng.normal(0.0, 0.4, N_SECTIONS)[None, :, None]
     noise = rng.normal(0.0, 0.8, (N_BIDDERS, N_SECTIONS, N_EVALUATORS))
     scores = np.clip(np.rint(quality + section + noise), 0, 4)
-    scores[:, PATIENT_SECTIONS:, :N_PATIENTS] = np.nan         # sections patients do not score
-    scores[rng.random(scores.shape) < 0.02] = np.nan            # conflicts and gaps
+    scores[:, PATIENT_SECTIONS:, :N_PATIENTS] = np.nan  # sections patients do not score
+    scores[rng.random(scores.shape) < 0.02] = np.nan  # conflicts and gaps
     groups = ("patient",) * N_PATIENTS + ("panel",) * (N_EVALUATORS - N_PATIENTS)
     raw = rng.gamma(2.0, 1.0, N_SECTIONS)
     weights = raw / raw.sum() * 100.0
     thresholds = np.full(N_SECTIONS, np.nan)
     thresholds[rng.choice(N_SECTIONS, 10, replace=False)] = 1.0
-    consensus = np.where(rng.random((N_BIDDERS, N_SECTIONS)) < 0.05,
-                         rng.integers(0, 5, (N_BIDDERS, N_SECTIONS)), np.nan)
-    return EngineInputs(scores=scores, groups=groups, weights=weights,
-                        max_scores=np.full(N_SECTIONS, 4.0), thresholds=thresholds,
-                        consensus=consensus)
+    consensus = np.where(
+        rng.random((N_BIDDERS, N_SECTIONS)) < 0.05, rng.integers(0, 5, (N_BIDDERS, N_SECTIONS)), np.nan
+    )
+    return EngineInputs(
+        scores=scores,
+        groups=groups,
+        weights=weights,
+        max_scores=np.full(N_SECTIONS, 4.0),
+        thresholds=thresholds,
+        consensus=consensus,
+    )
 
 
 def long_table(inputs: EngineInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The scores as a database would hold them: one row per score (no row for a blank)."""
     b, s, e = np.nonzero(~np.isnan(inputs.scores))
-    scores = pd.DataFrame({"bidder": b, "section": s, "evaluator": e,
-                           "score": inputs.scores[b, s, e]})
+    scores = pd.DataFrame({"bidder": b, "section": s, "evaluator": e, "score": inputs.scores[b, s, e]})
     cb, cs = np.nonzero(~np.isnan(inputs.consensus))
     consensus = pd.DataFrame({"bidder": cb, "section": cs, "score": inputs.consensus[cb, cs]})
     return scores, consensus
 
 
-def pandas_moderation(scores: pd.DataFrame, consensus: pd.DataFrame, weights: np.ndarray,
-                      max_scores: np.ndarray, thresholds: np.ndarray):
+def pandas_moderation(
+    scores: pd.DataFrame, consensus: pd.DataFrame, weights: np.ndarray, max_scores: np.ndarray, thresholds: np.ndarray
+):
     """(d): moderated cells, totals, ranks and failing flags, the straightforward pandas way."""
     proposed = scores.groupby(["bidder", "section"])["score"].mean().unstack()
     agreed = consensus.set_index(["bidder", "section"])["score"].unstack()
@@ -154,43 +161,115 @@ def database_load_timing(inputs: EngineInputs, *, runs: int) -> tuple[float, flo
     from scoring.services.engine_adapter import load_inputs
 
     folder = tempfile.mkdtemp(prefix="engine-bench-")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "UPLOAD_FOLDER": folder,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "UPLOAD_FOLDER": folder,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
+        }
+    )
     now = datetime(2027, 1, 15, 9, 0)
     with app.app_context():
         db.create_all()
         with db.engine.begin() as connection:
-            connection.execute(insert(User), [
-                {"id": e + 1, "email": f"evaluator{e + 1}@example.org",
-                 "name": f"Evaluator {e + 1}", "role": group, "active": True,
-                 "failed_logins": 0, "created_at": now}
-                for e, group in enumerate(inputs.groups)])
-            connection.execute(insert(Procurement), [{
-                "id": 1, "reference": "BENCH-1", "title": "Benchmark", "status": "moderation",
-                "anonymised": True, "combine_method": "mean", "disagreement_threshold": 2.0,
-                "created_at": now}])
-            connection.execute(insert(Section), [
-                {"id": s + 1, "procurement_id": 1, "position": s, "code": f"Q{s + 1}",
-                 "title": f"Question {s + 1}", "question": "", "guidance": "",
-                 "weight": float(inputs.weights[s]), "max_score": 4, "scored_by": "both",
-                 "threshold": (None if np.isnan(inputs.thresholds[s])
-                               else float(inputs.thresholds[s]))}
-                for s in range(N_SECTIONS)])
-            connection.execute(insert(Bidder), [
-                {"id": b + 1, "procurement_id": 1, "position": b, "code": f"Bidder {b + 1}",
-                 "name": f"Bidder {b + 1} Ltd"} for b in range(N_BIDDERS)])
+            connection.execute(
+                insert(User),
+                [
+                    {
+                        "id": e + 1,
+                        "email": f"evaluator{e + 1}@example.org",
+                        "name": f"Evaluator {e + 1}",
+                        "role": group,
+                        "active": True,
+                        "failed_logins": 0,
+                        "created_at": now,
+                    }
+                    for e, group in enumerate(inputs.groups)
+                ],
+            )
+            connection.execute(
+                insert(Procurement),
+                [
+                    {
+                        "id": 1,
+                        "reference": "BENCH-1",
+                        "title": "Benchmark",
+                        "status": "moderation",
+                        "anonymised": True,
+                        "combine_method": "mean",
+                        "disagreement_threshold": 2.0,
+                        "created_at": now,
+                    }
+                ],
+            )
+            connection.execute(
+                insert(Section),
+                [
+                    {
+                        "id": s + 1,
+                        "procurement_id": 1,
+                        "position": s,
+                        "code": f"Q{s + 1}",
+                        "title": f"Question {s + 1}",
+                        "question": "",
+                        "guidance": "",
+                        "weight": float(inputs.weights[s]),
+                        "max_score": 4,
+                        "scored_by": "both",
+                        "threshold": (None if np.isnan(inputs.thresholds[s]) else float(inputs.thresholds[s])),
+                    }
+                    for s in range(N_SECTIONS)
+                ],
+            )
+            connection.execute(
+                insert(Bidder),
+                [
+                    {
+                        "id": b + 1,
+                        "procurement_id": 1,
+                        "position": b,
+                        "code": f"Bidder {b + 1}",
+                        "name": f"Bidder {b + 1} Ltd",
+                    }
+                    for b in range(N_BIDDERS)
+                ],
+            )
             b, s, e = np.nonzero(~np.isnan(inputs.scores))
             values = inputs.scores[b, s, e].astype(int)
-            connection.execute(insert(Score), [
-                {"bidder_id": int(bi) + 1, "section_id": int(si) + 1, "evaluator_id": int(ei) + 1,
-                 "value": int(v), "rationale": "", "status": "submitted", "source": "online",
-                 "version": 1, "updated_at": now}
-                for bi, si, ei, v in zip(b, s, e, values)])
+            connection.execute(
+                insert(Score),
+                [
+                    {
+                        "bidder_id": int(bi) + 1,
+                        "section_id": int(si) + 1,
+                        "evaluator_id": int(ei) + 1,
+                        "value": int(v),
+                        "rationale": "",
+                        "status": "submitted",
+                        "source": "online",
+                        "version": 1,
+                        "updated_at": now,
+                    }
+                    for bi, si, ei, v in zip(b, s, e, values)
+                ],
+            )
             cb, cs = np.nonzero(~np.isnan(inputs.consensus))
-            connection.execute(insert(Consensus), [
-                {"bidder_id": int(bi) + 1, "section_id": int(si) + 1,
-                 "value": int(inputs.consensus[bi, si]), "rationale": "", "source": "online",
-                 "decided_at": now, "version": 1} for bi, si in zip(cb, cs)])
+            connection.execute(
+                insert(Consensus),
+                [
+                    {
+                        "bidder_id": int(bi) + 1,
+                        "section_id": int(si) + 1,
+                        "value": int(inputs.consensus[bi, si]),
+                        "rationale": "",
+                        "source": "online",
+                        "decided_at": now,
+                        "version": 1,
+                    }
+                    for bi, si in zip(cb, cs)
+                ],
+            )
 
         def load():
             db.session.remove()
@@ -228,30 +307,48 @@ def main(argv: list[str] | None = None) -> int:
 
     step("a", "(a) moderation only", lambda: moderate(inputs))
     step("b", "(b) full analysis, no Monte-Carlo", lambda: analyse(inputs, draws=0))
-    step("c", "(c) Monte-Carlo, 10,000 weight draws",
-         lambda: win_probabilities(moderation.fraction, inputs.weights, moderation.failing,
-                                   draws=10_000, concentration=200.0, seed=0))
-    pandas_args = (scores, consensus, np.asarray(inputs.weights),
-                   np.asarray(inputs.max_scores), np.asarray(inputs.thresholds))
+    step(
+        "c",
+        "(c) Monte-Carlo, 10,000 weight draws",
+        lambda: win_probabilities(
+            moderation.fraction, inputs.weights, moderation.failing, draws=10_000, concentration=200.0, seed=0
+        ),
+    )
+    pandas_args = (
+        scores,
+        consensus,
+        np.asarray(inputs.weights),
+        np.asarray(inputs.max_scores),
+        np.asarray(inputs.thresholds),
+    )
     check_pandas_agrees(inputs, pandas_moderation(*pandas_args))
-    step("d", "(d) pandas groupby version of (a)",
-         lambda: pandas_moderation(*pandas_args), max(3, runs // 2))
+    step("d", "(d) pandas groupby version of (a)", lambda: pandas_moderation(*pandas_args), max(3, runs // 2))
     step("e", "(e) memory floor: one numpy sum", lambda: inputs.scores.sum())
-    step("a+", "    (a) + spread and disagreement flags",
-         lambda: moderate(inputs).disagreement)
-    step("in", "    checking the inputs (EngineInputs)",
-         lambda: EngineInputs(scores=inputs.scores, groups=inputs.groups,
-                              weights=inputs.weights, max_scores=inputs.max_scores,
-                              thresholds=inputs.thresholds, consensus=inputs.consensus))
+    step("a+", "    (a) + spread and disagreement flags", lambda: moderate(inputs).disagreement)
+    step(
+        "in",
+        "    checking the inputs (EngineInputs)",
+        lambda: EngineInputs(
+            scores=inputs.scores,
+            groups=inputs.groups,
+            weights=inputs.weights,
+            max_scores=inputs.max_scores,
+            thresholds=inputs.thresholds,
+            consensus=inputs.consensus,
+        ),
+    )
     if not options.skip_db:
-        rows["f"] = ("(f) load the scores from SQLite (adapter)",
-                     *database_load_timing(inputs, runs=max(3, runs // 3)))
+        rows["f"] = ("(f) load the scores from SQLite (adapter)", *database_load_timing(inputs, runs=max(3, runs // 3)))
 
-    print(f"Moderation engine: {N_BIDDERS} bidders x {N_SECTIONS} sections x {N_EVALUATORS} "
-          f"evaluators = {inputs.scores.size:,} scores, {100 * missing:.1f}% missing")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-          f"{os.cpu_count()} CPUs, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}; "
-          f"median of {runs} runs")
+    print(
+        f"Moderation engine: {N_BIDDERS} bidders x {N_SECTIONS} sections x {N_EVALUATORS} "
+        f"evaluators = {inputs.scores.size:,} scores, {100 * missing:.1f}% missing"
+    )
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
+        f"{os.cpu_count()} CPUs, OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}; "
+        f"median of {runs} runs"
+    )
     print()
     header = f"{'step':<42} {'cold ms':>9} {'warm ms':>9} {'cpu ms':>9}  target"
     print(header)
@@ -270,8 +367,10 @@ def main(argv: list[str] | None = None) -> int:
         goal = RATIO_TARGETS[name]
         ok = cold >= goal if name == "d/a" else cold <= goal
         sign = ">=" if name == "d/a" else "<="
-        print(f"ratio ({top})/({bottom}): cold {cold:6.1f}x, warm {warm:6.1f}x   "
-              f"target {sign} {goal:g}x  {'ok' if ok else 'MISSED'}")
+        print(
+            f"ratio ({top})/({bottom}): cold {cold:6.1f}x, warm {warm:6.1f}x   "
+            f"target {sign} {goal:g}x  {'ok' if ok else 'MISSED'}"
+        )
     return 0
 
 

@@ -35,6 +35,7 @@ Targets: the whole 1M-score workbook under 60 s and 250 MB peak, and faster
 than pandas writing the Scores sheet alone; the realistic procurement's
 workbook under 1 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,11 +57,13 @@ SIZES = {
     "1m": dict(bidders=200, sections=100, evaluators=50, patients=15, audit=1000),
     "small": dict(bidders=20, sections=30, evaluators=15, patients=5, audit=500),
 }
-REASONS = ("the answer did not address the question",
-           "important parts of the requirement were missing",
-           "it met the requirement but had some gaps",
-           "a full answer with good evidence of delivery",
-           "an excellent answer with clear detail and strong evidence")
+REASONS = (
+    "the answer did not address the question",
+    "important parts of the requirement were missing",
+    "it met the requirement but had some gaps",
+    "a full answer with good evidence of delivery",
+    "an excellent answer with clear detail and strong evidence",
+)
 TARGETS = {("1m", "workbook"): (60.0, 250.0), ("small", "workbook"): (1.0, None)}
 
 
@@ -82,6 +85,7 @@ def cpu_seconds() -> float:
 
 # ----------------------------------------------------------------------------- the synthetic data
 
+
 def build(size: str, seed: int = 2027):
     """The engine inputs and the labels of a synthetic procurement of ``size``."""
     import numpy as np
@@ -98,7 +102,10 @@ def build(size: str, seed: int = 2027):
     weights = weights / weights.sum() * 100
     weights[-1] = 100 - weights[:-1].sum()
     inputs = EngineInputs(
-        scores=scores, groups=groups, weights=weights, max_scores=np.full(ns, 4.0),
+        scores=scores,
+        groups=groups,
+        weights=weights,
+        max_scores=np.full(ns, 4.0),
         thresholds=np.where(np.arange(ns) % 10 == 0, 1.0, np.nan),
         bidder_labels=[f"Bidder {i + 1:03d}" for i in range(nb)],
         section_labels=[f"Q{i + 1:03d}" for i in range(ns)],
@@ -126,16 +133,33 @@ def score_rows(inputs):
                 if value != value:  # NaN: not scored
                     continue
                 v = int(value)
-                yield (names[e], emails[e], groups[e], bidder, section, v,
-                       f"Scored {v}: {REASONS[v]} ({bidder}, {section}, evaluator {e + 1}).",
-                       submitted[e], names[e])
+                yield (
+                    names[e],
+                    emails[e],
+                    groups[e],
+                    bidder,
+                    section,
+                    v,
+                    f"Scored {v}: {REASONS[v]} ({bidder}, {section}, evaluator {e + 1}).",
+                    submitted[e],
+                    names[e],
+                )
 
 
 def audit_rows(count: int):
     at = datetime(2027, 1, 10, 9, 0)
     for i in range(count):
-        yield (i + 1, at + timedelta(seconds=i), "Lee Lead", "score.saved", "score", i + 1, "",
-               None, json.dumps({"value": i % 5, "rationale": f"Reason {i}"}))
+        yield (
+            i + 1,
+            at + timedelta(seconds=i),
+            "Lee Lead",
+            "score.saved",
+            "score",
+            i + 1,
+            "",
+            None,
+            json.dumps({"value": i % 5, "rationale": f"Reason {i}"}),
+        )
 
 
 def export_data(size: str):
@@ -148,17 +172,23 @@ def export_data(size: str):
     document = document_from_analysis(analysis, reference=f"BENCH-{size.upper()}")
     analysis_seconds = time.perf_counter() - started
     data = ExportData(
-        reference=f"BENCH-{size.upper()}", title=f"Synthetic procurement ({size})",
-        status="Moderation", anonymised=True, document=document,
-        scores=score_rows(inputs), audit=audit_rows(SIZES[size]["audit"]),
+        reference=f"BENCH-{size.upper()}",
+        title=f"Synthetic procurement ({size})",
+        status="Moderation",
+        anonymised=True,
+        document=document,
+        scores=score_rows(inputs),
+        audit=audit_rows(SIZES[size]["audit"]),
         bidder_names={code: f"{code} Legal Name Ltd" for code in inputs.bidder_labels},
         section_titles={code: f"Section {code}" for code in inputs.section_labels},
-        exported_at=datetime.now().replace(microsecond=0), exported_by="Benchmark",
+        exported_at=datetime.now().replace(microsecond=0),
+        exported_by="Benchmark",
     )
     return data, analysis_seconds, inputs
 
 
 # ----------------------------------------------------------------------------- one measured step
+
 
 def run_step(size: str, step: str, out: Path) -> dict:
     import_rss = rss_mb()
@@ -171,10 +201,16 @@ def run_step(size: str, step: str, out: Path) -> dict:
         started = time.perf_counter()
         counts = write_workbook(data, out)
         seconds = time.perf_counter() - started
-        return {"seconds": seconds, "cpu": cpu_seconds() - cpu,
-                "analysis_seconds": analysis_seconds, "rows": counts.scores,
-                "import_rss": import_rss, "before_rss": before, "peak": peak_mb(),
-                "bytes": out.stat().st_size}
+        return {
+            "seconds": seconds,
+            "cpu": cpu_seconds() - cpu,
+            "analysis_seconds": analysis_seconds,
+            "rows": counts.scores,
+            "import_rss": import_rss,
+            "before_rss": before,
+            "peak": peak_mb(),
+            "bytes": out.stat().st_size,
+        }
     if step == "pandas":
         import pandas as pd
 
@@ -187,8 +223,15 @@ def run_step(size: str, step: str, out: Path) -> dict:
         started = time.perf_counter()
         frame.to_excel(out, sheet_name="Scores", index=False, engine="openpyxl")
         seconds = time.perf_counter() - started
-        return {"seconds": seconds, "cpu": cpu_seconds() - cpu, "rows": len(frame), "import_rss": import_rss,
-                "before_rss": before, "peak": peak_mb(), "bytes": out.stat().st_size}
+        return {
+            "seconds": seconds,
+            "cpu": cpu_seconds() - cpu,
+            "rows": len(frame),
+            "import_rss": import_rss,
+            "before_rss": before,
+            "peak": peak_mb(),
+            "bytes": out.stat().st_size,
+        }
     raise ValueError(step)
 
 
@@ -196,8 +239,9 @@ def measure(size: str, step: str) -> dict:
     """Run one step in a fresh interpreter and return what it measured."""
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         out = Path(tmp) / f"{size}-{step}.xlsx"
-        done = subprocess.run([sys.executable, __file__, "--child", size, step, str(out)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", size, step, str(out)], capture_output=True, text=True, check=False
+        )
         if done.returncode != 0:
             raise RuntimeError(f"{size} {step} failed:\n{done.stderr}")
         return json.loads(done.stdout.strip().splitlines()[-1])
@@ -216,11 +260,15 @@ def main() -> None:
 
     import openpyxl
 
-    print(f"Python {platform.python_version()}, openpyxl {openpyxl.__version__}, "
-          f"{os.cpu_count()} CPUs, {platform.machine()}")
+    print(
+        f"Python {platform.python_version()}, openpyxl {openpyxl.__version__}, "
+        f"{os.cpu_count()} CPUs, {platform.machine()}"
+    )
     print(f"load average {os.getloadavg()[0]:.1f} (wall times stretch when it exceeds the CPUs)")
-    print(f"{'size':<6} {'step':<9} {'rows':>9} {'analysis s':>10} {'write s':>8} {'CPU s':>7} "
-          f"{'rows/s':>9} {'RSS before MB':>13} {'peak MB':>8} {'file MB':>8}  target")
+    print(
+        f"{'size':<6} {'step':<9} {'rows':>9} {'analysis s':>10} {'write s':>8} {'CPU s':>7} "
+        f"{'rows/s':>9} {'RSS before MB':>13} {'peak MB':>8} {'file MB':>8}  target"
+    )
     results = {}
     for size in args.sizes:
         steps = ["workbook"] + ([] if args.skip_pandas else ["pandas"])
@@ -232,18 +280,25 @@ def main() -> None:
             if target:
                 seconds, memory = target
                 ok = r["seconds"] < seconds and (memory is None or r["peak"] < memory)
-                verdict = (f"< {seconds:g} s" + (f", < {memory:g} MB" if memory else "")
-                           + (": met" if ok else ": MISSED"))
+                verdict = (
+                    f"< {seconds:g} s" + (f", < {memory:g} MB" if memory else "") + (": met" if ok else ": MISSED")
+                )
             analysis = f"{r['analysis_seconds']:.2f}" if "analysis_seconds" in r else "-"
-            print(f"{size:<6} {step:<9} {r['rows']:>9,} {analysis:>10} {r['seconds']:>8.2f} "
-                  f"{r['cpu']:>7.2f} "
-                  f"{r['rows'] / r['seconds']:>9,.0f} {r['before_rss']:>13.0f} {r['peak']:>8.0f} "
-                  f"{r['bytes'] / 2**20:>8.1f}  {verdict}", flush=True)
+            print(
+                f"{size:<6} {step:<9} {r['rows']:>9,} {analysis:>10} {r['seconds']:>8.2f} "
+                f"{r['cpu']:>7.2f} "
+                f"{r['rows'] / r['seconds']:>9,.0f} {r['before_rss']:>13.0f} {r['peak']:>8.0f} "
+                f"{r['bytes'] / 2**20:>8.1f}  {verdict}",
+                flush=True,
+            )
         if (size, "pandas") in results:
             ours, theirs = results[(size, "workbook")], results[(size, "pandas")]
-            print(f"{size:<6} whole workbook vs pandas writing Scores alone: "
-                  f"{theirs['seconds'] / ours['seconds']:.1f}x faster (wall), "
-                  f"{theirs['cpu'] / ours['cpu']:.1f}x (CPU)", flush=True)
+            print(
+                f"{size:<6} whole workbook vs pandas writing Scores alone: "
+                f"{theirs['seconds'] / ours['seconds']:.1f}x faster (wall), "
+                f"{theirs['cpu'] / ours['cpu']:.1f}x (CPU)",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ Wall time and this process's CPU time are both printed: on a shared machine
 the wall time stretches with the load, the CPU time much less. Nothing is
 asserted (benchmarks never fail a build).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,27 +61,47 @@ def workbook(all_both: bool = False) -> tuple[bytes, int]:
     weights = [100 / N_SECTIONS] * N_SECTIONS
     weights[-1] = 100 - sum(weights[:-1])
     sections = [(f"Q{i + 1}", groups[i]) for i in range(N_SECTIONS)]
-    sheet("Procurement", [["field", "value"], ["reference", "BENCH-IMPORT"],
-                          ["title", "Benchmark procurement"], ["anonymised", "yes"]])
-    sheet("Sections", [["code", "title", "weight", "max_score", "scored_by", "question", "key_criterion"]]
-          + [[code, f"Section {code}", weights[i], 4, by, f"Question {code}?", "quality"]
-             for i, (code, by) in enumerate(sections)])
+    sheet(
+        "Procurement",
+        [["field", "value"], ["reference", "BENCH-IMPORT"], ["title", "Benchmark procurement"], ["anonymised", "yes"]],
+    )
+    sheet(
+        "Sections",
+        [["code", "title", "weight", "max_score", "scored_by", "question", "key_criterion"]]
+        + [
+            [code, f"Section {code}", weights[i], 4, by, f"Question {code}?", "quality"]
+            for i, (code, by) in enumerate(sections)
+        ],
+    )
     bidders = [f"Bidder {i + 1:02d}" for i in range(N_BIDDERS)]
     sheet("Bidders", [["code", "name"]] + [[b, f"{b} Healthcare Ltd"] for b in bidders])
-    evaluators = ([(f"bench.rep{i}@example.org", "patient") for i in range(N_PATIENTS)]
-                  + [(f"bench.panel{i}@example.org", "panel") for i in range(N_PANEL)])
-    sheet("Evaluators", [["email", "name", "group", "training_completed"]]
-          + [[email, f"Evaluator {i}", group, date(2026, 1, 10) if group == "patient" else None]
-             for i, (email, group) in enumerate(evaluators)])
+    evaluators = [(f"bench.rep{i}@example.org", "patient") for i in range(N_PATIENTS)] + [
+        (f"bench.panel{i}@example.org", "panel") for i in range(N_PANEL)
+    ]
+    sheet(
+        "Evaluators",
+        [["email", "name", "group", "training_completed"]]
+        + [
+            [email, f"Evaluator {i}", group, date(2026, 1, 10) if group == "patient" else None]
+            for i, (email, group) in enumerate(evaluators)
+        ],
+    )
     scores = [["evaluator", "bidder", "section", "score", "rationale"]]
     for e, (email, group) in enumerate(evaluators):
         for b, bidder in enumerate(bidders):
             for s, (code, by) in enumerate(sections):
                 if by in (group, "both"):
                     value = (e + b + s) % 5
-                    scores.append([email, bidder, code, value,
-                                   f"Scored {value}: the answer to {code} was {'good' if value > 2 else 'thin'} "
-                                   "and the evidence was checked against the guidance."])
+                    scores.append(
+                        [
+                            email,
+                            bidder,
+                            code,
+                            value,
+                            f"Scored {value}: the answer to {code} was {'good' if value > 2 else 'thin'} "
+                            "and the evidence was checked against the guidance.",
+                        ]
+                    )
     sheet("Scores", scores)
     buffer = BytesIO()
     book.save(buffer)
@@ -89,13 +110,17 @@ def workbook(all_both: bool = False) -> tuple[bytes, int]:
 
 def run_once(data: bytes, url: str | None) -> tuple[float, float, float, float]:
     tmp = tempfile.mkdtemp(prefix="bench-import-")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tmp}/bench.sqlite",
-                      "SECRET_KEY": "bench", "UPLOAD_FOLDER": f"{tmp}/uploads"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tmp}/bench.sqlite",
+            "SECRET_KEY": "bench",
+            "UPLOAD_FOLDER": f"{tmp}/uploads",
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
-        lead = accounts.create_user(email="bench.lead@example.org", name="Bench Lead",
-                                    role=Role.LEAD, password=None)
+        lead = accounts.create_user(email="bench.lead@example.org", name="Bench Lead", role=Role.LEAD, password=None)
         db.session.commit()
         start, cpu = time.perf_counter(), time.process_time()
         importer.read_plan(data)
@@ -113,25 +138,34 @@ def run_once(data: bytes, url: str | None) -> tuple[float, float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--all-both", action="store_true",
-                        help="every section scored by every evaluator (9,000 scores)")
+    parser.add_argument(
+        "--all-both", action="store_true", help="every section scored by every evaluator (9,000 scores)"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL")
     start = time.perf_counter()
     data, n_scores = workbook(args.all_both)
     built = time.perf_counter() - start
-    print(f"Import benchmark: {N_BIDDERS} bidders × {N_SECTIONS} sections × "
-          f"{N_PATIENTS + N_PANEL} evaluators, {n_scores:,} scores; workbook {len(data) / 1024:.0f} KB "
-          f"(built in {built:.2f} s)")
-    print(f"Database: {url.split('@')[-1] if url else 'SQLite file'}; Python {platform.python_version()} "
-          f"on {platform.machine()}, {os.cpu_count()} CPUs; median of {args.runs} runs")
+    print(
+        f"Import benchmark: {N_BIDDERS} bidders × {N_SECTIONS} sections × "
+        f"{N_PATIENTS + N_PANEL} evaluators, {n_scores:,} scores; workbook {len(data) / 1024:.0f} KB "
+        f"(built in {built:.2f} s)"
+    )
+    print(
+        f"Database: {url.split('@')[-1] if url else 'SQLite file'}; Python {platform.python_version()} "
+        f"on {platform.machine()}, {os.cpu_count()} CPUs; median of {args.runs} runs"
+    )
     runs = [run_once(data, url) for _ in range(args.runs)]
     checked, whole, checked_cpu, whole_cpu = (statistics.median(r[i] for r in runs) for i in range(4))
     print(f"(a) read and check the workbook:  {checked:6.2f} s wall, {checked_cpu:6.2f} s CPU")
-    print(f"(b) whole import, all or nothing: {whole:6.2f} s wall, {whole_cpu:6.2f} s CPU  "
-          f"({1000 * whole / n_scores:.2f} ms per score, audit event included)")
-    print(f"    load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
-          "(a busy machine stretches the wall time; the CPU time is steadier)")
+    print(
+        f"(b) whole import, all or nothing: {whole:6.2f} s wall, {whole_cpu:6.2f} s CPU  "
+        f"({1000 * whole / n_scores:.2f} ms per score, audit event included)"
+    )
+    print(
+        f"    load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        "(a busy machine stretches the wall time; the CPU time is steadier)"
+    )
 
 
 if __name__ == "__main__":

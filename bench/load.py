@@ -17,6 +17,7 @@ can keep up with, so the latencies are service times, not an ever-growing queue.
 Prints requests per second, p50/p95/p99 per request type and the errors. Targets on a 2-core machine with SQLite: p95 < 150 ms for a save and
 < 300 ms for the results page, no errors. Figures, never assertions: the machine decides.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,17 @@ from tests.production.liveserver import Gunicorn, WebClient  # noqa: E402
 PASSWORD = "bench-load-password-2027"
 
 
-def seed(database_url: str, *, bidders: int, sections: int, per_section: int, evaluators: int,
-         leads: int, scored_share: float, seed_value: int) -> dict:
+def seed(
+    database_url: str,
+    *,
+    bidders: int,
+    sections: int,
+    per_section: int,
+    evaluators: int,
+    leads: int,
+    scored_share: float,
+    seed_value: int,
+) -> dict:
     """Build the procurement through the services; declarations and existing scores by bulk insert."""
     import sqlalchemy as sa
     from werkzeug.security import generate_password_hash
@@ -53,13 +63,21 @@ def seed(database_url: str, *, bidders: int, sections: int, per_section: int, ev
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-secret-key"})
     with app.app_context():
         db.create_all()
-        lead_users = [accounts.create_user(email=f"lead{n}@example.org", name=f"Lead {n}", role=Role.LEAD,
-                                           password=None) for n in range(max(leads, 1))]
+        lead_users = [
+            accounts.create_user(email=f"lead{n}@example.org", name=f"Lead {n}", role=Role.LEAD, password=None)
+            for n in range(max(leads, 1))
+        ]
         # Two in five evaluators are patient representatives, so every section has some.
-        people = [accounts.create_user(
-            email=f"evaluator{n:02d}@example.org", name=f"Evaluator {n:02d}",
-            role=Role.PATIENT if n % 5 < 2 else Role.PANEL, password=None,
-            training_completed_on=date(2026, 1, 1) if n % 5 < 2 else None) for n in range(evaluators)]
+        people = [
+            accounts.create_user(
+                email=f"evaluator{n:02d}@example.org",
+                name=f"Evaluator {n:02d}",
+                role=Role.PATIENT if n % 5 < 2 else Role.PANEL,
+                password=None,
+                training_completed_on=date(2026, 1, 1) if n % 5 < 2 else None,
+            )
+            for n in range(evaluators)
+        ]
         admin = accounts.create_user(email="admin@example.org", name="Admin", role=Role.ADMIN, password=None)
         # One hash shared by everyone, with small scrypt parameters: signing 55 people in
         # happens before the clock starts, and full-strength hashing would only slow the set-up.
@@ -67,14 +85,25 @@ def seed(database_url: str, *, bidders: int, sections: int, per_section: int, ev
         for user in [*lead_users, *people, admin]:
             user.password_hash = shared_hash
         db.session.commit()
-        procurement = setup.create_procurement(reference="BENCH-01", title="Load benchmark procurement",
-                                               lead=lead_users[0], actor=admin)
-        made_sections = [setup.add_section(procurement, code=f"Q{s + 1:02d}", title=f"Section {s + 1}",
-                                           weight=100 / sections, scored_by="both",
-                                           key_criterion="quality", actor=admin)
-                         for s in range(sections)]
-        made_bidders = [setup.add_bidder(procurement, code=f"Bidder {b + 1:02d}", name=f"Company {b + 1} Ltd",
-                                         actor=admin) for b in range(bidders)]
+        procurement = setup.create_procurement(
+            reference="BENCH-01", title="Load benchmark procurement", lead=lead_users[0], actor=admin
+        )
+        made_sections = [
+            setup.add_section(
+                procurement,
+                code=f"Q{s + 1:02d}",
+                title=f"Section {s + 1}",
+                weight=100 / sections,
+                scored_by="both",
+                key_criterion="quality",
+                actor=admin,
+            )
+            for s in range(sections)
+        ]
+        made_bidders = [
+            setup.add_bidder(procurement, code=f"Bidder {b + 1:02d}", name=f"Company {b + 1} Ltd", actor=admin)
+            for b in range(bidders)
+        ]
         for s, section in enumerate(made_sections):
             for k in range(per_section):
                 setup.assign_evaluator(section, people[(s * per_section + k) % evaluators], actor=admin)
@@ -82,9 +111,14 @@ def seed(database_url: str, *, bidders: int, sections: int, per_section: int, ev
         db.session.commit()
         # A procurement has one lead, so the 5 "leads" are 5 people signed in as the lead of BENCH-01.
         now = utcnow()
-        db.session.execute(sa.insert(Declaration), [
-            {"user_id": p.id, "bidder_id": b.id, "has_conflict": False, "details": "", "declared_at": now}
-            for p in people for b in made_bidders])
+        db.session.execute(
+            sa.insert(Declaration),
+            [
+                {"user_id": p.id, "bidder_id": b.id, "has_conflict": False, "details": "", "declared_at": now}
+                for p in people
+                for b in made_bidders
+            ],
+        )
         cells: dict[str, list[tuple[int, int, int]]] = defaultdict(list)  # email -> (bidder, section, version)
         rows = []
         for section in made_sections:
@@ -93,24 +127,39 @@ def seed(database_url: str, *, bidders: int, sections: int, per_section: int, ev
                     version = 0
                     if rng.random() < scored_share:
                         version = 1
-                        rows.append({"bidder_id": bidder.id, "section_id": section.id,
-                                     "evaluator_id": assignment.user_id, "value": rng.randint(0, 4),
-                                     "rationale": "Seeded reason for the benchmark.", "status": "draft",
-                                     "source": "online", "entered_by_id": assignment.user_id,
-                                     "version": 1, "updated_at": now})
+                        rows.append(
+                            {
+                                "bidder_id": bidder.id,
+                                "section_id": section.id,
+                                "evaluator_id": assignment.user_id,
+                                "value": rng.randint(0, 4),
+                                "rationale": "Seeded reason for the benchmark.",
+                                "status": "draft",
+                                "source": "online",
+                                "entered_by_id": assignment.user_id,
+                                "version": 1,
+                                "updated_at": now,
+                            }
+                        )
                     cells[assignment.user.email].append((bidder.id, section.id, version))
         db.session.execute(sa.insert(Score), rows)
         db.session.commit()
         endpoints = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
-        results_endpoint = next((e for e in ("results.show", "moderation.results", "leads.overview")
-                                 if e in endpoints), None)
+        results_endpoint = next(
+            (e for e in ("results.show", "moderation.results", "leads.overview") if e in endpoints), None
+        )
         with app.test_request_context():
             from flask import url_for
 
             results_path = url_for(results_endpoint, procurement_id=procurement.id)
-        info = {"procurement_id": procurement.id, "cells": dict(cells), "scores": len(rows),
-                "lead_email": lead_users[0].email, "results_path": results_path,
-                "results_endpoint": results_endpoint}
+        info = {
+            "procurement_id": procurement.id,
+            "cells": dict(cells),
+            "scores": len(rows),
+            "lead_email": lead_users[0].email,
+            "results_path": results_path,
+            "results_endpoint": results_endpoint,
+        }
         db.session.remove()
         db.engine.dispose()
     return info
@@ -173,11 +222,19 @@ def evaluator_loop(run, port, email, cells, procurement_id, think, rng, recorder
                 version = page.version()
                 if version != versions[(bidder_id, section_id)]:
                     recorder.add("score form (GET)", 0.0, "a version this evaluator did not save")
-                reply = browser.post(path, {"score": str(rng.randint(0, 4)), "version": str(version),
-                                            "rationale": f"Reason written at {time.time():.3f}",
-                                            "csrf_token": page.csrf_token(), "save_draft": "y"})
-                recorder.add("save score (POST)", reply.seconds,
-                             None if reply.status == 302 else f"HTTP {reply.status}")
+                reply = browser.post(
+                    path,
+                    {
+                        "score": str(rng.randint(0, 4)),
+                        "version": str(version),
+                        "rationale": f"Reason written at {time.time():.3f}",
+                        "csrf_token": page.csrf_token(),
+                        "save_draft": "y",
+                    },
+                )
+                recorder.add(
+                    "save score (POST)", reply.seconds, None if reply.status == 302 else f"HTTP {reply.status}"
+                )
                 if reply.status == 302:
                     versions[(bidder_id, section_id)] = version + 1
         except Exception as error:  # noqa: BLE001 - a benchmark reports errors, it does not stop
@@ -206,22 +263,30 @@ def lead_loop(run, port, email, path, think, rng, recorder, label):
 
 
 def report(recorder: Recorder, seconds: float, targets: dict[str, float]) -> str:
-    lines = ["| request | count | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | p95 target |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        "| request | count | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | p95 target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     total = 0
     for kind in sorted(recorder.latencies):
         values = [v for v in recorder.latencies[kind] if v > 0]
         errors = sum(recorder.errors[kind].values())
         total += len(values)
         target = targets.get(kind)
-        verdict = "" if target is None or not values else (
-            f"< {target * 1000:.0f} ms: {'met' if percentile(values, 95) < target else 'MISSED'}")
+        verdict = (
+            ""
+            if target is None or not values
+            else (f"< {target * 1000:.0f} ms: {'met' if percentile(values, 95) < target else 'MISSED'}")
+        )
         lines.append(
             f"| {kind} | {len(values)} | {len(values) / seconds:.1f} | {percentile(values, 50) * 1000:.0f} | "
             f"{percentile(values, 95) * 1000:.0f} | {percentile(values, 99) * 1000:.0f} | "
-            f"{(max(values) if values else float('nan')) * 1000:.0f} | {errors} | {verdict} |")
-    lines.append(f"| all | {total} | {total / seconds:.1f} | | | | | "
-                 f"{sum(sum(e.values()) for e in recorder.errors.values())} | |")
+            f"{(max(values) if values else float('nan')) * 1000:.0f} | {errors} | {verdict} |"
+        )
+    lines.append(
+        f"| all | {total} | {total / seconds:.1f} | | | | | "
+        f"{sum(sum(e.values()) for e in recorder.errors.values())} | |"
+    )
     for kind, problems in recorder.errors.items():
         for problem, count in problems.items():
             lines.append(f"\n{kind}: {problem} x {count}")
@@ -237,9 +302,13 @@ def main(argv=None) -> int:
     parser.add_argument("--sections", type=int, default=30)
     parser.add_argument("--per-section", type=int, default=15, help="evaluators assigned to each section")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--think", type=float, default=5.0,
-                        help="mean seconds an evaluator waits between saves; leads wait twice as long "
-                             "(0: no wait, saturate the server)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="mean seconds an evaluator waits between saves; leads wait twice as long "
+        "(0: no wait, saturate the server)",
+    )
     parser.add_argument("--database", help="SQLAlchemy URL of an EMPTY database (default: a new SQLite file)")
     parser.add_argument("--seed", type=int, default=2027)
     args = parser.parse_args(argv)
@@ -247,28 +316,70 @@ def main(argv=None) -> int:
     workdir = tempfile.mkdtemp(prefix="bench-load-")
     url = args.database or f"sqlite:///{workdir}/bench.sqlite"
     started = time.perf_counter()
-    info = seed(url, bidders=args.bidders, sections=args.sections, per_section=args.per_section,
-                evaluators=args.evaluators, leads=args.leads, scored_share=0.5, seed_value=args.seed)
-    print(f"Seeded {args.bidders} bidders x {args.sections} sections x {args.per_section} evaluators per section "
-          f"({args.evaluators} evaluators, {info['scores']} scores already saved) in "
-          f"{time.perf_counter() - started:.1f} s; database {url.split('@')[-1]}")
+    info = seed(
+        url,
+        bidders=args.bidders,
+        sections=args.sections,
+        per_section=args.per_section,
+        evaluators=args.evaluators,
+        leads=args.leads,
+        scored_share=0.5,
+        seed_value=args.seed,
+    )
+    print(
+        f"Seeded {args.bidders} bidders x {args.sections} sections x {args.per_section} evaluators per section "
+        f"({args.evaluators} evaluators, {info['scores']} scores already saved) in "
+        f"{time.perf_counter() - started:.1f} s; database {url.split('@')[-1]}"
+    )
     print(f"Results page: {info['results_endpoint']} {info['results_path']}")
-    print(f"gunicorn --workers {args.workers}; {args.evaluators} evaluators, {args.leads} leads, "
-          f"think time {args.think:g} s (leads {args.think * 2:g} s), {args.duration:g} s; "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"gunicorn --workers {args.workers}; {args.evaluators} evaluators, {args.leads} leads, "
+        f"think time {args.think:g} s (leads {args.think * 2:g} s), {args.duration:g} s; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
     recorder = Recorder()
     rng = random.Random(args.seed)
     emails = sorted(info["cells"])[: args.evaluators]
     run = Run(len(emails) + args.leads)
-    with Gunicorn(url, workers=args.workers, extra_env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"},
-                  timeout=60) as server:
-        threads = [threading.Thread(target=evaluator_loop, daemon=True, args=(
-            run, server.port, email, info["cells"][email], info["procurement_id"], args.think,
-            random.Random(rng.random()), recorder)) for email in emails]
-        threads += [threading.Thread(target=lead_loop, daemon=True, args=(
-            run, server.port, info["lead_email"], info["results_path"], args.think * 2,
-            random.Random(rng.random()), recorder, "results page (GET)")) for _ in range(args.leads)]
+    with Gunicorn(
+        url, workers=args.workers, extra_env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}, timeout=60
+    ) as server:
+        threads = [
+            threading.Thread(
+                target=evaluator_loop,
+                daemon=True,
+                args=(
+                    run,
+                    server.port,
+                    email,
+                    info["cells"][email],
+                    info["procurement_id"],
+                    args.think,
+                    random.Random(rng.random()),
+                    recorder,
+                ),
+            )
+            for email in emails
+        ]
+        threads += [
+            threading.Thread(
+                target=lead_loop,
+                daemon=True,
+                args=(
+                    run,
+                    server.port,
+                    info["lead_email"],
+                    info["results_path"],
+                    args.think * 2,
+                    random.Random(rng.random()),
+                    recorder,
+                    "results page (GET)",
+                ),
+            )
+            for _ in range(args.leads)
+        ]
         for thread in threads:
             thread.start()
         run.start(args.duration)

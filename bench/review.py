@@ -9,6 +9,7 @@ page's and `flask review --json`'s) is built and the review page rendered,
 timed, while counting every engine call (`moderate`, `analyse`,
 `decisive`): the review must make none. Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,40 +32,55 @@ def main() -> None:
     parser.add_argument("--procurements", type=int, default=200)
     args, _ = parser.parse_known_args()
     folder = tempfile.mkdtemp()
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "UPLOAD_FOLDER": folder,
-                      "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "UPLOAD_FOLDER": folder,
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
+        }
+    )
     from scoring import engine
-    from scoring.engine import EngineInputs, analyse, decisive as decisive_module
+    from scoring.engine import EngineInputs, analyse
+    from scoring.engine import decisive as decisive_module
     from scoring.extensions import db
-    from scoring.services.review import stored_figures
     from scoring.models import Procurement, Role, Status
     from scoring.services import accounts
     from scoring.services import review as review_service
+    from scoring.services.review import stored_figures
     from scoring.services.review_export import workbook_bytes
 
     rng = np.random.default_rng(0)
     with app.app_context():
         db.create_all()
-        reviewer = accounts.create_user(email="review@example.org", name="Ines Involvement",
-                                        role=Role.REVIEWER, password="bench-password-123")
-        lead = accounts.create_user(email="lead@example.org", name="Lee Lead", role=Role.LEAD,
-                                    password="bench-password-123")
+        reviewer = accounts.create_user(
+            email="review@example.org", name="Ines Involvement", role=Role.REVIEWER, password="bench-password-123"
+        )
+        lead = accounts.create_user(
+            email="lead@example.org", name="Lee Lead", role=Role.LEAD, password="bench-password-123"
+        )
         start = time.perf_counter()
         for k in range(args.procurements):
             scores = rng.integers(0, 5, size=(20, 30, 15)).astype(float)
-            scores[:, 12:, :5] = np.nan      # reps score sections 1-12 only
-            scores[:, :6, 5:] = np.nan       # sections 1-6 are the reps' alone
+            scores[:, 12:, :5] = np.nan  # reps score sections 1-12 only
+            scores[:, :6, 5:] = np.nan  # sections 1-6 are the reps' alone
             weights = rng.dirichlet(np.ones(30)) * 100
             weights[-1] += 100 - weights.sum()
-            inputs = EngineInputs(scores=scores, groups=("patient",) * 5 + ("panel",) * 10,
-                                  weights=weights, max_scores=np.full(30, 4.0))
+            inputs = EngineInputs(
+                scores=scores, groups=("patient",) * 5 + ("panel",) * 10, weights=weights, max_scores=np.full(30, 4.0)
+            )
             doc = analyse(inputs, draws=0).to_dict(reference=f"BENCH-{k:03d}")
             doc["view"] = {"final": True, "review": {"bidders": 20, "sections": 30}}
-            p = Procurement(reference=f"BENCH-{k:03d}", title=f"Bench {k}", lead_id=lead.id,
-                            status=Status.FINAL.value, final_result_json=json.dumps(doc),
-                            review_figures_json=stored_figures(doc),
-                            finalised_at=datetime(2026, 1, 1) + timedelta(days=k))
+            p = Procurement(
+                reference=f"BENCH-{k:03d}",
+                title=f"Bench {k}",
+                lead_id=lead.id,
+                status=Status.FINAL.value,
+                final_result_json=json.dumps(doc),
+                review_figures_json=stored_figures(doc),
+                finalised_at=datetime(2026, 1, 1) + timedelta(days=k),
+            )
             db.session.add(p)
         db.session.commit()
         print(f"made {args.procurements} finalised procurements in {time.perf_counter() - start:.1f} s")
@@ -75,12 +91,19 @@ def main() -> None:
             def wrapped(*a, **kw):
                 calls["n"] += 1
                 return fn(*a, **kw)
+
             return wrapped
 
         import scoring.engine.analysis as analysis_module
         import scoring.engine.moderation as moderation_module
-        for module, name in ((engine, "analyse"), (engine, "moderate"), (analysis_module, "analyse"),
-                             (moderation_module, "moderate"), (decisive_module, "decisive")):
+
+        for module, name in (
+            (engine, "analyse"),
+            (engine, "moderate"),
+            (analysis_module, "analyse"),
+            (moderation_module, "moderate"),
+            (decisive_module, "decisive"),
+        ):
             setattr(module, name, counting(getattr(module, name)))
 
         # A fresh worker parses each stored document once (the first call); later calls reuse the
@@ -90,8 +113,10 @@ def main() -> None:
             data = review_service.review(reviewer)
             json.dumps(review_service.as_json(data))
             t_json = time.perf_counter() - t
-            print(f"review data / flask review --json ({attempt}): {t_json:.3f} s for "
-                  f"{len(data['procurements'])} procurements")
+            print(
+                f"review data / flask review --json ({attempt}): {t_json:.3f} s for "
+                f"{len(data['procurements'])} procurements"
+            )
         client = app.test_client()
         client.post("/sign-in", data={"email": "review@example.org", "password": "bench-password-123"})
         for attempt in ("first request", "again", "again"):
@@ -108,8 +133,10 @@ def main() -> None:
             else:
                 response = client.get("/review")
             # The first request of a worker also compiles the templates it uses (once per worker).
-            print(f"review page ({attempt}): {time.perf_counter() - t:.3f} s (HTTP {response.status_code}, "
-                  f"{len(response.data) // 1024} kB)")
+            print(
+                f"review page ({attempt}): {time.perf_counter() - t:.3f} s (HTTP {response.status_code}, "
+                f"{len(response.data) // 1024} kB)"
+            )
         t = time.perf_counter()
         response = client.get("/review/report")
         print(f"board report page: {time.perf_counter() - t:.3f} s (HTTP {response.status_code})")

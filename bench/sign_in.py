@@ -6,6 +6,7 @@ The two should be about equal (issue 12 item 6): an unknown email is checked aga
 hash of the same cost, so the time does not tell anyone whether an account exists. Prints
 median and 90th percentile per case; nothing is asserted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,18 +30,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-sign-in-")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench",
-                      "UPLOAD_FOLDER": f"{tmp}/uploads", "LOGIN_MAX_FAILURES": 10**9,
-                      "LOGIN_MAX_FAILURES_PER_IP": 10**9})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
+            "SECRET_KEY": "bench",
+            "UPLOAD_FOLDER": f"{tmp}/uploads",
+            "LOGIN_MAX_FAILURES": 10**9,
+            "LOGIN_MAX_FAILURES_PER_IP": 10**9,
+        }
+    )
     with app.app_context():
         db.create_all()
-        accounts.create_user(email="real@example.org", name="Real Person", role=Role.PANEL,
-                             password="a long enough passphrase")
+        accounts.create_user(
+            email="real@example.org", name="Real Person", role=Role.PANEL, password="a long enough passphrase"
+        )
         db.session.commit()
         timings: dict[str, list[float]] = {"wrong password, real account": [], "email with no account": []}
         for n in range(args.runs):
-            for label, email in (("wrong password, real account", "real@example.org"),
-                                 ("email with no account", f"nobody{n}@example.org")):
+            for label, email in (
+                ("wrong password, real account", "real@example.org"),
+                ("email with no account", f"nobody{n}@example.org"),
+            ):
                 start = time.perf_counter()
                 try:
                     accounts.authenticate(email, "not the password", ip=f"10.0.{n}.1")

@@ -1,4 +1,5 @@
 """Patient involvement in NHS procurement: the Flask application factory."""
+
 from __future__ import annotations
 
 import importlib

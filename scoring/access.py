@@ -2,6 +2,7 @@
 
 Unknown ids give 404; ids that exist but are not yours give 403.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -39,11 +40,14 @@ def reps_whose_training_user_records(user: User) -> set[int] | None:
         return None
     if user.role is not Role.LEAD:
         return set()
-    return set(db.session.scalars(
-        select(Assignment.user_id).join(Section, Assignment.section_id == Section.id)
-        .join(Procurement, Section.procurement_id == Procurement.id)
-        .where(Procurement.lead_id == user.id)
-    ))
+    return set(
+        db.session.scalars(
+            select(Assignment.user_id)
+            .join(Section, Assignment.section_id == Section.id)
+            .join(Procurement, Section.procurement_id == Procurement.id)
+            .where(Procurement.lead_id == user.id)
+        )
+    )
 
 
 def may_record_training(user: User, rep: User) -> bool:
@@ -59,9 +63,7 @@ def procurement_or_404(procurement_id: int) -> Procurement:
 
 
 def is_lead_of(user: User, procurement: Procurement) -> bool:
-    return user.role is Role.ADMIN or (
-        user.role is Role.LEAD and procurement.lead_id == user.id
-    )
+    return user.role is Role.ADMIN or (user.role is Role.LEAD and procurement.lead_id == user.id)
 
 
 def lead_procurement_or_abort(procurement_id: int) -> Procurement:

@@ -18,6 +18,7 @@ hides the bidders of every anonymised procurement they are assigned to.
 Pages for staff show text as typed; when staff save text that names a bidder
 or its price, `warn_if_named` tells them what reps will see instead.
 """
+
 from __future__ import annotations
 
 import html
@@ -69,12 +70,17 @@ def _reps_redactor(user) -> Redactor | None:
     from .extensions import db
     from .models import Assignment, Bidder, Procurement, Section
 
-    on = select(Section.procurement_id).join(Assignment, Assignment.section_id == Section.id) \
+    on = (
+        select(Section.procurement_id)
+        .join(Assignment, Assignment.section_id == Section.id)
         .where(Assignment.user_id == user.id)
+    )
     bidders = db.session.scalars(
-        select(Bidder).join(Procurement, Procurement.id == Bidder.procurement_id)
+        select(Bidder)
+        .join(Procurement, Procurement.id == Bidder.procurement_id)
         .where(Procurement.anonymised.is_(True), Procurement.id.in_(on))
-        .order_by(Bidder.id)).all()
+        .order_by(Bidder.id)
+    ).all()
     return redactor_for(bidders) or None
 
 
@@ -171,14 +177,20 @@ def warn_if_named(procurement, *texts: str | None, what: str = "This text") -> b
     from .models import Role
 
     if current_user.role is Role.PATIENT:
-        flash(f"{what} names a bidder or a price. Other patient representatives will see the "
-              "bidder's code in its place, and no price.", "warning")
+        flash(
+            f"{what} names a bidder or a price. Other patient representatives will see the "
+            "bidder's code in its place, and no price.",
+            "warning",
+        )
         return True
     said = []
     if names:
         said.append("; ".join(f"“{code}” in place of “{' '.join(text.split())}”" for text, code in names))
     if has_price:
         said.append(f"“{PRICE_PLACEHOLDER}” in place of the price")
-    flash(f"{what} names a bidder{' or its price' if has_price else ''}. Patient representatives "
-          f"will see it with {' and '.join(said)}.", "warning")
+    flash(
+        f"{what} names a bidder{' or its price' if has_price else ''}. Patient representatives "
+        f"will see it with {' and '.join(said)}.",
+        "warning",
+    )
     return True

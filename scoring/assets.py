@@ -4,6 +4,7 @@ and the Tabler icons (MIT licence) that stand beside each point of an easy-read 
 They are read from node_modules rather than copied into static/ so that the
 repository never holds a second, drifting copy of the design system.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, send_from_directory

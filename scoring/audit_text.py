@@ -9,20 +9,25 @@ has no sentence or label here, so a new action cannot reach the log as a raw cod
 No ids, codes of actions or raw numbers reach the reader: weights are "40%", prices
 "£1,100,000", dates "1 February 2026", people by name.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from collections.abc import Callable
 
 from . import numbers
 from .models import ScoredBy
 
 STAGES = {"setup": "being set up", "scoring": "scoring open", "moderation": "in moderation", "final": "final"}
-ROLES = {"admin": "administrator", "lead": "procurement lead", "panel": "panel evaluator",
-         "patient": "patient representative"}
+ROLES = {
+    "admin": "administrator",
+    "lead": "procurement lead",
+    "panel": "panel evaluator",
+    "patient": "patient representative",
+}
 SCORED_BY = {choice.value: choice.who for choice in ScoredBy}
 QUOTE_LIMIT = 200  # a reason or answer longer than this is cut, with "…"
 
@@ -68,6 +73,7 @@ class Entry:
 
 
 # --- how values read ------------------------------------------------------------------------
+
 
 def number(value: Any) -> str:
     """1, 2.5, 33.33: at most two decimals, never scientific notation."""
@@ -143,16 +149,22 @@ def _cap(text: str) -> str:
 
 
 def _weight_changes(e: Entry, before: dict, after: dict) -> list[str]:
-    return [f"{_section(e, code)} from {percent(before.get(code))} to {percent(after.get(code))}"
-            for code in list(before) + [c for c in after if c not in before] if before.get(code) != after.get(code)]
+    return [
+        f"{_section(e, code)} from {percent(before.get(code))} to {percent(after.get(code))}"
+        for code in list(before) + [c for c in after if c not in before]
+        if before.get(code) != after.get(code)
+    ]
 
 
 # --- one function per action ----------------------------------------------------------------
 
+
 def _procurement_created(e: Entry) -> str:
     hidden = "hidden from" if e.get("anonymised") else "shown to"
-    return (f"Procurement {e.get('reference')} {quoted(e.get('title'))} created {e.by}; "
-            f"bidder names are {hidden} patient representatives.")
+    return (
+        f"Procurement {e.get('reference')} {quoted(e.get('title'))} created {e.by}; "
+        f"bidder names are {hidden} patient representatives."
+    )
 
 
 def _procurement_changed(e: Entry) -> str:
@@ -161,25 +173,33 @@ def _procurement_changed(e: Entry) -> str:
     if before.get("title") != after.get("title"):
         parts.append(f"title changed from {quoted(before.get('title'))} to {quoted(after.get('title'))}")
     if before.get("anonymised") != after.get("anonymised"):
-        parts.append("bidder names now hidden from patient representatives" if after.get("anonymised")
-                     else "bidder names now shown to patient representatives")
+        parts.append(
+            "bidder names now hidden from patient representatives"
+            if after.get("anonymised")
+            else "bidder names now shown to patient representatives"
+        )
     return f"Procurement details changed {e.by}: {'; '.join(parts) or 'no visible change'}."
 
 
 def _procurement_imported(e: Entry) -> str:
     new = e.get("new_accounts") or []
-    return (f"Procurement {e.get('reference')} imported from Excel {e.by}: "
-            f"{_count(e.get('sections'), 'section', 'sections')}, {_count(e.get('bidders'), 'bidder', 'bidders')}, "
-            f"{_count(e.get('evaluators'), 'evaluator', 'evaluators')} ({_count(len(new), 'new account', 'new accounts')}), "
-            f"{_count(e.get('scores'), 'score', 'scores')} and {_count(e.get('consensus'), 'agreed score', 'agreed scores')}; "
-            f"it is now {STAGES.get(e.get('status'), 'being set up')}.")
+    return (
+        f"Procurement {e.get('reference')} imported from Excel {e.by}: "
+        f"{_count(e.get('sections'), 'section', 'sections')}, {_count(e.get('bidders'), 'bidder', 'bidders')}, "
+        f"{_count(e.get('evaluators'), 'evaluator', 'evaluators')} ({_count(len(new), 'new account', 'new accounts')}), "
+        f"{_count(e.get('scores'), 'score', 'scores')} and {_count(e.get('consensus'), 'agreed score', 'agreed scores')}; "
+        f"it is now {STAGES.get(e.get('status'), 'being set up')}."
+    )
 
 
 def _status_changed(e: Entry) -> str:
     before, after = (e.before or {}).get("status"), (e.after or {}).get("status")
-    text = {("setup", "scoring"): f"Scoring opened {e.by}",
-            ("scoring", "moderation"): f"Scoring closed {e.by}; the procurement moved to moderation"}.get(
-        (before, after), f"Stage changed from {STAGES.get(before, 'unknown')} to {STAGES.get(after, 'unknown')} {e.by}")
+    text = {
+        ("setup", "scoring"): f"Scoring opened {e.by}",
+        ("scoring", "moderation"): f"Scoring closed {e.by}; the procurement moved to moderation",
+    }.get(
+        (before, after), f"Stage changed from {STAGES.get(before, 'unknown')} to {STAGES.get(after, 'unknown')} {e.by}"
+    )
     return _with_reason(e, text)
 
 
@@ -187,14 +207,18 @@ def _demo_past_loaded(e: Entry) -> str:
     assigned = _count(e.get("assignments"), "assignment", "assignments")
     scores = _count(e.get("scores"), "score", "scores")
     accepted = _count(e.get("acceptances"), "accepted score", "accepted scores")
-    return (f"Demo data: {assigned}, {scores} and {accepted} (each with its reason) loaded together {e.by} "
-            "for a past procurement of the demo region, instead of one at a time.")
+    return (
+        f"Demo data: {assigned}, {scores} and {accepted} (each with its reason) loaded together {e.by} "
+        "for a past procurement of the demo region, instead of one at a time."
+    )
 
 
 def _finalised(e: Entry) -> str:
     totals = e.get("totals") or {}
-    ranking = ", ".join(f"{code} {number(numbers.rounded(total, 1))}" for code, total in
-                        sorted(totals.items(), key=lambda item: -item[1]))
+    ranking = ", ".join(
+        f"{code} {number(numbers.rounded(total, 1))}"
+        for code, total in sorted(totals.items(), key=lambda item: -item[1])
+    )
     winner = e.get("winner")
     won = f"{winner} won" if winner else "no single winner"
     return f"Result finalised {e.by}: {won}. Weighted totals out of 100: {ranking or 'none'}."
@@ -218,9 +242,16 @@ def _section_added(e: Entry) -> str:
     return f"Section {after.get('code')} {after.get('title')} added {e.by}: {_section_summary(after)}."
 
 
-SECTION_WORDS = {"code": "code", "title": "title", "question": "question", "guidance": "guidance",
-                 "weight": "weight", "max_score": "maximum score", "scored_by": "who scores it",
-                 "threshold": "pass mark"}
+SECTION_WORDS = {
+    "code": "code",
+    "title": "title",
+    "question": "question",
+    "guidance": "guidance",
+    "weight": "weight",
+    "max_score": "maximum score",
+    "scored_by": "who scores it",
+    "threshold": "pass mark",
+}
 
 
 def _section_value(key: str, value: Any) -> str:
@@ -235,8 +266,11 @@ def _section_value(key: str, value: Any) -> str:
 
 def _section_changed(e: Entry) -> str:
     before, after = e.before or {}, e.after or {}
-    changes = [f"{SECTION_WORDS.get(k, k)} changed from {_section_value(k, before.get(k))} to "
-               f"{_section_value(k, after.get(k))}" for k in after]
+    changes = [
+        f"{SECTION_WORDS.get(k, k)} changed from {_section_value(k, before.get(k))} to "
+        f"{_section_value(k, after.get(k))}"
+        for k in after
+    ]
     # Only the changed fields are recorded, so the section is named from its id.
     name = e.names.sections_by_id.get(e.entity_id) or (f"section {after['code']}" if "code" in after else "a section")
     return _with_reason(e, f"{_cap(name)}: {', '.join(changes) or 'no visible change'} {e.by}")
@@ -256,8 +290,11 @@ def _weights_sentence(e: Entry, before: dict, after: dict, opening: str) -> str:
     changed = [code for code in after if before.get(code) != after.get(code)]
     if len(changed) == 1:
         code = changed[0]
-        return _with_reason(e, f"{_cap(_section(e, code))}: weight changed from {percent(before.get(code))} "
-                               f"to {percent(after.get(code))} {e.by}")
+        return _with_reason(
+            e,
+            f"{_cap(_section(e, code))}: weight changed from {percent(before.get(code))} "
+            f"to {percent(after.get(code))} {e.by}",
+        )
     return _with_reason(e, f"{opening} {e.by}: {'; '.join(_weight_changes(e, before, after)) or 'no change'}")
 
 
@@ -270,8 +307,7 @@ def _scenario_saved(e: Entry) -> str:
     share = e.get("patient_share")
     listed = "; ".join(f"{code} {percent(w)}" for code, w in weights.items())
     share_text = f"; patient-scored sections hold {percent(share * 100)} of the weight" if share is not None else ""
-    return (f"What-if weights {quoted(e.get('name'))} saved {e.by} for the record (not applied): "
-            f"{listed}{share_text}.")
+    return f"What-if weights {quoted(e.get('name'))} saved {e.by} for the record (not applied): {listed}{share_text}."
 
 
 def _scale_changed(e: Entry) -> str:
@@ -286,8 +322,11 @@ def _bidder_added(e: Entry) -> str:
 
 def _bidder_changed(e: Entry) -> str:
     before, after = e.before or {}, e.after or {}
-    parts = [f"{word} changed from {quoted(before.get(key))} to {quoted(after.get(key))}"
-             for key, word in (("code", "code"), ("name", "name")) if before.get(key) != after.get(key)]
+    parts = [
+        f"{word} changed from {quoted(before.get(key))} to {quoted(after.get(key))}"
+        for key, word in (("code", "code"), ("name", "name"))
+        if before.get(key) != after.get(key)
+    ]
     return f"Bidder {after.get('code')} changed {e.by}: {'; '.join(parts) or 'no visible change'}."
 
 
@@ -300,8 +339,10 @@ def _price_set(e: Entry) -> str:
 def _response_saved(e: Entry) -> str:
     text = (e.after or {}).get("text") or ""
     verb = "changed" if e.before else "saved"
-    return (f"{e.get('bidder')}'s written answer to {_section(e, e.get('section'))} {verb} {e.by} "
-            f"({_count(len(text), 'character', 'characters')}).")
+    return (
+        f"{e.get('bidder')}'s written answer to {_section(e, e.get('section'))} {verb} {e.by} "
+        f"({_count(len(text), 'character', 'characters')})."
+    )
 
 
 def _document_words(e: Entry) -> str:
@@ -310,13 +351,17 @@ def _document_words(e: Entry) -> str:
 
 
 def _document_uploaded(e: Entry) -> str:
-    return (f"Document {_document_words(e)} attached to {e.get('bidder')}'s answer to "
-            f"{_section(e, e.get('section'))} {e.by}.")
+    return (
+        f"Document {_document_words(e)} attached to {e.get('bidder')}'s answer to "
+        f"{_section(e, e.get('section'))} {e.by}."
+    )
 
 
 def _document_deleted(e: Entry) -> str:
-    return (f"Document {_document_words(e)} removed from {e.get('bidder')}'s answer to "
-            f"{_section(e, e.get('section'))} {e.by}.")
+    return (
+        f"Document {_document_words(e)} removed from {e.get('bidder')}'s answer to "
+        f"{_section(e, e.get('section'))} {e.by}."
+    )
 
 
 def _assignment_added(e: Entry) -> str:
@@ -340,8 +385,9 @@ def _declaration_made(e: Entry) -> str:
 
 
 def _declaration_withdrawn(e: Entry) -> str:
-    return _with_reason(e, f"{_person(e, e.get('evaluator'))}'s conflict of interest with {e.get('bidder')} "
-                           f"withdrawn {e.by}")
+    return _with_reason(
+        e, f"{_person(e, e.get('evaluator'))}'s conflict of interest with {e.get('bidder')} withdrawn {e.by}"
+    )
 
 
 def _score_value(value: Any) -> str:
@@ -352,18 +398,24 @@ def _score_saved(e: Entry) -> str:
     after, before = e.after or {}, e.before or {}
     who = _person(e, after.get("evaluator"))
     was = f" (was {_score_value(before.get('value'))})" if before and before.get("value") != after.get("value") else ""
-    reason = f"; reason: {quoted(after.get('rationale'))}" if (after.get("rationale") or "").strip() else "; no reason yet"
+    reason = (
+        f"; reason: {quoted(after.get('rationale'))}" if (after.get("rationale") or "").strip() else "; no reason yet"
+    )
     source = f", from paper, entered {e.by}" if after.get("source") == "paper" else ""
-    return (f"{who}'s draft score for {after.get('bidder')}, {_section(e, after.get('section'))}: "
-            f"{_score_value(after.get('value'))}{was}{reason}{source}.")
+    return (
+        f"{who}'s draft score for {after.get('bidder')}, {_section(e, after.get('section'))}: "
+        f"{_score_value(after.get('value'))}{was}{reason}{source}."
+    )
 
 
 def _score_imported(e: Entry) -> str:
     after = e.after or {}
     state = "submitted" if after.get("status") == "submitted" else "a draft"
-    return (f"{_person(e, after.get('evaluator'))}'s score for {after.get('bidder')}, "
-            f"{_section(e, after.get('section'))} imported from Excel (Scores row {after.get('row')}) {e.by}: "
-            f"{_score_value(after.get('value'))}, {state}; reason: {quoted(after.get('rationale'))}.")
+    return (
+        f"{_person(e, after.get('evaluator'))}'s score for {after.get('bidder')}, "
+        f"{_section(e, after.get('section'))} imported from Excel (Scores row {after.get('row')}) {e.by}: "
+        f"{_score_value(after.get('value'))}, {state}; reason: {quoted(after.get('rationale'))}."
+    )
 
 
 def _scores_submitted(e: Entry) -> str:
@@ -375,42 +427,58 @@ def _scores_submitted(e: Entry) -> str:
 
 
 def _scores_reopened(e: Entry) -> str:
-    return _with_reason(e, f"{_person(e, e.get('evaluator'))}'s {_count(e.get('scores'), 'submitted score', 'submitted scores')} "
-                           f"reopened {e.by} so they can change them")
+    return _with_reason(
+        e,
+        f"{_person(e, e.get('evaluator'))}'s {_count(e.get('scores'), 'submitted score', 'submitted scores')} "
+        f"reopened {e.by} so they can change them",
+    )
 
 
 def _consensus_recorded(e: Entry) -> str:
     after, before = e.after or {}, e.before or {}
     was = f" (was {_score_value(before.get('value'))})" if before else ""
-    return _with_reason(e, f"Agreed score for {after.get('bidder')}, {_section(e, after.get('section'))} "
-                           f"recorded {e.by}: {_score_value(after.get('value'))}{was}")
+    return _with_reason(
+        e,
+        f"Agreed score for {after.get('bidder')}, {_section(e, after.get('section'))} "
+        f"recorded {e.by}: {_score_value(after.get('value'))}{was}",
+    )
 
 
 def _acceptance_recorded(e: Entry) -> str:
     after, before = e.after or {}, e.before or {}
     was = f" (was {_score_value(before.get('value'))})" if before else ""
-    return _with_reason(e, f"Proposed score for {after.get('bidder')}, {_section(e, after.get('section'))} "
-                           f"accepted {e.by}: {_score_value(after.get('value'))}{was}")
+    return _with_reason(
+        e,
+        f"Proposed score for {after.get('bidder')}, {_section(e, after.get('section'))} "
+        f"accepted {e.by}: {_score_value(after.get('value'))}{was}",
+    )
 
 
 def _consensus_imported(e: Entry) -> str:
     after = e.after or {}
-    return (f"Agreed score for {after.get('bidder')}, {_section(e, after.get('section'))} imported from Excel "
-            f"(Consensus row {after.get('row')}) {e.by}: {_score_value(after.get('value'))}; "
-            f"reason: {quoted(after.get('rationale'))}.")
+    return (
+        f"Agreed score for {after.get('bidder')}, {_section(e, after.get('section'))} imported from Excel "
+        f"(Consensus row {after.get('row')}) {e.by}: {_score_value(after.get('value'))}; "
+        f"reason: {quoted(after.get('rationale'))}."
+    )
 
 
 def _user_created(e: Entry) -> str:
     after = e.after or {}
-    trained = (f", training completed on {when(after['training_completed_on'])}"
-               if after.get("training_completed_on") else "")
-    return (f"Account created for {after.get('name')} ({after.get('email')}) as a "
-            f"{ROLES.get(after.get('role'), 'user')}{trained}, {e.by}.")
+    trained = (
+        f", training completed on {when(after['training_completed_on'])}" if after.get("training_completed_on") else ""
+    )
+    return (
+        f"Account created for {after.get('name')} ({after.get('email')}) as a "
+        f"{ROLES.get(after.get('role'), 'user')}{trained}, {e.by}."
+    )
 
 
 def _user_locked(e: Entry) -> str:
-    return (f"{_user(e)}'s account locked after too many wrong passwords, until "
-            f"{when((e.after or {}).get('locked_until'))} (UTC). An administrator can unlock it by setting a new password.")
+    return (
+        f"{_user(e)}'s account locked after too many wrong passwords, until "
+        f"{when((e.after or {}).get('locked_until'))} (UTC). An administrator can unlock it by setting a new password."
+    )
 
 
 def _password_set(e: Entry) -> str:
@@ -434,19 +502,24 @@ def _regime_set(e: Entry) -> str:
 def _key_criterion_noted(e: Entry) -> str:
     from .law.key_criteria import label as key_label
 
-    return (f"Note on the key criterion {quoted(key_label(e.get('key_criterion')))} saved {e.by}: "
-            f"{quoted((e.after or {}).get('note'))}.")
+    return (
+        f"Note on the key criterion {quoted(key_label(e.get('key_criterion')))} saved {e.by}: "
+        f"{quoted((e.after or {}).get('note'))}."
+    )
 
 
 def _evaluator_experience(e: Entry) -> str:
-    return (f"Experience of {_person(e, e.get('evaluator'))} recorded {e.by}: "
-            f"{quoted((e.after or {}).get('experience'))}.")
+    return (
+        f"Experience of {_person(e, e.get('evaluator'))} recorded {e.by}: {quoted((e.after or {}).get('experience'))}."
+    )
 
 
 def _decision_details(e: Entry) -> str:
     after = e.after or {}
-    return (f"Decision makers and the reasons for the weighting recorded {e.by}: decided by "
-            f"{quoted(after.get('decision_makers'))}; weighting: {quoted(after.get('weighting_rationale'))}.")
+    return (
+        f"Decision makers and the reasons for the weighting recorded {e.by}: decided by "
+        f"{quoted(after.get('decision_makers'))}; weighting: {quoted(after.get('weighting_rationale'))}."
+    )
 
 
 def _notice_published(e: Entry) -> str:
@@ -458,9 +531,12 @@ def _representations(e: Entry) -> str:
     if not after.get("representations_received"):
         return f"No representations received during the standstill, recorded {e.by}."
     decision = {"proceed": "to go ahead with the award", "not_proceed": "not to go ahead with the award"}.get(
-        after.get("further_decision"), "not recorded")
-    return (f"Representations received during the standstill, recorded {e.by}; the decision, told to the "
-            f"providers on {when(after.get('further_decision_on'))}, was {decision}.")
+        after.get("further_decision"), "not recorded"
+    )
+    return (
+        f"Representations received during the standstill, recorded {e.by}; the decision, told to the "
+        f"providers on {when(after.get('further_decision_on'))}, was {decision}."
+    )
 
 
 def _notice_text_saved(e: Entry) -> str:
@@ -508,8 +584,10 @@ def _unlocked(e: Entry) -> str:
 
 def _dates_set(e: Entry) -> str:
     after = e.after or {}
-    return (f"Scoring deadline set to {when(after.get('scoring_deadline'))} (UTC) and the moderation meeting "
-            f"to {when(after.get('moderation_meeting_on'))} {e.by}.")
+    return (
+        f"Scoring deadline set to {when(after.get('scoring_deadline'))} (UTC) and the moderation meeting "
+        f"to {when(after.get('moderation_meeting_on'))} {e.by}."
+    )
 
 
 def _needs_set(e: Entry) -> str:
@@ -529,15 +607,19 @@ def _password_changed(e: Entry) -> str:
 
 def _letter_posted(e: Entry) -> str:
     after = e.after or {}
-    return (f"Letter to {after.get('to')} ({quoted(after.get('subject'))}) marked as posted on "
-            f"{when(after.get('posted_on'))} {e.by}.")
+    return (
+        f"Letter to {after.get('to')} ({quoted(after.get('subject'))}) marked as posted on "
+        f"{when(after.get('posted_on'))} {e.by}."
+    )
 
 
 def _people_invited(e: Entry) -> str:
     after = e.after or {}
     names = after.get("names") or []
-    return f"Invitations emailed {e.by} to the {'person' if len(names) == 1 else 'people'} the import added: " \
-           f"{', '.join(names)}."
+    return (
+        f"Invitations emailed {e.by} to the {'person' if len(names) == 1 else 'people'} the import added: "
+        f"{', '.join(names)}."
+    )
 
 
 SENTENCES: dict[str, Callable[[Entry], str]] = {
@@ -674,11 +756,17 @@ def _load(text: str | None) -> Any:
 def sentence(event, names: Names) -> str:
     """The sentence for one ``AuditEvent``. An action without a sentence still reads as words."""
     actor = event.actor
-    entry = Entry(action=event.action, actor_id=event.actor_id,
-                  actor_name=actor.name if actor is not None else None,
-                  actor_role=actor.role if actor is not None else None,
-                  before=_load(event.before_json), after=_load(event.after_json),
-                  reason=event.reason or "", entity_id=event.entity_id, names=names)
+    entry = Entry(
+        action=event.action,
+        actor_id=event.actor_id,
+        actor_name=actor.name if actor is not None else None,
+        actor_role=actor.role if actor is not None else None,
+        before=_load(event.before_json),
+        after=_load(event.after_json),
+        reason=event.reason or "",
+        entity_id=event.entity_id,
+        names=names,
+    )
     describe = SENTENCES.get(event.action)
     if describe is None:
         return _with_reason(entry, f"{label(event.action)} {entry.by}")
@@ -693,8 +781,10 @@ def names_for(procurement) -> Names:
     from .models import User
 
     people = db.session.execute(select(User.id, User.email, User.name)).all()
-    return Names(people_by_email={email: name for _, email, name in people},
-                 people_by_id={user_id: name for user_id, _, name in people},
-                 section_titles={s.code: s.title for s in procurement.sections},
-                 sections_by_id={s.id: f"section {s.code} {s.title}" for s in procurement.sections},
-                 lead_id=procurement.lead_id)
+    return Names(
+        people_by_email={email: name for _, email, name in people},
+        people_by_id={user_id: name for user_id, _, name in people},
+        section_titles={s.code: s.title for s in procurement.sections},
+        sections_by_id={s.id: f"section {s.code} {s.title}" for s in procurement.sections},
+        lead_id=procurement.lead_id,
+    )

@@ -24,6 +24,7 @@ Matplotlib is imported on first use, so the app starts without paying for it.
 >>> chart.svg.startswith("<?xml")
 True
 """
+
 from __future__ import annotations
 
 import io
@@ -62,7 +63,7 @@ TEXT_COLOUR = "#212b32"
 GRID_COLOUR = "#d8dde0"
 
 _RC = {
-    "svg.fonttype": "none",        # keep text as text: smaller, selectable, readable
+    "svg.fonttype": "none",  # keep text as text: smaller, selectable, readable
     "svg.hashsalt": "nhs-scoring",  # stable ids, so the same data gives the same bytes
     "font.family": "sans-serif",
     "font.sans-serif": ["Arial", "Helvetica", "DejaVu Sans"],
@@ -115,8 +116,10 @@ class Chart:
         """Parameters for the NHS.UK ``table`` macro (first cell of each row is its header)."""
         return {
             "head": [{"text": h} for h in self.head],
-            "rows": [[{"text": cell, **({"header": True} if i == 0 else {})}
-                      for i, cell in enumerate(row)] for row in self.rows],
+            "rows": [
+                [{"text": cell, **({"header": True} if i == 0 else {})} for i, cell in enumerate(row)]
+                for row in self.rows
+            ],
             "caption": f"Data for the chart: {self.title}",
             "firstCellIsHeader": True,
         }
@@ -162,9 +165,16 @@ def _style_axes(ax, *, grid_axis: str) -> None:
     ax.set_axisbelow(True)
 
 
-def stacked_totals(bidders: Sequence[str], parts: Sequence[tuple[str, Sequence[float]]], *,
-                   name: str = "stacked-totals", title: str = "Each bidder's total",
-                   part_heading: str = "Part", maximum: float = 100.0, draw: bool = True) -> Chart:
+def stacked_totals(
+    bidders: Sequence[str],
+    parts: Sequence[tuple[str, Sequence[float]]],
+    *,
+    name: str = "stacked-totals",
+    title: str = "Each bidder's total",
+    part_heading: str = "Part",
+    maximum: float = 100.0,
+    draw: bool = True,
+) -> Chart:
     """A horizontal stacked bar per bidder: its total split into parts.
 
     Parameters
@@ -193,9 +203,17 @@ def stacked_totals(bidders: Sequence[str], parts: Sequence[tuple[str, Sequence[f
         rows = list(range(len(bidders)))[::-1]  # first bidder at the top
         left = [0.0] * len(bidders)
         for i, (label, values) in enumerate(shown):
-            ax.barh(rows, values, left=left, height=0.6, label=label,
-                    color=PALETTE[i % len(PALETTE)], hatch=HATCHES[(i // 2) % len(HATCHES)],
-                    edgecolor="#ffffff", linewidth=0.8)
+            ax.barh(
+                rows,
+                values,
+                left=left,
+                height=0.6,
+                label=label,
+                color=PALETTE[i % len(PALETTE)],
+                hatch=HATCHES[(i // 2) % len(HATCHES)],
+                edgecolor="#ffffff",
+                linewidth=0.8,
+            )
             left = [a + b for a, b in zip(left, values)]
         for row, total in zip(rows, totals):
             ax.text(total + maximum * 0.01, row, _points(total), va="center", fontsize=10)
@@ -204,37 +222,52 @@ def stacked_totals(bidders: Sequence[str], parts: Sequence[tuple[str, Sequence[f
         ax.set_xlabel("Points out of 100")
         _style_axes(ax, grid_axis="x")
         if shown:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(bidders) > 2 else -0.35),
-                      ncols=min(len(shown), 4), frameon=False, fontsize=10)
+            ax.legend(
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.25 if len(bidders) > 2 else -0.35),
+                ncols=min(len(shown), 4),
+                frameon=False,
+                fontsize=10,
+            )
         return figure
 
     svg = _render(picture) if draw else ""
     head = ["Bidder", *[label for label, _ in parts], "Total"]
-    rows = [[bidder, *[_points(values[b]) for _, values in parts], _points(totals[b])]
-            for b, bidder in enumerate(bidders)]
+    rows = [
+        [bidder, *[_points(values[b]) for _, values in parts], _points(totals[b])] for b, bidder in enumerate(bidders)
+    ]
     description = []
     if bidders:
         best = max(range(len(bidders)), key=lambda b: totals[b])
-        description.append(f"{bidders[best]} has the highest total, {_points(totals[best])} "
-                           f"points out of {maximum:g}.")
+        description.append(f"{bidders[best]} has the highest total, {_points(totals[best])} points out of {maximum:g}.")
         for b, bidder in enumerate(bidders):
             if not parts:
                 continue
             label, values = max(parts, key=lambda p: p[1][b])
-            description.append(f"{bidder}: {_points(totals[b])} points in all. The biggest part "
-                               f"({_points(values[b])} points): {label}.")
-    alt = (f"Stacked bar chart of each bidder's total out of {maximum:g}, split by "
-           f"{part_heading.lower()}. The same figures are in the table below.")
-    return Chart(name=name, title=title, alt=alt, description=description, head=head,
-                 rows=rows, svg=svg)
+            description.append(
+                f"{bidder}: {_points(totals[b])} points in all. The biggest part "
+                f"({_points(values[b])} points): {label}."
+            )
+    alt = (
+        f"Stacked bar chart of each bidder's total out of {maximum:g}, split by "
+        f"{part_heading.lower()}. The same figures are in the table below."
+    )
+    return Chart(name=name, title=title, alt=alt, description=description, head=head, rows=rows, svg=svg)
 
 
-def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
-                 other_totals: Sequence[float], *, today: float,
-                 tipping_points: Sequence[float] = (), failing: Sequence[bool] | None = None,
-                 name: str = "winner-sweep",
-                 title: str = "Who would win if patient-scored sections were worth more or less",
-                 steps: int = 20, draw: bool = True) -> Chart:
+def winner_sweep(
+    bidders: Sequence[str],
+    patient_totals: Sequence[float],
+    other_totals: Sequence[float],
+    *,
+    today: float,
+    tipping_points: Sequence[float] = (),
+    failing: Sequence[bool] | None = None,
+    name: str = "winner-sweep",
+    title: str = "Who would win if patient-scored sections were worth more or less",
+    steps: int = 20,
+    draw: bool = True,
+) -> Chart:
     """Each bidder's total as the patient sections' share of the marks goes from 0 to 100%.
 
     A bidder's total at share α is ``α × P + (1 − α) × O`` (see
@@ -275,24 +308,43 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
         figure = _figure(7.5, 4.2)
         ax = figure.add_subplot()
         for b, bidder in enumerate(bidders):
-            ax.plot([0, 100], [O[b], P[b]], color=PALETTE[b % len(PALETTE)], linewidth=2.2,
-                    linestyle="--" if failing[b] else "-",
-                    label=bidder + (" (fails a minimum score)" if failing[b] else ""),
-                    marker=("o", "s", "^", "D", "v", "P", "X", "*")[b % 8], markevery=[0, 1])
+            ax.plot(
+                [0, 100],
+                [O[b], P[b]],
+                color=PALETTE[b % len(PALETTE)],
+                linewidth=2.2,
+                linestyle="--" if failing[b] else "-",
+                label=bidder + (" (fails a minimum score)" if failing[b] else ""),
+                marker=("o", "s", "^", "D", "v", "P", "X", "*")[b % 8],
+                markevery=[0, 1],
+            )
         ax.axvline(100 * today, color=TEXT_COLOUR, linewidth=1.5)
-        ax.annotate(f"Today: {_percent(today)}", (100 * today, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(4, -12), textcoords="offset points", fontsize=10)
+        ax.annotate(
+            f"Today: {_percent(today)}",
+            (100 * today, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -12),
+            textcoords="offset points",
+            fontsize=10,
+        )
         for t in tipping:
             ax.axvline(100 * t, color="#d5281b", linewidth=1.2, linestyle=":")
-            ax.annotate(f"Winner changes: {_percent(t)}", (100 * t, 0.0),
-                        xycoords=("data", "axes fraction"), xytext=(4, 6),
-                        textcoords="offset points", fontsize=9, color="#d5281b")
+            ax.annotate(
+                f"Winner changes: {_percent(t)}",
+                (100 * t, 0.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(4, 6),
+                textcoords="offset points",
+                fontsize=9,
+                color="#d5281b",
+            )
         ax.set_xlim(0, 100)
         ax.set_xlabel("Share of the marks given to patient-scored sections (%)")
         ax.set_ylabel("Total (points out of 100)")
         _style_axes(ax, grid_axis="both")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=min(len(bidders), 3),
-                  frameon=False, fontsize=10)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=min(len(bidders), 3), frameon=False, fontsize=10
+        )
         return figure
 
     svg = _render(picture) if draw else ""
@@ -300,26 +352,33 @@ def winner_sweep(bidders: Sequence[str], patient_totals: Sequence[float],
     rows = []
     for i in range(steps + 1):
         alpha = i / steps
-        rows.append([_percent(alpha), *[_points(total(b, alpha)) for b in range(len(bidders))],
-                     winner_at(alpha)])
-    description = [f"Today patient-scored sections are worth {_percent(today)} of the marks, and "
-                   f"the leader at that share is {winner_at(today)}."]
+        rows.append([_percent(alpha), *[_points(total(b, alpha)) for b in range(len(bidders))], winner_at(alpha)])
+    description = [
+        f"Today patient-scored sections are worth {_percent(today)} of the marks, and "
+        f"the leader at that share is {winner_at(today)}."
+    ]
     if tipping:
         for t in tipping:
             before, after = winner_at(max(t - 1e-6, 0.0)), winner_at(min(t + 1e-6, 1.0))
             description.append(f"At {_percent(t)} the leader changes from {before} to {after}.")
     else:
         description.append("The leader is the same whatever share the patient-scored sections have.")
-    alt = ("Line chart of each bidder's total as the share of the marks given to "
-           "patient-scored sections goes from 0% to 100%. The same figures are in the table below.")
-    return Chart(name=name, title=title, alt=alt, description=description, head=head,
-                 rows=rows, svg=svg)
+    alt = (
+        "Line chart of each bidder's total as the share of the marks given to "
+        "patient-scored sections goes from 0% to 100%. The same figures are in the table below."
+    )
+    return Chart(name=name, title=title, alt=alt, description=description, head=head, rows=rows, svg=svg)
 
 
-def win_probabilities(bidders: Sequence[str], probabilities: Sequence[float], *,
-                      name: str = "win-probabilities",
-                      title: str = "How often each bidder came first when the weights changed a little",
-                      draws: int | None = None, draw: bool = True) -> Chart:
+def win_probabilities(
+    bidders: Sequence[str],
+    probabilities: Sequence[float],
+    *,
+    name: str = "win-probabilities",
+    title: str = "How often each bidder came first when the weights changed a little",
+    draws: int | None = None,
+    draw: bool = True,
+) -> Chart:
     """A bar per bidder: its chance of ranking first under random small weight changes.
 
     Parameters
@@ -336,8 +395,12 @@ def win_probabilities(bidders: Sequence[str], probabilities: Sequence[float], *,
         figure = _figure(7.5, 1.2 + 0.55 * max(len(bidders), 1))
         ax = figure.add_subplot()
         rows = list(range(len(bidders)))[::-1]
-        ax.barh(rows, [100 * p for p in probabilities], height=0.6,
-                color=[PALETTE[b % len(PALETTE)] for b in range(len(bidders))])
+        ax.barh(
+            rows,
+            [100 * p for p in probabilities],
+            height=0.6,
+            color=[PALETTE[b % len(PALETTE)] for b in range(len(bidders))],
+        )
         for row, p in zip(rows, probabilities):
             ax.text(100 * p + 1, row, _percent(p), va="center", fontsize=10)
         ax.set_yticks(rows, bidders)
@@ -348,21 +411,33 @@ def win_probabilities(bidders: Sequence[str], probabilities: Sequence[float], *,
         return figure
 
     svg = _render(picture) if draw else ""
-    rows = [[bidder, _percent(p), f"{numbers.number(100 * p, 0)} out of 100"]
-            for bidder, p in zip(bidders, probabilities)]
+    rows = [
+        [bidder, _percent(p), f"{numbers.number(100 * p, 0)} out of 100"] for bidder, p in zip(bidders, probabilities)
+    ]
     tries = f"{draws:,} times" if draws else "many times"
     description = []
     if bidders and any(probabilities):
         best = max(range(len(bidders)), key=lambda b: probabilities[b])
-        description.append(f"The section weights were changed a little at random {tries}. "
-                           f"{bidders[best]} came first most often: {numbers.number(100 * probabilities[best], 0)} "
-                           "out of every 100 tries.")
+        description.append(
+            f"The section weights were changed a little at random {tries}. "
+            f"{bidders[best]} came first most often: {numbers.number(100 * probabilities[best], 0)} "
+            "out of every 100 tries."
+        )
         never = [b for b, p in zip(bidders, probabilities) if p == 0]
         if never:
             description.append(f"{_join(never)} never came first.")
     else:
         description.append("No bidder could come first, so there is nothing to compare.")
-    alt = ("Bar chart of each bidder's chance of coming first when the section weights are "
-           "changed a little at random. The same figures are in the table below.")
-    return Chart(name=name, title=title, alt=alt, description=description,
-                 head=["Bidder", "Chance of coming first", "In words"], rows=rows, svg=svg)
+    alt = (
+        "Bar chart of each bidder's chance of coming first when the section weights are "
+        "changed a little at random. The same figures are in the table below."
+    )
+    return Chart(
+        name=name,
+        title=title,
+        alt=alt,
+        description=description,
+        head=["Bidder", "Chance of coming first", "In words"],
+        rows=rows,
+        svg=svg,
+    )

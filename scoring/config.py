@@ -3,6 +3,7 @@
 Production is whatever is not development or testing: there the app refuses
 to start without a real SECRET_KEY rather than fall back to a generated one.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,9 +40,21 @@ class Config:
     # EWHC 1589 (TCC)), and the fewest words a reason should have. A reason that trips either
     # is warned about; the lead may revise it or keep it, and a kept warning is recorded.
     REASON_COMPARATIVE_PHRASES = (
-        "better than", "worse than", "weaker than", "stronger than", "the best bid",
-        "the worst bid", "compared with", "compared to", "in comparison", "than the others",
-        "than other bidders", "the strongest", "the weakest", "outscored", "ranked above",
+        "better than",
+        "worse than",
+        "weaker than",
+        "stronger than",
+        "the best bid",
+        "the worst bid",
+        "compared with",
+        "compared to",
+        "in comparison",
+        "than the others",
+        "than other bidders",
+        "the strongest",
+        "the weakest",
+        "outscored",
+        "ranked above",
         "ranked below",
     )
     REASON_MIN_WORDS = 8
@@ -79,16 +92,11 @@ class Config:
         if not secret:
             if env_name == "production":
                 raise RuntimeError(
-                    "SECRET_KEY must be set when SCORING_ENV=production; "
-                    "refusing to start with a generated key."
+                    "SECRET_KEY must be set when SCORING_ENV=production; refusing to start with a generated key."
                 )
             secret = _instance_secret_key(instance_path)
-        database_url = os.environ.get("DATABASE_URL") or (
-            f"sqlite:///{instance_path / 'scoring.sqlite'}"
-        )
-        settings = {
-            k: getattr(cls, k) for k in dir(cls) if k.isupper()
-        }
+        database_url = os.environ.get("DATABASE_URL") or (f"sqlite:///{instance_path / 'scoring.sqlite'}")
+        settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
         settings.update(
             SECRET_KEY=secret,
             SQLALCHEMY_DATABASE_URI=database_url,
@@ -98,9 +106,16 @@ class Config:
             SESSION_COOKIE_SECURE=env_name == "production",
             REMEMBER_COOKIE_SECURE=env_name == "production",
         )
-        for key, kind in (("MAIL_SERVER", str), ("MAIL_PORT", int), ("MAIL_USE_TLS", bool),
-                          ("MAIL_USERNAME", str), ("MAIL_PASSWORD", str), ("MAIL_DEFAULT_SENDER", str),
-                          ("MAIL_MAX_ATTEMPTS", int), ("PUBLIC_URL", str)):
+        for key, kind in (
+            ("MAIL_SERVER", str),
+            ("MAIL_PORT", int),
+            ("MAIL_USE_TLS", bool),
+            ("MAIL_USERNAME", str),
+            ("MAIL_PASSWORD", str),
+            ("MAIL_DEFAULT_SENDER", str),
+            ("MAIL_MAX_ATTEMPTS", int),
+            ("PUBLIC_URL", str),
+        ):
             raw = os.environ.get(key)
             if raw is not None:
                 settings[key] = raw.strip().lower() in {"1", "true", "yes", "on"} if kind is bool else kind(raw)

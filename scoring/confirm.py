@@ -4,6 +4,7 @@ The action's own form posts without a ``confirm`` field; the route checks what i
 then answers with the confirmation page, which posts the same fields back to the same
 URL with ``confirm=yes`` (and a fresh CSRF token). Only that second post makes the change.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

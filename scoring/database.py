@@ -1,5 +1,6 @@
 """Database engine settings that depend on the backend, and what a request does when
 it loses a race with another worker."""
+
 from __future__ import annotations
 
 from typing import Any, TypeVar

@@ -1,4 +1,5 @@
 """Serving bidders' documents, only to the people allowed to read them."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, send_file
@@ -22,9 +23,14 @@ def download(document_id: int):
     path = documents.path_of(document)
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=documents.MIMETYPES[document.kind], as_attachment=True,
-                         download_name=documents.clean_filename(
-                             as_the_reader_sees(documents.procurement_of(document), document.filename)),
-                         max_age=0)
+    response = send_file(
+        path,
+        mimetype=documents.MIMETYPES[document.kind],
+        as_attachment=True,
+        download_name=documents.clean_filename(
+            as_the_reader_sees(documents.procurement_of(document), document.filename)
+        ),
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

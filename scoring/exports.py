@@ -4,6 +4,7 @@ Only the procurement's lead and administrators may download them (404 for an
 unknown procurement, 403 for anyone else). ``?codes_only=1`` leaves bidders'
 legal names out, for sharing an anonymised procurement's workbook.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -13,11 +14,11 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from .access import lead_procurement_or_abort, roles_required
-from .models import Procurement, Role, Status
-from .services.export.csv import iter_scores_csv
 from .extensions import db
-from .services.export.data import export_data, name_redactor, score_rows
+from .models import Procurement, Role, Status
 from .services.errors import Refused
+from .services.export.csv import iter_scores_csv
+from .services.export.data import export_data, name_redactor, score_rows
 from .services.export.workbook import write_workbook
 
 bp = Blueprint("exports", __name__)
@@ -34,8 +35,7 @@ def _filename(procurement: Procurement, suffix: str) -> str:
 
 
 def _not_ready(message: str):
-    return render_template("errors/error.html", code=409, title="The workbook cannot be made yet",
-                           message=message), 409
+    return render_template("errors/error.html", code=409, title="The workbook cannot be made yet", message=message), 409
 
 
 @bp.route("/procurements/<int:procurement_id>/export.xlsx")
@@ -43,8 +43,7 @@ def _not_ready(message: str):
 def workbook(procurement_id: int):
     procurement = lead_procurement_or_abort(procurement_id)
     if procurement.status is Status.SETUP:
-        return _not_ready("There are no results while the procurement is being set up. "
-                          "Open scoring first.")
+        return _not_ready("There are no results while the procurement is being set up. Open scoring first.")
     codes_only = _codes_only()
     try:
         data = export_data(procurement, codes_only=codes_only, exported_by=current_user)
@@ -55,8 +54,7 @@ def workbook(procurement_id: int):
     write_workbook(data, out)
     out.seek(0)
     name = _filename(procurement, "codes-only.xlsx" if codes_only else "export.xlsx")
-    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=name,
-                     max_age=0)
+    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=name, max_age=0)
 
 
 @bp.route("/procurements/<int:procurement_id>/scores.csv")
@@ -69,6 +67,5 @@ def scores_csv(procurement_id: int):
     return Response(
         stream_with_context(iter_scores_csv(rows)),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"',
-                 "Cache-Control": "no-store"},
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound here and bound in create_app()."""
+
 from typing import TYPE_CHECKING
 
 from flask_login import LoginManager

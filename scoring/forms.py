@@ -1,4 +1,5 @@
 """Small helpers shared by the Flask-WTF forms of every blueprint."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -43,8 +44,9 @@ def show_date(value: date | None) -> str:
 class UKDateField(DateField):
     """A date typed as day/month/year and shown back the same way, as ``DATE_HINT`` says."""
 
-    def __init__(self, label=None, validators=None, message="Enter the date as day/month/year, for example 27/03/2026",
-                 **kwargs):
+    def __init__(
+        self, label=None, validators=None, message="Enter the date as day/month/year, for example 27/03/2026", **kwargs
+    ):
         super().__init__(label, validators, format="%d/%m/%Y", **kwargs)
         self.message = message
 

@@ -11,6 +11,7 @@ say everything the part depends on besides the procurement's data (the viewer, f
 names people differently for different viewers). Never put a CSRF token, a CSP nonce or a
 flashed message inside: those change with every request.
 """
+
 from __future__ import annotations
 
 import threading

@@ -10,6 +10,7 @@ Four rules, each in one place, so no form, route or import can forget them:
   flush with a ``Refused`` naming the field, so forms and the import share the models' limits;
 * a ``Refused`` that no view caught is shown as a 400 page with its message, never a 500.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,13 +29,19 @@ LARGEST_ID = 2**31 - 1
 #: thousand words; reasons and conflict details have their own, smaller limit (RATIONALE_MAX_CHARS).
 TEXT_MAX_CHARS = 100_000
 #: Text columns that hold what the app writes itself, not what anyone types.
-_UNCAPPED = {("procurements", "final_result_json"), ("audit_events", "before_json"),
-             ("audit_events", "after_json"), ("audit_events", "reason")}
+_UNCAPPED = {
+    ("procurements", "final_result_json"),
+    ("audit_events", "before_json"),
+    ("audit_events", "after_json"),
+    ("audit_events", "reason"),
+}
 _WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*")
 
-NUL_MESSAGE = ("Something you typed contains a hidden “null” character (it usually comes from pasting text "
-               "copied from another program), which cannot be saved. Nothing was saved. Go back, "
-               "type that text again rather than pasting it, and try again.")
+NUL_MESSAGE = (
+    "Something you typed contains a hidden “null” character (it usually comes from pasting text "
+    "copied from another program), which cannot be saved. Nothing was saved. Go back, "
+    "type that text again rather than pasting it, and try again."
+)
 BIG_NUMBER_MESSAGE = "The address has a number that is far too large. Check the address, or go back and use the links."
 
 
@@ -42,8 +49,7 @@ class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` in every route: a number no database id can be is not found (404)."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min,
-                         max=LARGEST_ID if max is None else max, signed=signed)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=LARGEST_ID if max is None else max, signed=signed)
 
 
 def _submitted_texts():
@@ -91,8 +97,9 @@ def _refuse_overlong_text(session: Session, flush_context, instances) -> None:
             else:
                 continue
             if len(value) > limit:
-                raise Refused(f"{_label(column)} must be {limit:,} characters or fewer. It is {len(value):,}.",
-                              field=column.name)
+                raise Refused(
+                    f"{_label(column)} must be {limit:,} characters or fewer. It is {len(value):,}.", field=column.name
+                )
 
 
 def configure_converters(app: Flask) -> None:
@@ -109,8 +116,9 @@ def configure(app: Flask) -> None:
 
         transaction.end(error)
         status = error.status if error.status in (400, 403, 409) else 400
-        return _error_page(status, "That could not be saved", f"{error.message} Nothing was saved. "
-                                                              "Go back, change it and try again.")
+        return _error_page(
+            status, "That could not be saved", f"{error.message} Nothing was saved. Go back, change it and try again."
+        )
 
 
 event.listen(Session, "before_flush", _refuse_overlong_text)

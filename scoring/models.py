@@ -4,16 +4,16 @@ Scores and consensus carry a ``version`` so that a save based on an old copy
 is refused instead of silently overwriting someone else's work. The audit log
 is append-only: a flush that would update or delete an ``AuditEvent`` raises.
 """
+
 from __future__ import annotations
 
 import enum
 import secrets
-from datetime import date, datetime, UTC
+from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
-    Enum as SAEnum,
     Date,
     DateTime,
     Float,
@@ -23,6 +23,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+)
+from sqlalchemy import (
+    Enum as SAEnum,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -39,8 +42,15 @@ def stored_enum(enum_class: type[enum.StrEnum], length: int, name: str) -> SAEnu
     schema is what it was when these were plain strings), read back as the member, and a value
     that is not a member refused before it reaches the database. ``name`` names the CHECK
     constraint a new database gets (ck_<table>_<name>); the migration adds it on PostgreSQL."""
-    return SAEnum(enum_class, native_enum=False, length=length, name=name, create_constraint=True,
-                  validate_strings=True, values_callable=lambda members: [m.value for m in members])
+    return SAEnum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        name=name,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 class Role(enum.StrEnum):
@@ -282,9 +292,7 @@ class Section(Model):
     key_criterion: Mapped[str | None] = mapped_column(String(20))  # PSR reg 5 (scoring/law/key_criteria.py)
 
     procurement: Mapped[Procurement] = relationship(back_populates="sections")
-    assignments: Mapped[list[Assignment]] = relationship(
-        back_populates="section", cascade="all, delete-orphan"
-    )
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="section", cascade="all, delete-orphan")
 
     @property
     def is_price(self) -> bool:
@@ -322,9 +330,7 @@ class Response(Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
     text: Mapped[str] = mapped_column(Text, default="")
 
-    documents: Mapped[list[Document]] = relationship(
-        back_populates="response", cascade="all, delete-orphan"
-    )
+    documents: Mapped[list[Document]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
 class Document(Model):
@@ -611,6 +617,7 @@ from .law import retention as _retention  # noqa: E402,F401  (refuses deleting r
 def _to_member(enum_class: type[enum.Enum]):
     def coerce(target, value, oldvalue, initiator):
         return value if value is None else enum_class(value)
+
     return coerce
 
 
@@ -622,8 +629,7 @@ def _enum_attributes_hold_members() -> None:
         for attribute in mapper.column_attrs:
             column_type = attribute.columns[0].type
             if isinstance(column_type, SAEnum) and column_type.enum_class is not None:
-                event.listen(attribute.class_attribute, "set", _to_member(column_type.enum_class),
-                             retval=True)
+                event.listen(attribute.class_attribute, "set", _to_member(column_type.enum_class), retval=True)
 
 
 _enum_attributes_hold_members()

@@ -11,6 +11,7 @@ text in the Excel workbook. One rule, here and nowhere else:
 
 Pure Python (no Flask, no numpy), so the engine's sentences use it too.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -8,6 +8,7 @@ does it with ``@page`` margin boxes, ``string-set`` and ``counter(pages)``.
 Nothing is fetched over the network: the only URLs a document may load are the
 app's own static files and the npm assets under /assets, read from disk.
 """
+
 from __future__ import annotations
 
 import mimetypes
@@ -37,7 +38,7 @@ class LocalFiles(URLFetcher):
         path = unquote(parts.path)
         for prefix, root in ROOTS.items():
             if path.startswith(prefix):
-                file = (root / path[len(prefix):]).resolve()
+                file = (root / path[len(prefix) :]).resolve()
                 if file.is_file() and file.is_relative_to(root.resolve()):
                     kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
                     return URLFetcherResponse(url, body=file.read_bytes(), headers={"Content-Type": kind})
@@ -52,5 +53,6 @@ def render(html: str) -> bytes:
 def download(html: str, filename: str) -> Response:
     """The PDF as a download named ``filename`` (spaces become hyphens)."""
     name = Path(filename.replace(" ", "-")).name
-    return Response(render(html), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        render(html), mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

@@ -5,6 +5,7 @@ to it and the field can show it; ``""`` means the page or the row as a whole (th
 messages say where they are themselves: "Scores row 14: ..."). Checks return a list of Problems;
 `scoring.services.errors.Refused` carries the list (``refused.found``) when a change is refused.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator

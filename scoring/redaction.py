@@ -36,6 +36,7 @@ API (small on purpose; the moderation pages reuse `find_mentions` to warn):
 ``bidders`` is any iterable of objects with ``code``, ``name`` and
 (optionally) ``price`` attributes, such as the `Bidder` model, or a `Redactor`.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,8 +69,9 @@ SUFFIXES = ("limited", "ltd", "llp", "plc", "cic", "lp", "l.l.p.", "l.l.p", "p.l
 _SUFFIX_WORDS = {s.rstrip(".") for s in SUFFIXES}
 _APOSTROPHES = "'’‘ʼ`´′"
 _SPACE = r"(?:[\s\-‐‑‒–—]+)"  # between words: whitespace, line breaks, hyphens, dashes
-_SUFFIX = r"(?:\s*,?\s*(?:" + "|".join(
-    re.escape(s) for s in sorted(SUFFIXES, key=len, reverse=True)) + r")(?![a-z0-9]))"
+_SUFFIX = (
+    r"(?:\s*,?\s*(?:" + "|".join(re.escape(s) for s in sorted(SUFFIXES, key=len, reverse=True)) + r")(?![a-z0-9]))"
+)
 _WORD_START = r"(?<!\w)"
 _WORD_END = r"(?!\w)"
 
@@ -234,8 +236,9 @@ class Redactor:
                     alternatives.append((len(pattern), group, pattern))
         # Longer names first: at one position "Xylo Care" wins over "Xylo".
         alternatives.sort(key=lambda a: (a[1][0] != "n", -a[0]))
-        self._regex = (re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in alternatives), re.IGNORECASE)
-                       if alternatives else None)
+        self._regex = (
+            re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in alternatives), re.IGNORECASE) if alternatives else None
+        )
         # Texts already redacted, and the result. A rep's page prints every value through
         # `redact` (scoring.anonymity), and the NHS.UK macros print their output again at each
         # level they are nested in, so the same text comes back many times; a redactor is
@@ -277,7 +280,7 @@ class Redactor:
         else:
             parts, at = [], 0
             for m in mentions:
-                parts.append(text[at:m.start])
+                parts.append(text[at : m.start])
                 parts.append(m.code if m.kind == "name" else PRICE_PLACEHOLDER)
                 at = m.end
             parts.append(text[at:])
@@ -310,8 +313,10 @@ class Redactor:
                 seen[value] = hidden = self.redact(value)
                 return hidden
         if isinstance(value, dict):
-            return {self.redact_value(k, seen) if isinstance(k, str) else k: self.redact_value(v, seen)
-                    for k, v in value.items()}
+            return {
+                self.redact_value(k, seen) if isinstance(k, str) else k: self.redact_value(v, seen)
+                for k, v in value.items()
+            }
         if isinstance(value, (list, tuple)):
             return type(value)(self.redact_value(v, seen) for v in value)
         return value

@@ -15,6 +15,7 @@ accessible image: ``role="img"``, a ``<title>`` and a ``<desc>`` named by
 ``aria-labelledby``; the description in sentences and the data table go beside
 it. Pure: numbers in, a `charts.Chart` out; no Flask, no database.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,11 +36,14 @@ def _x(share: float) -> float:
 
 
 def _svg(prefix: str, title: str, desc: str, body: list[str]) -> str:
-    return (f'<svg class="app-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" focusable="false" '
-            f'aria-labelledby="{prefix}-title {prefix}-desc" id="{prefix}" '
-            f'data-plot-left="{LEFT}" data-plot-right="{RIGHT}" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="{prefix}-title">{escape(title)}</title><desc id="{prefix}-desc">{escape(desc)}</desc>'
-            + "".join(body) + "</svg>")
+    return (
+        f'<svg class="app-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" focusable="false" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" id="{prefix}" '
+        f'data-plot-left="{LEFT}" data-plot-right="{RIGHT}" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{prefix}-title">{escape(title)}</title><desc id="{prefix}-desc">{escape(desc)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
 
 
 def _axes(y_ticks: Sequence[tuple[float, str]], y_of, x_label: str, y_label: str) -> list[str]:
@@ -59,8 +63,9 @@ def _axes(y_ticks: Sequence[tuple[float, str]], y_of, x_label: str, y_label: str
         out.append(f'<text x="{LEFT - 8}" y="{y_of(value) + 5}" text-anchor="end">{escape(label)}</text>')
     out.append(f'<text x="{(LEFT + RIGHT) / 2}" y="{HEIGHT - 14}" text-anchor="middle">{escape(x_label)}</text>')
     middle = (TOP + BOTTOM) / 2
-    out.append(f'<text x="16" y="{middle}" text-anchor="middle" transform="rotate(-90 16 {middle})">'
-               f'{escape(y_label)}</text>')
+    out.append(
+        f'<text x="16" y="{middle}" text-anchor="middle" transform="rotate(-90 16 {middle})">{escape(y_label)}</text>'
+    )
     out.append("</g>")
     return out
 
@@ -77,30 +82,44 @@ def curve_words(steps: Sequence[tuple[float, float, float]], total: int, alpha_h
     out = []
     first = steps[0]
     if first[2] == 0:
-        out.append(f"With little weight on patient-scored sections, the patient scores would have decided "
-                   f"the winner in none {of}.")
+        out.append(
+            f"With little weight on patient-scored sections, the patient scores would have decided "
+            f"the winner in none {of}."
+        )
         rising = next((s for s in steps if s[2] > 0), None)
         if rising is not None:
-            out.append(f"From a patient weight share of {_percent(rising[0])} they would have decided it in "
-                       f"{_count(rising[2], total)} {of}.")
+            out.append(
+                f"From a patient weight share of {_percent(rising[0])} they would have decided it in "
+                f"{_count(rising[2], total)} {of}."
+            )
     else:
-        out.append(f"Even with almost no weight on patient-scored sections, the patient scores would have "
-                   f"decided the winner in {_count(first[2], total)} {of}.")
+        out.append(
+            f"Even with almost no weight on patient-scored sections, the patient scores would have "
+            f"decided the winner in {_count(first[2], total)} {of}."
+        )
     if alpha_half is None:
         out.append(f"At no patient weight share would they have decided the winner in half or more {of}.")
     else:
-        out.append(f"From a patient weight share of {_percent(alpha_half)}, they would have decided the winner "
-                   f"in at least half {of}.")
+        out.append(
+            f"From a patient weight share of {_percent(alpha_half)}, they would have decided the winner "
+            f"in at least half {of}."
+        )
     best = max(steps, key=lambda s: s[2])
     if best[2] > 0:
-        out.append(f"The most: {_count(best[2], total)} {of}, between {_percent(best[0])} and "
-                   f"{_percent(best[1])}.")
+        out.append(f"The most: {_count(best[2], total)} {of}, between {_percent(best[0])} and {_percent(best[1])}.")
     return out
 
 
-def decisive_rate_chart(steps: Sequence[tuple[float, float, float]], table: Sequence[tuple[float, float]],
-                        *, total: int, alpha_half: float | None, today: float | None = None,
-                        prefix: str = "decisive-rate", names: Sequence[Sequence[str]] | None = None) -> Chart:
+def decisive_rate_chart(
+    steps: Sequence[tuple[float, float, float]],
+    table: Sequence[tuple[float, float]],
+    *,
+    total: int,
+    alpha_half: float | None,
+    today: float | None = None,
+    prefix: str = "decisive-rate",
+    names: Sequence[Sequence[str]] | None = None,
+) -> Chart:
     """D(α) as a step line over 0–100% patient weight share.
 
     Parameters
@@ -113,16 +132,19 @@ def decisive_rate_chart(steps: Sequence[tuple[float, float, float]], table: Sequ
     prefix : the SVG's id and the start of its parts' ids (unique in the page)
     names : for each row of ``table``, the references decided there (a fourth column), or None
     """
+
     def y(rate: float) -> float:
         return round(BOTTOM - (BOTTOM - TOP) * rate, 2)
 
     title = "How often the patient scores would have decided the winner, at each patient weight share"
     words = curve_words(steps, total, alpha_half)
-    body = _axes([(0.25 * i, f"{25 * i}%") for i in range(5)], y, "Patient weight share",
-                 "Share of procurements decided")
+    body = _axes(
+        [(0.25 * i, f"{25 * i}%") for i in range(5)], y, "Patient weight share", "Share of procurements decided"
+    )
     body.append(f'<line class="app-svg__half" x1="{LEFT}" x2="{RIGHT}" y1="{y(0.5)}" y2="{y(0.5)}"/>')
-    body.append(f'<text class="app-svg__text app-svg__note" x="{RIGHT - 4}" y="{y(0.5) - 6}" '
-                f'text-anchor="end">Half</text>')
+    body.append(
+        f'<text class="app-svg__text app-svg__note" x="{RIGHT - 4}" y="{y(0.5) - 6}" text-anchor="end">Half</text>'
+    )
     d = []
     for k, (start, end, rate) in enumerate(steps):
         d.append(f"M{_x(start)} {y(rate)}" if k == 0 else f"V{y(rate)}")
@@ -135,22 +157,24 @@ def decisive_rate_chart(steps: Sequence[tuple[float, float, float]], table: Sequ
         x = _x(today)
         anchor = "end" if today > 0.6 else "start"
         shift = -4 if today > 0.6 else 4
-        body.append(f'<g class="app-svg__today" id="{prefix}-today">'
-                    f'<line x1="{x}" x2="{x}" y1="{TOP}" y2="{BOTTOM}"/>'
-                    f'<text class="app-svg__text" x="{x + shift}" y="{TOP + 14}" text-anchor="{anchor}">'
-                    f'This procurement: {_percent(today)}</text></g>')
+        body.append(
+            f'<g class="app-svg__today" id="{prefix}-today">'
+            f'<line x1="{x}" x2="{x}" y1="{TOP}" y2="{BOTTOM}"/>'
+            f'<text class="app-svg__text" x="{x + shift}" y="{TOP + 14}" text-anchor="{anchor}">'
+            f"This procurement: {_percent(today)}</text></g>"
+        )
     desc = " ".join(words) + " The same figures are in the table beside the chart."
     rows = [[_percent(alpha), _percent(rate), f"{_count(rate, total)} of {total}"] for alpha, rate in table]
     head = ["Patient weight share", "Decisive rate", "Procurements decided"]
     if names is not None:
         rows = [row + [", ".join(which) or "none"] for row, which in zip(rows, names)]
         head.append("Which")
-    return Chart(name=prefix, title=title, alt=desc, description=words, head=head, rows=rows,
-                 svg=_svg(prefix, title, desc, body))
+    return Chart(
+        name=prefix, title=title, alt=desc, description=words, head=head, rows=rows, svg=_svg(prefix, title, desc, body)
+    )
 
 
-def margin_scatter(points: Sequence[tuple[str, float, float | None]], *,
-                   prefix: str = "margin-scatter") -> Chart:
+def margin_scatter(points: Sequence[tuple[str, float, float | None]], *, prefix: str = "margin-scatter") -> Chart:
     """One dot per procurement: patient weight share (across) against the patient share of its
     winning margin (up). The dashed diagonal is where the two are equal.
 
@@ -179,27 +203,41 @@ def margin_scatter(points: Sequence[tuple[str, float, float | None]], *,
     body.append(f'<line class="app-svg__diagonal" x1="{_x(0)}" y1="{y_of(0.0)}" x2="{_x(1)}" y2="{y_of(1.0)}"/>')
     body.append('<g class="app-svg__points">')
     for ref, x, y in shown:
-        body.append(f'<circle cx="{_x(x)}" cy="{y_of(min(max(y, Y_RANGE[0]), Y_RANGE[1]))}" r="5"><title>{escape(ref)}: {_percent(x)} of the '
-                    f'weight, {_percent(y)} of the margin</title></circle>')
+        body.append(
+            f'<circle cx="{_x(x)}" cy="{y_of(min(max(y, Y_RANGE[0]), Y_RANGE[1]))}" r="5"><title>{escape(ref)}: {_percent(x)} of the '
+            f"weight, {_percent(y)} of the margin</title></circle>"
+        )
     body.append("</g>")
     words = []
     if not shown:
         words.append("No procurement had a winning margin to share out.")
     else:
         above = sum(1 for _, x, y in shown if y > x + 1e-9)
-        words.append(f"{len(shown)} procurement{'s' if len(shown) != 1 else ''}. In {above} of them the patient "
-                     "scores made up a larger share of the winning margin than the weight they were given "
-                     "(above the dashed line); in the others a smaller or equal share.")
+        words.append(
+            f"{len(shown)} procurement{'s' if len(shown) != 1 else ''}. In {above} of them the patient "
+            "scores made up a larger share of the winning margin than the weight they were given "
+            "(above the dashed line); in the others a smaller or equal share."
+        )
         top = max(shown, key=lambda p: p[2])
-        words.append(f"The largest patient share of a margin: {_percent(top[2])} in {top[0]}, with "
-                     f"{_percent(top[1])} of the weight.")
+        words.append(
+            f"The largest patient share of a margin: {_percent(top[2])} in {top[0]}, with "
+            f"{_percent(top[1])} of the weight."
+        )
     if beyond:
-        words.append(f"{beyond} with a patient share below {_percent(Y_RANGE[0])} or above {_percent(Y_RANGE[1])} "
-                     "(a very close result, so a tiny margin) are drawn at the edge of the chart.")
+        words.append(
+            f"{beyond} with a patient share below {_percent(Y_RANGE[0])} or above {_percent(Y_RANGE[1])} "
+            "(a very close result, so a tiny margin) are drawn at the edge of the chart."
+        )
     if len(shown) < len(points):
         words.append(f"{len(points) - len(shown)} with no single winner or no margin are not shown.")
     desc = " ".join(words) + " The same figures are in the table beside the chart."
     rows = [[ref, _percent(x), "–" if y is None else _percent(y)] for ref, x, y in points]
-    return Chart(name=prefix, title=title, alt=desc, description=words,
-                 head=["Reference", "Patient weight share", "Patient share of the winning margin"],
-                 rows=rows, svg=_svg(prefix, title, desc, body))
+    return Chart(
+        name=prefix,
+        title=title,
+        alt=desc,
+        description=words,
+        head=["Reference", "Patient weight share", "Patient share of the winning margin"],
+        rows=rows,
+        svg=_svg(prefix, title, desc, body),
+    )

@@ -10,6 +10,7 @@ forms and a workbook).
 The values may come typed into a form (text) or read from an Excel cell (numbers, dates, text),
 so each check reads both: `number` is the one way a number is read.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,9 +21,8 @@ from typing import Any
 from .engine.inputs import WEIGHT_SUM_TOLERANCE
 from .law import DEFAULT_REGIME, clean_regime
 from .law.key_criteria import KEY_CRITERIA, clean_key_criterion
-from .problems import Problem
 from .models import Bidder, Procurement, Role, ScalePoint, ScoredBy, Section
-
+from .problems import Problem
 
 #: Section weights must add up to 100 within this (the engine refuses inputs outside it too).
 WEIGHT_TOLERANCE = WEIGHT_SUM_TOLERANCE
@@ -53,6 +53,7 @@ MAX_SCORE_LIMIT = 100
 
 
 # ----------------------------------------------------------------------------- reading values
+
 
 def text(value: Any) -> str:
     """A form value or an Excel cell as trimmed text (a whole-number float without its ".0")."""
@@ -122,8 +123,11 @@ def _taken(kind: str, code: str, taken: Mapping[str, str]) -> Problem | None:
     where = taken.get(code_key(code))
     if where is None:
         return None
-    hidden = (" (the two differ only by invisible or direction-changing characters)"
-              if any(unicodedata.category(ch) == "Cf" for ch in code) else "")
+    hidden = (
+        " (the two differ only by invisible or direction-changing characters)"
+        if any(unicodedata.category(ch) == "Cf" for ch in code)
+        else ""
+    )
     return Problem("code", f"{kind} code {visible(code)} is already used {where}{hidden}.")
 
 
@@ -134,8 +138,10 @@ def taken_codes(items: Iterable, but: object = None) -> dict[str, str]:
 
 # ----------------------------------------------------------------------------- the procurement
 
-def procurement(*, reference: Any, title: Any, regime: Any = None, service_type: Any = None,
-                reference_taken: bool = False) -> tuple[dict, list[Problem]]:
+
+def procurement(
+    *, reference: Any, title: Any, regime: Any = None, service_type: Any = None, reference_taken: bool = False
+) -> tuple[dict, list[Problem]]:
     """A new procurement's details: (clean values, problems)."""
     reference, title = text(reference), text(title)
     problems = procurement_reference(reference, taken=reference_taken)
@@ -147,8 +153,13 @@ def procurement(*, reference: Any, title: Any, regime: Any = None, service_type:
 def procurement_reference(value: Any, *, taken: bool = False) -> list[Problem]:
     """``taken``: another procurement has it (`setup.reference_taken`, which asks the database)."""
     value = text(value)
-    found = _filled_in("reference", value, missing="Enter a reference, for example GP-2027-01.",
-                       label="The reference", most=REFERENCE_MAX)
+    found = _filled_in(
+        "reference",
+        value,
+        missing="Enter a reference, for example GP-2027-01.",
+        label="The reference",
+        most=REFERENCE_MAX,
+    )
     if found:
         return [found]
     if taken:
@@ -169,13 +180,13 @@ def regime_fields(regime: Any, service_type: Any) -> tuple[dict, list[Problem]]:
     except ValueError:
         problems.append(Problem("regime", "Choose the Provider Selection Regime or the Procurement Act 2023."))
     service_type = text(service_type)
-    if found := _filled_in("service_type", service_type, missing=None, label="The service type",
-                           most=SERVICE_TYPE_MAX):
+    if found := _filled_in("service_type", service_type, missing=None, label="The service type", most=SERVICE_TYPE_MAX):
         problems.append(found)
     return {"regime": regime, "service_type": service_type}, problems
 
 
 # ----------------------------------------------------------------------------- sections
+
 
 def section_weight(value: Any, *, field: str = "weight", code: str = "") -> tuple[float | None, list[Problem]]:
     """One section's weight in percent, 0 to 100. ``code`` names the section where a page
@@ -204,18 +215,40 @@ def weights_total(weights: Iterable[float], *, field: str = "", sentence: str = 
     return [] if weights_add_up(total) else [Problem(field, sentence.format(total=f"{total:g}"))]
 
 
-def section(*, code: Any, title: Any, weight: Any, max_score: Any, scored_by: Any, question: Any = "",
-            guidance: Any = "", threshold: Any = None, key_criterion: Any = None,
-            taken: Mapping[str, str] = {}) -> tuple[dict, list[Problem]]:
+def section(
+    *,
+    code: Any,
+    title: Any,
+    weight: Any,
+    max_score: Any,
+    scored_by: Any,
+    question: Any = "",
+    guidance: Any = "",
+    threshold: Any = None,
+    key_criterion: Any = None,
+    taken: Mapping[str, str] = {},
+) -> tuple[dict, list[Problem]]:
     """One section's fields: (clean values, problems). A clean value is None where it has a
     problem. ``taken``: the codes already used (see `taken_codes`)."""
     code, title = text(code), text(title)
     problems: list[Problem] = []
-    problems += [found for found in (
-        _filled_in("code", code, missing="Enter a section code, for example Q1.", label="The section code",
-                   most=SECTION_CODE_MAX) or _taken("Section", code, taken),
-        _filled_in("title", title, missing="Enter a section title.", label="The section title",
-                   most=SECTION_TITLE_MAX)) if found]
+    problems += [
+        found
+        for found in (
+            _filled_in(
+                "code",
+                code,
+                missing="Enter a section code, for example Q1.",
+                label="The section code",
+                most=SECTION_CODE_MAX,
+            )
+            or _taken("Section", code, taken),
+            _filled_in(
+                "title", title, missing="Enter a section title.", label="The section title", most=SECTION_TITLE_MAX
+            ),
+        )
+        if found
+    ]
     weight_value, more = section_weight(weight)
     problems += more
     top = whole(max_score)
@@ -227,8 +260,12 @@ def section(*, code: Any, title: Any, weight: Any, max_score: Any, scored_by: An
     try:
         scored_by = ScoredBy(text(scored_by).casefold())
     except ValueError:
-        problems.append(Problem("scored_by", "Choose who scores this section: patient representatives, the "
-                                             "panel, both, or the price formula."))
+        problems.append(
+            Problem(
+                "scored_by",
+                "Choose who scores this section: patient representatives, the panel, both, or the price formula.",
+            )
+        )
         scored_by = None
     bar = None
     if not blank(threshold):
@@ -240,15 +277,28 @@ def section(*, code: Any, title: Any, weight: Any, max_score: Any, scored_by: An
     try:
         key_criterion = clean_key_criterion(key_criterion)
     except ValueError:
-        problems.append(Problem("key_criterion", "Choose one of the five key criteria (" + ", ".join(KEY_CRITERIA)
-                                + "), or leave it empty."))
+        problems.append(
+            Problem(
+                "key_criterion",
+                "Choose one of the five key criteria (" + ", ".join(KEY_CRITERIA) + "), or leave it empty.",
+            )
+        )
         key_criterion = None
-    return {"code": code, "title": title, "weight": weight_value, "max_score": top, "scored_by": scored_by,
-            "question": text(question), "guidance": text(guidance), "threshold": bar,
-            "key_criterion": key_criterion}, problems
+    return {
+        "code": code,
+        "title": title,
+        "weight": weight_value,
+        "max_score": top,
+        "scored_by": scored_by,
+        "question": text(question),
+        "guidance": text(guidance),
+        "threshold": bar,
+        "key_criterion": key_criterion,
+    }, problems
 
 
 # ----------------------------------------------------------------------------- bidders
+
 
 def bidder_price(value: Any, *, code: str, field: str = "price") -> tuple[float | None, list[Problem]]:
     """A bidder's price in pounds ("£1,250,000.50"); empty means not known yet. Above £0: the
@@ -265,21 +315,37 @@ def bidder_price(value: Any, *, code: str, field: str = "price") -> tuple[float 
     return result, []
 
 
-def bidder(*, code: Any, name: Any, price: Any = None,
-           taken: Mapping[str, str] = {}) -> tuple[dict, list[Problem]]:
+def bidder(*, code: Any, name: Any, price: Any = None, taken: Mapping[str, str] = {}) -> tuple[dict, list[Problem]]:
     """One bidder's fields: (clean values, problems)."""
     code, name = text(code), text(name)
     problems: list[Problem] = []
-    problems += [found for found in (
-        _filled_in("code", code, missing="Enter a bidder code, for example Bidder A.", label="The bidder code",
-                   most=BIDDER_CODE_MAX) or _taken("Bidder", code, taken),
-        _filled_in("name", name, missing="Enter the bidder's legal name.", label="The bidder's legal name",
-                   most=BIDDER_NAME_MAX)) if found]
+    problems += [
+        found
+        for found in (
+            _filled_in(
+                "code",
+                code,
+                missing="Enter a bidder code, for example Bidder A.",
+                label="The bidder code",
+                most=BIDDER_CODE_MAX,
+            )
+            or _taken("Bidder", code, taken),
+            _filled_in(
+                "name",
+                name,
+                missing="Enter the bidder's legal name.",
+                label="The bidder's legal name",
+                most=BIDDER_NAME_MAX,
+            ),
+        )
+        if found
+    ]
     amount, more = bidder_price(price, code=code or "this bidder")
     return {"code": code, "name": name, "price": amount}, problems + more
 
 
 # ----------------------------------------------------------------------------- scale
+
 
 def scale(points: list[tuple[str, str]], sections: Iterable[Section]) -> list[Problem]:
     """A scale of (label, descriptor) valued 0, 1, 2... in order."""
@@ -290,17 +356,24 @@ def scale(points: list[tuple[str, str]], sections: Iterable[Section]) -> list[Pr
         if not text(label):
             problems.append(Problem(f"label-{value}", f"Enter a label for score {value}."))
         elif len(text(label)) > SCALE_LABEL_MAX:
-            problems.append(Problem(f"label-{value}",
-                                    f"The label for score {value} must be {SCALE_LABEL_MAX} characters or fewer."))
+            problems.append(
+                Problem(f"label-{value}", f"The label for score {value} must be {SCALE_LABEL_MAX} characters or fewer.")
+            )
     top = len(points) - 1
     for section in sections:
         if not section.is_price and section.max_score > top:
-            problems.append(Problem("label-0", f"Section {section.code} has a maximum score of {section.max_score}, "
-                                               f"so the scale needs points up to {section.max_score}."))
+            problems.append(
+                Problem(
+                    "label-0",
+                    f"Section {section.code} has a maximum score of {section.max_score}, "
+                    f"so the scale needs points up to {section.max_score}.",
+                )
+            )
     return problems
 
 
 # ----------------------------------------------------------------------------- readiness and final
+
 
 def readiness(procurement: Procurement) -> list[Problem]:
     """Everything that stops scoring from opening, in plain English."""
@@ -323,10 +396,14 @@ def readiness(procurement: Procurement) -> list[Problem]:
         scored_by = section.scored_by
         if not evaluators:
             problems.append(Problem("", f"Section {section.code} has no evaluator."))
-        if scored_by.includes("patient") and not any(
-                u.role is Role.PATIENT and u.is_trained for u in evaluators):
-            problems.append(Problem("", f"Section {section.code} is scored by patient representatives but has "
-                                        "no trained patient representative."))
+        if scored_by.includes("patient") and not any(u.role is Role.PATIENT and u.is_trained for u in evaluators):
+            problems.append(
+                Problem(
+                    "",
+                    f"Section {section.code} is scored by patient representatives but has "
+                    "no trained patient representative.",
+                )
+            )
         if scored_by.includes("panel") and not any(u.role is Role.PANEL for u in evaluators):
             problems.append(Problem("", f"Section {section.code} is scored by the panel but has no panel evaluator."))
     problems += [Problem("", message) for message in regime.readiness_problems(procurement)]

@@ -1,4 +1,5 @@
 """Default-deny sign-in, the user loader, and security headers on every response."""
+
 from __future__ import annotations
 
 import secrets
@@ -10,10 +11,17 @@ from .extensions import db, login_manager
 
 # Endpoints a signed-out visitor may reach. Everything else needs a signed-in user,
 # so a new route is private unless someone deliberately adds it here.
-PUBLIC_ENDPOINTS = {"auth.login", "assets.nhsuk_asset", "assets.icon", "static",
-                    # Reached from links in emails, before the person can sign in.
-                    "auth.accept_invitation", "auth.new_invitation", "auth.forgotten_password",
-                    "auth.reset_password"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "assets.nhsuk_asset",
+    "assets.icon",
+    "static",
+    # Reached from links in emails, before the person can sign in.
+    "auth.accept_invitation",
+    "auth.new_invitation",
+    "auth.forgotten_password",
+    "auth.reset_password",
+}
 
 
 @login_manager.user_loader

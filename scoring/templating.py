@@ -1,4 +1,5 @@
 """Jinja set-up: our templates first, then the NHS.UK frontend macros."""
+
 from __future__ import annotations
 
 from flask import Flask, g
@@ -11,9 +12,7 @@ from .models import Role, ScoredBy, ScoreSource, ScoreStatus, Status
 
 def configure(app: Flask) -> None:
     assert app.jinja_loader is not None  # Flask's own loader for the app's templates folder
-    app.jinja_loader = ChoiceLoader(
-        [app.jinja_loader, PackageLoader("nhsuk_frontend_jinja", "templates")]
-    )
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PackageLoader("nhsuk_frontend_jinja", "templates")])
     # The NHS.UK macros are a port of Nunjucks templates, which read attributes of
     # missing parameters freely; ChainableUndefined gives Jinja the same behaviour.
     app.jinja_env.undefined = ChainableUndefined
@@ -28,8 +27,9 @@ def configure(app: Flask) -> None:
     app.jinja_env.globals["pure_part"] = pure_part
     # Templates compare a stage or a role with its member, never with a string:
     # {% if procurement.status is sameas Status.SCORING %} (models.py keeps these members).
-    app.jinja_env.globals.update(Role=Role, Status=Status, ScoredBy=ScoredBy, ScoreStatus=ScoreStatus,
-                                 ScoreSource=ScoreSource)
+    app.jinja_env.globals.update(
+        Role=Role, Status=Status, ScoredBy=ScoredBy, ScoreStatus=ScoreStatus, ScoreSource=ScoreSource
+    )
     # Every printed value passes here: on pages for patient reps it hides bidders'
     # legal names and prices (scoring/anonymity.py).
     from .anonymity import finalize
@@ -86,9 +86,8 @@ NAVIGATION = [
 
 
 def configure_navigation(app: Flask) -> None:
-    from flask import request
+    from flask import request, url_for
     from flask_login import current_user
-    from flask import url_for
 
     @app.context_processor
     def inject_navigation():
@@ -96,11 +95,13 @@ def configure_navigation(app: Flask) -> None:
             items = []
             for label, endpoint, roles in NAVIGATION:
                 if endpoint in app.view_functions and current_user.role in roles:
-                    items.append({
-                        "text": label,
-                        "href": url_for(endpoint),
-                        "current": (request.endpoint or "").split(".")[0] == endpoint.split(".")[0],
-                    })
+                    items.append(
+                        {
+                            "text": label,
+                            "href": url_for(endpoint),
+                            "current": (request.endpoint or "").split(".")[0] == endpoint.split(".")[0],
+                        }
+                    )
             return items
 
         def has_endpoint(endpoint: str) -> bool:

@@ -14,6 +14,7 @@ A refusal that must still record something (a failed sign-in counts towards the 
 anyone could guess passwords for ever) says so with ``keep_changes = True``: `end` commits the
 record and the caller still sees the refusal. Nothing else is kept from a refused change.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -150,8 +151,9 @@ def summary(problems: Iterable[Problem]) -> tuple[list[dict[str, str]], dict[str
     errors: list[dict[str, str]] = []
     field_errors: dict[str, str] = {}
     for problem in problems:
-        errors.append({"text": problem.message, "href": f"#{problem.field}"} if problem.field
-                      else {"text": problem.message})
+        errors.append(
+            {"text": problem.message, "href": f"#{problem.field}"} if problem.field else {"text": problem.message}
+        )
         if problem.field:
             field_errors.setdefault(problem.field, problem.message)
     return errors, field_errors

@@ -5,6 +5,7 @@ the test. Under pytest-xdist that is a worker: each worker hands its list to the
 when it finishes (tests/conftest.py's hooks), and the controller prints the list and writes
 tests/screenshots/axe-audits.json once, for the whole run.
 """
+
 from __future__ import annotations
 
 import json

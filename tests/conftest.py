@@ -13,6 +13,7 @@ own SQLite files under its own tmp_path, and on a server its own database next t
 TEST_DATABASE_URL's, named after the worker (``postgres_gw0``, ``postgres_gw1``...),
 created at the start and dropped at the end.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,6 +37,8 @@ TEST_SECRET_KEY = "test-secret-key"
 def _xdist_worker() -> str | None:
     """This process's pytest-xdist worker id ("gw0", "gw1"...), or None when not run in parallel."""
     return os.environ.get("PYTEST_XDIST_WORKER") or None
+
+
 #: The services that committed their own change before the request and command boundary
 #: (scoring/transaction.py) took that over; tests call them directly and rely on it.
 SERVICES_THAT_COMMITTED = {
@@ -50,8 +53,16 @@ SERVICES_THAT_COMMITTED = {
     "moderation": ["record_consensus", "record_acceptance", "accept_section"],
     "paper": ["enter_paper_scores", "record_paper_declarations"],
     "pricing": ["set_prices"],
-    "setup": ["update_procurement", "set_scale", "update_section", "delete_section", "set_weights",
-              "update_bidder", "close_scoring", "return_to_scoring"],
+    "setup": [
+        "update_procurement",
+        "set_scale",
+        "update_section",
+        "delete_section",
+        "set_weights",
+        "update_bidder",
+        "close_scoring",
+        "return_to_scoring",
+    ],
     "whatif": ["save_scenario", "apply_scenario"],
 }
 
@@ -114,7 +125,8 @@ def server_database_url() -> str | None:
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "postgresql: needs a PostgreSQL server (TEST_DATABASE_URL); deselected on SQLite")
+        "markers", "postgresql: needs a PostgreSQL server (TEST_DATABASE_URL); deselected on SQLite"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -237,8 +249,7 @@ def server_schema():
 def sqlite_template(tmp_path_factory):
     """An empty SQLite database with the whole schema, built once per process; tests copy it."""
     path = tmp_path_factory.mktemp("schema") / "empty.sqlite"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SECRET_KEY": TEST_SECRET_KEY})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": TEST_SECRET_KEY})
     with app.app_context():
         db.create_all()
         db.session.remove()
@@ -265,15 +276,17 @@ def app(tmp_path, server_schema, request):
         database = tmp_path / "test.sqlite"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), database)
         url = f"sqlite:///{database}"
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        # Never the shared instance/outbox/, which parallel workers would all write to.
-        "MAIL_OUTBOX_FOLDER": str(tmp_path / "outbox"),
-        "SECRET_KEY": TEST_SECRET_KEY,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            # Never the shared instance/outbox/, which parallel workers would all write to.
+            "MAIL_OUTBOX_FOLDER": str(tmp_path / "outbox"),
+            "SECRET_KEY": TEST_SECRET_KEY,
+        }
+    )
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     # The test keeps one app context open, and Flask reuses it for every request, so
     # flask_login's per-request cache of the signed-in user (g._login_user) would leak

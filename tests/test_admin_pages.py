@@ -1,4 +1,5 @@
 """The administrator's pages: choosing a role on purpose, dates in the format the hint gives, who can help."""
+
 from __future__ import annotations
 
 import html
@@ -46,8 +47,15 @@ def test_adding_a_user_without_choosing_a_role_is_refused_and_nothing_is_saved(a
 def test_a_date_is_taken_and_shown_as_the_hint_gives_it(admin_client):
     page = read(admin_client.get("/admin/users/new"))
     assert "For example, 27/03/2026" in page and 'type="date"' not in page
-    response = admin_client.post("/admin/users/new", data={
-        "name": "Nia Newton", "email": "nia@example.org", "role": "patient", "training_completed_on": "27/03/2026"})
+    response = admin_client.post(
+        "/admin/users/new",
+        data={
+            "name": "Nia Newton",
+            "email": "nia@example.org",
+            "role": "patient",
+            "training_completed_on": "27/03/2026",
+        },
+    )
     assert response.status_code == 302
     nia = db.session.scalar(db.select(User).where(User.email == "nia@example.org"))
     assert nia.role == "patient" and nia.training_completed_on == date(2026, 3, 27)

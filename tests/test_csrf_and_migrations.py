@@ -1,4 +1,5 @@
 """Forms without a CSRF token are refused; the migrations build the same schema as the models."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -24,8 +25,10 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(app, procurement
     sign_in(client, rep)
     app.config["WTF_CSRF_ENABLED"] = True
     bidder, section = procurement.bidders[0], procurement.sections[0]
-    response = client.post(f"/evaluate/{procurement.id}/bidders/{bidder.id}/sections/{section.id}",
-                           data={"score": "3", "rationale": "x", "version": "0"})
+    response = client.post(
+        f"/evaluate/{procurement.id}/bidders/{bidder.id}/sections/{section.id}",
+        data={"score": "3", "rationale": "x", "version": "0"},
+    )
     assert response.status_code == 400
     assert db.session.query(Score).count() == 0
 

@@ -1,5 +1,6 @@
 """The one rounding rule (scoring/numbers.py): half up on the figure people read, and parts
 rounded so that they add up to the whole they split."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,4 +1,5 @@
 """The patient representative's journey, step by step, and every way it refuses bad input."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,7 @@ def score_url(p, bidder, section):
 
 
 def declare_none(client, p):
-    return client.post(f"/evaluate/{p.id}/conflicts",
-                       data={f"bidder-{b.id}": "no" for b in p.bidders})
+    return client.post(f"/evaluate/{p.id}/conflicts", data={f"bidder-{b.id}": "no" for b in p.bidders})
 
 
 def save(client, p, bidder, section, score, rationale, version=0, button="save_draft"):
@@ -65,8 +65,9 @@ def test_rep_must_declare_conflicts_before_seeing_bids(rep_client, procurement):
 
 def test_conflict_needs_details_and_changes_nothing_without_them(rep_client, procurement, rep):
     a, b = procurement.bidders
-    response = rep_client.post(f"/evaluate/{procurement.id}/conflicts",
-                               data={f"bidder-{a.id}": "yes", f"bidder-{b.id}": "no"})
+    response = rep_client.post(
+        f"/evaluate/{procurement.id}/conflicts", data={f"bidder-{a.id}": "yes", f"bidder-{b.id}": "no"}
+    )
     assert response.status_code == 400
     assert "Describe your conflict with Bidder A" in response.get_data(as_text=True)
     assert evaluation.declarations_for(rep, procurement) == {}
@@ -74,8 +75,10 @@ def test_conflict_needs_details_and_changes_nothing_without_them(rep_client, pro
 
 def test_declared_conflict_hides_that_bidder(rep_client, procurement, rep):
     a, b = procurement.bidders
-    response = rep_client.post(f"/evaluate/{procurement.id}/conflicts", data={
-        f"bidder-{a.id}": "yes", f"details-{a.id}": "My daughter works there", f"bidder-{b.id}": "no"})
+    response = rep_client.post(
+        f"/evaluate/{procurement.id}/conflicts",
+        data={f"bidder-{a.id}": "yes", f"details-{a.id}": "My daughter works there", f"bidder-{b.id}": "no"},
+    )
     assert response.status_code == 302
     page = rep_client.get(f"/evaluate/{procurement.id}").get_data(as_text=True)
     assert "Bidder B" in page and "<h2>Bidder A" not in page
@@ -123,8 +126,11 @@ def test_rep_scores_everything_saves_drafts_and_submits(rep_client, procurement,
     assert len(scores) == 4 and all(s.status == "submitted" for s in scores)
 
     # Submitted scores are read-only.
-    first = db.session.query(Score).filter_by(evaluator_id=rep.id, bidder_id=cells[0][0].id,
-                                              section_id=cells[0][1].id).one()
+    first = (
+        db.session.query(Score)
+        .filter_by(evaluator_id=rep.id, bidder_id=cells[0][0].id, section_id=cells[0][1].id)
+        .one()
+    )
     response = save(rep_client, procurement, *cells[0], 1, "Changed my mind", version=first.version)
     assert response.status_code == 400
     assert "already submitted" in response.get_data(as_text=True)
@@ -143,8 +149,10 @@ def test_save_next_goes_to_the_next_unscored_cell(rep_client, procurement):
 @pytest.mark.parametrize("bad_score", ["5", "-1", "abc"])
 def test_score_outside_the_scale_is_refused(rep_client, procurement, rep, bad_score):
     declare_none(rep_client, procurement)
-    response = rep_client.post(score_url(procurement, procurement.bidders[0], procurement.sections[0]),
-                               data={"score": bad_score, "rationale": "x", "version": "0", "save_draft": "y"})
+    response = rep_client.post(
+        score_url(procurement, procurement.bidders[0], procurement.sections[0]),
+        data={"score": bad_score, "rationale": "x", "version": "0", "save_draft": "y"},
+    )
     assert response.status_code == 400
     assert "Choose a score from 0 to 4" in response.get_data(as_text=True)
     assert db.session.query(Score).count() == 0
@@ -173,9 +181,12 @@ def test_rep_cannot_reach_a_procurement_they_are_not_assigned_to(client, lead, p
 
 
 def test_rep_cannot_score_a_section_not_assigned(rep_client, procurement, lead, rep):
-    panel_only = gen_procurement(lead=lead, reference="GP-TEST-02",
-                                 sections=[("Q1", 50, "both"), ("P1", 50, "panel")],
-                                 evaluators=[rep, gen_user(Role.PANEL)])
+    panel_only = gen_procurement(
+        lead=lead,
+        reference="GP-TEST-02",
+        sections=[("Q1", 50, "both"), ("P1", 50, "panel")],
+        evaluators=[rep, gen_user(Role.PANEL)],
+    )
     declare_none(rep_client, panel_only)
     response = save(rep_client, panel_only, panel_only.bidders[0], panel_only.sections[1], 2, "x")
     assert response.status_code == 403
@@ -184,7 +195,10 @@ def test_rep_cannot_score_a_section_not_assigned(rep_client, procurement, lead, 
 def test_unknown_ids_are_not_found(rep_client, procurement):
     declare_none(rep_client, procurement)
     assert rep_client.get("/evaluate/9999").status_code == 404
-    assert rep_client.get(f"/evaluate/{procurement.id}/bidders/9999/sections/{procurement.sections[0].id}").status_code == 404
+    assert (
+        rep_client.get(f"/evaluate/{procurement.id}/bidders/9999/sections/{procurement.sections[0].id}").status_code
+        == 404
+    )
 
 
 def test_a_lead_is_not_an_evaluator(client, lead, procurement):
@@ -221,8 +235,10 @@ def test_lead_can_reopen_submitted_scores_with_a_reason(rep_client, procurement,
 
     with pytest.raises(Refused, match="Give a reason"):
         evaluation.reopen_scores(lead=lead, procurement=procurement, evaluator=rep, reason=" ")
-    assert evaluation.reopen_scores(lead=lead, procurement=procurement, evaluator=rep,
-                                    reason="Rep asked to correct Q2") == 4
+    assert (
+        evaluation.reopen_scores(lead=lead, procurement=procurement, evaluator=rep, reason="Rep asked to correct Q2")
+        == 4
+    )
     event = db.session.query(AuditEvent).filter_by(action="scores.reopened").one()
     assert event.reason == "Rep asked to correct Q2"
 

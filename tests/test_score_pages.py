@@ -1,4 +1,5 @@
 """What the rep reads on the score pages: where they are, honest save messages, named links."""
+
 from __future__ import annotations
 
 import html
@@ -50,7 +51,9 @@ def test_save_and_next_without_a_reason_says_so(rep_client, procurement):
     (a, _b), (q1, _q2) = procurement.bidders, procurement.sections
     response = save(rep_client, procurement, a, q1, 2, "  ", button="save_next")
     page = read(rep_client.get(response.headers["Location"]))
-    assert "nhsuk-notification-banner--success" not in banner(page, "Saved as a draft without a reason for Bidder A, Q1.")
+    assert "nhsuk-notification-banner--success" not in banner(
+        page, "Saved as a draft without a reason for Bidder A, Q1."
+    )
 
 
 def test_a_complete_save_is_still_a_success(rep_client, procurement):
@@ -70,8 +73,10 @@ def test_coming_back_to_a_skipped_answer_says_why(rep_client, procurement):
     response = save(rep_client, procurement, b, q2, 2, "Fine", button="save_next")
     assert response.headers["Location"].endswith(score_url(procurement, a, q1))
     page = read(rep_client.get(response.headers["Location"]))
-    assert ("You are back at Bidder A, Q1 because it still has no score and no reason. "
-            "Everything after it in your list is scored.") in page
+    assert (
+        "You are back at Bidder A, Q1 because it still has no score and no reason. "
+        "Everything after it in your list is scored."
+    ) in page
     assert "Bidder A, question 1 of 2 \u2014 3 of 4 scored" in page
 
 
@@ -87,8 +92,9 @@ def test_overview_links_name_the_bidder_and_the_section(rep_client, procurement)
     page = read(rep_client.get(f"/evaluate/{procurement.id}"))
     (a, b), (q1, q2) = procurement.bidders, procurement.sections
     for bidder, section in ((a, q1), (a, q2), (b, q1), (b, q2)):
-        link = re.search(rf'<a[^>]*href="{re.escape(score_url(procurement, bidder, section))}"[^>]*>(.*?)</a>',
-                         page, re.S)
+        link = re.search(
+            rf'<a[^>]*href="{re.escape(score_url(procurement, bidder, section))}"[^>]*>(.*?)</a>', page, re.S
+        )
         assert link and " ".join(link.group(1).split()) == f"{bidder.code}: {section.code} {section.title}"
 
 
@@ -100,7 +106,7 @@ def test_early_submit_links_to_the_first_unfinished_answer(rep_client, procureme
     response = rep_client.post(f"/evaluate/{procurement.id}/submit")
     page = read(response)
     assert response.status_code == 400
-    summary = page[page.index("nhsuk-error-summary"):]
+    summary = page[page.index("nhsuk-error-summary") :]
     assert re.search(rf'<a href="{score_url(procurement, b, q1)}">\s*Every score needs a score and a reason', summary)
     assert all(s.status == "draft" for s in db.session.query(Score))
 

@@ -1,4 +1,5 @@
 """Accounts: admins create users and set passwords; leads record patient reps' training."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -6,14 +7,22 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import may_record_training, reps_whose_training_user_records, roles_required
 from .. import transaction
+from ..access import may_record_training, reps_whose_training_user_records, roles_required
 from ..extensions import db
 from ..forms import DATE_HINT, error_summary
 from ..models import Role, User
 from ..services import accounts
 from ..services.errors import Refused
-from .forms import MANAGE_ACTIONS, ROLE_DESCRIPTIONS, InviteForm, ManageAccountForm, NewUserForm, PasswordForm, TrainingForm
+from .forms import (
+    MANAGE_ACTIONS,
+    ROLE_DESCRIPTIONS,
+    InviteForm,
+    ManageAccountForm,
+    NewUserForm,
+    PasswordForm,
+    TrainingForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,9 +45,12 @@ def new_user() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                email=form.email.data, name=form.name.data, role=form.role.data,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
                 password=form.password.data or None,
-                training_completed_on=form.training_completed_on.data, actor=current_user,
+                training_completed_on=form.training_completed_on.data,
+                actor=current_user,
             )
         except Refused as refused:
             transaction.end(refused)
@@ -49,9 +61,13 @@ def new_user() -> ResponseReturnValue:
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 400
-    return render_template("admin/new_user.html", form=form, errors=error_summary(form, extra),
-                           role_descriptions={r.value: d for r, d in ROLE_DESCRIPTIONS.items()},
-                           date_hint=DATE_HINT), status
+    return render_template(
+        "admin/new_user.html",
+        form=form,
+        errors=error_summary(form, extra),
+        role_descriptions={r.value: d for r, d in ROLE_DESCRIPTIONS.items()},
+        date_hint=DATE_HINT,
+    ), status
 
 
 def _user_or_404(user_id: int) -> User:
@@ -80,8 +96,7 @@ def set_password(user_id: int):
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 400
-    return render_template("admin/password.html", form=form, person=user,
-                           errors=error_summary(form, extra)), status
+    return render_template("admin/password.html", form=form, person=user, errors=error_summary(form, extra)), status
 
 
 @bp.route("/users/<int:user_id>/training", methods=["GET", "POST"])
@@ -107,8 +122,9 @@ def record_training(user_id: int):
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 400
-    return render_template("admin/training.html", form=form, person=user, date_hint=DATE_HINT,
-                           errors=error_summary(form, extra)), status
+    return render_template(
+        "admin/training.html", form=form, person=user, date_hint=DATE_HINT, errors=error_summary(form, extra)
+    ), status
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -121,8 +137,13 @@ def invite_user() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         try:
-            user = invitations.invite(email=form.email.data, name=form.name.data, role=form.role.data,
-                                      training_completed_on=form.training_completed_on.data, actor=current_user)
+            user = invitations.invite(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                training_completed_on=form.training_completed_on.data,
+                actor=current_user,
+            )
         except Refused as refused:
             transaction.end(refused)
             extra.append((refused.field or "name", refused.message))
@@ -163,9 +184,10 @@ def manage_user(user_id: int):
             elif action == "needs":
                 from flask import request
 
-                changed = accounts.set_communication_needs(user, request.form.get("need", ""),
-                                                           request.form.get("note", ""), actor=current_user)
-                done = (f"{user.name}'s communication needs are saved." if changed else "Nothing changed.")
+                changed = accounts.set_communication_needs(
+                    user, request.form.get("need", ""), request.form.get("note", ""), actor=current_user
+                )
+                done = f"{user.name}'s communication needs are saved." if changed else "Nothing changed."
             else:
                 invitations.resend_invitation(user, actor=current_user)
                 done = f"A new invitation has been sent to {user.email}. Earlier links no longer work."
@@ -183,8 +205,14 @@ def manage_user(user_id: int):
 
     from ..models import COMMUNICATION_NEEDS
 
-    return render_template("admin/manage.html", form=form, person=user, roles=list(Role),
-                           errors=error_summary(None, extra), needs=COMMUNICATION_NEEDS,
-                           field_errors={f: m for f, m in extra if f in ("need", "note")},
-                           need=request.form.get("need", user.communication_need),
-                           note=request.form.get("note", user.communication_note)), status
+    return render_template(
+        "admin/manage.html",
+        form=form,
+        person=user,
+        roles=list(Role),
+        errors=error_summary(None, extra),
+        needs=COMMUNICATION_NEEDS,
+        field_errors={f: m for f, m in extra if f in ("need", "note")},
+        need=request.form.get("need", user.communication_need),
+        note=request.form.get("note", user.communication_note),
+    ), status

@@ -1,4 +1,5 @@
 """Sign in, sign out, and the home page that sends each user to their own start page."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,9 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import transaction
 from ..forms import error_summary
 from ..models import Role
-from .. import transaction
 from ..services import invitations
 from ..services.accounts import authenticate, end_sessions
 from ..services.errors import Refused

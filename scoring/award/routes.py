@@ -22,12 +22,22 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _page(procurement: Procurement, errors=None, field_errors=None, status: int = 200):
     return render_template(
-        "award/law.html", procurement=procurement, regimes=REGIMES, regime_name=regime_name(procurement.regime),
-        key_criteria=regime.key_criteria_rows(procurement), warnings=regime.key_criteria_warnings(procurement),
-        notice=regime.notice_of(procurement), standstill=regime.standstill_of(procurement),
-        retention=regime.retention_of(procurement), evaluators=evaluators_of(procurement),
-        experience=regime.experience_of(procurement), errors=errors or [], field_errors=field_errors or {},
-        form=request.form, Status=Status, PSR=PSR,
+        "award/law.html",
+        procurement=procurement,
+        regimes=REGIMES,
+        regime_name=regime_name(procurement.regime),
+        key_criteria=regime.key_criteria_rows(procurement),
+        warnings=regime.key_criteria_warnings(procurement),
+        notice=regime.notice_of(procurement),
+        standstill=regime.standstill_of(procurement),
+        retention=regime.retention_of(procurement),
+        evaluators=evaluators_of(procurement),
+        experience=regime.experience_of(procurement),
+        errors=errors or [],
+        field_errors=field_errors or {},
+        form=request.form,
+        Status=Status,
+        PSR=PSR,
     ), status
 
 
@@ -51,10 +61,20 @@ def _save(procurement: Procurement, change, message: str, anchor: str):
 @lead_view
 def law_regime(procurement: Procurement):
     if "regime" not in request.form:
-        return _page(procurement, [{"text": "Choose the regime.", "href": "#regime"}], {"regime": "Choose the regime."}, 400)
-    return _save(procurement, lambda: regime.set_regime(
-        procurement, regime=request.form.get("regime", ""), service_type=request.form.get("service_type", ""),
-        actor=current_user), "The regime and service type are saved.", "#regime-section")
+        return _page(
+            procurement, [{"text": "Choose the regime.", "href": "#regime"}], {"regime": "Choose the regime."}, 400
+        )
+    return _save(
+        procurement,
+        lambda: regime.set_regime(
+            procurement,
+            regime=request.form.get("regime", ""),
+            service_type=request.form.get("service_type", ""),
+            actor=current_user,
+        ),
+        "The regime and service type are saved.",
+        "#regime-section",
+    )
 
 
 @bp.route("/<int:procurement_id>/law/key-criteria", methods=["POST"])
@@ -63,8 +83,12 @@ def law_key_criteria(procurement: Procurement):
     notes = {code: request.form[f"note-{code}"] for code in kc.KEY_CRITERIA if f"note-{code}" in request.form}
     if not notes:
         return _page(procurement, [{"text": "There was nothing to save."}], {}, 400)
-    return _save(procurement, lambda: regime.save_key_criterion_notes(procurement, notes, actor=current_user),
-                 "The key criteria explanations are saved.", "#key-criteria")
+    return _save(
+        procurement,
+        lambda: regime.save_key_criterion_notes(procurement, notes, actor=current_user),
+        "The key criteria explanations are saved.",
+        "#key-criteria",
+    )
 
 
 @bp.route("/<int:procurement_id>/law/decision", methods=["POST"])
@@ -74,15 +98,25 @@ def law_decision(procurement: Procurement):
         return _page(procurement, [{"text": "There was nothing to save."}], {}, 400)
 
     def change():
-        regime.save_decision_details(procurement, decision_makers=request.form.get("decision_makers", ""),
-                                     weighting_rationale=request.form.get("weighting_rationale", ""),
-                                     actor=current_user)
-        experience = {u.id: request.form[f"experience-{u.id}"] for u in evaluators_of(procurement)
-                      if f"experience-{u.id}" in request.form}
+        regime.save_decision_details(
+            procurement,
+            decision_makers=request.form.get("decision_makers", ""),
+            weighting_rationale=request.form.get("weighting_rationale", ""),
+            actor=current_user,
+        )
+        experience = {
+            u.id: request.form[f"experience-{u.id}"]
+            for u in evaluators_of(procurement)
+            if f"experience-{u.id}" in request.form
+        }
         regime.save_experience(procurement, experience, actor=current_user)
 
-    return _save(procurement, change, "Who decided, why the weights are so and the evaluators' experience are saved.",
-                 "#decision")
+    return _save(
+        procurement,
+        change,
+        "Who decided, why the weights are so and the evaluators' experience are saved.",
+        "#decision",
+    )
 
 
 def _date_from_form(prefix: str) -> date | None:
@@ -99,9 +133,12 @@ def _date_from_form(prefix: str) -> date | None:
 @bp.route("/<int:procurement_id>/law/notice", methods=["POST"])
 @lead_view
 def law_notice(procurement: Procurement):
-    return _save(procurement, lambda: regime.record_publication(
-        procurement, _date_from_form("published_on"), actor=current_user),
-        "The publication date is saved and the standstill worked out.", "#standstill")
+    return _save(
+        procurement,
+        lambda: regime.record_publication(procurement, _date_from_form("published_on"), actor=current_user),
+        "The publication date is saved and the standstill worked out.",
+        "#standstill",
+    )
 
 
 @bp.route("/<int:procurement_id>/law/representations", methods=["POST"])
@@ -111,9 +148,13 @@ def law_representations(procurement: Procurement):
         received = request.form.get("received", "")
         if received not in ("yes", "no"):
             raise Refused("Say whether representations were received.", field="received")
-        regime.record_representations(procurement, received=received == "yes",
-                                      decision=request.form.get("decision") or None,
-                                      decided_on=_date_from_form("decided_on"), actor=current_user)
+        regime.record_representations(
+            procurement,
+            received=received == "yes",
+            decision=request.form.get("decision") or None,
+            decided_on=_date_from_form("decided_on"),
+            actor=current_user,
+        )
 
     return _save(procurement, change, "What happened in the standstill is saved.", "#standstill")
 
@@ -124,10 +165,12 @@ def notice_text(procurement: Procurement):
     errors: list[dict[str, str]] = []
     field_errors: dict[str, str] = {}
     if not procurement.is_final or procurement.regime != PSR:
-        why = ("The notice of intention to award is drafted once the result is final."
-               if not procurement.is_final else
-               "This procurement runs under the Procurement Act 2023, which has no notice of intention to "
-               "award: send each bidder its assessment summary, then publish the contract award notice.")
+        why = (
+            "The notice of intention to award is drafted once the result is final."
+            if not procurement.is_final
+            else "This procurement runs under the Procurement Act 2023, which has no notice of intention to "
+            "award: send each bidder its assessment summary, then publish the contract award notice."
+        )
         return render_template("award/not_ready.html", procurement=procurement, message=why)
     if request.method == "POST":
         try:
@@ -142,9 +185,15 @@ def notice_text(procurement: Procurement):
         text, kept = psr_notice.draft(procurement), False
     if request.method == "POST":
         text = request.form.get("notice_text", "")
-    return render_template("award/notice.html", procurement=procurement, text=text, kept=kept,
-                           notice=regime.notice_of(procurement), errors=errors,
-                           field_errors=field_errors), 400 if errors else 200
+    return render_template(
+        "award/notice.html",
+        procurement=procurement,
+        text=text,
+        kept=kept,
+        notice=regime.notice_of(procurement),
+        errors=errors,
+        field_errors=field_errors,
+    ), 400 if errors else 200
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
@@ -154,8 +203,11 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 def _final_only(procurement: Procurement, what: str):
     if procurement.is_final:
         return None
-    return render_template("award/not_ready.html", procurement=procurement,
-                           message=f"{what} is made from the final result. Finalise the result first.")
+    return render_template(
+        "award/not_ready.html",
+        procurement=procurement,
+        message=f"{what} is made from the final result. Finalise the result first.",
+    )
 
 
 @bp.route("/<int:procurement_id>/award-record.docx")
@@ -173,8 +225,11 @@ def assessment_summaries_zip(procurement: Procurement):
     waiting = _final_only(procurement, "The assessment summaries")
     if waiting is not None:
         return waiting
-    return _download(assessment_docs.zip_bytes(procurement),
-                     f"assessment-summaries-{procurement.reference}.zip".replace(" ", "-"), "application/zip")
+    return _download(
+        assessment_docs.zip_bytes(procurement),
+        f"assessment-summaries-{procurement.reference}.zip".replace(" ", "-"),
+        "application/zip",
+    )
 
 
 @bp.route("/<int:procurement_id>/assessment-summaries/<int:bidder_id>.docx")
@@ -184,20 +239,30 @@ def assessment_summary_docx(procurement: Procurement, bidder_id: int):
     waiting = _final_only(procurement, "The assessment summary")
     if waiting is not None:
         return waiting
-    return _download(assessment_docs.docx_bytes(procurement, bidder),
-                     assessment_docs.filename(procurement, bidder), DOCX)
+    return _download(
+        assessment_docs.docx_bytes(procurement, bidder), assessment_docs.filename(procurement, bidder), DOCX
+    )
 
 
 @bp.app_context_processor
 def _law_summary():
     """``law_summary(procurement)`` for the procurement and results pages (award/_summary.html)."""
+
     def law_summary(procurement: Procurement) -> dict:
-        return {"regime": regime_name(procurement.regime), "standstill": regime.standstill_of(procurement),
-                "retention": regime.retention_of(procurement),
-                "warnings": regime.key_criteria_warnings(procurement)}
+        return {
+            "regime": regime_name(procurement.regime),
+            "standstill": regime.standstill_of(procurement),
+            "retention": regime.retention_of(procurement),
+            "warnings": regime.key_criteria_warnings(procurement),
+        }
+
     def key_criterion_figures(procurement: Procurement, document: dict):
         return regime.key_criterion_figures(procurement, document)
 
-    return {"law_summary": law_summary, "key_criterion_figures": key_criterion_figures,
-            "key_criteria_choices": list(kc.KEY_CRITERIA.items()), "key_criterion_label": kc.label,
-            "key_criteria_rows": regime.key_criteria_rows}
+    return {
+        "law_summary": law_summary,
+        "key_criterion_figures": key_criterion_figures,
+        "key_criteria_choices": list(kc.KEY_CRITERIA.items()),
+        "key_criterion_label": kc.label,
+        "key_criteria_rows": regime.key_criteria_rows,
+    }

@@ -1,4 +1,5 @@
 """Command-line commands: `flask --app wsgi <command>`."""
+
 from __future__ import annotations
 
 import importlib

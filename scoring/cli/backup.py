@@ -6,19 +6,19 @@ copy is checked with ``PRAGMA integrity_check`` and switched out of WAL mode so
 it is one self-contained file; it only replaces PATH once it is complete.
 PostgreSQL is backed up with its own tool, pg_dump; the command says how.
 """
+
 from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-
-from .. import transaction
 from sqlalchemy.engine import URL
 
+from .. import transaction
 from ..extensions import db
 
 
@@ -40,8 +40,12 @@ def backup_sqlite(source: Path, target: Path) -> dict:
             (verdict,) = copy.execute("PRAGMA integrity_check").fetchone()
             if verdict != "ok":
                 raise RuntimeError(f"The copy failed SQLite's integrity check: {verdict}")
-            names = [row[0] for row in copy.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            names = [
+                row[0]
+                for row in copy.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
             tables = {name: copy.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
         finally:
             copy.close()
@@ -56,17 +60,19 @@ def backup_sqlite(source: Path, target: Path) -> dict:
 
 def pg_dump_instructions(url: URL) -> str:
     safe = url.set(drivername="postgresql").render_as_string(hide_password=True)
-    return "\n".join([
-        "This app uses PostgreSQL, so back it up with PostgreSQL's own tool, pg_dump, which",
-        "takes a consistent snapshot while the app keeps running:",
-        "",
-        f'  pg_dump --format=custom --file=scoring-$(date +%Y%m%d-%H%M).dump "{safe}"',
-        "",
-        "(put the password in ~/.pgpass or PGPASSWORD rather than on the command line).",
-        "Restore into an empty database with:",
-        "",
-        '  pg_restore --no-owner --dbname="postgresql://USER@HOST/NEW_DATABASE" scoring-YYYYMMDD-HHMM.dump',
-    ])
+    return "\n".join(
+        [
+            "This app uses PostgreSQL, so back it up with PostgreSQL's own tool, pg_dump, which",
+            "takes a consistent snapshot while the app keeps running:",
+            "",
+            f'  pg_dump --format=custom --file=scoring-$(date +%Y%m%d-%H%M).dump "{safe}"',
+            "",
+            "(put the password in ~/.pgpass or PGPASSWORD rather than on the command line).",
+            "Restore into an empty database with:",
+            "",
+            '  pg_restore --no-owner --dbname="postgresql://USER@HOST/NEW_DATABASE" scoring-YYYYMMDD-HHMM.dump',
+        ]
+    )
 
 
 @click.command("backup")

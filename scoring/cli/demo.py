@@ -4,13 +4,15 @@ import click
 from flask.cli import with_appcontext
 
 from .. import transaction
-
 from ..services.demo import seed_demo
 
 
 @click.command("seed-demo")
-@click.option("--region/--no-region", default=True,
-              help="Also load the demo region's eight past, finalised procurements (the default).")
+@click.option(
+    "--region/--no-region",
+    default=True,
+    help="Also load the demo region's eight past, finalised procurements (the default).",
+)
 @with_appcontext
 @transaction.command
 def seed_demo_command(region: bool):

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-
-from .. import transaction
 from sqlalchemy import select
 
+from .. import transaction
 from ..extensions import db
 from ..models import Procurement, Status
 from ..services.errors import Refused
@@ -35,6 +34,8 @@ def export_command(reference: str, out: Path, codes_only: bool):
     except Refused as refused:
         raise click.ClickException(refused.message) from refused
     counts = write_workbook(data, out)
-    click.echo(f"Wrote {out}: {counts.scores:,} scores, {counts.disagreements:,} disagreements, "
-               f"{counts.audit:,} audit events in {time.perf_counter() - started:.1f} s"
-               + (" (bidder codes only)." if codes_only else "."))
+    click.echo(
+        f"Wrote {out}: {counts.scores:,} scores, {counts.disagreements:,} disagreements, "
+        f"{counts.audit:,} audit events in {time.perf_counter() - started:.1f} s"
+        + (" (bidder codes only)." if codes_only else ".")
+    )

@@ -5,6 +5,7 @@ The same service and the same rules and messages as the finalise page
 every scored answer has a consensus or an accepted proposed score with a reason.
 ``--lead`` names who finalises, since the command line has no signed-in user.
 """
+
 from __future__ import annotations
 
 import click

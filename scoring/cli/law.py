@@ -1,4 +1,5 @@
 """`flask standstill`, `flask award-record` and `flask assessment-summaries`."""
+
 from __future__ import annotations
 
 import json
@@ -7,10 +8,9 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-
-from .. import transaction
 from sqlalchemy import select
 
+from .. import transaction
 from ..extensions import db
 from ..law import PA23, PSR, standstill
 from ..models import Procurement
@@ -18,8 +18,12 @@ from ..services.errors import Refused
 
 
 @click.command("standstill")
-@click.option("--regime", type=click.Choice([PSR, PA23]), required=True,
-              help="psr: the Provider Selection Regime; pa23: the Procurement Act 2023.")
+@click.option(
+    "--regime",
+    type=click.Choice([PSR, PA23]),
+    required=True,
+    help="psr: the Provider Selection Regime; pa23: the Procurement Act 2023.",
+)
 @click.option("--published", required=True, help="The day the notice was published, YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"regime", "published", "last_day"}.')
 def standstill_command(regime: str, published: str, as_json: bool):

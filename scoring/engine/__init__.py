@@ -21,6 +21,7 @@ Modules, one job each:
 * `summary` writes the plain-English sentences;
 * `analysis` runs everything (`analyse`); `report` turns it into JSON or text.
 """
+
 from .analysis import Analysis, analyse
 from .influence import Influence
 from .inputs import GROUPS, PANEL, PATIENT, EngineInputs

@@ -19,6 +19,7 @@ Within each group
     of the group's evaluators scored it. None when no cell has two scores from
     the group or all the scores are equal.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -178,11 +179,11 @@ def _integer_level_counts(m: Moderation, n_levels: int) -> np.ndarray | None:
     block = min(BLOCK_CELLS, max(n_cells, 1))
     equal = np.empty((block, n_evaluators), dtype=np.float32)
     for start in range(0, n_cells, block):
-        rows = flat[start:start + block]
+        rows = flat[start : start + block]
         k = rows.shape[0]
         for level in range(n_levels):
             np.equal(rows, level, out=equal[:k])
-            np.matmul(equal[:k], groups, out=counts[start:start + k, level])
+            np.matmul(equal[:k], groups, out=counts[start : start + k, level])
     if counts.sum(dtype=np.float64) != m.cells.counts.sum():
         return None
     return counts

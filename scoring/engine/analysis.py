@@ -1,4 +1,5 @@
 """The full analysis: moderation, influence, sensitivity and the summary."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -44,9 +45,15 @@ class Analysis:
         return analysis_to_dict(self, reference=reference)
 
 
-def analyse(inputs: EngineInputs, *, combine: str = "mean", disagreement: float = 2.0,
-            draws: int = 10_000, concentration: float = 200.0,
-            seed: int | None = 0) -> Analysis:
+def analyse(
+    inputs: EngineInputs,
+    *,
+    combine: str = "mean",
+    disagreement: float = 2.0,
+    draws: int = 10_000,
+    concentration: float = 200.0,
+    seed: int | None = 0,
+) -> Analysis:
     """Moderate a procurement and measure the patient scores' influence.
 
     Parameters
@@ -67,14 +74,20 @@ def analyse(inputs: EngineInputs, *, combine: str = "mean", disagreement: float 
     -------
     Analysis
     """
-    m: Moderation = moderation_from_cells(inputs, cell_stats(inputs, combine=combine),
-                                          disagreement=disagreement)
+    m: Moderation = moderation_from_cells(inputs, cell_stats(inputs, combine=combine), disagreement=disagreement)
     inf = influence(m)
     sensitivity = None
     if draws:
-        sensitivity = win_probabilities(m.fraction, inputs.weights, m.failing, draws=draws,
-                                        concentration=concentration, seed=seed)
-    options = {"combine": combine, "disagreement": float(disagreement), "draws": int(draws),
-               "concentration": float(concentration), "seed": seed}
-    return Analysis(moderation=m, influence=inf, sensitivity=sensitivity,
-                    summary=summarise(m, inf, sensitivity), options=options)
+        sensitivity = win_probabilities(
+            m.fraction, inputs.weights, m.failing, draws=draws, concentration=concentration, seed=seed
+        )
+    options = {
+        "combine": combine,
+        "disagreement": float(disagreement),
+        "draws": int(draws),
+        "concentration": float(concentration),
+        "seed": seed,
+    }
+    return Analysis(
+        moderation=m, influence=inf, sensitivity=sensitivity, summary=summarise(m, inf, sensitivity), options=options
+    )

@@ -31,6 +31,7 @@ mean size and mean signed value (agreed − group mean) of the moves over all
 its cells. ``"all"`` uses every evaluator's scores (the proposed score when
 the procurement combines by mean).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -41,9 +42,38 @@ import numpy as np
 
 _TOLERANCE = 1e-9
 #: Student's t, 97.5% quantile, for 1..30 degrees of freedom.
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-         2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-         2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+_T975 = (
+    12.706,
+    4.303,
+    3.182,
+    2.776,
+    2.571,
+    2.447,
+    2.365,
+    2.306,
+    2.262,
+    2.228,
+    2.201,
+    2.179,
+    2.160,
+    2.145,
+    2.131,
+    2.120,
+    2.110,
+    2.101,
+    2.093,
+    2.086,
+    2.080,
+    2.074,
+    2.069,
+    2.064,
+    2.060,
+    2.056,
+    2.052,
+    2.048,
+    2.045,
+    2.042,
+)
 #: Beyond the table: (degrees of freedom, t), interpolated linearly in 1 / df.
 _T975_TAIL = ((30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980), (np.inf, 1.960))
 FAR = 2.0
@@ -70,14 +100,20 @@ class Calibration:
     mean: float | None
     low: float | None
     high: float | None
-    far: float | None            # share of cells 2 or more points away
+    far: float | None  # share of cells 2 or more points away
     far_cells: int
     flat_sections: tuple[int, ...]  # section indices with the same score to every bidder
 
     def to_dict(self, section_labels: Sequence[str] | None = None) -> dict[str, Any]:
-        return {"cells": self.cells, "mean": self.mean, "low": self.low, "high": self.high,
-                "far": self.far, "far_cells": self.far_cells,
-                "flat_sections": [section_labels[s] if section_labels else s for s in self.flat_sections]}
+        return {
+            "cells": self.cells,
+            "mean": self.mean,
+            "low": self.low,
+            "high": self.high,
+            "far": self.far,
+            "far_cells": self.far_cells,
+            "flat_sections": [section_labels[s] if section_labels else s for s in self.flat_sections],
+        }
 
 
 def _summarise(differences: np.ndarray, flat: tuple[int, ...]) -> Calibration:
@@ -103,8 +139,9 @@ def _flat_sections(scores_e: np.ndarray) -> tuple[int, ...]:
     return tuple(int(s) for s in np.flatnonzero((counts >= 2) & (top - bottom <= _TOLERANCE)))
 
 
-def calibrate(scores: np.ndarray, agreed: np.ndarray,
-              groups: Sequence[str]) -> tuple[list[Calibration], dict[str, Calibration]]:
+def calibrate(
+    scores: np.ndarray, agreed: np.ndarray, groups: Sequence[str]
+) -> tuple[list[Calibration], dict[str, Calibration]]:
     """Per-evaluator and per-group calibration.
 
     Parameters
@@ -138,14 +175,13 @@ def calibrate(scores: np.ndarray, agreed: np.ndarray,
 class Moves:
     """How far moderation moved one group's mean scores."""
 
-    cells: int        # cells the group scored that have an agreed score
-    moved: int        # of those, cells whose agreed score differs from the group's mean
-    mean_size: float | None    # mean |agreed − group mean| over the cells
+    cells: int  # cells the group scored that have an agreed score
+    moved: int  # of those, cells whose agreed score differs from the group's mean
+    mean_size: float | None  # mean |agreed − group mean| over the cells
     mean_signed: float | None  # mean (agreed − group mean) over the cells
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cells": self.cells, "moved": self.moved, "mean_size": self.mean_size,
-                "mean_signed": self.mean_signed}
+        return {"cells": self.cells, "moved": self.moved, "mean_size": self.mean_size, "mean_signed": self.mean_signed}
 
 
 def group_means(scores: np.ndarray, groups: Sequence[str], group: str | None) -> np.ndarray:
@@ -171,6 +207,10 @@ def moves(scores: np.ndarray, agreed: np.ndarray, groups: Sequence[str]) -> dict
         delta = agreed - group_means(scores, groups, group)
         delta = delta[~np.isnan(delta)]
         n = int(delta.size)
-        out[key] = Moves(n, int((np.abs(delta) > _TOLERANCE).sum()),
-                         float(np.abs(delta).mean()) if n else None, float(delta.mean()) if n else None)
+        out[key] = Moves(
+            n,
+            int((np.abs(delta) > _TOLERANCE).sum()),
+            float(np.abs(delta).mean()) if n else None,
+            float(delta.mean()) if n else None,
+        )
     return out

@@ -5,6 +5,7 @@ cube; everything after it works on (bidders × sections) tables, which are
 small. The mean path reads the cube once, in blocks that fit in the CPU cache,
 and gets both groups' sums and counts from one matrix product per block.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -76,12 +77,12 @@ def _sums_and_counts(flat: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, 
     values = np.empty((block, n_evaluators))
     holes = np.empty((block, n_evaluators), dtype=np.float32)
     for start in range(0, n_cells, block):
-        rows = flat[start:start + block]
+        rows = flat[start : start + block]
         k = rows.shape[0]
         np.fmax(rows, 0.0, out=values[:k])
-        np.matmul(values[:k], group64, out=sums[start:start + k])
+        np.matmul(values[:k], group64, out=sums[start : start + k])
         np.isnan(rows, out=holes[:k])
-        np.matmul(holes[:k], group32, out=missing[start:start + k])
+        np.matmul(holes[:k], group32, out=missing[start : start + k])
     counts = (groups.sum(axis=0)[None, :] - missing).astype(np.int64)
     return sums, counts
 
@@ -99,8 +100,7 @@ def _nan_median(values: np.ndarray) -> np.ndarray:
     low = np.maximum((n - 1) // 2, 0)[..., None]
     high = np.maximum(n // 2, 0)[..., None]
     with np.errstate(invalid="ignore"):
-        median: np.ndarray = 0.5 * (np.take_along_axis(ordered, low, -1)
-                        + np.take_along_axis(ordered, high, -1))
+        median: np.ndarray = 0.5 * (np.take_along_axis(ordered, low, -1) + np.take_along_axis(ordered, high, -1))
     median = median[..., 0]
     median[n == 0] = np.nan
     return median
@@ -146,8 +146,7 @@ def cell_stats(inputs: EngineInputs, *, combine: str = "mean") -> CellStats:
         combined = _nan_median(scores)
     sums = sums.reshape(n_bidders, n_sections, 2)
     counts = counts.reshape(n_bidders, n_sections, 2)
-    return CellStats(combine=combine, sums=sums, counts=counts, by_group=by_group,
-                     combined=combined)
+    return CellStats(combine=combine, sums=sums, counts=counts, by_group=by_group, combined=combined)
 
 
 def spread(inputs: EngineInputs) -> np.ndarray:

@@ -38,10 +38,11 @@ intervals contain α. `alpha_half` gives the smallest α with D(α) ≥ ½, exac
 D only changes at interval ends, and with closed intervals it reaches its
 value on each step at the step's left end.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -108,8 +109,16 @@ def _winner_on(pieces: Sequence[Piece], middle: float) -> int | None:
 
 def compare_pieces(with_patient: Sequence[Piece], without_patient: Sequence[Piece]) -> tuple[Interval, ...]:
     """Closed intervals where the two piecewise-constant winners differ (touching ones merged)."""
-    edges = sorted({0.0, 1.0, *(p[0] for p in with_patient), *(p[1] for p in with_patient),
-                    *(p[0] for p in without_patient), *(p[1] for p in without_patient)})
+    edges = sorted(
+        {
+            0.0,
+            1.0,
+            *(p[0] for p in with_patient),
+            *(p[1] for p in with_patient),
+            *(p[0] for p in without_patient),
+            *(p[1] for p in without_patient),
+        }
+    )
     intervals: list[list[float]] = []
     for start, end in zip(edges, edges[1:]):
         if end - start <= _POINT:
@@ -124,8 +133,9 @@ def compare_pieces(with_patient: Sequence[Piece], without_patient: Sequence[Piec
     return tuple((float(a), float(b)) for a, b in intervals)
 
 
-def decisive_from_lines(p: np.ndarray, o: np.ndarray, passing: np.ndarray,
-                        p_without: np.ndarray, passing_without: np.ndarray) -> Decisive:
+def decisive_from_lines(
+    p: np.ndarray, o: np.ndarray, passing: np.ndarray, p_without: np.ndarray, passing_without: np.ndarray
+) -> Decisive:
     """The decisive intervals from the lines α P + (1 − α) O with and α Pc + (1 − α) O without.
 
     Parameters
@@ -174,8 +184,9 @@ def decisive_rate(all_intervals: Sequence[Iterable[Sequence[float]]], alpha: flo
     return sum(is_decisive(i, alpha) for i in all_intervals) / len(all_intervals)
 
 
-def rate_table(all_intervals: Sequence[Iterable[Sequence[float]]],
-               alphas: Sequence[float] = TABLE_ALPHAS) -> list[tuple[float, float, list[int]]]:
+def rate_table(
+    all_intervals: Sequence[Iterable[Sequence[float]]], alphas: Sequence[float] = TABLE_ALPHAS
+) -> list[tuple[float, float, list[int]]]:
     """(α, D(α), indices of the procurements decisive at α) for each α of the chart table."""
     all_intervals = [list(i) for i in all_intervals]
     table = []
@@ -191,8 +202,7 @@ def _counts(all_intervals: Sequence[Iterable[Sequence[float]]], alphas: np.ndarr
     so counting the intervals that contain α counts the procurements (with `is_decisive`'s slack)."""
     starts = np.sort(np.array([float(a) for i in all_intervals for a, _ in i] or [np.inf]))
     ends = np.sort(np.array([float(b) for i in all_intervals for _, b in i] or [np.inf]))
-    return (np.searchsorted(starts - _POINT, alphas, side="right")
-            - np.searchsorted(ends + _POINT, alphas, side="left"))
+    return np.searchsorted(starts - _POINT, alphas, side="right") - np.searchsorted(ends + _POINT, alphas, side="left")
 
 
 def alpha_half(all_intervals: Sequence[Iterable[Sequence[float]]]) -> float | None:
@@ -224,8 +234,9 @@ def rate_steps(all_intervals: Sequence[Iterable[Sequence[float]]]) -> list[tuple
         return [(0.0, 1.0, 0.0)]
     edges = sorted({0.0, 1.0, *(min(max(float(x), 0.0), 1.0) for i in all_intervals for pair in i for x in pair)})
     pairs = [(a, b) for a, b in zip(edges, edges[1:]) if b - a > _POINT]
-    counts: np.ndarray | list[int] = (_counts(all_intervals, np.array([0.5 * (a + b) for a, b in pairs]))
-                                      if pairs else [])
+    counts: np.ndarray | list[int] = (
+        _counts(all_intervals, np.array([0.5 * (a + b) for a, b in pairs])) if pairs else []
+    )
     steps: list[tuple[float, float, float]] = []
     for (start, end), count in zip(pairs, counts):
         rate = int(count) / len(all_intervals)

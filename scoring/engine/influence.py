@@ -38,6 +38,7 @@ Shapley split
     no passing runner-up, both parts are 0. Fixed sections are kept in v(G)
     for every G that contains a group that scored something.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -142,8 +143,14 @@ def group_alone(m: Moderation, column: int) -> GroupAlone:
     failing = np.any(ranking.failing_sections(moderated, inputs.thresholds), axis=1)
     ranks = ranking.rank(totals, failing)
     return GroupAlone(
-        moderated=moderated, weights=weights, dropped=dropped, totals=totals, ranks=ranks,
-        failing=failing, leader=None if empty else ranking.leader(ranks, failing), empty=empty,
+        moderated=moderated,
+        weights=weights,
+        dropped=dropped,
+        totals=totals,
+        ranks=ranks,
+        failing=failing,
+        leader=None if empty else ranking.leader(ranks, failing),
+        empty=empty,
     )
 
 
@@ -172,8 +179,7 @@ class ShapleySplit:
         return {"patient": self.patient, "panel": self.panel}
 
 
-def shapley_split(m: Moderation, without_patient: GroupAlone,
-                  without_panel: GroupAlone) -> ShapleySplit:
+def shapley_split(m: Moderation, without_patient: GroupAlone, without_panel: GroupAlone) -> ShapleySplit:
     """Shapley values of the two groups in the game v(G) = winner's margin from G alone.
 
     With two players the Shapley value of the patients is

@@ -4,10 +4,10 @@
 engine can trust its arrays. A mistake raises `ValueError` with a message that
 names the array, the bidder, the section or the evaluator at fault.
 """
+
 from __future__ import annotations
 
 import copy
-
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -45,8 +45,7 @@ def _vector(values: Sequence[float] | np.ndarray, name: str, n_sections: int) ->
     array = np.array(values, dtype=float)
     if array.shape != (n_sections,):
         raise ValueError(
-            f"{name} has shape {array.shape} but scores has {n_sections} sections; "
-            f"expected ({n_sections},)"
+            f"{name} has shape {array.shape} but scores has {n_sections} sections; expected ({n_sections},)"
         )
     return array
 
@@ -137,21 +136,16 @@ class EngineInputs:
         scores = np.asarray(scores, dtype=float)
         if scores.ndim != 3:
             raise ValueError(
-                "scores must be a 3-dimensional array (bidders, sections, evaluators); "
-                f"got shape {scores.shape}"
+                f"scores must be a 3-dimensional array (bidders, sections, evaluators); got shape {scores.shape}"
             )
         n_bidders, n_sections, n_evaluators = scores.shape
 
         groups = tuple(groups)
         if len(groups) != n_evaluators:
-            raise ValueError(
-                f"groups has {len(groups)} entries but scores has {n_evaluators} evaluators"
-            )
+            raise ValueError(f"groups has {len(groups)} entries but scores has {n_evaluators} evaluators")
         bidder_labels = _labels(bidder_labels, n_bidders, "Bidder", "bidder_labels")
         section_labels = _labels(section_labels, n_sections, "Section", "section_labels")
-        evaluator_labels = _labels(
-            evaluator_labels, n_evaluators, "Evaluator", "evaluator_labels"
-        )
+        evaluator_labels = _labels(evaluator_labels, n_evaluators, "Evaluator", "evaluator_labels")
         for e, group in enumerate(groups):
             if group not in GROUPS:
                 raise ValueError(
@@ -179,15 +173,14 @@ class EngineInputs:
         for s, (label, top) in enumerate(zip(section_labels, max_scores)):
             where = f"section {label!r} (index {s})"
             if not (np.isfinite(top) and top > 0):
-                raise ValueError(
-                    f"maximum score of {where} is {_number(top)}; it must be more than 0"
-                )
+                raise ValueError(f"maximum score of {where} is {_number(top)}; it must be more than 0")
             threshold = thresholds[s]
             if not np.isnan(threshold) and not 0 <= threshold <= top:
                 raise ValueError(
                     f"threshold of {where} is {_number(threshold)}; it must lie between "
                     f"0 and the section maximum of {_number(top)}"
                 )
+
         def cell(b: int, s: int) -> str:
             return f"bidder {bidder_labels[b]!r}, section {section_labels[s]!r}"
 
@@ -213,9 +206,7 @@ class EngineInputs:
             if bad.any():
                 b, s = (int(i) for i in np.argwhere(bad)[0])
                 limit = f" of {_number(max_scores[s])}" if "maximum" in problem else ""
-                raise ValueError(
-                    f"consensus {_number(consensus[b, s])} for {cell(b, s)} {problem}{limit}"
-                )
+                raise ValueError(f"consensus {_number(consensus[b, s])} for {cell(b, s)} {problem}{limit}")
 
         set_(self, "scores", _read_only(scores))
         set_(self, "groups", groups)

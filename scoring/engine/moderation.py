@@ -9,6 +9,7 @@ and there is no winner until every cell has a moderated score.
 Totals, ranks, failing bidders and ties follow the rules in
 `scoring.engine.ranking`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -128,10 +129,8 @@ class Moderation:
         Read from the scores themselves. ``"neither"`` is a section no evaluator
         scored, such as a price section fed in as consensus.
         """
-        names = {(True, True): "both", (True, False): "patient",
-                 (False, True): "panel", (False, False): "neither"}
-        return tuple(names[(bool(p), bool(q))]
-                     for p, q in zip(self.patient_sections, self.panel_sections))
+        names = {(True, True): "both", (True, False): "patient", (False, True): "panel", (False, False): "neither"}
+        return tuple(names[(bool(p), bool(q))] for p, q in zip(self.patient_sections, self.panel_sections))
 
 
 def _check_disagreement(disagreement: float) -> float:
@@ -141,8 +140,7 @@ def _check_disagreement(disagreement: float) -> float:
     return value
 
 
-def moderation_from_cells(inputs: EngineInputs, cells: CellStats, *,
-                          disagreement: float = 2.0) -> Moderation:
+def moderation_from_cells(inputs: EngineInputs, cells: CellStats, *, disagreement: float = 2.0) -> Moderation:
     """Build the `Moderation` from cell statistics already computed (see `cell_stats`)."""
     threshold = _check_disagreement(disagreement)
     proposed = cells.combined
@@ -172,8 +170,7 @@ def moderation_from_cells(inputs: EngineInputs, cells: CellStats, *,
     )
 
 
-def moderate(inputs: EngineInputs, *, combine: str = "mean",
-             disagreement: float = 2.0) -> Moderation:
+def moderate(inputs: EngineInputs, *, combine: str = "mean", disagreement: float = 2.0) -> Moderation:
     """Moderate a procurement: moderated cells, totals, ranks and failing bidders.
 
     Parameters
@@ -190,5 +187,4 @@ def moderate(inputs: EngineInputs, *, combine: str = "mean",
     Moderation
     """
     threshold = _check_disagreement(disagreement)
-    return moderation_from_cells(inputs, cell_stats(inputs, combine=combine),
-                                 disagreement=threshold)
+    return moderation_from_cells(inputs, cell_stats(inputs, combine=combine), disagreement=threshold)

@@ -21,6 +21,7 @@ Rules
   does not break ties; the procurement's own tie-break rule (for example the
   lower price) decides and is recorded by the lead.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -35,6 +35,7 @@ bidder lists are in input order:
 ``summary``
     The plain-English sentences.
 """
+
 from __future__ import annotations
 
 import math
@@ -69,18 +70,24 @@ def moderation_to_dict(m: Moderation) -> dict[str, Any]:
         "complete": m.complete,
         "incomplete": [{"bidder": bidders[b], "section": sections[s]} for b, s in m.incomplete],
         "sections": [
-            {"code": code, "weight": float(inputs.weights[s]),
-             "max_score": float(inputs.max_scores[s]),
-             "threshold": _number(inputs.thresholds[s]), "scored_by": m.scored_by[s]}
+            {
+                "code": code,
+                "weight": float(inputs.weights[s]),
+                "max_score": float(inputs.max_scores[s]),
+                "threshold": _number(inputs.thresholds[s]),
+                "scored_by": m.scored_by[s],
+            }
             for s, code in enumerate(sections)
         ],
         "bidders": [
-            {"code": code, "total": float(m.totals[b]), "rank": int(m.ranks[b]),
-             "failing": bool(m.failing[b]),
-             "failing_sections": [sections[s] for s in range(len(sections))
-                                  if m.failing_sections[b, s]],
-             "moderated": {sections[s]: _number(m.moderated[b, s])
-                           for s in range(len(sections))}}
+            {
+                "code": code,
+                "total": float(m.totals[b]),
+                "rank": int(m.ranks[b]),
+                "failing": bool(m.failing[b]),
+                "failing_sections": [sections[s] for s in range(len(sections)) if m.failing_sections[b, s]],
+                "moderated": {sections[s]: _number(m.moderated[b, s]) for s in range(len(sections))},
+            }
             for b, code in enumerate(bidders)
         ],
         "winner": _code(bidders, m.winner),
@@ -101,17 +108,18 @@ def analysis_to_dict(analysis: Analysis, *, reference: str | None = None) -> dic
         row["patient_contribution"] = float(inf.contribution[b])
     document["influence"] = {
         "patient_weight_share": inf.patient_weight_share,
-        "patient_sections": [sections[s] for s in range(len(sections))
-                             if inf.patient_sections[s]],
+        "patient_sections": [sections[s] for s in range(len(sections)) if inf.patient_sections[s]],
         "contribution": {code: float(inf.contribution[b]) for b, code in enumerate(bidders)},
-        "panel_contribution": {code: float(inf.panel_contribution[b])
-                               for b, code in enumerate(bidders)},
-        "fixed_contribution": {code: float(inf.fixed_contribution[b])
-                               for b, code in enumerate(bidders)},
+        "panel_contribution": {code: float(inf.panel_contribution[b]) for b, code in enumerate(bidders)},
+        "fixed_contribution": {code: float(inf.fixed_contribution[b]) for b, code in enumerate(bidders)},
         "counterfactual": [
-            {"code": code, "total": float(inf.counterfactual_totals[b]),
-             "rank": int(inf.counterfactual_ranks[b]), "rank_change": int(inf.rank_change[b]),
-             "failing": bool(inf.counterfactual_failing[b])}
+            {
+                "code": code,
+                "total": float(inf.counterfactual_totals[b]),
+                "rank": int(inf.counterfactual_ranks[b]),
+                "rank_change": int(inf.rank_change[b]),
+                "failing": bool(inf.counterfactual_failing[b]),
+            }
             for b, code in enumerate(bidders)
         ],
         "counterfactual_winner": _code(bidders, inf.counterfactual_winner),
@@ -128,7 +136,8 @@ def analysis_to_dict(analysis: Analysis, *, reference: str | None = None) -> dic
         "decisive_intervals": decisive(m).as_lists(),
     }
     document["sensitivity"] = (
-        None if analysis.sensitivity is None
+        None
+        if analysis.sensitivity is None
         else {code: float(analysis.sensitivity[b]) for b, code in enumerate(bidders)}
     )
     document["summary"] = list(analysis.summary)
@@ -143,24 +152,26 @@ def to_text(analysis: Analysis, *, reference: str | None = None) -> str:
     lines = []
     if reference:
         lines += [f"Procurement {reference}", ""]
-    header = (f"{'Rank':>4}  {'Bidder':<{width}}  {'Total':>6}  {'From patients':>13}  "
-              f"{'Without patients':>16}  {'Rank without':>12}  {'Chance of 1st':>13}  Status")
+    header = (
+        f"{'Rank':>4}  {'Bidder':<{width}}  {'Total':>6}  {'From patients':>13}  "
+        f"{'Without patients':>16}  {'Rank without':>12}  {'Chance of 1st':>13}  Status"
+    )
     lines += [header, "-" * len(header)]
     for b in m.order:
         status = "fails a threshold" if m.failing[b] else ""
-        chance = ("" if analysis.sensitivity is None
-                  else numbers.percent(analysis.sensitivity[b], exact=True))
+        chance = "" if analysis.sensitivity is None else numbers.percent(analysis.sensitivity[b], exact=True)
         lines.append(
             f"{m.ranks[b]:>4}  {labels[b]:<{width}}  {numbers.points(m.totals[b], 2):>6}  "
             f"{numbers.points(inf.contribution[b], 2):>13}  {numbers.points(inf.counterfactual_totals[b], 2):>16}  "
             f"{inf.counterfactual_ranks[b]:>12}  {chance:>13}  {status}".rstrip()
         )
     lines.append("")
-    lines.append(f"Winner: {_code(labels, m.winner) or '(none yet)'}"
-                 + ("" if m.complete else f"  ({len(m.incomplete)} cells still missing)"))
+    lines.append(
+        f"Winner: {_code(labels, m.winner) or '(none yet)'}"
+        + ("" if m.complete else f"  ({len(m.incomplete)} cells still missing)")
+    )
     lines.append(f"Patient weight share: {numbers.percent(inf.patient_weight_share, exact=True)}")
-    lines.append(f"Winner without patient scores: "
-                 f"{_code(labels, inf.counterfactual_winner) or '(none)'}")
+    lines.append(f"Winner without patient scores: {_code(labels, inf.counterfactual_winner) or '(none)'}")
     patient_part, panel_part = numbers.split([inf.shapley["patient"], inf.shapley["panel"]], 2, whole=inf.split.margin)
     lines.append(f"Lead split: patient {patient_part}, panel {panel_part} points")
     tipping = ", ".join(numbers.percent(t, exact=True) for t in inf.tipping_points) or "none"

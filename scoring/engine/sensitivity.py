@@ -13,6 +13,7 @@ Dirichlet draw). All draws' totals come from one matrix product: (draws × secti
 (sections × bidders). Failing bidders never come first. A draw in which k
 bidders tie for first (within 1e-9) gives each of them 1/k.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,9 +21,15 @@ import numpy as np
 from .ranking import TIE_TOLERANCE
 
 
-def win_probabilities(fraction: np.ndarray, weights: np.ndarray, failing: np.ndarray, *,
-                      draws: int = 10_000, concentration: float = 200.0,
-                      seed: int | None = 0) -> np.ndarray:
+def win_probabilities(
+    fraction: np.ndarray,
+    weights: np.ndarray,
+    failing: np.ndarray,
+    *,
+    draws: int = 10_000,
+    concentration: float = 200.0,
+    seed: int | None = 0,
+) -> np.ndarray:
     """Each bidder's probability of ranking first when the weights are perturbed.
 
     Parameters
@@ -59,13 +66,13 @@ def win_probabilities(fraction: np.ndarray, weights: np.ndarray, failing: np.nda
     gammas = np.empty((shape.size, draws))
     for row, section_shape in zip(gammas, shape):
         rng.standard_gamma(section_shape, size=draws, out=row)
-    gammas /= gammas.sum(axis=0)                      # each column: one draw of weights
+    gammas /= gammas.sum(axis=0)  # each column: one draw of weights
     scores = fraction[np.ix_(passing, np.flatnonzero(moving))] * 100.0  # (bidders, sections)
-    totals = gammas.T @ scores.T                      # the one matmul: (draws, bidders)
+    totals = gammas.T @ scores.T  # the one matmul: (draws, bidders)
     first = totals.argmax(axis=1)
     best = totals[np.arange(draws), first]
     leading = totals >= (best - TIE_TOLERANCE)[:, None]
-    if np.count_nonzero(leading) == draws:            # no draw has a tie for first
+    if np.count_nonzero(leading) == draws:  # no draw has a tie for first
         wins = np.bincount(first, minlength=passing.size).astype(float)
     else:
         wins = (leading / np.count_nonzero(leading, axis=1)[:, None]).sum(axis=0)

@@ -16,6 +16,7 @@ Sentences, most important first; at most six are kept:
 8. whether patients and the panel put the bidders in the same order;
 9. how many bidders missed a minimum score.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -23,7 +24,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import numbers  # the one rounding rule for every figure people read
-
 from .influence import Influence
 from .moderation import Moderation
 
@@ -58,23 +58,24 @@ def _missing(m: Moderation) -> str | None:
         return None
     n = len(m.incomplete)
     verb = "is" if n == 1 else "are"
-    return (f"These results are not final: {_plural(n, 'score', 'scores')} {verb} still "
-            "missing, so no winner can be named yet.")
+    return (
+        f"These results are not final: {_plural(n, 'score', 'scores')} {verb} still "
+        "missing, so no winner can be named yet."
+    )
 
 
 def _share(m: Moderation, inf: Influence) -> str:
     n_sections = m.inputs.n_sections
     k = int(inf.patient_sections.sum())
     if k == 0:
-        return ("Patient representatives did not score any section, so their scores "
-                "could not change the result.")
+        return "Patient representatives did not score any section, so their scores could not change the result."
     if k < n_sections:
         which = f"{k} of {n_sections} sections"
     else:
-        which = {1: "the only section", 2: "both sections"}.get(n_sections,
-                                                                 f"all {n_sections} sections")
-    return (f"Patient representatives scored {which}, worth "
-            f"{percent(inf.patient_weight_share, exact=True)} of the marks.")
+        which = {1: "the only section", 2: "both sections"}.get(n_sections, f"all {n_sections} sections")
+    return (
+        f"Patient representatives scored {which}, worth {percent(inf.patient_weight_share, exact=True)} of the marks."
+    )
 
 
 def _first(m: Moderation, labels: Sequence[str], runners: Sequence[int]) -> str:
@@ -83,8 +84,10 @@ def _first(m: Moderation, labels: Sequence[str], runners: Sequence[int]) -> str:
     totals = m.totals
     if m.tied_first:
         names = join_names([labels[i] for i in m.tied_first])
-        return (f"{names} tied for first place with {points(totals[m.tied_first[0]])} points "
-                "out of 100; the procurement's tie-break rule decides between them.")
+        return (
+            f"{names} tied for first place with {points(totals[m.tied_first[0]])} points "
+            "out of 100; the procurement's tie-break rule decides between them."
+        )
     if m.leader is None:
         return "No bidder reached the minimum score in every section, so none can win."
     verb = "ranked" if m.complete else "is currently"
@@ -92,11 +95,9 @@ def _first(m: Moderation, labels: Sequence[str], runners: Sequence[int]) -> str:
     digits = 1
     while second is not None and digits < 3 and points(first, digits) == points(second, digits):
         digits += 1  # "51.63 ahead of 51.58", not "51.6 ahead of 51.6"
-    sentence = (f"{labels[m.leader]} {verb} first with {points(first, digits)} points "
-                "out of 100")
+    sentence = f"{labels[m.leader]} {verb} first with {points(first, digits)} points out of 100"
     if runners:
-        sentence += (f", ahead of {join_names([labels[i] for i in runners])} with "
-                     f"{points(totals[runners[0]], digits)}")
+        sentence += f", ahead of {join_names([labels[i] for i in runners])} with {points(totals[runners[0]], digits)}"
     return sentence + "."
 
 
@@ -104,16 +105,18 @@ def _without(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None
     if not inf.patient_sections.any() or m.inputs.n_bidders == 0:
         return None
     if inf.counterfactual_empty:
-        return ("Patient representatives scored every section that carries marks, so "
-                "without their scores there would be nothing to compare.")
+        return (
+            "Patient representatives scored every section that carries marks, so "
+            "without their scores there would be nothing to compare."
+        )
     cf = inf.counterfactual_winner
     if cf is None:
         top = np.flatnonzero((inf.counterfactual_ranks == 1) & ~inf.counterfactual_failing)
         if top.size == 0:
-            return ("Without the patient scores, no bidder would have reached every "
-                    "minimum score.")
-        return (f"Without the patient scores, {join_names([labels[int(i)] for i in top])} "
-                "would have tied for first place.")
+            return "Without the patient scores, no bidder would have reached every minimum score."
+        return (
+            f"Without the patient scores, {join_names([labels[int(i)] for i in top])} would have tied for first place."
+        )
     if inf.winner_changed:
         instead = f" instead of {labels[m.leader]}" if m.leader is not None else ""
         return f"Without the patient scores, {labels[cf]} would have ranked first{instead}."
@@ -126,8 +129,7 @@ def _without(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None
 
 def _lead(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None:
     split = inf.split
-    if (split.winner is None or not split.runners_up or not inf.patient_sections.any()
-            or not m.panel_sections.any()):
+    if split.winner is None or not split.runners_up or not inf.patient_sections.any() or not m.panel_sections.any():
         return None
     winner = labels[split.winner]
     runner = join_names([labels[i] for i in split.runners_up])
@@ -137,18 +139,22 @@ def _lead(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None:
     # Rounded together, so the two parts add up to the lead as it is written.
     patient_part, panel_part = numbers.split([patient, panel], whole=margin)
     if patient >= 0 and panel >= 0:
-        return (f"Of {winner}'s {points(margin)}-point lead over {runner}, about "
-                f"{patient_part} points came from patient scores and {panel_part} "
-                "from the panel's.")
+        return (
+            f"Of {winner}'s {points(margin)}-point lead over {runner}, about "
+            f"{patient_part} points came from patient scores and {panel_part} "
+            "from the panel's."
+        )
     if patient < 0:
         helped, hurt = "the panel's scores", "the patient scores"
         by_helped, by_hurt = panel_part, patient_part
     else:
         helped, hurt = "the patient scores", "the panel's scores"
         by_helped, by_hurt = patient_part, panel_part
-    return (f"{winner} finished {points(margin)} points ahead of {runner}: {helped} put "
-            f"{winner} about {by_helped} points ahead, and {hurt} took about "
-            f"{-by_hurt} points of that back.")
+    return (
+        f"{winner} finished {points(margin)} points ahead of {runner}: {helped} put "
+        f"{winner} about {by_helped} points ahead, and {hurt} took about "
+        f"{-by_hurt} points of that back."
+    )
 
 
 def _tipping(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None:
@@ -159,16 +165,19 @@ def _tipping(m: Moderation, inf: Influence, labels: Sequence[str]) -> str | None
     if nearest is None:
         winners = {w for _, w in inf.sweep}
         if m.leader is not None and winners == {m.leader} and 0 < sweep.today < 1:
-            return (f"However much the patient-scored sections had been worth, "
-                    f"{labels[m.leader]} would still have ranked first.")
+            return (
+                f"However much the patient-scored sections had been worth, "
+                f"{labels[m.leader]} would still have ranked first."
+            )
         return None
     beyond = sweep.winner_beyond(nearest)
     direction = "more" if nearest >= sweep.today else "less"
-    who = (f"{labels[beyond]} would have ranked first" if beyond is not None
-           else "first place would have been shared")
-    return (f"If the patient-scored sections had been worth {direction} than "
-            f"{percent(nearest, exact=True)} of the marks (instead of "
-            f"{percent(sweep.today, exact=True)}), {who}.")
+    who = f"{labels[beyond]} would have ranked first" if beyond is not None else "first place would have been shared"
+    return (
+        f"If the patient-scored sections had been worth {direction} than "
+        f"{percent(nearest, exact=True)} of the marks (instead of "
+        f"{percent(sweep.today, exact=True)}), {who}."
+    )
 
 
 def _firmness(m: Moderation, sensitivity: np.ndarray | None, labels: Sequence[str]) -> str | None:
@@ -177,12 +186,16 @@ def _firmness(m: Moderation, sensitivity: np.ndarray | None, labels: Sequence[st
     if m.leader is not None:
         chance = points(100 * float(sensitivity[m.leader]), 0)
         how_often = "every time" if chance == "100" else f"in {chance} out of every 100 tries"
-        return (f"When the section weights were changed a little at random, "
-                f"{labels[m.leader]} still came first {how_often}.")
+        return (
+            f"When the section weights were changed a little at random, "
+            f"{labels[m.leader]} still came first {how_often}."
+        )
     best = int(np.argmax(sensitivity))
-    return (f"When the section weights were changed a little at random, {labels[best]} "
-            f"came first most often, in {points(100 * float(sensitivity[best]), 0)} out of "
-            "every 100 tries.")
+    return (
+        f"When the section weights were changed a little at random, {labels[best]} "
+        f"came first most often, in {points(100 * float(sensitivity[best]), 0)} out of "
+        "every 100 tries."
+    )
 
 
 def _agreement(inf: Influence) -> str | None:
@@ -199,8 +212,7 @@ def _agreement(inf: Influence) -> str | None:
         order = "in quite different orders"
     else:
         order = "in nearly opposite orders"
-    return ("On the sections they both scored, patient representatives and the panel "
-            f"put the bidders {order}.")
+    return f"On the sections they both scored, patient representatives and the panel put the bidders {order}."
 
 
 def _failing(m: Moderation) -> str | None:
@@ -208,8 +220,7 @@ def _failing(m: Moderation) -> str | None:
     if n == 0:
         return None
     ranked = "so it is ranked last" if n == 1 else "so they are ranked last"
-    return (f"Not every bidder reached the minimum score in each section: {n} of "
-            f"{m.inputs.n_bidders} did not, {ranked}.")
+    return f"Not every bidder reached the minimum score in each section: {n} of {m.inputs.n_bidders} did not, {ranked}."
 
 
 def summarise(m: Moderation, inf: Influence, sensitivity: np.ndarray | None) -> list[str]:

@@ -19,6 +19,7 @@ the set of leading bidders actually changes are kept, so they are the exact
 tipping points, with no grid search. If the patient sections or the others
 weigh nothing, α cannot move the totals and there are no tipping points.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -96,8 +97,7 @@ def _envelope(a: np.ndarray, c: np.ndarray) -> list[tuple[float, float, frozense
         end = min(nxt, 1.0)
         middle = 0.5 * (start + end)
         values = a + c * middle
-        leading = frozenset(int(i) for i in np.flatnonzero(
-            values >= values[current] - TIE_TOLERANCE))
+        leading = frozenset(int(i) for i in np.flatnonzero(values >= values[current] - TIE_TOLERANCE))
         if pieces and pieces[-1][2] == leading:
             pieces[-1] = (pieces[-1][0], end, leading)
         else:
@@ -109,8 +109,9 @@ def _envelope(a: np.ndarray, c: np.ndarray) -> list[tuple[float, float, frozense
         start = nxt
 
 
-def patient_weight_sweep(fraction: np.ndarray, weights: np.ndarray,
-                         patient_sections: np.ndarray, failing: np.ndarray) -> Sweep:
+def patient_weight_sweep(
+    fraction: np.ndarray, weights: np.ndarray, patient_sections: np.ndarray, failing: np.ndarray
+) -> Sweep:
     """Tipping points and chart table of the patient-weight sweep.
 
     Parameters
@@ -128,10 +129,8 @@ def patient_weight_sweep(fraction: np.ndarray, weights: np.ndarray,
     today = patient_weight / 100.0
     actual = fraction @ weights
     if patient_weight > 0 and other_weight > 0:
-        patient_totals = fraction[:, patient_sections] @ weights[patient_sections] * (
-            100.0 / patient_weight)
-        other_totals = fraction[:, ~patient_sections] @ weights[~patient_sections] * (
-            100.0 / other_weight)
+        patient_totals = fraction[:, patient_sections] @ weights[patient_sections] * (100.0 / patient_weight)
+        other_totals = fraction[:, ~patient_sections] @ weights[~patient_sections] * (100.0 / other_weight)
     else:  # α cannot move anything: every bidder's line is flat at its total
         patient_totals = other_totals = actual
 
@@ -140,8 +139,15 @@ def patient_weight_sweep(fraction: np.ndarray, weights: np.ndarray,
     c = patient_totals[passing] - other_totals[passing]
 
     if passing.size == 0:
-        return Sweep(today, (), None, ((0.0, 1.0, None),),
-                     [(alpha, None) for alpha in TABLE_ALPHAS], patient_totals, other_totals)
+        return Sweep(
+            today,
+            (),
+            None,
+            ((0.0, 1.0, None),),
+            [(alpha, None) for alpha in TABLE_ALPHAS],
+            patient_totals,
+            other_totals,
+        )
     table: list[tuple[float, int | None]] = []
     values = a[None, :] + np.asarray(TABLE_ALPHAS)[:, None] * c[None, :]
     for alpha, row in zip(TABLE_ALPHAS, values):

@@ -8,6 +8,7 @@ This module recomputes the totals without each bidder in turn, with the price
 scores re-based on the lowest remaining price, and compares the order of the
 bidders left (ties and failing bidders by the rules of `scoring.engine.ranking`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,14 +20,20 @@ from . import ranking
 
 @dataclass(frozen=True)
 class Withdrawal:
-    bidder: int                     # the bidder who withdraws
-    changes_order: bool             # the others' order differs from today's
-    ranks: dict[int, int]           # other bidder index -> rank without ``bidder``
-    totals: dict[int, float]        # other bidder index -> total without ``bidder``
+    bidder: int  # the bidder who withdraws
+    changes_order: bool  # the others' order differs from today's
+    ranks: dict[int, int]  # other bidder index -> rank without ``bidder``
+    totals: dict[int, float]  # other bidder index -> total without ``bidder``
 
 
-def _result(moderated: np.ndarray, prices: np.ndarray, price_sections: np.ndarray, weights: np.ndarray,
-            max_scores: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _result(
+    moderated: np.ndarray,
+    prices: np.ndarray,
+    price_sections: np.ndarray,
+    weights: np.ndarray,
+    max_scores: np.ndarray,
+    thresholds: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     moderated = moderated.copy()
     if price_sections.any():
         known = prices[~np.isnan(prices)]
@@ -46,8 +53,14 @@ def _order_pairs(ranks: np.ndarray) -> np.ndarray:
     return order
 
 
-def withdrawals(moderated: np.ndarray, prices: np.ndarray, price_sections: np.ndarray, weights: np.ndarray,
-                max_scores: np.ndarray, thresholds: np.ndarray | None = None) -> list[Withdrawal]:
+def withdrawals(
+    moderated: np.ndarray,
+    prices: np.ndarray,
+    price_sections: np.ndarray,
+    weights: np.ndarray,
+    max_scores: np.ndarray,
+    thresholds: np.ndarray | None = None,
+) -> list[Withdrawal]:
     """For each bidder: whether the others' order changes if it withdraws.
 
     Parameters
@@ -62,8 +75,7 @@ def withdrawals(moderated: np.ndarray, prices: np.ndarray, price_sections: np.nd
     price_sections = np.asarray(price_sections, dtype=bool)
     weights = np.asarray(weights, dtype=float)
     max_scores = np.asarray(max_scores, dtype=float)
-    thresholds = (np.full(weights.shape, np.nan) if thresholds is None
-                  else np.asarray(thresholds, dtype=float))
+    thresholds = np.full(weights.shape, np.nan) if thresholds is None else np.asarray(thresholds, dtype=float)
     n = moderated.shape[0]
     _totals, today = _result(moderated, prices, price_sections, weights, max_scores, thresholds)
     out = []
@@ -71,6 +83,12 @@ def withdrawals(moderated: np.ndarray, prices: np.ndarray, price_sections: np.nd
         keep = np.array([b for b in range(n) if b != w], dtype=np.int64)
         totals, ranks = _result(moderated[keep], prices[keep], price_sections, weights, max_scores, thresholds)
         changed = bool((_order_pairs(ranks) != _order_pairs(today[keep])).any()) if keep.size else False
-        out.append(Withdrawal(w, changed, {int(b): int(r) for b, r in zip(keep, ranks)},
-                              {int(b): float(t) for b, t in zip(keep, totals)}))
+        out.append(
+            Withdrawal(
+                w,
+                changed,
+                {int(b): int(r) for b, r in zip(keep, ranks)},
+                {int(b): float(t) for b, t in zip(keep, totals)},
+            )
+        )
     return out

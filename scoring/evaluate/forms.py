@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
-from wtforms.widgets import HiddenInput
 from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
 
 
 class ScoreForm(FlaskForm):

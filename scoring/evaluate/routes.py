@@ -1,4 +1,5 @@
 """The evaluator's journey (patient representatives and panel evaluators alike)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,9 +59,7 @@ def dashboard():
     rows = []
     for procurement in _procurements_for_user():
         progress = (
-            evaluation.progress_for(current_user, procurement)
-            if procurement.status is not Status.SETUP
-            else None
+            evaluation.progress_for(current_user, procurement) if procurement.status is not Status.SETUP else None
         )
         rows.append((procurement, progress))
     return render_template("evaluate/dashboard.html", rows=rows)
@@ -86,9 +85,13 @@ def _render_overview(procurement: Procurement, errors: list[dict] | None = None,
         by_bidder.setdefault(cell.bidder.id, []).append(cell)
     return (
         render_template(
-            "evaluate/overview.html", procurement=procurement, by_bidder=by_bidder,
-            progress=progress, conflicted=conflicted_bidder_ids(current_user, procurement),
-            submit_form=SubmitScoresForm(), errors=errors or [],
+            "evaluate/overview.html",
+            procurement=procurement,
+            by_bidder=by_bidder,
+            progress=progress,
+            conflicted=conflicted_bidder_ids(current_user, procurement),
+            submit_form=SubmitScoresForm(),
+            errors=errors or [],
         ),
         status,
     )
@@ -127,8 +130,12 @@ def conflicts(procurement_id: int):
             return redirect(url_for("evaluate.overview", procurement_id=procurement.id))
     return (
         render_template(
-            "evaluate/conflicts.html", procurement=procurement, answers=answers_in,
-            existing=existing, errors=errors, field_errors=field_errors,
+            "evaluate/conflicts.html",
+            procurement=procurement,
+            answers=answers_in,
+            existing=existing,
+            errors=errors,
+            field_errors=field_errors,
         ),
         status,
     )
@@ -168,8 +175,12 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
         if form.validate_on_submit():
             try:
                 evaluation.save_score(
-                    evaluator=current_user, procurement=procurement, bidder=bidder, section=section,
-                    value=form.score.data, rationale=form.rationale.data or "",
+                    evaluator=current_user,
+                    procurement=procurement,
+                    bidder=bidder,
+                    section=section,
+                    value=form.score.data,
+                    rationale=form.rationale.data or "",
                     expected_version=form.version.data or 0,
                 )
             except StaleVersion as stale:
@@ -184,8 +195,11 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
                 where = f"{bidder.label_for(current_user)}, {section.code}"
                 lacking = _lacking(form.score.data, form.rationale.data)
                 if lacking:
-                    flash(f"Saved as a draft without {lacking} for {where}. "
-                          "You need a score and a reason for every answer before you submit.", "info")
+                    flash(
+                        f"Saved as a draft without {lacking} for {where}. "
+                        "You need a score and a reason for every answer before you submit.",
+                        "info",
+                    )
                 else:
                     flash(f"Your score for {where} is saved as a draft.", "success")
                 anonymity.warn_if_named(procurement, form.rationale.data, what="Your reason")
@@ -193,11 +207,20 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
                     nxt = _next_cell(procurement, bidder.id, section.id)
                     if nxt:
                         if nxt.came_back:
-                            flash(f"You are back at {nxt.cell.bidder.label_for(current_user)}, {nxt.cell.section.code} "
-                                  f"because it still has {_lacking_noun(nxt.cell)}. "
-                                  "Everything after it in your list is scored.", "info")
-                        return redirect(url_for("evaluate.score", procurement_id=procurement.id,
-                                                bidder_id=nxt.cell.bidder.id, section_id=nxt.cell.section.id))
+                            flash(
+                                f"You are back at {nxt.cell.bidder.label_for(current_user)}, {nxt.cell.section.code} "
+                                f"because it still has {_lacking_noun(nxt.cell)}. "
+                                "Everything after it in your list is scored.",
+                                "info",
+                            )
+                        return redirect(
+                            url_for(
+                                "evaluate.score",
+                                procurement_id=procurement.id,
+                                bidder_id=nxt.cell.bidder.id,
+                                section_id=nxt.cell.section.id,
+                            )
+                        )
                 return redirect(url_for("evaluate.overview", procurement_id=procurement.id))
         else:
             status = 400
@@ -210,10 +233,17 @@ def score(procurement_id: int, bidder_id: int, section_id: int):
     )
     return (
         render_template(
-            "evaluate/score.html", procurement=procurement, bidder=bidder, section=section,
+            "evaluate/score.html",
+            procurement=procurement,
+            bidder=bidder,
+            section=section,
             where=_where(procurement, bidder, section, assigned, conflicted),
-            form=form, response=response, existing=existing, read_only=read_only,
-            conflict_version=conflict_version, errors=error_summary(form, extra),
+            form=form,
+            response=response,
+            existing=existing,
+            read_only=read_only,
+            conflict_version=conflict_version,
+            errors=error_summary(form, extra),
         ),
         status,
     )
@@ -230,14 +260,17 @@ def _where(procurement: Procurement, bidder, section, assigned, conflicted) -> s
     questions = [s.id for s in sections] if bidder in bidders else []
     done = evaluation.completed_count(current_user, bidders, sections)
     number = questions.index(section.id) + 1 if section.id in questions else 0
-    return (f"{bidder.label_for(current_user)}, question {number} of {len(questions)} \u2014 "
-            f"{done} of {len(bidders) * len(sections)} scored")
+    return (
+        f"{bidder.label_for(current_user)}, question {number} of {len(questions)} \u2014 "
+        f"{done} of {len(bidders) * len(sections)} scored"
+    )
 
 
 def _lacking(value, rationale) -> str:
     """What a draft is missing, as words: "a score", "a reason", "a score or a reason", or ""."""
-    missing = [word for word, absent in (("a score", value is None), ("a reason", not (rationale or "").strip()))
-               if absent]
+    missing = [
+        word for word, absent in (("a score", value is None), ("a reason", not (rationale or "").strip())) if absent
+    ]
     return " or ".join(missing)
 
 
@@ -261,7 +294,7 @@ def _next_cell(procurement: Procurement, bidder_id: int, section_id: int) -> Nex
         i = keys.index((bidder_id, section_id))
     except ValueError:
         return None
-    for position, cell in enumerate(cells[i + 1:] + cells[:i]):
+    for position, cell in enumerate(cells[i + 1 :] + cells[:i]):
         if cell.score is None or not cell.score.is_complete:
             return NextCell(cell, came_back=position >= len(cells) - i - 1)
     return None
@@ -277,19 +310,30 @@ def submit(procurement_id: int):
     try:
         if not confirmed():
             cells = evaluation.check_can_submit(current_user, procurement)
-            return confirmation_page(Confirmation(
-                title="Submit your scores?", caption=f"{procurement.reference}: {procurement.title}",
-                happens=[f"Your {len(cells)} scores and reasons are sent to your procurement lead, "
-                         "ready for the panel to talk about them in moderation."],
-                cannot_undo="You cannot change your scores after you submit them. Only your procurement "
-                            "lead can reopen them for you.",
-                button="Yes, submit my scores",
-                back_url=url_for("evaluate.overview", procurement_id=procurement.id),
-                back_text="Back to your list"))
+            return confirmation_page(
+                Confirmation(
+                    title="Submit your scores?",
+                    caption=f"{procurement.reference}: {procurement.title}",
+                    happens=[
+                        f"Your {len(cells)} scores and reasons are sent to your procurement lead, "
+                        "ready for the panel to talk about them in moderation."
+                    ],
+                    cannot_undo="You cannot change your scores after you submit them. Only your procurement "
+                    "lead can reopen them for you.",
+                    button="Yes, submit my scores",
+                    back_url=url_for("evaluate.overview", procurement_id=procurement.id),
+                    back_text="Back to your list",
+                )
+            )
         count = evaluation.submit_scores(current_user, procurement)
     except Refused as refused:
         first = getattr(refused, "first", None)
-        href = (url_for("evaluate.score", procurement_id=procurement.id, bidder_id=first.bidder.id,
-                        section_id=first.section.id) if first is not None else "#submit")
+        href = (
+            url_for(
+                "evaluate.score", procurement_id=procurement.id, bidder_id=first.bidder.id, section_id=first.section.id
+            )
+            if first is not None
+            else "#submit"
+        )
         return _render_overview(procurement, [{"text": refused.message, "href": href}], refused.status)
     return render_template("evaluate/submitted.html", procurement=procurement, count=count)

@@ -8,6 +8,7 @@ the rules need. Each rule cites the regulation or section it comes from:
 * PA23: the Procurement Act 2023 and the Procurement Regulations 2024 (SI 2024/692), for other
   public contracts, in force 24 February 2025.
 """
+
 from __future__ import annotations
 
 PSR = "psr"
@@ -32,8 +33,14 @@ def short_name(regime: str | None) -> str:
 def clean_regime(value) -> str:
     """``psr`` or ``pa23`` from what a person typed; raises ValueError otherwise."""
     text = str(value or "").strip().casefold().replace(" ", "").replace("-", "")
-    aliases = {"psr": PSR, "providerselectionregime": PSR, "pa23": PA23, "pa2023": PA23,
-               "procurementact2023": PA23, "procurementact": PA23}
+    aliases = {
+        "psr": PSR,
+        "providerselectionregime": PSR,
+        "pa23": PA23,
+        "pa2023": PA23,
+        "procurementact2023": PA23,
+        "procurementact": PA23,
+    }
     if text not in aliases:
         raise ValueError(value)
     return aliases[text]

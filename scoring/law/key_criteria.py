@@ -6,11 +6,12 @@ statutory guidance asks the authority to explain their relative importance, and 
 why one is less relevant to a service. Regulation 24(f) asks for a record of how the key
 criteria were taken into account. Pure functions only.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Iterable
 
 #: PSR reg 5(a)-(e), in the regulation's order: code -> the regulation's words.
 KEY_CRITERIA: dict[str, str] = {
@@ -60,17 +61,23 @@ class KeyCriterionFigures:
     code: str
     label: str
     sections: list[str]
-    weight: float                 # the sum of its sections' weights, percent
-    patient_weight: float         # the part of that weight in sections patient reps scored
-    patient_share: float | None   # patient_weight / weight (None when the weight is 0)
-    points: dict[str, float] = field(default_factory=dict)          # bidder -> points in it
-    patient_points: dict[str, float] | None = None                  # bidder -> points from patients
+    weight: float  # the sum of its sections' weights, percent
+    patient_weight: float  # the part of that weight in sections patient reps scored
+    patient_share: float | None  # patient_weight / weight (None when the weight is 0)
+    points: dict[str, float] = field(default_factory=dict)  # bidder -> points in it
+    patient_points: dict[str, float] | None = None  # bidder -> points from patients
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "label": self.label, "sections": self.sections,
-                "weight": self.weight, "patient_weight": self.patient_weight,
-                "patient_share": self.patient_share, "points": self.points,
-                "patient_points": self.patient_points}
+        return {
+            "code": self.code,
+            "label": self.label,
+            "sections": self.sections,
+            "weight": self.weight,
+            "patient_weight": self.patient_weight,
+            "patient_share": self.patient_share,
+            "points": self.points,
+            "patient_points": self.patient_points,
+        }
 
 
 def figures(sections: list[dict], bidders: list[dict]) -> list[KeyCriterionFigures]:
@@ -101,11 +108,18 @@ def figures(sections: list[dict], bidders: list[dict]) -> list[KeyCriterionFigur
                 patient_points = None
             else:
                 patient_points[bidder["code"]] = float(sum(per_section.get(s["code"], 0.0) for s in mine))
-        out.append(KeyCriterionFigures(
-            code=code, label=words, sections=[s["code"] for s in mine], weight=weight,
-            patient_weight=patient_weight, patient_share=(patient_weight / weight) if weight > 0 else None,
-            points=points, patient_points=patient_points,
-        ))
+        out.append(
+            KeyCriterionFigures(
+                code=code,
+                label=words,
+                sections=[s["code"] for s in mine],
+                weight=weight,
+                patient_weight=patient_weight,
+                patient_share=(patient_weight / weight) if weight > 0 else None,
+                points=points,
+                patient_points=patient_points,
+            )
+        )
     return out
 
 
@@ -119,13 +133,22 @@ def figures_from_document(document: dict, key_criterion_of: dict[str, str | None
     scored_by = {s["code"]: s.get("scored_by") for s in document.get("sections", [])}
     sections = []
     for entry in view.get("sections", []):
-        sections.append({
-            "code": entry["label"], "weight": entry["weight"], "max_score": entry["max_score"],
-            "key_criterion": entry.get("key_criterion", key_criterion_of.get(entry["code"])),
-            "patient": scored_by.get(entry["label"]) in ("patient", "both"),
-        })
+        sections.append(
+            {
+                "code": entry["label"],
+                "weight": entry["weight"],
+                "max_score": entry["max_score"],
+                "key_criterion": entry.get("key_criterion", key_criterion_of.get(entry["code"])),
+                "patient": scored_by.get(entry["label"]) in ("patient", "both"),
+            }
+        )
     patient_points = view.get("patient_points")
-    bidders = [{"code": row["code"], "moderated": row["moderated"],
-                "patient_points": None if patient_points is None else patient_points.get(row["code"], {})}
-               for row in document.get("bidders", [])]
+    bidders = [
+        {
+            "code": row["code"],
+            "moderated": row["moderated"],
+            "patient_points": None if patient_points is None else patient_points.get(row["code"], {}),
+        }
+        for row in document.get("bidders", [])
+    ]
     return figures(sections, bidders)

@@ -1,5 +1,6 @@
 """The tables the law adds: the award's notice and standstill, key-criterion notes, evaluators'
 experience. Kept apart from scoring/models.py so the regime work stays in one place."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

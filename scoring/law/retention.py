@@ -11,6 +11,7 @@ The contract cannot be entered into before the standstill ends, so the period is
 the day after the standstill's last day when the notice is recorded, else from finalisation;
 while neither is known, the records are kept without end.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -51,8 +52,18 @@ def years_for(regime: str, config: dict | None = None) -> int:
 
 
 def _procurement_id_of(session: Session, obj) -> int | None:
-    from ..models import (Assignment, AuditEvent, Bidder, Consensus, Declaration, Document, Procurement,
-                          Response, Score, Section)
+    from ..models import (
+        Assignment,
+        AuditEvent,
+        Bidder,
+        Consensus,
+        Declaration,
+        Document,
+        Procurement,
+        Response,
+        Score,
+        Section,
+    )
 
     if isinstance(obj, Procurement):
         return obj.id
@@ -94,4 +105,5 @@ def _refuse_deleting_retained(session: Session, flush_context, instances) -> Non
             raise RecordsRetained(
                 f"{procurement.reference}'s records must be kept "
                 + (f"until {until:%-d %B %Y}" if until else "for the period the law requires")
-                + ", so nothing in them can be deleted.")
+                + ", so nothing in them can be deleted."
+            )

@@ -14,6 +14,7 @@ or Good Friday, or a bank holiday under the 1971 Act in any part of the United K
 Scotland's (2 January, the first Monday in August, St Andrew's Day) and Northern Ireland's
 (St Patrick's Day, 12 July) bank holidays are not working days either.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,8 @@ from . import PA23, PSR
 
 #: The parts of the United Kingdom whose 1971 Act bank holidays each regime's definition names.
 HOLIDAY_PARTS = {
-    PSR: ("ENG", "WLS"),                  # PSR reg 2(1): "in England and Wales"
-    PA23: ("ENG", "WLS", "SCT", "NIR"),   # PA23 s.123(1): "in any part of the United Kingdom"
+    PSR: ("ENG", "WLS"),  # PSR reg 2(1): "in England and Wales"
+    PA23: ("ENG", "WLS", "SCT", "NIR"),  # PA23 s.123(1): "in any part of the United Kingdom"
 }
 
 #: PSR reg 12(3): representations before midnight at the end of the 8th working day after the
@@ -52,9 +53,9 @@ def is_working_day(day: date, regime: str) -> bool:
     """Whether ``day`` is a working day under ``regime``'s own definition (see the module doc)."""
     if regime not in HOLIDAY_PARTS:
         raise ValueError(f"unknown regime {regime!r}: use psr or pa23")
-    if day.weekday() >= 5:                          # Saturday or Sunday
+    if day.weekday() >= 5:  # Saturday or Sunday
         return False
-    if (day.month, day.day) == (12, 25):            # Christmas Day
+    if (day.month, day.day) == (12, 25):  # Christmas Day
         return False
     if day == easter(day.year) - timedelta(days=2):  # Good Friday
         return False
@@ -79,12 +80,11 @@ def nth_working_day(start: date, n: int, regime: str, *, include_start: bool) ->
 class Standstill:
     regime: str
     published: date
-    begins: date      # the first day of the standstill period
-    last_day: date    # the period ends at midnight at the end of this day
+    begins: date  # the first day of the standstill period
+    last_day: date  # the period ends at midnight at the end of this day
 
     def to_dict(self) -> dict:
-        return {"regime": self.regime, "published": self.published.isoformat(),
-                "last_day": self.last_day.isoformat()}
+        return {"regime": self.regime, "published": self.published.isoformat(), "last_day": self.last_day.isoformat()}
 
 
 def psr_standstill(published: date) -> Standstill:

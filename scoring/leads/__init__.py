@@ -3,6 +3,7 @@
 Every route is for leads of that procurement (and administrators); the route
 modules below share one Blueprint so that URLs read as /procurements/<id>/...
 """
+
 from flask import Blueprint
 
 bp = Blueprint("leads", __name__, url_prefix="/procurements")

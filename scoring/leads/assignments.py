@@ -1,4 +1,5 @@
 """Who scores what, the conflicts evaluators declared, and each evaluator's progress."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -12,17 +13,22 @@ from . import bp
 from .common import evaluator_of_or_404, lead_view, refusal
 
 
-def _render_assignments(procurement: Procurement, wanted: set[tuple[int, int]], errors=None,
-                        field_errors=None, status: int = 200):
+def _render_assignments(
+    procurement: Procurement, wanted: set[tuple[int, int]], errors=None, field_errors=None, status: int = 200
+):
     people = assignment_service.candidates()
     groups = [
         ("Patient representatives", [u for u in people if u.role is Role.PATIENT]),
         ("Panel evaluators", [u for u in people if u.role is Role.PANEL]),
     ]
     return render_template(
-        "leads/assignments.html", procurement=procurement, groups=groups, wanted=wanted,
+        "leads/assignments.html",
+        procurement=procurement,
+        groups=groups,
+        wanted=wanted,
         sections=[s for s in procurement.sections if not s.is_price],
-        errors=errors or [], field_errors=field_errors or {},
+        errors=errors or [],
+        field_errors=field_errors or {},
     ), status
 
 
@@ -51,8 +57,9 @@ def assignments(procurement: Procurement):
 @bp.route("/<int:procurement_id>/conflicts")
 @lead_view
 def conflicts(procurement: Procurement):
-    return render_template("leads/conflicts.html", procurement=procurement,
-                           conflicts=assignment_service.declared_conflicts(procurement))
+    return render_template(
+        "leads/conflicts.html", procurement=procurement, conflicts=assignment_service.declared_conflicts(procurement)
+    )
 
 
 @bp.route("/<int:procurement_id>/conflicts/<int:declaration_id>/withdraw", methods=["GET", "POST"])
@@ -72,17 +79,23 @@ def withdraw_conflict(procurement: Procurement, declaration_id: int):
         else:
             flash(f"{declaration.user.name}'s conflict with {declaration.bidder.code} is withdrawn.", "success")
             return redirect(url_for("leads.conflicts", procurement_id=procurement.id))
-    return render_template("leads/withdraw_conflict.html", procurement=procurement, declaration=declaration,
-                           reason=reason, errors=errors, field_errors=field_errors), 400 if errors else 200
+    return render_template(
+        "leads/withdraw_conflict.html",
+        procurement=procurement,
+        declaration=declaration,
+        reason=reason,
+        errors=errors,
+        field_errors=field_errors,
+    ), 400 if errors else 200
 
 
 @bp.route("/<int:procurement_id>/progress")
 @lead_view
 def progress(procurement: Procurement):
-    rows = [(row.evaluator, row.progress, row.declared)
-            for row in assignment_service.progress_of_everyone(procurement)]
-    return render_template("leads/progress.html", procurement=procurement, rows=rows,
-                           scoring_open=lifecycle.scoring_open(procurement))
+    rows = [(row.evaluator, row.progress, row.declared) for row in assignment_service.progress_of_everyone(procurement)]
+    return render_template(
+        "leads/progress.html", procurement=procurement, rows=rows, scoring_open=lifecycle.scoring_open(procurement)
+    )
 
 
 @bp.route("/<int:procurement_id>/progress/<int:user_id>/reopen", methods=["GET", "POST"])
@@ -94,13 +107,21 @@ def reopen(procurement: Procurement, user_id: int):
     reason = request.form.get("reason", "")
     if request.method == "POST":
         try:
-            count = evaluation.reopen_scores(lead=current_user, procurement=procurement, evaluator=evaluator,
-                                             reason=reason)
+            count = evaluation.reopen_scores(
+                lead=current_user, procurement=procurement, evaluator=evaluator, reason=reason
+            )
         except Refused as refused:
             errors, field_errors = refusal(refused)
         else:
-            flash(f"{count} of {evaluator.name}'s scores are reopened. They can change them and submit again.",
-                  "success")
+            flash(
+                f"{count} of {evaluator.name}'s scores are reopened. They can change them and submit again.", "success"
+            )
             return redirect(url_for("leads.progress", procurement_id=procurement.id))
-    return render_template("leads/reopen.html", procurement=procurement, evaluator=evaluator, reason=reason,
-                           errors=errors, field_errors=field_errors), 400 if errors else 200
+    return render_template(
+        "leads/reopen.html",
+        procurement=procurement,
+        evaluator=evaluator,
+        reason=reason,
+        errors=errors,
+        field_errors=field_errors,
+    ), 400 if errors else 200

@@ -3,6 +3,7 @@
 There is deliberately no route that changes or deletes an event (and the model
 refuses such a flush anyway).
 """
+
 from __future__ import annotations
 
 from math import ceil
@@ -42,11 +43,17 @@ def audit(procurement: Procurement):
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
     ).all()
     actions = db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.procurement_id == procurement.id).distinct().order_by(AuditEvent.action)
+        select(AuditEvent.action)
+        .where(AuditEvent.procurement_id == procurement.id)
+        .distinct()
+        .order_by(AuditEvent.action)
     ).all()
     people = db.session.scalars(
-        select(User).join(AuditEvent, AuditEvent.actor_id == User.id)
-        .where(AuditEvent.procurement_id == procurement.id).distinct().order_by(User.name)
+        select(User)
+        .join(AuditEvent, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.procurement_id == procurement.id)
+        .distinct()
+        .order_by(User.name)
     ).all()
 
     def page_url(number: int) -> str:
@@ -56,7 +63,17 @@ def audit(procurement: Procurement):
     names = audit_text.names_for(procurement)
     rows = [(e, audit_text.sentence(e, names)) for e in events]
     action_choices = sorted(((a, audit_text.label(a)) for a in actions), key=lambda item: item[1])
-    return render_template("leads/audit.html", procurement=procurement, rows=rows, actions=action_choices,
-                           people=people, action=action, person=person, page=page, pages=pages, total=total,
-                           previous_url=page_url(page - 1) if page > 1 else None,
-                           next_url=page_url(page + 1) if page < pages else None)
+    return render_template(
+        "leads/audit.html",
+        procurement=procurement,
+        rows=rows,
+        actions=action_choices,
+        people=people,
+        action=action,
+        person=person,
+        page=page,
+        pages=pages,
+        total=total,
+        previous_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if page < pages else None,
+    )

@@ -1,12 +1,13 @@
 """Bidders, their prices, and their answers (text and documents) to each section."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..access import bidder_in, section_in
 from .. import anonymity
+from ..access import bidder_in, section_in
 from ..confirm import Confirmation, confirmation_page, confirmed
 from ..database import referenced
 from ..extensions import db
@@ -22,10 +23,14 @@ def _render_bidders(procurement: Procurement, errors=None, field_errors=None, pr
     if prices is None:
         prices = {b.id: "" if b.price is None else f"{b.price:.2f}" for b in procurement.bidders}
     return render_template(
-        "leads/bidders.html", procurement=procurement, has_price=has_price, prices=prices,
+        "leads/bidders.html",
+        procurement=procurement,
+        has_price=has_price,
+        prices=prices,
         price_scores=pricing.section_scores(procurement) if has_price else {},
         setup_open=procurement.status is Status.SETUP,
-        errors=errors or [], field_errors=field_errors or {},
+        errors=errors or [],
+        field_errors=field_errors or {},
     ), status
 
 
@@ -64,8 +69,14 @@ def _bidder_form(procurement: Procurement, bidder: Bidder | None):
         else:
             flash(f"{bidder.code} is saved.", "success")
             return redirect(url_for("leads.bidders", procurement_id=procurement.id))
-    return render_template("leads/bidder_form.html", procurement=procurement, bidder=bidder, values=values,
-                           errors=errors, field_errors=field_errors), 400 if errors else 200
+    return render_template(
+        "leads/bidder_form.html",
+        procurement=procurement,
+        bidder=bidder,
+        values=values,
+        errors=errors,
+        field_errors=field_errors,
+    ), 400 if errors else 200
 
 
 @bp.route("/<int:procurement_id>/bidders/new", methods=["GET", "POST"])
@@ -85,7 +96,8 @@ def edit_bidder(procurement: Procurement, bidder_id: int):
 def responses(procurement: Procurement):
     """A grid of bidders × sections showing which answers and documents are in."""
     rows = db.session.scalars(
-        db.select(Response).join(Bidder, Response.bidder_id == Bidder.id)
+        db.select(Response)
+        .join(Bidder, Response.bidder_id == Bidder.id)
         .where(Bidder.procurement_id == procurement.id)
         .options(selectinload(Response.documents))
     )
@@ -93,8 +105,7 @@ def responses(procurement: Procurement):
     return render_template("leads/responses.html", procurement=procurement, by_cell=by_cell)
 
 
-@bp.route("/<int:procurement_id>/bidders/<int:bidder_id>/sections/<int:section_id>",
-          methods=["GET", "POST"])
+@bp.route("/<int:procurement_id>/bidders/<int:bidder_id>/sections/<int:section_id>", methods=["GET", "POST"])
 @lead_view
 def response(procurement: Procurement, bidder_id: int, section_id: int):
     bidder = bidder_in(procurement, bidder_id)
@@ -114,17 +125,25 @@ def response(procurement: Procurement, bidder_id: int, section_id: int):
         else:
             flash(f"{bidder.code}'s answer to {section.code} is saved.", "success")
             anonymity.warn_if_named(procurement, text, what="The answer")
-            return redirect(url_for("leads.response", procurement_id=procurement.id,
-                                    bidder_id=bidder.id, section_id=section.id))
+            return redirect(
+                url_for("leads.response", procurement_id=procurement.id, bidder_id=bidder.id, section_id=section.id)
+            )
     return _render_response(procurement, bidder, section, text, errors, field_errors)
 
 
 def _render_response(procurement, bidder, section, text, errors, field_errors):
-    return render_template("leads/response.html", procurement=procurement, bidder=bidder, section=section,
-                           response=documents.response_for(bidder, section), text=text,
-                           editable=procurement.status is Status.SETUP,
-                           max_mb=_upload_mb(), errors=errors,
-                           field_errors=field_errors), 400 if errors else 200
+    return render_template(
+        "leads/response.html",
+        procurement=procurement,
+        bidder=bidder,
+        section=section,
+        response=documents.response_for(bidder, section),
+        text=text,
+        editable=procurement.status is Status.SETUP,
+        max_mb=_upload_mb(),
+        errors=errors,
+        field_errors=field_errors,
+    ), 400 if errors else 200
 
 
 def _upload_mb() -> str:
@@ -146,19 +165,28 @@ def delete_document(procurement: Procurement, document_id: int):
     try:
         if not confirmed():
             documents.check_can_delete(document)
-            return confirmation_page(Confirmation(
-                title=f"Remove {document.filename}?", caption=f"{procurement.reference}: {procurement.title}",
-                happens=[f"{document.filename} is removed from {bidder.code}'s answer to "
-                         f"{section_in(procurement, section_id).code}, and its file is deleted.",
-                         "The audit log keeps a note of its name, type and size."],
-                cannot_undo="A removed document cannot be brought back. To have it again, upload the file again.",
-                button="Yes, remove it", warning=True,
-                back_url=back_url, back_text="Back to the answer"))
+            return confirmation_page(
+                Confirmation(
+                    title=f"Remove {document.filename}?",
+                    caption=f"{procurement.reference}: {procurement.title}",
+                    happens=[
+                        f"{document.filename} is removed from {bidder.code}'s answer to "
+                        f"{section_in(procurement, section_id).code}, and its file is deleted.",
+                        "The audit log keeps a note of its name, type and size.",
+                    ],
+                    cannot_undo="A removed document cannot be brought back. To have it again, upload the file again.",
+                    button="Yes, remove it",
+                    warning=True,
+                    back_url=back_url,
+                    back_text="Back to the answer",
+                )
+            )
         documents.delete_document(document, actor=current_user)
     except Refused as refused:
         errors, field_errors = refusal(refused)
         section = section_in(procurement, section_id)
         return _render_response(procurement, bidder, section, response.text, errors, field_errors)
     flash(f"{document.filename} is removed.", "success")
-    return redirect(url_for("leads.response", procurement_id=procurement.id, bidder_id=bidder.id,
-                            section_id=section_id))
+    return redirect(
+        url_for("leads.response", procurement_id=procurement.id, bidder_id=bidder.id, section_id=section_id)
+    )

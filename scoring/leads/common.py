@@ -1,12 +1,13 @@
 """Helpers shared by the lead's route modules: access, and turning refusals into error summaries."""
+
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import abort
 
-from ..access import lead_procurement_or_abort, roles_required
 from .. import transaction
+from ..access import lead_procurement_or_abort, roles_required
 from ..extensions import db
 from ..models import Procurement, Role, User
 from ..services.errors import Refused

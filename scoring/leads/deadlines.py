@@ -1,4 +1,5 @@
 """The scoring deadline and moderation meeting date."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -37,8 +38,9 @@ def deadlines_page(procurement: Procurement):
             day: date | None = _parse(request.form.get("deadline_day"), "date", "deadline_day", "2027-03-12")
             clock: time | None = _parse(request.form.get("deadline_time"), "time", "deadline_time", "17:00")
             meeting = _parse(request.form.get("meeting_on"), "date", "meeting_on", "2027-03-19")
-            deadlines.set_dates(procurement, deadline_day=day, deadline_time=clock, meeting_on=meeting,
-                                actor=current_user)
+            deadlines.set_dates(
+                procurement, deadline_day=day, deadline_time=clock, meeting_on=meeting, actor=current_user
+            )
         except Refused as refused:
             errors, field_errors = refusal(refused)
             status = 400
@@ -46,8 +48,14 @@ def deadlines_page(procurement: Procurement):
             flash("Dates saved.", "success")
             return redirect(url_for("leads.deadlines_page", procurement_id=procurement.id))
     local = deadlines.to_london(procurement.scoring_deadline) if procurement.scoring_deadline else None
-    return render_template("leads/dates.html", procurement=procurement, local=local, errors=errors,
-                           field_errors=field_errors, due=deadlines.due_sentence(procurement)), status
+    return render_template(
+        "leads/dates.html",
+        procurement=procurement,
+        local=local,
+        errors=errors,
+        field_errors=field_errors,
+        due=deadlines.due_sentence(procurement),
+    ), status
 
 
 @bp.app_template_global("meeting_sentence")

@@ -1,21 +1,21 @@
 """Sections (questions) and their weights: add, edit and delete in set-up; weights later with a reason."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import anonymity, rules
 from ..access import section_in
-from .. import anonymity
 from ..models import Procurement, ScoredBy, Section, Status
 from ..services import setup
-from .. import rules
 from ..services.errors import Refused
 from . import bp
 from .common import lead_view, refusal
 
-SCORED_BY_CHOICES = [(choice.value, choice.label)
-                     for choice in (ScoredBy.BOTH, ScoredBy.PATIENT, ScoredBy.PANEL, ScoredBy.PRICE)]
+SCORED_BY_CHOICES = [
+    (choice.value, choice.label) for choice in (ScoredBy.BOTH, ScoredBy.PATIENT, ScoredBy.PANEL, ScoredBy.PRICE)
+]
 
 
 def weight_message(procurement: Procurement) -> tuple[float, str | None]:
@@ -33,16 +33,30 @@ def weight_message(procurement: Procurement) -> tuple[float, str | None]:
 @lead_view
 def sections(procurement: Procurement):
     total, message = weight_message(procurement)
-    return render_template("leads/sections.html", procurement=procurement, total=total,
-                           weight_message=message, setup_open=procurement.status is Status.SETUP)
+    return render_template(
+        "leads/sections.html",
+        procurement=procurement,
+        total=total,
+        weight_message=message,
+        setup_open=procurement.status is Status.SETUP,
+    )
 
 
 def _form_values(section: Section | None) -> dict:
     if request.method == "POST":
         return {k: request.form.get(k, "") for k in setup.SECTION_FIELDS}
     if section is None:
-        return {"code": "", "title": "", "question": "", "guidance": "", "weight": "", "max_score": "4",
-                "scored_by": "both", "threshold": "", "key_criterion": ""}
+        return {
+            "code": "",
+            "title": "",
+            "question": "",
+            "guidance": "",
+            "weight": "",
+            "max_score": "4",
+            "scored_by": "both",
+            "threshold": "",
+            "key_criterion": "",
+        }
     values = {k: getattr(section, k) for k in setup.SECTION_FIELDS}
     values["weight"] = f"{section.weight:g}"
     values["threshold"] = "" if section.threshold is None else f"{section.threshold:g}"
@@ -63,12 +77,19 @@ def new_section(procurement: Procurement):
             errors, field_errors = refusal(refused)
         else:
             flash(f"Section {section.code} is added.", "success")
-            anonymity.warn_if_named(procurement, values.get("title"), values.get("question"),
-                                    values.get("guidance"), what="The section")
+            anonymity.warn_if_named(
+                procurement, values.get("title"), values.get("question"), values.get("guidance"), what="The section"
+            )
             return redirect(url_for("leads.sections", procurement_id=procurement.id))
-    return render_template("leads/section_form.html", procurement=procurement, section=None, values=values,
-                           choices=SCORED_BY_CHOICES, errors=errors,
-                           field_errors=field_errors), 400 if errors else 200
+    return render_template(
+        "leads/section_form.html",
+        procurement=procurement,
+        section=None,
+        values=values,
+        choices=SCORED_BY_CHOICES,
+        errors=errors,
+        field_errors=field_errors,
+    ), 400 if errors else 200
 
 
 @bp.route("/<int:procurement_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
@@ -85,12 +106,19 @@ def edit_section(procurement: Procurement, section_id: int):
             errors, field_errors = refusal(refused)
         else:
             flash(f"Section {section.code} is saved.", "success")
-            anonymity.warn_if_named(procurement, values.get("title"), values.get("question"),
-                                    values.get("guidance"), what="The section")
+            anonymity.warn_if_named(
+                procurement, values.get("title"), values.get("question"), values.get("guidance"), what="The section"
+            )
             return redirect(url_for("leads.sections", procurement_id=procurement.id))
-    return render_template("leads/section_form.html", procurement=procurement, section=section, values=values,
-                           choices=SCORED_BY_CHOICES, errors=errors,
-                           field_errors=field_errors), 400 if errors else 200
+    return render_template(
+        "leads/section_form.html",
+        procurement=procurement,
+        section=section,
+        values=values,
+        choices=SCORED_BY_CHOICES,
+        errors=errors,
+        field_errors=field_errors,
+    ), 400 if errors else 200
 
 
 @bp.route("/<int:procurement_id>/sections/<int:section_id>/delete", methods=["GET", "POST"])
@@ -107,8 +135,9 @@ def delete_section(procurement: Procurement, section_id: int):
         else:
             flash(f"Section {code} is deleted.", "success")
             return redirect(url_for("leads.sections", procurement_id=procurement.id))
-    return render_template("leads/section_delete.html", procurement=procurement, section=section,
-                           errors=errors), 400 if errors else 200
+    return render_template(
+        "leads/section_delete.html", procurement=procurement, section=section, errors=errors
+    ), 400 if errors else 200
 
 
 @bp.route("/<int:procurement_id>/weights", methods=["GET", "POST"])
@@ -123,16 +152,26 @@ def weights(procurement: Procurement):
         values = {f"weight-{s.id}": request.form.get(f"weight-{s.id}", "") for s in procurement.sections}
         reason = request.form.get("reason", "")
         try:
-            setup.set_weights(procurement, {s.id: values[f"weight-{s.id}"] for s in procurement.sections},
-                              reason=reason, actor=current_user)
+            setup.set_weights(
+                procurement,
+                {s.id: values[f"weight-{s.id}"] for s in procurement.sections},
+                reason=reason,
+                actor=current_user,
+            )
         except Refused as refused:
             errors, field_errors = refusal(refused)
         else:
             flash("The weights are saved.", "success")
             return redirect(url_for("leads.sections", procurement_id=procurement.id))
     total, message = weight_message(procurement)
-    return render_template("leads/weights.html", procurement=procurement, values=values, reason=reason,
-                           total=total, weight_message=message, errors=errors, field_errors=field_errors,
-                           opened=procurement.status is not Status.SETUP), 400 if errors else 200
-
-
+    return render_template(
+        "leads/weights.html",
+        procurement=procurement,
+        values=values,
+        reason=reason,
+        total=total,
+        weight_message=message,
+        errors=errors,
+        field_errors=field_errors,
+        opened=procurement.status is not Status.SETUP,
+    ), 400 if errors else 200

@@ -13,6 +13,7 @@ Everything typed by someone is escaped here. The result is printed into the temp
 `Markup`, so on a patient rep's page the anonymity filter (`scoring.anonymity.finalize`)
 still redacts its text, as it does every value printed.
 """
+
 from __future__ import annotations
 
 from flask import url_for
@@ -22,9 +23,11 @@ from ..numbers import score as _score_text
 
 _NO_SCORE = '<span class="app-muted">No score</span>'
 _DRAFT = '<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>'
-_DETAILS = ('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
-            '<span class="nhsuk-details__summary-text">{summary}</span></summary>'
-            '<div class="nhsuk-details__text"><p class="app-pre-wrap">{text}</p></div></details>')
+_DETAILS = (
+    '<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
+    '<span class="nhsuk-details__summary-text">{summary}</span></summary>'
+    '<div class="nhsuk-details__text"><p class="app-pre-wrap">{text}</p></div></details>'
+)
 _HIDDEN = '<span class="nhsuk-u-visually-hidden">{}</span>'
 
 
@@ -54,8 +57,10 @@ def score_cell(score, who: str = "", cell_name: str = "") -> str:
 def flag(row) -> str:
     """Whether the evaluators disagree, and how far apart they are (the ``flag`` macro)."""
     if row.flagged:
-        return (f'<strong class="nhsuk-tag nhsuk-tag--red">Disagree</strong> '
-                f'<span class="nhsuk-body-s">Scores {_e(_score_text(row.spread))} apart</span>')
+        return (
+            f'<strong class="nhsuk-tag nhsuk-tag--red">Disagree</strong> '
+            f'<span class="nhsuk-body-s">Scores {_e(_score_text(row.spread))} apart</span>'
+        )
     if row.spread is not None:
         return f'<span class="nhsuk-body-s">Scores {_e(_score_text(row.spread))} apart</span>'
     return ""
@@ -65,17 +70,20 @@ def consensus_cell(row, cell_name: str, final: bool = False) -> str:
     """The agreed, accepted or final score with its reason (the ``consensus_cell`` macro)."""
     if row.consensus:
         value = _e(row.consensus.value)
-        return (f'<strong class="nhsuk-tag nhsuk-tag--green">Agreed: {value}</strong>'
-                + _details("Why" + _HIDDEN.format(f" the panel agreed {value} for {_e(cell_name)}"),
-                           _e(row.consensus.rationale or "")))
+        return f'<strong class="nhsuk-tag nhsuk-tag--green">Agreed: {value}</strong>' + _details(
+            "Why" + _HIDDEN.format(f" the panel agreed {value} for {_e(cell_name)}"), _e(row.consensus.rationale or "")
+        )
     if row.acceptance:
         value = _e(_score_text(row.acceptance.value))
-        return (f'<strong class="nhsuk-tag nhsuk-tag--green">Accepted: {value}</strong>'
-                + _details("Why" + _HIDDEN.format(f" the lead accepted {value} for {_e(cell_name)}"),
-                           _e(row.acceptance.rationale or "")))
+        return f'<strong class="nhsuk-tag nhsuk-tag--green">Accepted: {value}</strong>' + _details(
+            "Why" + _HIDDEN.format(f" the lead accepted {value} for {_e(cell_name)}"),
+            _e(row.acceptance.rationale or ""),
+        )
     if final:
-        return (f'<strong class="nhsuk-tag nhsuk-tag--green">Final: {_e(_score_text(row.proposed))}</strong>'
-                '<br><span class="nhsuk-body-s">Not discussed: the average of the scores</span>')
+        return (
+            f'<strong class="nhsuk-tag nhsuk-tag--green">Final: {_e(_score_text(row.proposed))}</strong>'
+            '<br><span class="nhsuk-body-s">Not discussed: the average of the scores</span>'
+        )
     return '<strong class="nhsuk-tag nhsuk-tag--grey">Not agreed yet</strong>'
 
 
@@ -89,17 +97,21 @@ def board_rows(board, viewer, procurement, can_record: bool) -> Markup:
         bidder = row.bidder
         plain_label = bidder.label_for(viewer)
         label, cell_name = _e(plain_label), f"{plain_label}, {code}"
-        href = _e(url_for("moderation.cell", procurement_id=procurement.id, section_id=board.section.id,
-                          bidder_id=bidder.id))
+        href = _e(
+            url_for("moderation.cell", procurement_id=procurement.id, section_id=board.section.id, bidder_id=bidder.id)
+        )
         text = link_text or ("Change" if row.consensus else "Record consensus")
-        cells = "".join(f'<td class="nhsuk-table__cell">{score_cell(score, column.label, cell_name)}</td>'
-                        for column, score in row.scores)
+        cells = "".join(
+            f'<td class="nhsuk-table__cell">{score_cell(score, column.label, cell_name)}</td>'
+            for column, score in row.scores
+        )
         out.append(
             f'<tr class="nhsuk-table__row" id="bidder-{bidder.id}">\n'
             f'<th scope="row" class="nhsuk-table__header">{label}</th>\n{cells}\n'
             f'<td class="nhsuk-table__cell"><strong>{_e(_score_text(row.proposed))}</strong><br>{flag(row)}</td>\n'
             f'<td class="nhsuk-table__cell app-sticky-end" id="consensus-{bidder.id}" tabindex="-1">\n'
-            f'{consensus_cell(row, cell_name, final)}\n'
+            f"{consensus_cell(row, cell_name, final)}\n"
             f'<a href="{href}">{text}<span class="nhsuk-u-visually-hidden"> for {label}</span></a>\n'
-            '</td>\n</tr>\n')
+            "</td>\n</tr>\n"
+        )
     return Markup("".join(out))

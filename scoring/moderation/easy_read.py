@@ -10,6 +10,7 @@ and it stands on its own, with no reference back to the standard report.
 Pictures are Tabler icons (MIT licence, npm ``@tabler/icons``), served from
 node_modules by `scoring.assets`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ NEAR = 0.02
 
 @dataclass(frozen=True)
 class Point:
-    icon: str                 # a Tabler outline icon name
+    icon: str  # a Tabler outline icon name
     sentences: tuple[str, ...]
 
 
@@ -40,8 +41,22 @@ class Part:
 
 
 #: Every icon the easy read uses (the tests check each one is installed).
-ICONS = ("file-text", "heart-handshake", "pencil", "ban", "users-group", "thumb-up", "arrows-diff",
-         "trophy", "alert-triangle", "scale", "mail", "calendar-event", "archive", "phone")
+ICONS = (
+    "file-text",
+    "heart-handshake",
+    "pencil",
+    "ban",
+    "users-group",
+    "thumb-up",
+    "arrows-diff",
+    "trophy",
+    "alert-triangle",
+    "scale",
+    "mail",
+    "calendar-event",
+    "archive",
+    "phone",
+)
 
 
 def share_words(fraction: float) -> str:
@@ -79,30 +94,30 @@ def score_words(value: float | None, top: int) -> str:
 
 def _different(answer: Answer) -> Point:
     s = answer.section
-    sentences = [f"{answer.bidder}, question {s.code}: {s.title}.",
-                 f"You gave {answer.yours} out of {s.max_score}.",
-                 f"{answer.final_is.capitalize()} {score_words(answer.agreed, s.max_score)}."]
+    sentences = [
+        f"{answer.bidder}, question {s.code}: {s.title}.",
+        f"You gave {answer.yours} out of {s.max_score}.",
+        f"{answer.final_is.capitalize()} {score_words(answer.agreed, s.max_score)}.",
+    ]
     if answer.reason:
         sentences.append(f"The panel said: “{answer.reason.strip()}”")
     else:
-        sentences += ["The panel did not talk about this answer.",
-                      "So its score is the average of everyone's scores."]
+        sentences += ["The panel did not talk about this answer.", "So its score is the average of everyone's scores."]
     return Point("arrows-diff", tuple(sentences))
 
 
 def easy_read(report: RepReport) -> list[Part]:
     p = report.procurement
     about = Part("About this report")
-    about.add("file-text", f"This report is for {report.rep.name}.",
-              f"It is about choosing who will run {p.title}.")
-    about.add("heart-handshake", "Thank you for scoring the bids.",
-              "This report tells you what happened to your scores.")
+    about.add("file-text", f"This report is for {report.rep.name}.", f"It is about choosing who will run {p.title}.")
+    about.add(
+        "heart-handshake", "Thank you for scoring the bids.", "This report tells you what happened to your scores."
+    )
 
     said = Part("What you said")
     n = len(report.answers)
     if n:
-        said.add("pencil", f"You gave {n} {'score' if n == 1 else 'scores'}.",
-                 "You wrote a reason for each score.")
+        said.add("pencil", f"You gave {n} {'score' if n == 1 else 'scores'}.", "You wrote a reason for each score.")
     else:
         said.add("pencil", "You did not give any scores this time.")
     for bidder in report.conflicts:
@@ -129,11 +144,15 @@ def easy_read(report: RepReport) -> list[Part]:
     if len(o.winners) == 1:
         winner.add("trophy", f"{o.winners[0]} won.", f"{o.winners[0]} got the most marks.")
     else:
-        winner.add("trophy", *[f"{name} came joint first." for name in o.winners],
-                   "The rules of the tender decide between them.")
+        winner.add(
+            "trophy",
+            *[f"{name} came joint first." for name in o.winners],
+            "The rules of the tender decide between them.",
+        )
     for bidder, _codes in o.failing:
-        winner.add("alert-triangle", f"{bidder} could not win.",
-                   "It did not get the lowest score allowed for a question.")
+        winner.add(
+            "alert-triangle", f"{bidder} could not win.", "It did not get the lowest score allowed for a question."
+        )
     parts.append(winner)
 
     difference = Part("Did patient scores make a difference?")
@@ -144,29 +163,44 @@ def easy_read(report: RepReport) -> list[Part]:
         if not o.without:
             difference.add("scale", "Patient reps scored every question.", "So the result rests on patient scores.")
         elif o.changed_winner:
-            without = [f"Without patient scores, {name} would have won." for name in o.without] if len(o.without) == 1 \
+            without = (
+                [f"Without patient scores, {name} would have won." for name in o.without]
+                if len(o.without) == 1
                 else [f"Without patient scores, {name} would have come joint first." for name in o.without]
-            with_them = [f"With patient scores, {name} won." for name in o.winners] if len(o.winners) == 1 \
+            )
+            with_them = (
+                [f"With patient scores, {name} won." for name in o.winners]
+                if len(o.winners) == 1
                 else [f"With patient scores, {name} came joint first." for name in o.winners]
+            )
             difference.add("trophy", *without, *with_them, "So patient scores changed who won.")
         else:
-            difference.add("trophy", *[f"Without patient scores, {name} would still have won." for name in o.winners],
-                           "So patient scores did not change who won.")
-            difference.add("scale", "But they changed the order of the other bidders." if o.moved
-                           else "But they changed how many marks each bidder got.")
+            difference.add(
+                "trophy",
+                *[f"Without patient scores, {name} would still have won." for name in o.winners],
+                "So patient scores did not change who won.",
+            )
+            difference.add(
+                "scale",
+                "But they changed the order of the other bidders."
+                if o.moved
+                else "But they changed how many marks each bidder got.",
+            )
     parts.append(difference)
 
     nxt = Part("What happens next")
     nxt.add("mail", "We will tell the bidders the result.")
-    nxt.add("calendar-event", "They have at least 8 working days to ask questions.",
-            "Then the contract can be signed.")
+    nxt.add("calendar-event", "They have at least 8 working days to ask questions.", "Then the contract can be signed.")
     nxt.add("archive", "We keep your scores safe in our records.")
     parts.append(nxt)
 
     questions = Part("Questions")
     if report.contact is not None:
-        questions.add("phone", f"If you have a question, contact {report.contact.name}.",
-                      f"Their email is {report.contact.email}.")
+        questions.add(
+            "phone",
+            f"If you have a question, contact {report.contact.name}.",
+            f"Their email is {report.contact.email}.",
+        )
     else:
         questions.add("phone", "If you have a question, ask the team that runs the procurement.")
     parts.append(questions)

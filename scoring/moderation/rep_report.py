@@ -16,6 +16,7 @@ hence the sentences for "the patient scores did not change who won".
 Everything is read from the stored final result and the rep's own submitted
 scores, which cannot change once the procurement is final.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -35,10 +36,30 @@ CLOSE = 0.5
 
 #: Words from the engine's definitions that a patient rep never reads on their pages.
 BANNED_TERMS = (
-    "shapley", "tipping point", "counterfactual", "kendall", "krippendorff", "moderated",
-    "sweep", "dirichlet", "monte carlo", "monte-carlo", "sensitivity", "tau-b", "alpha", "α",
-    "weighted total", "weight share", "lead split", "provisional leader", "contribution",
-    "concentration", "median", "patient section", "panel section", "fixed section",
+    "shapley",
+    "tipping point",
+    "counterfactual",
+    "kendall",
+    "krippendorff",
+    "moderated",
+    "sweep",
+    "dirichlet",
+    "monte carlo",
+    "monte-carlo",
+    "sensitivity",
+    "tau-b",
+    "alpha",
+    "α",
+    "weighted total",
+    "weight share",
+    "lead split",
+    "provisional leader",
+    "contribution",
+    "concentration",
+    "median",
+    "patient section",
+    "panel section",
+    "fixed section",
 )
 
 #: What happens after the decision. Both regimes keep a standstill of at least 8 working days
@@ -65,12 +86,12 @@ def for_rep(text: str, procurement: Procurement, rep: User) -> str:
 class Answer:
     """One bidder's answer to one question that the rep scored."""
 
-    bidder: str            # what the rep calls the bidder
+    bidder: str  # what the rep calls the bidder
     section: Section
     yours: int
     your_reason: str
-    agreed: float | None   # the score the panel agreed (or, undiscussed, the evaluators' average)
-    reason: str | None     # the panel's reason; None when the panel did not discuss the answer
+    agreed: float | None  # the score the panel agreed (or, undiscussed, the evaluators' average)
+    reason: str | None  # the panel's reason; None when the panel did not discuss the answer
 
     @property
     def close(self) -> bool:
@@ -98,38 +119,44 @@ class Answer:
 class Outcome:
     """Who won, and who would have come first without the patient scores."""
 
-    winners: list[str]           # more than one when tied for first
-    without: list[str]           # first without patient scores; empty when nothing is left to rank
+    winners: list[str]  # more than one when tied for first
+    without: list[str]  # first without patient scores; empty when nothing is left to rank
     patient_questions: int
     questions: int
-    share: float                 # the patient-scored questions' share of the marks, 0 to 1
+    share: float  # the patient-scored questions' share of the marks, 0 to 1
     changed_winner: bool
-    moved: list[tuple[str, int, int]]   # (bidder, place without patient scores, place with them)
+    moved: list[tuple[str, int, int]]  # (bidder, place without patient scores, place with them)
     failing: list[tuple[str, list[str]]]  # (bidder, questions below the minimum score)
 
     def sentences(self) -> list[str]:
         """The result and the patient scores' part in it, in plain words, one bidder per sentence."""
         out = [won(self.winners)]
-        out += [f"{bidder} did not reach the minimum score for {join(codes)}, so it could not win."
-                for bidder, codes in self.failing]
+        out += [
+            f"{bidder} did not reach the minimum score for {join(codes)}, so it could not win."
+            for bidder, codes in self.failing
+        ]
         if not self.patient_questions:
-            return out + ["Patient representatives did not score any question, so their scores could "
-                          "not change the result."]
+            return out + [
+                "Patient representatives did not score any question, so their scores could not change the result."
+            ]
         if self.patient_questions == self.questions:
             out.append("Patient representatives helped score every question.")
         else:
-            out.append(f"Patient representatives helped score {self.patient_questions} of the {self.questions} "
-                       f"questions, worth {percent(self.share)} of the marks.")
+            out.append(
+                f"Patient representatives helped score {self.patient_questions} of the {self.questions} "
+                f"questions, worth {percent(self.share)} of the marks."
+            )
         if not self.without:
-            return out + ["Patient representatives scored every question, so the result rests on their "
-                          "scores."]
+            return out + ["Patient representatives scored every question, so the result rests on their scores."]
         if self.changed_winner:
             return out + [f"Without patient scores, {first(self.without)}. With them, {won(self.winners)[:-1]}."]
         out.append(f"Without patient scores, the result would have been the same: {won(self.winners)[:-1]}.")
         if self.moved:
             out.append("But the patient scores changed the order of the other bidders.")
-            out += [f"Without them, {bidder} would have come {ordinal(before)} instead of {ordinal(after)}."
-                    for bidder, before, after in self.moved]
+            out += [
+                f"Without them, {bidder} would have come {ordinal(before)} instead of {ordinal(after)}."
+                for bidder, before, after in self.moved
+            ]
         else:
             out.append("The patient scores changed how many marks each bidder got, but not the order.")
         return out
@@ -157,11 +184,11 @@ class RepReport:
     procurement: Procurement
     rep: User
     answers: list[Answer]
-    conflicts: list[str]         # bidders the rep did not score because of a declared conflict
+    conflicts: list[str]  # bidders the rep did not score because of a declared conflict
     outcome: Outcome
     contact: User | None
     decided_on: date | None
-    easy_read: list = field(default_factory=list)   # see easy_read.easy_read
+    easy_read: list = field(default_factory=list)  # see easy_read.easy_read
 
     @property
     def close(self) -> list[Answer]:
@@ -185,19 +212,27 @@ class RepReport:
     def contact_sentence(self) -> str:
         if self.contact is None:
             return "If you have a question about this report, ask the team that runs the procurement."
-        return (f"If you have a question about this report, contact {self.contact.name}, who leads the "
-                f"procurement, at {self.contact.email}.")
+        return (
+            f"If you have a question about this report, contact {self.contact.name}, who leads the "
+            f"procurement, at {self.contact.email}."
+        )
 
 
 def rep_report(procurement: Procurement, rep: User, result: ResultView) -> RepReport:
     """The report of one patient rep, with bidders named as the rep may see them."""
     from .easy_read import easy_read
 
-    sections = [s for s in procurement.sections if not s.is_price
-                and any(a.user_id == rep.id for a in s.assignments)]
+    sections = [s for s in procurement.sections if not s.is_price and any(a.user_id == rep.id for a in s.assignments)]
     conflicted = conflict_pairs(procurement)
-    mine = list(db.session.scalars(select(Score).where(
-        Score.evaluator_id == rep.id, Score.section_id.in_([s.id for s in sections])))) if sections else []
+    mine = (
+        list(
+            db.session.scalars(
+                select(Score).where(Score.evaluator_id == rep.id, Score.section_id.in_([s.id for s in sections]))
+            )
+        )
+        if sections
+        else []
+    )
     counted = {(x.bidder_id, x.section_id): x for x in mine if counted_score(x, conflicted)}
     label_of = {e["id"]: e["label"] for e in result.view["sections"]}
     by_bidder = {b.bidder.id: b for b in result.bidders}
@@ -211,16 +246,26 @@ def rep_report(procurement: Procurement, rep: User, result: ResultView) -> RepRe
                 continue
             label = label_of.get(section.id)
             decided = consensus.get(row.label, {}).get(label)
-            answers.append(Answer(
-                bidder=bidder.label_for(rep), section=section, yours=own.value,
-                your_reason=for_rep(own.rationale or "", procurement, rep),
-                agreed=row.moderated.get(label),
-                reason=for_rep(decided["rationale"], procurement, rep) if decided and decided.get("rationale") else None,
-            ))
+            answers.append(
+                Answer(
+                    bidder=bidder.label_for(rep),
+                    section=section,
+                    yours=own.value,
+                    your_reason=for_rep(own.rationale or "", procurement, rep),
+                    agreed=row.moderated.get(label),
+                    reason=for_rep(decided["rationale"], procurement, rep)
+                    if decided and decided.get("rationale")
+                    else None,
+                )
+            )
     conflicts = [b.label_for(rep) for b in procurement.bidders if (rep.id, b.id) in conflicted]
     report = RepReport(
-        procurement=procurement, rep=rep, answers=answers, conflicts=conflicts,
-        outcome=outcome_of(result), contact=procurement.lead,
+        procurement=procurement,
+        rep=rep,
+        answers=answers,
+        conflicts=conflicts,
+        outcome=outcome_of(result),
+        contact=procurement.lead,
         decided_on=procurement.finalised_at.date() if procurement.finalised_at else None,
     )
     report.easy_read = easy_read(report)
@@ -234,14 +279,26 @@ def outcome_of(result: ResultView) -> Outcome:
     # Without patient scores, patient-only questions are dropped: nothing is left to rank when
     # every question with marks was scored by patient representatives alone.
     empty = not inf["patient_sections"] or all(
-        row["scored_by"] == "patient" for row in result.doc["sections"] if row["weight"] > 0)
+        row["scored_by"] == "patient" for row in result.doc["sections"] if row["weight"] > 0
+    )
     without = [] if empty else [b.display for b in ranked if b.cf_rank == 1]
-    moved = [] if empty else [(b.display, b.cf_rank, b.rank) for b in ranked
-                              if b.rank_change and b.display not in winners and b.display not in without]
+    moved = (
+        []
+        if empty
+        else [
+            (b.display, b.cf_rank, b.rank)
+            for b in ranked
+            if b.rank_change and b.display not in winners and b.display not in without
+        ]
+    )
     codes = {e["label"]: e["code"] for e in result.view["sections"]}
     return Outcome(
-        winners=winners, without=without, patient_questions=len(inf["patient_sections"]),
-        questions=len(result.view["sections"]), share=inf["patient_weight_share"],
-        changed_winner=bool(without) and sorted(without) != sorted(winners), moved=moved,
+        winners=winners,
+        without=without,
+        patient_questions=len(inf["patient_sections"]),
+        questions=len(result.view["sections"]),
+        share=inf["patient_weight_share"],
+        changed_winner=bool(without) and sorted(without) != sorted(winners),
+        moved=moved,
         failing=[(b.display, [codes.get(s, s) for s in b.failing_sections]) for b in ranked if b.failing],
     )

@@ -9,6 +9,7 @@
 Both read the stored final result (`outcome.outcome`), and the
 evaluators' own scores, which cannot change once the procurement is final.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,11 +19,9 @@ from ..numbers import points, score
 from ..services.moderation import evaluators_in
 from ..services.results import ResultView, join
 
-NO_DISCUSSION = ("The panel did not change this score in moderation, so it is the average of the "
-                 "evaluators' scores.")
+NO_DISCUSSION = "The panel did not change this score in moderation, so it is the average of the evaluators' scores."
 NO_REASON_RECORDED = "No reason was recorded for this score when it was finalised."
-PRICE_REASON = ("Scored from the price: the lowest price received divided by this bid's price, "
-                "times the maximum score.")
+PRICE_REASON = "Scored from the price: the lowest price received divided by this bid's price, times the maximum score."
 
 
 def patient_reps(procurement: Procurement) -> list[User]:
@@ -30,6 +29,7 @@ def patient_reps(procurement: Procurement) -> list[User]:
 
 
 # ----------------------------------------------------------------------------- bidders
+
 
 @dataclass
 class SummaryRow:
@@ -82,8 +82,9 @@ class BidderSummary:
         if self.is_winner:
             out.append("Your bid is the most advantageous tender.")
         elif self.winner is not None:
-            out.append(f"The most advantageous tender, from {self.winner.name}, scored "
-                       f"{points(self.winner_total)} out of 100.")
+            out.append(
+                f"The most advantageous tender, from {self.winner.name}, scored {points(self.winner_total)} out of 100."
+            )
         return out
 
 
@@ -104,16 +105,27 @@ def bidder_summary(procurement: Procurement, bidder: Bidder, result: ResultView)
             reason = decided["rationale"]
         else:  # only a result finalised before every score needed a reason
             reason = NO_REASON_RECORDED
-        rows.append(SummaryRow(
-            code=entry["code"], title=entry["title"], weight=entry["weight"],
-            score=score(mine.moderated.get(label)), maximum=f"{entry['max_score']:g}", reason=reason,
-            winner_score=score(winner.moderated.get(label)) if winner else "",
-        ))
+        rows.append(
+            SummaryRow(
+                code=entry["code"],
+                title=entry["title"],
+                weight=entry["weight"],
+                score=score(mine.moderated.get(label)),
+                maximum=f"{entry['max_score']:g}",
+                reason=reason,
+                winner_score=score(winner.moderated.get(label)) if winner else "",
+            )
+        )
     codes = {e["label"]: e["code"] for e in result.view["sections"]}
     return BidderSummary(
-        procurement=procurement, bidder=bidder, rows=rows, total=mine.total, rank=mine.rank,
-        n_bidders=len(result.bidders), failing_sections=[codes.get(s, s) for s in mine.failing_sections],
-        winner=winner.bidder if winner else None, winner_total=winner.total if winner else None,
+        procurement=procurement,
+        bidder=bidder,
+        rows=rows,
+        total=mine.total,
+        rank=mine.rank,
+        n_bidders=len(result.bidders),
+        failing_sections=[codes.get(s, s) for s in mine.failing_sections],
+        winner=winner.bidder if winner else None,
+        winner_total=winner.total if winner else None,
         is_winner=winner is not None and winner.bidder.id == bidder.id,
     )
-

@@ -7,6 +7,7 @@ Who sees what:
 * assessment summaries: the lead, once final (they are sent to bidders at award);
 * evaluators have a page listing their moderation meetings and reports.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -17,9 +18,8 @@ from .. import anonymity, charts, pdf
 from ..access import bidder_in, procurement_or_404, roles_required
 from ..extensions import db
 from ..models import Assignment, Procurement, Role, Section, Status, User
-from ..services import moderation
+from ..services import moderation, outcome
 from ..services.errors import Refused
-from ..services import outcome
 from ..services.results import CHART_NAMES, ResultView, price_changes, weight_changes
 from . import rep_report, reports
 
@@ -37,15 +37,22 @@ def _lead_procurement(procurement_id: int) -> Procurement:
 def show(procurement_id: int):
     procurement = _lead_procurement(procurement_id)
     if procurement.status is Status.SETUP:
-        return render_template("results/not_ready.html", procurement=procurement,
-                               message="There are no results while the procurement is being set up.")
+        return render_template(
+            "results/not_ready.html",
+            procurement=procurement,
+            message="There are no results while the procurement is being set up.",
+        )
     try:
         result = ResultView(procurement, outcome.outcome(procurement), current_user)
     except Refused as refused:
         return render_template("results/not_ready.html", procurement=procurement, message=refused.message)
     return render_template(
-        "results/show.html", procurement=procurement, result=result, charts=result.charts(),
-        weight_changes=weight_changes(procurement), price_changes=price_changes(procurement),
+        "results/show.html",
+        procurement=procurement,
+        result=result,
+        charts=result.charts(),
+        weight_changes=weight_changes(procurement),
+        price_changes=price_changes(procurement),
     )
 
 
@@ -71,15 +78,17 @@ def chart(procurement_id: int, name: str):
 def _final_or_not_ready(procurement: Procurement, what: str):
     if procurement.is_final:
         return None
-    return render_template("results/not_ready.html", procurement=procurement,
-                           message=f"{what} will be ready when the lead has finalised the result.")
+    return render_template(
+        "results/not_ready.html",
+        procurement=procurement,
+        message=f"{what} will be ready when the lead has finalised the result.",
+    )
 
 
 @bp.route("/procurements/<int:procurement_id>/reports")
 def reports_index(procurement_id: int):
     procurement = _lead_procurement(procurement_id)
-    return render_template("results/reports.html", procurement=procurement,
-                           reps=reports.patient_reps(procurement))
+    return render_template("results/reports.html", procurement=procurement, reps=reports.patient_reps(procurement))
 
 
 def _report_access(procurement_id: int, user_id: int) -> tuple[Procurement, User]:
@@ -129,8 +138,9 @@ def _render_report(procurement_id: int, user_id: int, template: str, **context):
         return waiting
     anonymity.read_by(rep)  # the lead may print it for the rep: names hidden as for the rep
     result = ResultView(procurement, outcome.outcome(procurement), rep)
-    return render_template(template, procurement=procurement,
-                           report=rep_report.rep_report(procurement, rep, result), **context)
+    return render_template(
+        template, procurement=procurement, report=rep_report.rep_report(procurement, rep, result), **context
+    )
 
 
 @bp.route("/procurements/<int:procurement_id>/assessment-summaries")
@@ -166,20 +176,22 @@ def summary_text(procurement_id: int, bidder_id: int):
     if summary is None:
         abort(404)
     filename = f"assessment-summary-{procurement.reference}-{summary.bidder.code}.txt".replace(" ", "-")
-    return Response(summary.as_text(), mimetype="text/plain",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        summary.as_text(), mimetype="text/plain", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.route("/my-moderation")
 @roles_required(Role.PATIENT, Role.PANEL)
 def mine():
-    procurements = list(db.session.scalars(
-        select(Procurement)
-        .join(Section, Section.procurement_id == Procurement.id)
-        .join(Assignment, Assignment.section_id == Section.id)
-        .where(Assignment.user_id == current_user.id,
-               Procurement.status.in_([Status.MODERATION, Status.FINAL]))
-        .distinct().order_by(Procurement.created_at.desc())
-    ))
-    return render_template("results/mine.html", procurements=procurements,
-                           is_rep=current_user.role is Role.PATIENT)
+    procurements = list(
+        db.session.scalars(
+            select(Procurement)
+            .join(Section, Section.procurement_id == Procurement.id)
+            .join(Assignment, Assignment.section_id == Section.id)
+            .where(Assignment.user_id == current_user.id, Procurement.status.in_([Status.MODERATION, Status.FINAL]))
+            .distinct()
+            .order_by(Procurement.created_at.desc())
+        )
+    )
+    return render_template("results/mine.html", procurements=procurements, is_rep=current_user.role is Role.PATIENT)

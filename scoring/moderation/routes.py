@@ -5,6 +5,7 @@ see the sections they scored, from moderation onwards only, with the other
 evaluators numbered ("Patient rep 2"), never named, and never a bidder they
 declared a conflict with.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,14 +14,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import anonymity
+from .. import anonymity, transaction
 from ..access import bidder_in, is_evaluator_of, procurement_or_404, section_in
 from ..engine import ENGINE_VERSION
-from .. import transaction
 from ..extensions import db
 from ..forms import error_summary
 from ..models import Procurement, Response, Role, Status
-from ..services import evaluation, finalise as finalising, moderation, outcome
+from ..services import evaluation, moderation, outcome
+from ..services import finalise as finalising
 from ..services.errors import ReasonWarnings, Refused, StaleVersion
 from . import board_html
 from .forms import ConsensusForm, FinaliseForm
@@ -59,8 +60,9 @@ def _evaluator_gate(procurement: Procurement, staff: bool):
 
 
 def _cannot_analyse(procurement: Procurement, refused: Refused, status: int = 200, errors=None):
-    return render_template("results/not_ready.html", procurement=procurement, message=refused.message,
-                           errors=errors or []), status
+    return render_template(
+        "results/not_ready.html", procurement=procurement, message=refused.message, errors=errors or []
+    ), status
 
 
 def _section_for_user(procurement: Procurement, section_id: int):
@@ -85,7 +87,10 @@ def overview(procurement_id: int):
     # Worked out only when the page's parts are not kept already for this data version
     # ({% cache %} in moderation/overview.html).
     return render_template(
-        "moderation/overview.html", procurement=procurement, staff=staff, run=run,
+        "moderation/overview.html",
+        procurement=procurement,
+        staff=staff,
+        run=run,
         summary=lambda: moderation.overview(procurement, current_user, run),
         # never shown to evaluators
         calibration=(lambda: live_calibration(procurement, run)) if staff else None,
@@ -127,7 +132,11 @@ def section(procurement_id: int, section_id: int):
     sections = moderation.sections_for(current_user, procurement)
     i = sections.index(section)
     return render_template(
-        "moderation/section.html", procurement=procurement, staff=staff, board=board, run=run,
+        "moderation/section.html",
+        procurement=procurement,
+        staff=staff,
+        board=board,
+        run=run,
         previous=sections[i - 1] if i > 0 else None,
         next=sections[i + 1] if i + 1 < len(sections) else None,
         can_record=procurement.status is Status.MODERATION and not section.is_price,
@@ -166,8 +175,13 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
         accept["reason"] = request.form.get("reason", "")
         try:
             moderation.record_acceptance(
-                actor=current_user, procurement=procurement, bidder=bidder, section=section,
-                rationale=accept["reason"], keep_warnings=request.form.get("keep") == "y")
+                actor=current_user,
+                procurement=procurement,
+                bidder=bidder,
+                section=section,
+                rationale=accept["reason"],
+                keep_warnings=request.form.get("keep") == "y",
+            )
         except ReasonWarnings as warned:
             accept["warnings"] = [message for _, message in warned.warnings]
         except Refused as refused:
@@ -177,8 +191,10 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
             extra.append(("reason", refused.message))
         else:
             flash(f"Proposed score accepted for {bidder.label_for(current_user)}, {section.code}.", "success")
-            return redirect(url_for("moderation.section", procurement_id=procurement.id,
-                                    section_id=section.id) + f"#bidder-{bidder.id}")
+            return redirect(
+                url_for("moderation.section", procurement_id=procurement.id, section_id=section.id)
+                + f"#bidder-{bidder.id}"
+            )
         form = ConsensusForm(formdata=None)
         form.score.choices = [(v, str(v)) for v in range(0, section.max_score + 1)]
         form.version.data = existing.version if existing else 0
@@ -186,9 +202,14 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
         if form.validate_on_submit():
             try:
                 moderation.record_consensus(
-                    actor=current_user, procurement=procurement, bidder=bidder, section=section,
-                    value=form.score.data, rationale=form.rationale.data or "",
-                    expected_version=form.version.data or 0, keep_warnings=bool(form.keep.data),
+                    actor=current_user,
+                    procurement=procurement,
+                    bidder=bidder,
+                    section=section,
+                    value=form.score.data,
+                    rationale=form.rationale.data or "",
+                    expected_version=form.version.data or 0,
+                    keep_warnings=bool(form.keep.data),
                 )
             except ReasonWarnings as warned:
                 warnings = [message for _, message in warned.warnings]
@@ -209,8 +230,10 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
                 # on from there; the banner still announces the save.
                 flash(f"Consensus saved for {bidder.label_for(current_user)}, {section.code}.", "success-here")
                 anonymity.warn_if_named(procurement, form.rationale.data, what="The consensus reason")
-                return redirect(url_for("moderation.section", procurement_id=procurement.id,
-                                        section_id=section.id) + f"#consensus-{bidder.id}")
+                return redirect(
+                    url_for("moderation.section", procurement_id=procurement.id, section_id=section.id)
+                    + f"#consensus-{bidder.id}"
+                )
         else:
             status = 400
             if form.version.errors:
@@ -227,9 +250,21 @@ def cell(procurement_id: int, section_id: int, bidder_id: int):
     )
     errors = error_summary(None, extra) if extra else error_summary(form)
     return render_template(
-        "moderation/cell.html", procurement=procurement, staff=staff, board=board, row=row,
-        bidder=bidder, section=section, form=form, existing=existing, stale=stale,
-        response=response, can_record=can_record, errors=errors, warnings=warnings, accept=accept,
+        "moderation/cell.html",
+        procurement=procurement,
+        staff=staff,
+        board=board,
+        row=row,
+        bidder=bidder,
+        section=section,
+        form=form,
+        existing=existing,
+        stale=stale,
+        response=response,
+        can_record=can_record,
+        errors=errors,
+        warnings=warnings,
+        accept=accept,
         acceptance=moderation.find_acceptance(bidder, section) if staff else None,
         history=moderation.consensus_history(existing) if staff else [],
     ), status
@@ -249,19 +284,28 @@ def accept_section(procurement_id: int, section_id: int):
     if request.method == "POST":
         if not FinaliseForm().validate_on_submit():
             abort(400)
-        given = {int(key.split("-", 1)[1]): value for key, value in request.form.items()
-                 if key.startswith("reason-") and key.split("-", 1)[1].isdigit()}
+        given = {
+            int(key.split("-", 1)[1]): value
+            for key, value in request.form.items()
+            if key.startswith("reason-") and key.split("-", 1)[1].isdigit()
+        }
         try:
-            count = moderation.accept_section(actor=current_user, procurement=procurement, section=section,
-                                              reasons_by_bidder=given, keep_warnings=request.form.get("keep") == "y")
+            count = moderation.accept_section(
+                actor=current_user,
+                procurement=procurement,
+                section=section,
+                reasons_by_bidder=given,
+                keep_warnings=request.form.get("keep") == "y",
+            )
         except ReasonWarnings as warned:
             for field, message in warned.warnings:
                 warnings.setdefault(field, []).append(message)
         except Refused as refused:
             transaction.end(refused)
             status = refused.status
-            errors = [{"text": message, "href": f"#{field}" if field else "#reasons"}
-                      for field, message in refused.found]
+            errors = [
+                {"text": message, "href": f"#{field}" if field else "#reasons"} for field, message in refused.found
+            ]
         else:
             flash(f"{count} proposed {'score' if count == 1 else 'scores'} accepted in {section.code}.", "success")
             return redirect(url_for("moderation.section", procurement_id=procurement.id, section_id=section.id))
@@ -270,8 +314,14 @@ def accept_section(procurement_id: int, section_id: int):
     except Refused as refused:
         return _cannot_analyse(procurement, refused)
     return render_template(
-        "moderation/accept_section.html", procurement=procurement, section=section, rows=rows, given=given,
-        warnings=warnings, errors=errors, form=FinaliseForm(),
+        "moderation/accept_section.html",
+        procurement=procurement,
+        section=section,
+        rows=rows,
+        given=given,
+        warnings=warnings,
+        errors=errors,
+        form=FinaliseForm(),
         can_record=procurement.status is Status.MODERATION and not section.is_price,
     ), status
 
@@ -286,8 +336,13 @@ def history(procurement_id: int, section_id: int, bidder_id: int):
         abort(403)
     section = section_in(procurement, section_id)
     bidder = bidder_in(procurement, bidder_id)
-    return render_template("moderation/history.html", procurement=procurement, section=section, bidder=bidder,
-                           history=cell_history(procurement, bidder, section))
+    return render_template(
+        "moderation/history.html",
+        procurement=procurement,
+        section=section,
+        bidder=bidder,
+        history=cell_history(procurement, bidder, section),
+    )
 
 
 def _agenda(procurement_id: int):
@@ -320,8 +375,11 @@ def agenda_text(procurement_id: int):
     except Refused:
         abort(404)
     filename = f"moderation-agenda-{procurement.reference}.txt".replace(" ", "-")
-    return HttpResponse(as_text(procurement, items), mimetype="text/plain",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return HttpResponse(
+        as_text(procurement, items),
+        mimetype="text/plain",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/finalise", methods=["GET", "POST"])
@@ -341,8 +399,11 @@ def finalise(procurement_id: int):
             transaction.end(refused)
             status = refused.status
             problems = refused.found
-            errors = [{"text": message, "href": "#finalise"} for _, message in problems
-                      if not any(message == b.message for b in getattr(refused, "blockers", []))]
+            errors = [
+                {"text": message, "href": "#finalise"}
+                for _, message in problems
+                if not any(message == b.message for b in getattr(refused, "blockers", []))
+            ]
             errors += [{"text": b.message, "href": _cell_url(procurement, b)} for b in getattr(refused, "blockers", [])]
         else:
             flash("The result is final. It is stored exactly as shown and can no longer change.", "success")
@@ -353,7 +414,10 @@ def finalise(procurement_id: int):
     except Refused as refused:
         return _cannot_analyse(procurement, refused, status, errors)
     return render_template(
-        "moderation/finalise.html", procurement=procurement, form=form, errors=errors,
+        "moderation/finalise.html",
+        procurement=procurement,
+        form=form,
+        errors=errors,
         engine_version=ENGINE_VERSION,
         progress=moderation.progress(procurement, current_user, run) if run else None,
         blockers=moderation.blockers(procurement, run) if run else [],
@@ -363,5 +427,6 @@ def finalise(procurement_id: int):
 
 
 def _cell_url(procurement: Procurement, blocker) -> str:
-    return url_for("moderation.cell", procurement_id=procurement.id, section_id=blocker.section.id,
-                   bidder_id=blocker.bidder.id)
+    return url_for(
+        "moderation.cell", procurement_id=procurement.id, section_id=blocker.section.id, bidder_id=blocker.bidder.id
+    )

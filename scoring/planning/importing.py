@@ -1,4 +1,5 @@
 """Import a procurement from an Excel workbook, and download the template to fill in."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -6,8 +7,8 @@ from io import BytesIO
 from flask import flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 
-from ..access import roles_required
 from .. import transaction
+from ..access import roles_required
 from ..models import Role
 from ..services import import_template, importer
 from ..services.errors import Refused, ValidationFailed
@@ -22,8 +23,13 @@ SHOWN_PROBLEMS = 300
 @bp.route("/import/template.xlsx")
 @roles_required(Role.LEAD, Role.ADMIN)
 def import_template_file():
-    return send_file(BytesIO(import_template.template_bytes()), mimetype=XLSX, as_attachment=True,
-                     download_name="procurement-import-template.xlsx", max_age=0)
+    return send_file(
+        BytesIO(import_template.template_bytes()),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name="procurement-import-template.xlsx",
+        max_age=0,
+    )
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -41,15 +47,20 @@ def import_procurement() -> ResponseReturnValue:
             errors.append({"text": "Choose the workbook to upload.", "href": "#workbook"})
         else:
             try:
-                result = importer.import_procurement(upload.read(), actor=current_user,
-                                                     open_scoring=bool(form.open_scoring.data))
+                result = importer.import_procurement(
+                    upload.read(), actor=current_user, open_scoring=bool(form.open_scoring.data)
+                )
             except ValidationFailed as failed:
                 transaction.end(failed)
                 problems = failed.problems
                 count = len(problems)
-                errors.append({"text": f"The workbook has {count} {'problem' if count == 1 else 'problems'}. "
-                                       "Nothing was imported. Fix them all, then upload it again.",
-                               "href": "#problems"})
+                errors.append(
+                    {
+                        "text": f"The workbook has {count} {'problem' if count == 1 else 'problems'}. "
+                        "Nothing was imported. Fix them all, then upload it again.",
+                        "href": "#problems",
+                    }
+                )
             except Refused as refused:
                 transaction.end(refused)
                 errors.append({"text": refused.message, "href": "#workbook"})
@@ -65,9 +76,15 @@ def import_procurement() -> ResponseReturnValue:
     elif form.is_submitted():
         errors.append({"text": "The form had expired. Choose the workbook again.", "href": "#workbook"})
         status = 400
-    return render_template("planning/import.html", form=form, errors=errors, problems=problems,
-                           shown=problems[:SHOWN_PROBLEMS], sheets=import_template.SHEETS,
-                           limits=importer.limits_text()), status
+    return render_template(
+        "planning/import.html",
+        form=form,
+        errors=errors,
+        problems=problems,
+        shown=problems[:SHOWN_PROBLEMS],
+        sheets=import_template.SHEETS,
+        limits=importer.limits_text(),
+    ), status
 
 
 def _endpoints():

@@ -8,6 +8,7 @@ the script draws the table, the sentences and the chart (as SVG) itself. The
 chances of ranking first (a Monte-Carlo run) are asked for separately, once the
 lead stops moving.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,8 +17,8 @@ import math
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import lead_procurement_or_abort, roles_required
 from .. import transaction
+from ..access import lead_procurement_or_abort, roles_required
 from ..extensions import db
 from ..models import Procurement, Role, Status, WeightScenario
 from ..services import review as review_service
@@ -116,8 +117,11 @@ def whatif_page(procurement_id: int):
         if set(weights) == set(official):
             typed = _shown(weights)
         else:
-            flash(f"The sections have changed since \"{loaded.name}\" was saved, so the official "
-                  "weights are shown instead.", "info")
+            flash(
+                f'The sections have changed since "{loaded.name}" was saved, so the official '
+                "weights are shown instead.",
+                "info",
+            )
             weights = official
     if weights is not None:
         try:
@@ -125,15 +129,31 @@ def whatif_page(procurement_id: int):
         except whatif.WeightProblems:
             weights = None  # the official weights do not add up to 100 yet (set-up)
         else:
-            result = _with_image(whatif.run(procurement, weights, viewer=current_user,
-                                            chances=True, draw=True))
-    return _render(procurement, typed=typed, result=result, errors=errors,
-                   field_errors=field_errors, status=status, loaded=loaded,
-                   share_typed=request.form.get("share") if "share" in field_errors else None)
+            result = _with_image(whatif.run(procurement, weights, viewer=current_user, chances=True, draw=True))
+    return _render(
+        procurement,
+        typed=typed,
+        result=result,
+        errors=errors,
+        field_errors=field_errors,
+        status=status,
+        loaded=loaded,
+        share_typed=request.form.get("share") if "share" in field_errors else None,
+    )
 
 
-def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=None, status=200,
-            loaded=None, scenario_form=None, share_typed=None):
+def _render(
+    procurement: Procurement,
+    *,
+    typed,
+    result,
+    errors=(),
+    field_errors=None,
+    status=200,
+    loaded=None,
+    scenario_form=None,
+    share_typed=None,
+):
     official = whatif.official_weights(procurement)
     try:
         share_now = whatif.patient_share(procurement, {c: float(typed[c]) for c in typed})
@@ -141,14 +161,25 @@ def _render(procurement: Procurement, *, typed, result, errors=(), field_errors=
         share_now = whatif.patient_share(procurement, official)
     evidence = _evidence(procurement, share_now)
     return render_template(
-        "planning/whatif.html", procurement=procurement, typed=typed, result=result,
-        errors=list(errors), field_errors=field_errors or {}, form=WhatIfForm(),
-        scenario_form=scenario_form or ScenarioForm(), official=official,
-        official_total=sum(official.values()), share=share_now, share_typed=share_typed,
-        patient_codes=whatif.patient_codes(procurement), scenarios=whatif.scenarios(procurement),
-        reason_needed=whatif.reason_needed(procurement), loaded=loaded,
+        "planning/whatif.html",
+        procurement=procurement,
+        typed=typed,
+        result=result,
+        errors=list(errors),
+        field_errors=field_errors or {},
+        form=WhatIfForm(),
+        scenario_form=scenario_form or ScenarioForm(),
+        official=official,
+        official_total=sum(official.values()),
+        share=share_now,
+        share_typed=share_typed,
+        patient_codes=whatif.patient_codes(procurement),
+        scenarios=whatif.scenarios(procurement),
+        reason_needed=whatif.reason_needed(procurement),
+        loaded=loaded,
         field_name=whatif.field_name,
-        evidence=evidence, evidence_chart=review_service.evidence_chart(evidence) if evidence else None,
+        evidence=evidence,
+        evidence_chart=review_service.evidence_chart(evidence) if evidence else None,
         not_advice=review_service.NOT_ADVICE,
     ), status
 
@@ -173,8 +204,9 @@ def whatif_json(procurement_id: int):
     procurement = lead_procurement_or_abort(procurement_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("weights"), dict):
-        return jsonify(errors=[{"field": "weights", "message": "Send the weights as "
-                                "{\"weights\": {\"section code\": number}}."}]), 400
+        return jsonify(
+            errors=[{"field": "weights", "message": 'Send the weights as {"weights": {"section code": number}}.'}]
+        ), 400
     share = body.get("share")
     if share is not None:
         share = _share_percent(share)
@@ -183,14 +215,14 @@ def whatif_json(procurement_id: int):
     try:
         weights = _trial(procurement, {str(k): v for k, v in body["weights"].items()}, share)
     except whatif.WeightProblems as problems:
-        return jsonify(errors=[{"field": f, "message": m}
-                               for f, m in zip(problems.fields, problems.problems)]), 400
+        return jsonify(errors=[{"field": f, "message": m} for f, m in zip(problems.fields, problems.problems)]), 400
     result = whatif.run(procurement, weights, viewer=current_user, chances=body.get("chances") is True)
     result["fields"] = {whatif.field_name(s): f"{weights[s.code]:g}" for s in procurement.sections}
     evidence = _evidence(procurement, result.get("share"))
     # data only, as the rest of the answer: the page moves the share marked on its own curve
-    result["evidence"] = None if evidence is None else {
-        key: evidence[key] for key in ("decisive", "total", "share", "sentence")}
+    result["evidence"] = (
+        None if evidence is None else {key: evidence[key] for key in ("decisive", "total", "share", "sentence")}
+    )
     return jsonify(result)
 
 
@@ -203,21 +235,34 @@ def save_scenario(procurement_id: int):
         abort(400)
     typed = _typed(procurement, request.form)
     try:
-        scenario = whatif.save_scenario(procurement, name=form.name.data or "", note=form.note.data or "",
-                                        weights=typed, actor=current_user)
+        scenario = whatif.save_scenario(
+            procurement, name=form.name.data or "", note=form.note.data or "", weights=typed, actor=current_user
+        )
     except whatif.WeightProblems as problems:
         transaction.end(problems)
         errors, field_errors = _errors(problems)
-        return _render(procurement, typed=typed, result=None, errors=errors,
-                       field_errors=field_errors, status=400, scenario_form=form)
+        return _render(
+            procurement,
+            typed=typed,
+            result=None,
+            errors=errors,
+            field_errors=field_errors,
+            status=400,
+            scenario_form=form,
+        )
     except Refused as refused:
         transaction.end(refused)
         field = refused.field or "name"
-        return _render(procurement, typed=typed, result=None,
-                       errors=[{"text": refused.message, "href": f"#scenario-{field}"}],
-                       field_errors={f"scenario-{field}": refused.message}, status=refused.status,
-                       scenario_form=form)
-    flash(f"Scenario \"{scenario.name}\" is saved. The official weights have not changed.", "success")
+        return _render(
+            procurement,
+            typed=typed,
+            result=None,
+            errors=[{"text": refused.message, "href": f"#scenario-{field}"}],
+            field_errors={f"scenario-{field}": refused.message},
+            status=refused.status,
+            scenario_form=form,
+        )
+    flash(f'Scenario "{scenario.name}" is saved. The official weights have not changed.', "success")
     return redirect(url_for("planning.whatif_page", procurement_id=procurement.id, scenario=scenario.id))
 
 
@@ -239,14 +284,23 @@ def apply_scenario(procurement_id: int, scenario_id: int):
             errors.append({"text": refused.message, "href": "#reason"})
             status = refused.status
         else:
-            flash(f"The weights of \"{scenario.name}\" are now the official weights. "
-                  "The change is recorded in the audit log.", "success")
+            flash(
+                f'The weights of "{scenario.name}" are now the official weights. '
+                "The change is recorded in the audit log.",
+                "success",
+            )
             return redirect(url_for("planning.whatif_page", procurement_id=procurement.id))
     official = whatif.official_weights(procurement)
     proposed = whatif.scenario_weights(scenario)
     return render_template(
-        "planning/apply.html", procurement=procurement, scenario=scenario, form=form, errors=errors,
-        official=official, proposed=proposed, reason_needed=whatif.reason_needed(procurement),
+        "planning/apply.html",
+        procurement=procurement,
+        scenario=scenario,
+        form=form,
+        errors=errors,
+        official=official,
+        proposed=proposed,
+        reason_needed=whatif.reason_needed(procurement),
         official_share=whatif.patient_share(procurement, official),
         proposed_share=whatif.patient_share(procurement, proposed) if set(proposed) == set(official) else None,
     ), status

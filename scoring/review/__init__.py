@@ -1,5 +1,6 @@
 """Patient voice review (`/review`): involvement leads and administrators see every
 finalised procurement, procurement leads their own. Reads stored results only."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,9 @@ def _date(name: str, errors: list[dict]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        errors.append({"text": f"Enter the date '{text}' as year-month-day, for example 2026-04-01",
-                       "href": f"#{name}"})
+        errors.append(
+            {"text": f"Enter the date '{text}' as year-month-day, for example 2026-04-01", "href": f"#{name}"}
+        )
         return None
 
 
@@ -38,8 +40,9 @@ def _filters(errors: list[dict]) -> review_service.Filters:
     if regime and regime not in REGIMES:
         errors.append({"text": "Choose a regime from the list", "href": "#regime"})
         regime = None
-    return review_service.Filters(since=since, until=until, regime=regime,
-                                  service_type=(request.args.get("service_type") or "").strip() or None)
+    return review_service.Filters(
+        since=since, until=until, regime=regime, service_type=(request.args.get("service_type") or "").strip() or None
+    )
 
 
 @bp.route("")
@@ -49,9 +52,15 @@ def index() -> ResponseReturnValue:
     filters = _filters(errors)
     data = review_service.review(current_user, filters)
     service_types = review_service.service_types(current_user)
-    return render_template("review/index.html", data=data, errors=errors, filters=filters,
-                           regimes=REGIMES, service_types=service_types,
-                           review_charts=review_service.charts), (400 if errors else 200)
+    return render_template(
+        "review/index.html",
+        data=data,
+        errors=errors,
+        filters=filters,
+        regimes=REGIMES,
+        service_types=service_types,
+        review_charts=review_service.charts,
+    ), (400 if errors else 200)
 
 
 def _download(kind: str):
@@ -66,9 +75,14 @@ def _download(kind: str):
     else:
         body = review_export.workbook_bytes(data)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="patient-voice-review.{kind}"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="patient-voice-review.{kind}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/review.xlsx")
@@ -92,12 +106,17 @@ def _report_or_errors() -> tuple[review_service.Filters, list[dict], review_repo
 @bp.route("/report")
 @roles_required(Role.REVIEWER, Role.ADMIN, Role.LEAD)
 def report():
-    """"Patient voice in our procurements": for the board (screen and print)."""
+    """ "Patient voice in our procurements": for the board (screen and print)."""
     filters, errors, board = _report_or_errors()
     data = review_service.review(current_user, filters)
-    return render_template("review/report.html", report=board, errors=errors, title=review_report.TITLE,
-                           chart=review_service.charts(data)["rate"] if data["procurements"] else None,
-                           not_advice=review_service.NOT_ADVICE), (400 if errors else 200)
+    return render_template(
+        "review/report.html",
+        report=board,
+        errors=errors,
+        title=review_report.TITLE,
+        chart=review_service.charts(data)["rate"] if data["procurements"] else None,
+        not_advice=review_service.NOT_ADVICE,
+    ), (400 if errors else 200)
 
 
 @bp.route("/report.docx")
@@ -106,15 +125,20 @@ def report_docx():
     filters, errors, board = _report_or_errors()
     if errors:
         return Response(errors[0]["text"], status=400, mimetype="text/plain")
-    return Response(review_report.docx_bytes(board),
-                    mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": 'attachment; filename="patient-voice-report.docx"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        review_report.docx_bytes(board),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={
+            "Content-Disposition": 'attachment; filename="patient-voice-report.docx"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/report/easy-read")
 @roles_required(Role.REVIEWER, Role.ADMIN, Role.LEAD)
 def report_easy_read():
     filters, errors, board = _report_or_errors()
-    return render_template("review/report_easy_read.html", report=board, errors=errors,
-                           title=review_report.TITLE), (400 if errors else 200)
+    return render_template("review/report_easy_read.html", report=board, errors=errors, title=review_report.TITLE), (
+        400 if errors else 200
+    )

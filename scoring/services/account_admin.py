@@ -4,6 +4,7 @@ Each change is audited and ends the person's existing sessions, so a browser lef
 signed in cannot keep using powers the account no longer has. Scores are never
 touched: a deactivated rep's submitted scores stay in the procurement.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -27,8 +28,15 @@ def deactivate(user: User, *, actor: User, reason: str = "") -> None:
         raise Refused(f"{user.name}'s account is already deactivated.")
     user.active = False
     invitations.end_sessions(user)
-    audit.record("user.deactivated", actor=actor, entity="user", entity_id=user.id,
-                 before={"active": True}, after={"active": False}, reason=reason.strip())
+    audit.record(
+        "user.deactivated",
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        before={"active": True},
+        after={"active": False},
+        reason=reason.strip(),
+    )
 
 
 def reactivate(user: User, *, actor: User) -> None:
@@ -36,8 +44,14 @@ def reactivate(user: User, *, actor: User) -> None:
         raise Refused(f"{user.name}'s account is already active.")
     user.active = True
     invitations.end_sessions(user)
-    audit.record("user.reactivated", actor=actor, entity="user", entity_id=user.id,
-                 before={"active": False}, after={"active": True})
+    audit.record(
+        "user.reactivated",
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        before={"active": False},
+        after={"active": True},
+    )
 
 
 def role_change_problems(user: User, role: Role) -> list[str]:
@@ -46,23 +60,30 @@ def role_change_problems(user: User, role: Role) -> list[str]:
     group = role.group
     if user.group and group != user.group:
         references = db.session.scalars(
-            select(Procurement.reference).join(Section, Section.procurement_id == Procurement.id)
+            select(Procurement.reference)
+            .join(Section, Section.procurement_id == Procurement.id)
             .join(Assignment, Assignment.section_id == Section.id)
             .where(Assignment.user_id == user.id, Procurement.status.in_(OPEN))
-            .distinct().order_by(Procurement.reference)
-        ).all()
-        if references:
-            problems.append(f"{user.name} is assigned to score in {', '.join(references)}, which "
-                            f"{'is' if len(references) == 1 else 'are'} not final. Remove those assignments "
-                            "first, or wait until the procurement is final.")
-    if user.role in (Role.LEAD, Role.ADMIN) and role not in (Role.LEAD, Role.ADMIN):
-        references = db.session.scalars(
-            select(Procurement.reference).where(Procurement.lead_id == user.id, Procurement.status.in_(OPEN))
+            .distinct()
             .order_by(Procurement.reference)
         ).all()
         if references:
-            problems.append(f"{user.name} leads {', '.join(references)}. Give "
-                            f"{'it' if len(references) == 1 else 'them'} another lead first.")
+            problems.append(
+                f"{user.name} is assigned to score in {', '.join(references)}, which "
+                f"{'is' if len(references) == 1 else 'are'} not final. Remove those assignments "
+                "first, or wait until the procurement is final."
+            )
+    if user.role in (Role.LEAD, Role.ADMIN) and role not in (Role.LEAD, Role.ADMIN):
+        references = db.session.scalars(
+            select(Procurement.reference)
+            .where(Procurement.lead_id == user.id, Procurement.status.in_(OPEN))
+            .order_by(Procurement.reference)
+        ).all()
+        if references:
+            problems.append(
+                f"{user.name} leads {', '.join(references)}. Give "
+                f"{'it' if len(references) == 1 else 'them'} another lead first."
+            )
     return problems
 
 
@@ -76,13 +97,20 @@ def change_role(user: User, role: Role | str | None, *, actor: User) -> None:
         raise Refused(f"{user.name} is already a {role.label.lower()}.", field="role")
     problems = role_change_problems(user, role)
     if problems:
-        raise Refused(f"{user.name}'s role cannot change to {role.label.lower()} yet: " + " ".join(problems),
-                      field="role")
+        raise Refused(
+            f"{user.name}'s role cannot change to {role.label.lower()} yet: " + " ".join(problems), field="role"
+        )
     before = user.role
     user.role = role
     invitations.end_sessions(user)
-    audit.record("user.role_changed", actor=actor, entity="user", entity_id=user.id,
-                 before={"role": before}, after={"role": role.value})
+    audit.record(
+        "user.role_changed",
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        before={"role": before},
+        after={"role": role.value},
+    )
 
 
 def unlock(user: User, *, actor: User) -> None:

@@ -3,6 +3,7 @@
 Every count lives in the database (``users.failed_logins``, ``login_attempts``),
 never in process memory, so several gunicorn workers enforce the same limits.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -70,8 +71,7 @@ for _attribute in (User.password_hash, User.role, User.active):
 def training_date_problem(on: date | None) -> str | None:
     """A training date must have happened: the same rule for the web forms and the import."""
     if on is not None and on > date.today():
-        return (f"The training date {on.isoformat()} is in the future. Enter the date the training "
-                "was completed.")
+        return f"The training date {on.isoformat()} is in the future. Enter the date the training was completed."
     return None
 
 
@@ -82,8 +82,14 @@ def record_training(user: User, on: date, *, actor: User | None) -> None:
         raise Refused(problem, field="training_completed_on")
     before = {"training_completed_on": user.training_completed_on}
     user.training_completed_on = on
-    audit.record("user.training_recorded", actor=actor, entity="user", entity_id=user.id,
-                 before=before, after={"training_completed_on": on})
+    audit.record(
+        "user.training_recorded",
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        before=before,
+        after={"training_completed_on": on},
+    )
 
 
 def set_password(user: User, password: str, *, actor: User | None) -> None:
@@ -123,14 +129,14 @@ def create_user(
     if not name.strip():
         raise Refused("Enter the person's name.", field="name")
     if len(name.strip()) > NAME_MAX_CHARS:
-        raise Refused(f"The name must be {NAME_MAX_CHARS} characters or fewer. It is {len(name.strip())}.",
-                      field="name")
+        raise Refused(
+            f"The name must be {NAME_MAX_CHARS} characters or fewer. It is {len(name.strip())}.", field="name"
+        )
     if find_by_email(email) is not None:
         raise Refused(f"An account with the email {email} already exists.", field="email")
     if training_date_problem(training_completed_on):
         raise Refused(training_date_problem(training_completed_on), field="training_completed_on")
-    user = User(email=email, name=name.strip(), role=role,
-                training_completed_on=training_completed_on)
+    user = User(email=email, name=name.strip(), role=role, training_completed_on=training_completed_on)
     if password is not None:
         problem = password_problem(password, email=email)
         if problem:
@@ -138,9 +144,13 @@ def create_user(
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record("user.created", actor=actor, entity="user", entity_id=user.id,
-                 after={"email": email, "name": user.name, "role": role.value,
-                        "training_completed_on": training_completed_on})
+    audit.record(
+        "user.created",
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        after={"email": email, "name": user.name, "role": role.value, "training_completed_on": training_completed_on},
+    )
     return user
 
 
@@ -165,11 +175,14 @@ def _client_ip() -> str:
 
 
 def _failures_from(ip: str, since) -> int:
-    return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+    return (
+        db.session.scalar(
+            select(func.count(LoginAttempt.id)).where(
+                LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def _record_attempt(email: str, ip: str, *, succeeded: bool, now) -> None:
@@ -207,9 +220,10 @@ def _unknown_email_locked_until(email: str, now, window):
     """
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     times = db.session.scalars(
-        select(LoginAttempt.at).where(LoginAttempt.email == email.strip().lower()[:254],
-                                      LoginAttempt.succeeded.is_(False))
-        .order_by(LoginAttempt.at.desc()).limit(50 * limit)
+        select(LoginAttempt.at)
+        .where(LoginAttempt.email == email.strip().lower()[:254], LoginAttempt.succeeded.is_(False))
+        .order_by(LoginAttempt.at.desc())
+        .limit(50 * limit)
     ).all()
     count, locked_until = 0, None
     for at in reversed(times):
@@ -261,15 +275,18 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
     if not user.check_password(password):
         _record_attempt(email, ip, succeeded=False, now=now)
         # One UPDATE, not read-then-write, so two workers failing at once both count.
-        db.session.execute(
-            update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-        )
+        db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
         db.session.refresh(user, ["failed_logins"])
         if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
             user.locked_until = now + window
             user.failed_logins = 0
-            audit.record("user.locked", actor=None, entity="user", entity_id=user.id,
-                         after={"locked_until": user.locked_until, "ip": ip})
+            audit.record(
+                "user.locked",
+                actor=None,
+                entity="user",
+                entity_id=user.id,
+                after={"locked_until": user.locked_until, "ip": ip},
+            )
         raise wrong
     _record_attempt(email, ip, succeeded=True, now=now)
     user.failed_logins = 0
@@ -280,8 +297,9 @@ def authenticate(email: str, password: str, *, ip: str | None = None) -> User:
 def change_own_password(user: User, current: str, new: str, confirm: str) -> None:
     """A signed-in person changes their password; every other session of theirs ends."""
     if not user.check_password(current or ""):
-        raise Refused("Your current password is not right. Type the password you sign in with.",
-                      field="current_password")
+        raise Refused(
+            "Your current password is not right. Type the password you sign in with.", field="current_password"
+        )
     if new != confirm:
         raise Refused("The two new passwords are different. Type the same new password twice.", field="confirm")
     problem = password_problem(new or "", email=user.email)
@@ -305,16 +323,24 @@ def set_communication_needs(user: User, need: str, note: str, *, actor: User) ->
     from ..models import COMMUNICATION_NEEDS
 
     if need not in COMMUNICATION_NEEDS:
-        raise Refused("Choose how you need information: standard, large print, easy read or paper by post.",
-                      field="need")
+        raise Refused(
+            "Choose how you need information: standard, large print, easy read or paper by post.", field="need"
+        )
     note = (note or "").strip()
     if len(note) > COMMUNICATION_NOTE_LIMIT:
-        raise Refused(f"The note must be {COMMUNICATION_NOTE_LIMIT:,} characters or fewer. It has "
-                      f"{len(note):,}.", field="note")
+        raise Refused(
+            f"The note must be {COMMUNICATION_NOTE_LIMIT:,} characters or fewer. It has {len(note):,}.", field="note"
+        )
     if need == user.communication_need and note == user.communication_note:
         return False  # nothing to audit
     before = {"need": user.communication_need, "note": user.communication_note}
     user.communication_need, user.communication_note = need, note
-    audit.record("user.communication_needs_set", actor=actor, entity="user", entity_id=user.id,
-                 before=before, after={"need": need, "note": note})
+    audit.record(
+        "user.communication_needs_set",
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        before=before,
+        after={"need": need, "note": note},
+    )
     return True

@@ -6,6 +6,7 @@ criterion its title, weighting and the scores available, then the supplier's sco
 reasons by reference to its tender, and the same for the most advantageous tender; and the
 totals. No side-by-side comparison of other bidders is needed, and evaluators are not named.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -18,8 +19,10 @@ from ..models import Bidder, Procurement
 from .award_record import _new_document, _table, result_of
 from .results import ResultView, points, score
 
-PRICE_REASON = ("Scored by formula from the price: lowest price ÷ this price × the maximum score, "
-                "as published in the tender documents.")
+PRICE_REASON = (
+    "Scored by formula from the price: lowest price ÷ this price × the maximum score, "
+    "as published in the tender documents."
+)
 NO_REASON = "No reason was recorded at moderation; the score is the evaluators' combined score."
 
 
@@ -47,13 +50,18 @@ def rows_for(result: ResultView, bidder: Bidder) -> list[CriterionRow]:
     winner = result.winner
     out = []
     for entry in result.view["sections"]:
-        out.append(CriterionRow(
-            code=entry["code"], title=entry["title"], weight=entry["weight"],
-            available=f"0 to {entry['max_score']:g}",
-            score=score(mine.moderated.get(entry["label"])), reason=_reason(result, entry, mine.label),
-            winner_score=score(winner.moderated.get(entry["label"])) if winner else "",
-            winner_reason=_reason(result, entry, winner.label) if winner else "",
-        ))
+        out.append(
+            CriterionRow(
+                code=entry["code"],
+                title=entry["title"],
+                weight=entry["weight"],
+                available=f"0 to {entry['max_score']:g}",
+                score=score(mine.moderated.get(entry["label"])),
+                reason=_reason(result, entry, mine.label),
+                winner_score=score(winner.moderated.get(entry["label"])) if winner else "",
+                winner_reason=_reason(result, entry, winner.label) if winner else "",
+            )
+        )
     return out
 
 
@@ -62,21 +70,27 @@ def build(procurement: Procurement, bidder: Bidder, result: ResultView | None = 
     mine = next(b for b in result.bidders if b.bidder.id == bidder.id)
     winner = result.winner
     is_winner = winner is not None and winner.bidder.id == bidder.id
-    doc = _new_document(f"Assessment summary: {procurement.title}",
-                        f"Reference {procurement.reference}. {regime_name(procurement.regime)}. "
-                        f"For {bidder.name}.")
-    doc.add_paragraph("This summary is sent under section 50(3) of the Procurement Act 2023 and "
-                      "regulation 31 of the Procurement Regulations 2024. It gives your tender's score "
-                      "for each award criterion, with the reasons, and the same for the most "
-                      "advantageous tender.")
+    doc = _new_document(
+        f"Assessment summary: {procurement.title}",
+        f"Reference {procurement.reference}. {regime_name(procurement.regime)}. For {bidder.name}.",
+    )
+    doc.add_paragraph(
+        "This summary is sent under section 50(3) of the Procurement Act 2023 and "
+        "regulation 31 of the Procurement Regulations 2024. It gives your tender's score "
+        "for each award criterion, with the reasons, and the same for the most "
+        "advantageous tender."
+    )
     if is_winner:
         doc.add_paragraph("Your tender is the most advantageous tender.")
     elif winner is not None:
         doc.add_paragraph(f"The most advantageous tender was submitted by {winner.bidder.name}.")
     doc.add_heading("The award criteria", level=1)
     rows = rows_for(result, bidder)
-    _table(doc, ["Criterion", "Weighting", "Scores available"],
-           [[f"{r.code}: {r.title}", f"{r.weight:g}%", r.available] for r in rows])
+    _table(
+        doc,
+        ["Criterion", "Weighting", "Scores available"],
+        [[f"{r.code}: {r.title}", f"{r.weight:g}%", r.available] for r in rows],
+    )
     doc.add_heading("Your tender", level=1)
     for r in rows:
         doc.add_heading(f"{r.code}: {r.title} ({r.weight:g}%)", level=2)
@@ -88,8 +102,7 @@ def build(procurement: Procurement, bidder: Bidder, result: ResultView | None = 
     doc.add_heading("Totals", level=1)
     doc.add_paragraph(f"Your total: {points(mine.total)} out of 100 (ranked {mine.rank} of {len(result.bidders)}).")
     if mine.failing:
-        doc.add_paragraph("Your tender did not reach the minimum score in "
-                          + ", ".join(mine.failing_sections) + ".")
+        doc.add_paragraph("Your tender did not reach the minimum score in " + ", ".join(mine.failing_sections) + ".")
     if winner is not None and not is_winner:
         doc.add_paragraph(f"The most advantageous tender's total: {points(winner.total)} out of 100.")
     return doc

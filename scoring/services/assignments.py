@@ -4,6 +4,7 @@ Assigning goes through ``setup.assign_evaluator`` (which refuses untrained reps)
 this module adds the lead's side: changing many assignments at once, removing
 one, withdrawing a declared conflict, and seeing how far each evaluator has got.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,16 +29,17 @@ from .progress import EvaluatorProgress, evaluators_of, progress_of_everyone  # 
 
 def candidates() -> list[User]:
     """Every patient rep and panel evaluator with an active account, reps first."""
-    users = db.session.scalars(
-        select(User).where(User.role.in_([Role.PATIENT, Role.PANEL]), User.active.is_(True))
-    )
+    users = db.session.scalars(select(User).where(User.role.in_([Role.PATIENT, Role.PANEL]), User.active.is_(True)))
     return sorted(users, key=lambda u: (u.role is not Role.PATIENT, u.name.lower()))
 
 
 def has_scores(section: Section, user: User) -> bool:
-    return db.session.scalar(
-        select(Score.id).where(Score.section_id == section.id, Score.evaluator_id == user.id).limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Score.id).where(Score.section_id == section.id, Score.evaluator_id == user.id).limit(1)
+        )
+        is not None
+    )
 
 
 def remove_assignment(section: Section, user: User, *, actor: User | None) -> None:
@@ -49,11 +51,16 @@ def remove_assignment(section: Section, user: User, *, actor: User | None) -> No
     if assignment is None:
         return
     if has_scores(section, user):
-        raise Refused(f"{user.name} already has scores for section {section.code}, "
-                      "so they cannot be removed from it.")
+        raise Refused(f"{user.name} already has scores for section {section.code}, so they cannot be removed from it.")
     db.session.delete(assignment)
-    audit.record("assignment.removed", actor=actor, procurement_id=procurement.id, entity="assignment",
-                 entity_id=assignment.id, before={"section": section.code, "evaluator": user.email})
+    audit.record(
+        "assignment.removed",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="assignment",
+        entity_id=assignment.id,
+        before={"section": section.code, "evaluator": user.email},
+    )
 
 
 def set_assignments(procurement: Procurement, wanted: set[tuple[int, int]], *, actor: User | None) -> int:
@@ -123,21 +130,36 @@ def withdraw_conflict(declaration: Declaration, *, reason: str, actor: User | No
     if not declaration.has_conflict:
         raise Refused(f"{declaration.user.name} has no conflict with {declaration.bidder.code} to withdraw.")
     if not reason.strip():
-        raise Refused(f"Give a reason for withdrawing {declaration.user.name}'s conflict with "
-                      f"{declaration.bidder.code}.", field="reason")
+        raise Refused(
+            f"Give a reason for withdrawing {declaration.user.name}'s conflict with {declaration.bidder.code}.",
+            field="reason",
+        )
     before = {"has_conflict": True, "details": declaration.details}
     declaration.has_conflict = False
-    audit.record("declaration.withdrawn", actor=actor, procurement_id=procurement.id, entity="declaration",
-                 entity_id=declaration.id, before=before,
-                 after={"has_conflict": False, "bidder": declaration.bidder.code,
-                        "evaluator": declaration.user.email},
-                 reason=reason.strip())
+    audit.record(
+        "declaration.withdrawn",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="declaration",
+        entity_id=declaration.id,
+        before=before,
+        after={"has_conflict": False, "bidder": declaration.bidder.code, "evaluator": declaration.user.email},
+        reason=reason.strip(),
+    )
     from . import mail
 
-    mail.queue(declaration.user, "notice", {
-        "heading": f"You can now score {declaration.bidder.code}: {procurement.title}",
-        "paragraphs": [f"Your procurement lead has decided that the conflict of interest you declared with "
-                       f"{declaration.bidder.code} does not stop you scoring it.",
-                       f"Their reason: {reason.strip()}"],
-        "action_text": "Go to your scoring", "action_href": mail.link("evaluate.dashboard"),
-    }, procurement_id=procurement.id)
+    mail.queue(
+        declaration.user,
+        "notice",
+        {
+            "heading": f"You can now score {declaration.bidder.code}: {procurement.title}",
+            "paragraphs": [
+                f"Your procurement lead has decided that the conflict of interest you declared with "
+                f"{declaration.bidder.code} does not stop you scoring it.",
+                f"Their reason: {reason.strip()}",
+            ],
+            "action_text": "Go to your scoring",
+            "action_href": mail.link("evaluate.dashboard"),
+        },
+        procurement_id=procurement.id,
+    )

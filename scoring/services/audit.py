@@ -1,4 +1,5 @@
 """The append-only audit log: one call per change, inside the caller's transaction."""
+
 from __future__ import annotations
 
 import json

@@ -12,6 +12,7 @@ authors stood by.
 (which packs scores into numpy arrays and drops the conflicted ones there, faster than the
 EXISTS on 900,000 scores) and for code holding Score objects, which asks `is_counted`.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, select
@@ -22,31 +23,45 @@ from ..models import Bidder, Declaration, Procurement, Score, ScoredBy, ScoreSta
 
 def where(procurement_id: int) -> tuple:
     """The conditions, apart from conflicts, on a query of Score joined to its Section."""
-    return (Section.procurement_id == int(procurement_id),
-            Section.scored_by != ScoredBy.PRICE,
-            Score.status == ScoreStatus.SUBMITTED,
-            Score.value.is_not(None))
+    return (
+        Section.procurement_id == int(procurement_id),
+        Section.scored_by != ScoredBy.PRICE,
+        Score.status == ScoreStatus.SUBMITTED,
+        Score.value.is_not(None),
+    )
 
 
 def not_conflicted():
     """True for a score whose evaluator has not declared a conflict with its bidder."""
-    return ~exists().where(and_(Declaration.user_id == Score.evaluator_id,
-                                Declaration.bidder_id == Score.bidder_id,
-                                Declaration.has_conflict.is_(True)))
+    return ~exists().where(
+        and_(
+            Declaration.user_id == Score.evaluator_id,
+            Declaration.bidder_id == Score.bidder_id,
+            Declaration.has_conflict.is_(True),
+        )
+    )
 
 
 def conflict_pairs(procurement: Procurement | int, session=None) -> set[tuple[int, int]]:
     """(evaluator id, bidder id) for every conflict of interest declared in the procurement."""
     procurement_id = procurement if isinstance(procurement, int) else procurement.id
-    return set((session or db.session).execute(
-        select(Declaration.user_id, Declaration.bidder_id)
-        .join(Bidder, Declaration.bidder_id == Bidder.id)
-        .where(Bidder.procurement_id == procurement_id, Declaration.has_conflict.is_(True))
-    ).all())
+    return set(
+        (session or db.session)
+        .execute(
+            select(Declaration.user_id, Declaration.bidder_id)
+            .join(Bidder, Declaration.bidder_id == Bidder.id)
+            .where(Bidder.procurement_id == procurement_id, Declaration.has_conflict.is_(True))
+        )
+        .all()
+    )
 
 
 def is_counted(score, conflicted: set[tuple[int, int]] | frozenset = frozenset()) -> bool:
     """`where` and `not_conflicted` for a score already loaded (a Score, or a row with the same
     attributes); ``conflicted`` is `conflict_pairs`. Price sections have no evaluators' scores."""
-    return (score is not None and score.status is ScoreStatus.SUBMITTED and score.value is not None
-            and (score.evaluator_id, score.bidder_id) not in conflicted)
+    return (
+        score is not None
+        and score.status is ScoreStatus.SUBMITTED
+        and score.value is not None
+        and (score.evaluator_id, score.bidder_id) not in conflicted
+    )

@@ -3,9 +3,10 @@
 Deadlines are entered and shown in Europe/London and stored in UTC, so "5pm" means 5pm on
 the clock in England in summer and winter alike.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, UTC
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from ..extensions import db
@@ -67,8 +68,15 @@ def meeting_sentence(procurement: Procurement, *, now: datetime | None = None) -
     return f"The moderation meeting is {when}."
 
 
-def set_dates(procurement: Procurement, *, deadline_day: date | None, deadline_time: time | None,
-              meeting_on: date | None, actor: User | None, now: datetime | None = None) -> None:
+def set_dates(
+    procurement: Procurement,
+    *,
+    deadline_day: date | None,
+    deadline_time: time | None,
+    meeting_on: date | None,
+    actor: User | None,
+    now: datetime | None = None,
+) -> None:
     from .lifecycle import require_not_final
 
     require_not_final(procurement)
@@ -79,12 +87,21 @@ def set_dates(procurement: Procurement, *, deadline_day: date | None, deadline_t
         raise Refused("The scoring deadline must be in the future.", field="deadline_day")
     if meeting_on and deadline and meeting_on < to_london(deadline).date():
         raise Refused("The moderation meeting must be on or after the scoring deadline.", field="meeting_on")
-    before = {"scoring_deadline": procurement.scoring_deadline, "moderation_meeting_on": procurement.moderation_meeting_on}
+    before = {
+        "scoring_deadline": procurement.scoring_deadline,
+        "moderation_meeting_on": procurement.moderation_meeting_on,
+    }
     procurement.scoring_deadline = deadline
     procurement.moderation_meeting_on = meeting_on
-    audit.record("procurement.dates_set", actor=actor, procurement_id=procurement.id, entity="procurement",
-                 entity_id=procurement.id, before=before,
-                 after={"scoring_deadline": deadline, "moderation_meeting_on": meeting_on})
+    audit.record(
+        "procurement.dates_set",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        before=before,
+        after={"scoring_deadline": deadline, "moderation_meeting_on": meeting_on},
+    )
     notify_meeting(procurement)  # a date set or moved during moderation is told to everyone
 
 
@@ -96,16 +113,23 @@ def notify_scoring_opened(procurement: Procurement) -> None:
     for evaluator in evaluators_of(procurement):
         if not evaluator.active:
             continue
-        mail.queue(evaluator, "notice", {
-            "heading": f"Scoring is open: {procurement.title}",
-            "paragraphs": [
-                "You can now read the bidders' answers and give your scores.",
-                "First, say whether you have a conflict of interest with any bidder. Then score each "
-                "answer, give a reason for each score, and submit your scores.",
-                (due + ".") if due else "Your procurement lead will tell you when scores are due.",
-            ],
-            "action_text": "Start scoring", "action_href": mail.link("evaluate.dashboard"),
-        }, dedupe_key=f"scoring-open:{procurement.id}:{evaluator.id}", procurement_id=procurement.id)
+        mail.queue(
+            evaluator,
+            "notice",
+            {
+                "heading": f"Scoring is open: {procurement.title}",
+                "paragraphs": [
+                    "You can now read the bidders' answers and give your scores.",
+                    "First, say whether you have a conflict of interest with any bidder. Then score each "
+                    "answer, give a reason for each score, and submit your scores.",
+                    (due + ".") if due else "Your procurement lead will tell you when scores are due.",
+                ],
+                "action_text": "Start scoring",
+                "action_href": mail.link("evaluate.dashboard"),
+            },
+            dedupe_key=f"scoring-open:{procurement.id}:{evaluator.id}",
+            procurement_id=procurement.id,
+        )
 
 
 def notify_meeting(procurement: Procurement) -> int:
@@ -123,16 +147,22 @@ def notify_meeting(procurement: Procurement) -> int:
     for evaluator in evaluators_of(procurement):
         if not evaluator.active:
             continue
-        if mail.queue(evaluator, "notice", {
-            "heading": f"Moderation meeting: {procurement.title}",
-            "paragraphs": [
-                "Scoring has closed. Thank you for your scores.",
-                sentence + " At the meeting the panel agrees one score for each answer.",
-                "Before the meeting you can see everyone's scores and reasons on the moderation page.",
-            ],
-            "action_text": "Open the moderation page",
-            "action_href": mail.link("moderation.overview", procurement_id=procurement.id),
-        }, dedupe_key=f"meeting:{procurement.id}:{evaluator.id}:{day.isoformat()}", procurement_id=procurement.id):
+        if mail.queue(
+            evaluator,
+            "notice",
+            {
+                "heading": f"Moderation meeting: {procurement.title}",
+                "paragraphs": [
+                    "Scoring has closed. Thank you for your scores.",
+                    sentence + " At the meeting the panel agrees one score for each answer.",
+                    "Before the meeting you can see everyone's scores and reasons on the moderation page.",
+                ],
+                "action_text": "Open the moderation page",
+                "action_href": mail.link("moderation.overview", procurement_id=procurement.id),
+            },
+            dedupe_key=f"meeting:{procurement.id}:{evaluator.id}:{day.isoformat()}",
+            procurement_id=procurement.id,
+        ):
             queued += 1
     return queued
 
@@ -144,8 +174,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     now = now or utcnow()
     queued = 0
     open_procurements = db.session.scalars(
-        db.select(Procurement).where(Procurement.status == Status.SCORING,
-                                     Procurement.scoring_deadline.is_not(None))
+        db.select(Procurement).where(Procurement.status == Status.SCORING, Procurement.scoring_deadline.is_not(None))
     ).all()
     for procurement in open_procurements:
         left = days_left(procurement, now=now)
@@ -158,25 +187,50 @@ def send_reminders(*, now: datetime | None = None) -> int:
         if point is None:
             continue
         days, label = point
-        behind = [row for row in progress_of_everyone(procurement)
-                  if not row.progress.submitted and row.evaluator.active]
+        behind = [
+            row for row in progress_of_everyone(procurement) if not row.progress.submitted and row.evaluator.active
+        ]
         for row in behind:
-            if mail.queue(row.evaluator, "notice", {
-                "heading": f"Reminder: scores due {'today' if days == 0 else f'in {days} days'}",
-                "paragraphs": [f"This is a reminder about {procurement.title}.", due + ".",
-                               "You have not submitted all your scores yet."],
-                "action_text": "Continue scoring", "action_href": mail.link("evaluate.dashboard"),
-            }, dedupe_key=f"reminder:{days}:{procurement.id}:{row.evaluator.id}", procurement_id=procurement.id):
+            if mail.queue(
+                row.evaluator,
+                "notice",
+                {
+                    "heading": f"Reminder: scores due {'today' if days == 0 else f'in {days} days'}",
+                    "paragraphs": [
+                        f"This is a reminder about {procurement.title}.",
+                        due + ".",
+                        "You have not submitted all your scores yet.",
+                    ],
+                    "action_text": "Continue scoring",
+                    "action_href": mail.link("evaluate.dashboard"),
+                },
+                dedupe_key=f"reminder:{days}:{procurement.id}:{row.evaluator.id}",
+                procurement_id=procurement.id,
+            ):
                 queued += 1
         if procurement.lead is not None and procurement.lead.active:
             names = [row.evaluator.name for row in behind]
-            if mail.queue(procurement.lead, "notice", {
-                "heading": f"Who is behind with scoring: {procurement.reference}",
-                "paragraphs": [due + ".",
-                               (f"{len(names)} {'person has' if len(names) == 1 else 'people have'} not submitted: "
-                                + ", ".join(names) + ".") if names else "Everyone has submitted their scores."],
-                "action_text": "See progress", "action_href": mail.link("leads.progress", procurement_id=procurement.id),
-            }, dedupe_key=f"reminder-summary:{days}:{procurement.id}", procurement_id=procurement.id):
+            if mail.queue(
+                procurement.lead,
+                "notice",
+                {
+                    "heading": f"Who is behind with scoring: {procurement.reference}",
+                    "paragraphs": [
+                        due + ".",
+                        (
+                            f"{len(names)} {'person has' if len(names) == 1 else 'people have'} not submitted: "
+                            + ", ".join(names)
+                            + "."
+                        )
+                        if names
+                        else "Everyone has submitted their scores.",
+                    ],
+                    "action_text": "See progress",
+                    "action_href": mail.link("leads.progress", procurement_id=procurement.id),
+                },
+                dedupe_key=f"reminder-summary:{days}:{procurement.id}",
+                procurement_id=procurement.id,
+            ):
                 queued += 1
     return queued
 
@@ -193,10 +247,18 @@ def notify_report_ready(procurement: Procurement) -> None:
     for rep in evaluators_of(procurement):
         if rep.role is not Role.PATIENT or not rep.active:
             continue
-        mail.queue(rep, "notice", {
-            "heading": f"Your report is ready: {procurement.title}",
-            "paragraphs": ["The procurement is finished. Your report shows what you said and what happened "
-                           "because of it.", "Thank you for taking part."],
-            "action_text": "Read your report",
-            "action_href": mail.link(report_endpoint(rep), procurement_id=procurement.id, user_id=rep.id),
-        }, dedupe_key=f"report-ready:{procurement.id}:{rep.id}", procurement_id=procurement.id)
+        mail.queue(
+            rep,
+            "notice",
+            {
+                "heading": f"Your report is ready: {procurement.title}",
+                "paragraphs": [
+                    "The procurement is finished. Your report shows what you said and what happened because of it.",
+                    "Thank you for taking part.",
+                ],
+                "action_text": "Read your report",
+                "action_href": mail.link(report_endpoint(rep), procurement_id=procurement.id, user_id=rep.id),
+            },
+            dedupe_key=f"report-ready:{procurement.id}:{rep.id}",
+            procurement_id=procurement.id,
+        )

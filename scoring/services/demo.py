@@ -1,4 +1,5 @@
 """A small, realistic demo procurement: a GP practice re-procurement in scoring."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -26,31 +27,69 @@ DEMO_USERS = [
 ]
 
 # PSR regulation 5: the key criterion each section serves (scoring/law/key_criteria.py).
-KEY_CRITERIA = {"Q1": "access", "Q2": "quality", "Q3": "access", "Q4": "quality", "Q5": "integration",
-                "Q6": "social_value"}
+KEY_CRITERIA = {
+    "Q1": "access",
+    "Q2": "quality",
+    "Q3": "access",
+    "Q4": "quality",
+    "Q5": "integration",
+    "Q6": "social_value",
+}
 # No section competes on price: GP core funding is set nationally, so "value" is explained instead.
-VALUE_NOTE = ("The practice is paid the nationally set contract price, so bids do not compete on price. "
-              "Value for money is assessed through the workforce and quality sections.")
+VALUE_NOTE = (
+    "The practice is paid the nationally set contract price, so bids do not compete on price. "
+    "Value for money is assessed through the workforce and quality sections."
+)
 
 SECTIONS = [
-    ("Q1", "Access to appointments", 20, "both",
-     "How will you make sure patients can get an appointment when they need one, including on the phone, online and in person?",
-     "A good answer explains opening hours, how the phones are answered, and how people who are not online are helped."),
-    ("Q2", "Patient experience and involvement", 15, "patient",
-     "How will you listen to patients and involve them in running the practice?",
-     "Look for a patient participation group, how feedback is acted on, and how the practice tells patients what changed."),
-    ("Q3", "Accessible information and reasonable adjustments", 10, "both",
-     "How will you meet the Accessible Information Standard and make reasonable adjustments for disabled patients?",
-     "A good answer covers easy read, large print, British Sign Language, and longer appointments."),
-    ("Q4", "Clinical quality and safety", 25, "panel",
-     "How will you deliver safe, high-quality clinical care and meet the regulator's standards?",
-     "Clinical governance, safeguarding, prescribing and audit."),
-    ("Q5", "Workforce", 15, "panel",
-     "How will you recruit and keep enough skilled staff?",
-     "Staffing plans, skill mix, training, and cover for absence."),
-    ("Q6", "Working with the local community", 15, "both",
-     "How will you work with local services and groups to improve health in the community?",
-     "Partnerships with the primary care network, the council and voluntary groups."),
+    (
+        "Q1",
+        "Access to appointments",
+        20,
+        "both",
+        "How will you make sure patients can get an appointment when they need one, including on the phone, online and in person?",
+        "A good answer explains opening hours, how the phones are answered, and how people who are not online are helped.",
+    ),
+    (
+        "Q2",
+        "Patient experience and involvement",
+        15,
+        "patient",
+        "How will you listen to patients and involve them in running the practice?",
+        "Look for a patient participation group, how feedback is acted on, and how the practice tells patients what changed.",
+    ),
+    (
+        "Q3",
+        "Accessible information and reasonable adjustments",
+        10,
+        "both",
+        "How will you meet the Accessible Information Standard and make reasonable adjustments for disabled patients?",
+        "A good answer covers easy read, large print, British Sign Language, and longer appointments.",
+    ),
+    (
+        "Q4",
+        "Clinical quality and safety",
+        25,
+        "panel",
+        "How will you deliver safe, high-quality clinical care and meet the regulator's standards?",
+        "Clinical governance, safeguarding, prescribing and audit.",
+    ),
+    (
+        "Q5",
+        "Workforce",
+        15,
+        "panel",
+        "How will you recruit and keep enough skilled staff?",
+        "Staffing plans, skill mix, training, and cover for absence.",
+    ),
+    (
+        "Q6",
+        "Working with the local community",
+        15,
+        "both",
+        "How will you work with local services and groups to improve health in the community?",
+        "Partnerships with the primary care network, the council and voluntary groups.",
+    ),
 ]
 
 BIDDERS = [
@@ -89,14 +128,17 @@ def seed_demo(*, region: bool = False) -> tuple[Procurement, list[tuple[str, str
     from .errors import Refused
 
     if current_app.config.get("ENV_NAME") == "production":
-        raise Refused("seed-demo does not run when SCORING_ENV=production: the demo accounts share a "
-                      "password printed in the README, so anyone could sign in with them.")
+        raise Refused(
+            "seed-demo does not run when SCORING_ENV=production: the demo accounts share a "
+            "password printed in the README, so anyone could sign in with them."
+        )
     users: dict[str, User] = {}
     for email, name, role, trained in DEMO_USERS:
         user = accounts.find_by_email(email)
         if user is None:
-            user = accounts.create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
-                                        training_completed_on=trained)
+            user = accounts.create_user(
+                email=email, name=name, role=role, password=DEMO_PASSWORD, training_completed_on=trained
+            )
         users[email] = user
     logins = [(email, DEMO_PASSWORD, role.label) for email, _, role, _ in DEMO_USERS]
 
@@ -110,25 +152,46 @@ def seed_demo(*, region: bool = False) -> tuple[Procurement, list[tuple[str, str
 
     lead = users["lead@example.org"]
     procurement = setup.create_procurement(
-        reference=DEMO_REFERENCE, title="Riverside Surgery GP services", lead=lead, actor=lead,
-        regime="psr", service_type="GP practice (APMS)",
+        reference=DEMO_REFERENCE,
+        title="Riverside Surgery GP services",
+        lead=lead,
+        actor=lead,
+        regime="psr",
+        service_type="GP practice (APMS)",
     )
     sections = [
-        setup.add_section(procurement, code=code, title=title, weight=weight, scored_by=by,
-                          question=question, guidance=guidance, actor=lead,
-                          threshold=1 if code == "Q4" else None, key_criterion=KEY_CRITERIA[code])
+        setup.add_section(
+            procurement,
+            code=code,
+            title=title,
+            weight=weight,
+            scored_by=by,
+            question=question,
+            guidance=guidance,
+            actor=lead,
+            threshold=1 if code == "Q4" else None,
+            key_criterion=KEY_CRITERIA[code],
+        )
         for code, title, weight, by, question, guidance in SECTIONS
     ]
     regime.save_key_criterion_notes(procurement, {"value": VALUE_NOTE}, actor=lead)
     regime.save_decision_details(
-        procurement, decision_makers="The ICB's Primary Care Commissioning Committee",
+        procurement,
+        decision_makers="The ICB's Primary Care Commissioning Committee",
         weighting_rationale="Access and quality carry most weight because patients told us at the "
-                            "engagement events that getting an appointment mattered most.", actor=lead)
+        "engagement events that getting an appointment mattered most.",
+        actor=lead,
+    )
     bidders = [setup.add_bidder(procurement, code=code, name=name, actor=lead) for code, name in BIDDERS]
     for bidder in bidders:
         for section in sections:
-            db.session.add(Response(bidder_id=bidder.id, section_id=section.id,
-                                    text=f"{ANSWERS[bidder.code]}\n\n(Answer to {section.code}: {section.title}.)"))
+            db.session.add(
+                Response(
+                    bidder_id=bidder.id,
+                    section_id=section.id,
+                    text=f"{ANSWERS[bidder.code]}\n\n(Answer to {section.code}: {section.title}.)",
+                )
+            )
     for section in sections:
         for user in users.values():
             if user.group is not None and user.is_trained and section.scored_by.includes(user.group):
@@ -141,8 +204,13 @@ def seed_demo(*, region: bool = False) -> tuple[Procurement, list[tuple[str, str
         cells = evaluation.cells_for(evaluator, procurement)
         for cell, value in zip(cells, values):
             evaluation.save_score(
-                evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
-                value=value, rationale=f"Scored {value}: {_reason(value)}", expected_version=0,
+                evaluator=evaluator,
+                procurement=procurement,
+                bidder=cell.bidder,
+                section=cell.section,
+                value=value,
+                rationale=f"Scored {value}: {_reason(value)}",
+                expected_version=0,
                 source=ScoreSource.ONLINE,
             )
         evaluation.submit_scores(evaluator, procurement)

@@ -6,6 +6,7 @@ claimed type: a PDF starts with ``%PDF-``; DOCX and XLSX are zip files whose
 under the upload folder (instance/uploads) by a random name, so a bidder's file
 name never reaches the file system.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,8 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from ..access import conflicted_bidder_ids, is_lead_of
 from .. import transaction
+from ..access import conflicted_bidder_ids, is_lead_of
 from ..database import referenced
 from ..extensions import db
 from ..models import Assignment, Bidder, Document, Procurement, Response, Section, Status, User
@@ -57,13 +58,12 @@ def detect_kind(data: bytes) -> str | None:
 
 
 def response_for(bidder: Bidder, section: Section) -> Response | None:
-    return db.session.scalar(
-        select(Response).where(Response.bidder_id == bidder.id, Response.section_id == section.id)
-    )
+    return db.session.scalar(select(Response).where(Response.bidder_id == bidder.id, Response.section_id == section.id))
 
 
-def save_response(bidder: Bidder, section: Section, *, text: str, actor: User | None,
-                  upload: tuple[str, bytes] | None = None) -> Response:
+def save_response(
+    bidder: Bidder, section: Section, *, text: str, actor: User | None, upload: tuple[str, bytes] | None = None
+) -> Response:
     """Save the bidder's written answer, and attach ``upload`` (file name, bytes) if given.
 
     The upload is checked before anything is written, so a refused file leaves the answer as it was.
@@ -80,9 +80,15 @@ def save_response(bidder: Bidder, section: Section, *, text: str, actor: User | 
     if before is None or before["text"] != text:
         response.text = text
         db.session.flush()
-        audit.record("response.saved", actor=actor, procurement_id=procurement.id, entity="response",
-                     entity_id=response.id, before=before,
-                     after={"bidder": bidder.code, "section": section.code, "text": text})
+        audit.record(
+            "response.saved",
+            actor=actor,
+            procurement_id=procurement.id,
+            entity="response",
+            entity_id=response.id,
+            before=before,
+            after={"bidder": bidder.code, "section": section.code, "text": text},
+        )
     if checked is not None:
         _attach(response, bidder, section, *checked, actor=actor)
     return response
@@ -96,11 +102,10 @@ def clean_filename(filename: str) -> str:
     """The name to show and send: no folders, and no control characters (a CR or LF in a name
     would break the download's Content-Disposition header), at most 255 characters."""
     name = Path((filename or "").replace("\\", "/")).name
-    name = " ".join("".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
-                            for ch in name).split())
+    name = " ".join("".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in name).split())
     if len(name) > 255:
         stem, dot, extension = name.rpartition(".")
-        name = (stem[:254 - len(extension)] + dot + extension) if dot and len(extension) < 10 else name[:255]
+        name = (stem[: 254 - len(extension)] + dot + extension) if dot and len(extension) < 10 else name[:255]
     return name or "document"
 
 
@@ -111,12 +116,13 @@ def check_upload(filename: str, data: bytes) -> tuple[str, bytes, str]:
         raise Refused(f"{filename} is empty. Choose the file again.", field="document")
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     if len(data) > limit:
-        raise Refused(f"{filename} is {_size(len(data))}. Files must be {_size(limit)} or smaller.",
-                      field="document")
+        raise Refused(f"{filename} is {_size(len(data))}. Files must be {_size(limit)} or smaller.", field="document")
     kind = detect_kind(data)
     if kind is None:
-        raise Refused(f"{filename} is not a PDF, Word (DOCX) or Excel (XLSX) file. "
-                      "Only those types can be uploaded.", field="document")
+        raise Refused(
+            f"{filename} is not a PDF, Word (DOCX) or Excel (XLSX) file. Only those types can be uploaded.",
+            field="document",
+        )
     return filename, data, kind
 
 
@@ -130,8 +136,7 @@ def path_of(document: Document) -> Path:
     return _upload_folder() / document.stored_name
 
 
-def store_document(bidder: Bidder, section: Section, *, filename: str, data: bytes,
-                   actor: User | None) -> Document:
+def store_document(bidder: Bidder, section: Section, *, filename: str, data: bytes, actor: User | None) -> Document:
     """Check and keep one uploaded file as part of the bidder's answer to the section."""
     lifecycle.require_setup(bidder.procurement, "Documents can only be added")
     checked = check_upload(filename, data)
@@ -143,21 +148,38 @@ def store_document(bidder: Bidder, section: Section, *, filename: str, data: byt
     return _attach(response, bidder, section, *checked, actor=actor)
 
 
-def _attach(response: Response, bidder: Bidder, section: Section, filename: str, data: bytes, kind: str,
-            *, actor: User | None) -> Document:
+def _attach(
+    response: Response, bidder: Bidder, section: Section, filename: str, data: bytes, kind: str, *, actor: User | None
+) -> Document:
     """Write the file under a random name and record it; the file goes again if the change is not kept."""
     stored_name = f"{secrets.token_hex(16)}.{kind}"
     path = _upload_folder() / stored_name
     path.write_bytes(data)
-    document = Document(response_id=response.id, filename=filename[:255], stored_name=stored_name,
-                        kind=kind, size=len(data), uploaded_by_id=actor.id if actor else None)
+    document = Document(
+        response_id=response.id,
+        filename=filename[:255],
+        stored_name=stored_name,
+        kind=kind,
+        size=len(data),
+        uploaded_by_id=actor.id if actor else None,
+    )
     db.session.add(document)
     transaction.on_rollback(lambda: path.unlink(missing_ok=True))
     db.session.flush()
-    audit.record("document.uploaded", actor=actor, procurement_id=bidder.procurement_id,
-                 entity="document", entity_id=document.id,
-                 after={"bidder": bidder.code, "section": section.code, "filename": document.filename,
-                        "kind": kind, "size": len(data)})
+    audit.record(
+        "document.uploaded",
+        actor=actor,
+        procurement_id=bidder.procurement_id,
+        entity="document",
+        entity_id=document.id,
+        after={
+            "bidder": bidder.code,
+            "section": section.code,
+            "filename": document.filename,
+            "kind": kind,
+            "size": len(data),
+        },
+    )
     return document
 
 
@@ -173,11 +195,22 @@ def delete_document(document: Document, *, actor: User | None) -> None:
     response = referenced(Response, document.response_id)
     bidder = referenced(Bidder, response.bidder_id)
     section = referenced(Section, response.section_id)
-    snapshot = {"bidder": bidder.code, "section": section.code, "filename": document.filename,
-                "kind": document.kind, "size": document.size}
+    snapshot = {
+        "bidder": bidder.code,
+        "section": section.code,
+        "filename": document.filename,
+        "kind": document.kind,
+        "size": document.size,
+    }
     response.documents.remove(document)
-    audit.record("document.deleted", actor=actor, procurement_id=bidder.procurement_id, entity="document",
-                 entity_id=document.id, before=snapshot)
+    audit.record(
+        "document.deleted",
+        actor=actor,
+        procurement_id=bidder.procurement_id,
+        entity="document",
+        entity_id=document.id,
+        before=snapshot,
+    )
     path = path_of(document)
     transaction.after_commit(lambda: path.unlink(missing_ok=True))  # a rolled-back delete keeps its file
 
@@ -206,5 +239,8 @@ def can_download(user: User, document: Document) -> bool:
     assigned = db.session.scalar(
         select(Assignment.id).where(Assignment.section_id == section.id, Assignment.user_id == user.id)
     )
-    return (assigned is not None and has_declared(user, procurement)
-            and bidder.id not in conflicted_bidder_ids(user, procurement))
+    return (
+        assigned is not None
+        and has_declared(user, procurement)
+        and bidder.id not in conflicted_bidder_ids(user, procurement)
+    )

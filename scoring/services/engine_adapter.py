@@ -28,6 +28,7 @@ rows streamed from the cursor into ``np.fromiter`` when packing is not
 possible), then placed in the cube with vectorised indexing: no ORM object per
 score. Everything else is small.
 """
+
 from __future__ import annotations
 
 from itertools import chain
@@ -59,8 +60,9 @@ def _compiled(session: Session, statement) -> str:
     return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
-def _read_scores(session: Session, procurement_id: int, bidder_ids: np.ndarray,
-                 section_ids: np.ndarray, top_value: int) -> tuple[np.ndarray, ...]:
+def _read_scores(
+    session: Session, procurement_id: int, bidder_ids: np.ndarray, section_ids: np.ndarray, top_value: int
+) -> tuple[np.ndarray, ...]:
     """Bidder ids, section ids, evaluator ids and values of the counted scores (int64 arrays).
 
     Fast path: the database packs each score into one integer,
@@ -88,11 +90,14 @@ def _read_scores(session: Session, procurement_id: int, bidder_ids: np.ndarray,
     base = select().select_from(Score).join(Section, Section.id == Score.section_id)
     if (b1 - b0 + 1) * n_sections * n_evaluators * n_values < PACK_LIMIT:
         bidder_id = cast(Score.bidder_id, BigInteger)  # 32-bit ids on PostgreSQL: no overflow
-        code = ((((bidder_id - b0) * n_sections + (Score.section_id - s0)) * n_evaluators
-                 + (Score.evaluator_id - e0)) * n_values + Score.value)
+        code = (
+            ((bidder_id - b0) * n_sections + (Score.section_id - s0)) * n_evaluators + (Score.evaluator_id - e0)
+        ) * n_values + Score.value
         statement = base.add_columns(
-            func.aggregate_strings(cast(code, String), ","), func.count(),
-            func.min(Score.value), func.max(Score.value),
+            func.aggregate_strings(cast(code, String), ","),
+            func.count(),
+            func.min(Score.value),
+            func.max(Score.value),
         ).where(*where, Score.bidder_id.between(b0, b1), Score.evaluator_id.between(e0, e1))
         # The driver's own cursor (DB-API rows are untyped): an aggregate gives exactly one row.
         cursor: Any = session.connection().connection.cursor()
@@ -110,8 +115,7 @@ def _read_scores(session: Session, procurement_id: int, bidder_ids: np.ndarray,
                 rest, evaluator = np.divmod(rest, n_evaluators)
                 bidder, section = np.divmod(rest, n_sections)
                 return bidder + b0, section + s0, evaluator + e0, value
-    statement = base.add_columns(Score.bidder_id, Score.section_id, Score.evaluator_id,
-                                 Score.value).where(*where)
+    statement = base.add_columns(Score.bidder_id, Score.section_id, Score.evaluator_id, Score.value).where(*where)
     cursor = session.connection().connection.cursor()
     try:
         cursor.execute(_compiled(session, statement))
@@ -134,7 +138,9 @@ def _positions(ids: np.ndarray, known: np.ndarray) -> np.ndarray:
     return order[np.searchsorted(known, ids, sorter=order)]
 
 
-def load_inputs(session: Session | scoped_session[Any], procurement: Procurement) -> tuple[EngineInputs, dict[str, Any]]:
+def load_inputs(
+    session: Session | scoped_session[Any], procurement: Procurement
+) -> tuple[EngineInputs, dict[str, Any]]:
     """The engine's inputs for ``procurement``, and what links them back to the database.
 
     Parameters
@@ -159,18 +165,21 @@ def load_inputs(session: Session | scoped_session[Any], procurement: Procurement
         From `EngineInputs` when the procurement cannot be analysed as it
         stands, for example weights that do not sum to 100.
     """
-    sections = list(session.scalars(
-        select(Section).where(Section.procurement_id == procurement.id)
-        .order_by(Section.position, Section.id)))
-    bidders = list(session.scalars(
-        select(Bidder).where(Bidder.procurement_id == procurement.id)
-        .order_by(Bidder.position, Bidder.id)))
+    sections = list(
+        session.scalars(
+            select(Section).where(Section.procurement_id == procurement.id).order_by(Section.position, Section.id)
+        )
+    )
+    bidders = list(
+        session.scalars(
+            select(Bidder).where(Bidder.procurement_id == procurement.id).order_by(Bidder.position, Bidder.id)
+        )
+    )
     section_ids = np.array([s.id for s in sections], dtype=np.int64)
     bidder_ids = np.array([b.id for b in bidders], dtype=np.int64)
 
     top_value = int(max((s.max_score for s in sections), default=0))
-    bidder, section, evaluator, value = _read_scores(session, procurement.id, bidder_ids,
-                                                     section_ids, top_value)
+    bidder, section, evaluator, value = _read_scores(session, procurement.id, bidder_ids, section_ids, top_value)
     ours = np.isin(bidder, bidder_ids)  # a stray row could name another procurement's bidder
     if not ours.all():
         bidder, section, evaluator, value = (a[ours] for a in (bidder, section, evaluator, value))
@@ -183,28 +192,29 @@ def load_inputs(session: Session | scoped_session[Any], procurement: Procurement
         width = int(max(bidder.max(), pairs[:, 1].max())) + 1
         conflicted = np.isin(evaluator * width + bidder, pairs[:, 0] * width + pairs[:, 1])
         n_conflicted = int(conflicted.sum())
-        bidder, section, evaluator, value = (a[~conflicted]
-                                             for a in (bidder, section, evaluator, value))
+        bidder, section, evaluator, value = (a[~conflicted] for a in (bidder, section, evaluator, value))
 
     evaluator_ids = np.unique(evaluator)
-    users = {u.id: u for u in session.scalars(
-        select(User).where(User.id.in_([int(i) for i in evaluator_ids])))}
-    evaluators = sorted((users[int(i)] for i in evaluator_ids),
-                        key=lambda u: (u.role is not Role.PATIENT, u.id))
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_([int(i) for i in evaluator_ids])))}
+    evaluators = sorted((users[int(i)] for i in evaluator_ids), key=lambda u: (u.role is not Role.PATIENT, u.id))
     ordered_ids = np.array([u.id for u in evaluators], dtype=np.int64)
 
     cube = np.full((len(bidders), len(sections), len(evaluators)), np.nan)
-    cube[_positions(bidder, bidder_ids), _positions(section, section_ids),
-         _positions(evaluator, ordered_ids)] = value
+    cube[_positions(bidder, bidder_ids), _positions(section, section_ids), _positions(evaluator, ordered_ids)] = value
 
     consensus = np.full((len(bidders), len(sections)), np.nan)
-    agreed = np.array(session.execute(
-        select(Consensus.bidder_id, Consensus.section_id, Consensus.value)
-        .join(Section, Section.id == Consensus.section_id)
-        .where(Section.procurement_id == procurement.id)).all(), dtype=np.float64).reshape(-1, 3)
+    agreed = np.array(
+        session.execute(
+            select(Consensus.bidder_id, Consensus.section_id, Consensus.value)
+            .join(Section, Section.id == Consensus.section_id)
+            .where(Section.procurement_id == procurement.id)
+        ).all(),
+        dtype=np.float64,
+    ).reshape(-1, 3)
     agreed = agreed[np.isin(agreed[:, 0], bidder_ids)]
-    consensus[_positions(agreed[:, 0].astype(np.int64), bidder_ids),
-              _positions(agreed[:, 1].astype(np.int64), section_ids)] = agreed[:, 2]
+    consensus[
+        _positions(agreed[:, 0].astype(np.int64), bidder_ids), _positions(agreed[:, 1].astype(np.int64), section_ids)
+    ] = agreed[:, 2]
 
     prices = {b.id: b.price for b in bidders}
     missing_prices: list[str] = []
@@ -213,7 +223,8 @@ def load_inputs(session: Session | scoped_session[Any], procurement: Procurement
             continue
         consensus[:, s] = np.nan  # a price section's score is the formula's, never a vote
         for b, (_bidder_id, score) in enumerate(
-                pricing.price_scores(prices, max_score=price_section.max_score).items()):
+            pricing.price_scores(prices, max_score=price_section.max_score).items()
+        ):
             if score is not None:
                 consensus[b, s] = score
         missing_prices = [b.code for b in bidders if b.price is None]
@@ -231,10 +242,11 @@ def load_inputs(session: Session | scoped_session[Any], procurement: Procurement
     )
     meta = {
         "bidders": [{"id": b.id, "code": b.code} for b in bidders],
-        "sections": [{"id": s.id, "code": s.code, "scored_by": s.scored_by,
-                      "is_price": s.is_price} for s in sections],
-        "evaluators": [{"id": u.id, "email": u.email, "name": u.name, "role": u.role,
-                        "group": inputs.groups[e]} for e, u in enumerate(evaluators)],
+        "sections": [{"id": s.id, "code": s.code, "scored_by": s.scored_by, "is_price": s.is_price} for s in sections],
+        "evaluators": [
+            {"id": u.id, "email": u.email, "name": u.name, "role": u.role, "group": inputs.groups[e]}
+            for e, u in enumerate(evaluators)
+        ],
         "scores": int(value.size),
         "conflicted": n_conflicted,
         "missing_prices": missing_prices,

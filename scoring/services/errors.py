@@ -5,6 +5,7 @@ several when a form or sheet is checked all at once); the pages turn it into the
 through one helper. Raising a Refused means nothing was written: the request or command boundary
 rolls the transaction back.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -23,8 +24,13 @@ class Refused(Exception):
     first: Any  # check_can_submit: the first unfinished cell, so the page can link to it
     detail: str  # the outcome gateway: the engine's own words, for the command line
 
-    def __init__(self, message: str | None = None, *, field: str | None = None,
-                 problems: Iterable[Problem | tuple[str, str] | str] = ()):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        problems: Iterable[Problem | tuple[str, str] | str] = (),
+    ):
         found = as_problems(problems)
         if message is None:
             if not found:

@@ -4,6 +4,7 @@ A "cell" is one bidder and one section. An evaluator's cells are the sections
 assigned to them, for every bidder they have not declared a conflict with.
 Price sections are never scored by evaluators.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import rules, transaction
 from ..access import assigned_sections, conflicted_bidder_ids
 from ..database import lost_a_race
-from .. import rules, transaction
 from ..extensions import db
 from ..models import (
     Bidder,
@@ -87,10 +88,13 @@ def declarations_for(user: User, procurement: Procurement) -> dict[int, Declarat
 
 def has_declared(user: User, procurement: Procurement) -> bool:
     # Asked on every score form and save: the bidder ids only, not Declaration objects.
-    declared = set(db.session.scalars(
-        select(Declaration.bidder_id)
-        .join(Bidder, Declaration.bidder_id == Bidder.id)
-        .where(Declaration.user_id == user.id, Bidder.procurement_id == procurement.id)))
+    declared = set(
+        db.session.scalars(
+            select(Declaration.bidder_id)
+            .join(Bidder, Declaration.bidder_id == Bidder.id)
+            .where(Declaration.user_id == user.id, Bidder.procurement_id == procurement.id)
+        )
+    )
     return all(b.id in declared for b in procurement.bidders)
 
 
@@ -98,13 +102,10 @@ def details_too_long(details: str) -> str | None:
     """Conflict details are capped like reasons, since each is stored twice (and audited)."""
     limit = current_app.config["RATIONALE_MAX_CHARS"]
     length = len(details.strip())
-    return (f"Describe the conflict in {limit:,} characters or fewer. It is {length:,}."
-            if length > limit else None)
+    return f"Describe the conflict in {limit:,} characters or fewer. It is {length:,}." if length > limit else None
 
 
-def declare_conflicts(
-    user: User, procurement: Procurement, answers: dict[int, tuple[bool, str]]
-) -> None:
+def declare_conflicts(user: User, procurement: Procurement, answers: dict[int, tuple[bool, str]]) -> None:
     """Record one answer per bidder. A declared conflict cannot be withdrawn by the evaluator.
 
     ``answers`` maps bidder id to (has_conflict, details).
@@ -122,14 +123,23 @@ def declare_conflicts(
             problems.append((f"details-{bidder.id}", f"Describe your conflict with {bidder.label_for(user)}"))
         elif has_conflict and (too_long := details_too_long(details)):
             problems.append((f"details-{bidder.id}", too_long))
-        elif has_conflict and procurement.status is Status.MODERATION and not (
-                bidder.id in already and already[bidder.id].has_conflict):
+        elif (
+            has_conflict
+            and procurement.status is Status.MODERATION
+            and not (bidder.id in already and already[bidder.id].has_conflict)
+        ):
             # A conflict hides the bidder's scores from the result, so after scoring has closed
             # it would silently drop scores already submitted: the lead decides and records it.
-            problems.append((f"bidder-{bidder.id}", (
-                f"Scoring has closed, so a new conflict of interest with {bidder.label_for(user)} cannot be "
-                "declared here. Tell your procurement lead about it: they will record it and decide what "
-                "happens to your scores.")))
+            problems.append(
+                (
+                    f"bidder-{bidder.id}",
+                    (
+                        f"Scoring has closed, so a new conflict of interest with {bidder.label_for(user)} cannot be "
+                        "declared here. Tell your procurement lead about it: they will record it and decide what "
+                        "happens to your scores."
+                    ),
+                )
+            )
     if problems:
         error = Refused(problems[0][1], field=problems[0][0])
         error.problems = problems
@@ -158,9 +168,13 @@ def declare_conflicts(
         current.declared_at = utcnow()
         db.session.flush()
         audit.record(
-            "declaration.made", actor=user, procurement_id=procurement.id,
-            entity="declaration", entity_id=current.id,
-            before=before, after={**after, "bidder": bidder.code, "evaluator": user.email},
+            "declaration.made",
+            actor=user,
+            procurement_id=procurement.id,
+            entity="declaration",
+            entity_id=current.id,
+            before=before,
+            after={**after, "bidder": bidder.code, "evaluator": user.email},
         )
 
 
@@ -174,7 +188,8 @@ def cells_for(user: User, procurement: Procurement) -> list[Cell]:
         (s.bidder_id, s.section_id): s
         for s in db.session.scalars(
             select(Score).where(
-                Score.evaluator_id == user.id, Score.bidder_id.in_([b.id for b in bidders]),
+                Score.evaluator_id == user.id,
+                Score.bidder_id.in_([b.id for b in bidders]),
                 Score.section_id.in_([s.id for s in sections]),
             )
         )
@@ -187,8 +202,11 @@ def completed_count(user: User, bidders: list[Bidder], sections: list[Section]) 
     `cells_for` and `Score.is_complete` counted in one light query (no Score objects)."""
     rows = db.session.execute(
         select(Score.value, Score.rationale).where(
-            Score.evaluator_id == user.id, Score.bidder_id.in_([b.id for b in bidders]),
-            Score.section_id.in_([s.id for s in sections])))
+            Score.evaluator_id == user.id,
+            Score.bidder_id.in_([b.id for b in bidders]),
+            Score.section_id.in_([s.id for s in sections]),
+        )
+    )
     return sum(1 for value, rationale in rows if Score.complete(value, rationale))
 
 
@@ -209,8 +227,10 @@ def _check_can_score(user: User, procurement: Procurement, bidder: Bidder, secti
     if bidder.id in conflicted_bidder_ids(user, procurement):
         raise NotAllowed("You declared a conflict of interest with this bidder, so you cannot score it.")
     if not user.is_trained:
-        raise NotAllowed("You need to complete patient representative training before you can score. "
-                         "Once you have, your procurement lead records the date and you can start.")
+        raise NotAllowed(
+            "You need to complete patient representative training before you can score. "
+            "Once you have, your procurement lead records the date and you can start."
+        )
 
 
 def find_score(evaluator: User, bidder: Bidder, section: Section) -> Score | None:
@@ -290,7 +310,11 @@ def save_score(
             current=find_score(evaluator, bidder, section),
         ) from error
     audit.record(
-        "score.saved", actor=actor, procurement_id=procurement.id, entity="score", entity_id=score.id,
+        "score.saved",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="score",
+        entity_id=score.id,
         before=before,
         after={**score_snapshot(score), "evaluator": evaluator.email, "bidder": bidder.code, "section": section.code},
     )
@@ -308,9 +332,7 @@ def check_can_submit(evaluator: User, procurement: Procurement) -> list[Cell]:
     if missing:
         names = "; ".join(f"{c.bidder.label_for(evaluator)}, {c.section.code}" for c in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        refused = Refused(
-            f"Every score needs a score and a reason before you submit. Still to do: {names}{more}."
-        )
+        refused = Refused(f"Every score needs a score and a reason before you submit. Still to do: {names}{more}.")
         refused.first = missing[0]
         raise refused
     return cells
@@ -331,8 +353,12 @@ def submit_scores(evaluator: User, procurement: Procurement, *, entered_by: User
         score.version += 1
         count += 1
     audit.record(
-        "scores.submitted", actor=entered_by or evaluator, procurement_id=procurement.id,
-        entity="user", entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": count},
+        "scores.submitted",
+        actor=entered_by or evaluator,
+        procurement_id=procurement.id,
+        entity="user",
+        entity_id=evaluator.id,
+        after={"evaluator": evaluator.email, "scores": count},
     )
     return count
 
@@ -360,17 +386,29 @@ def reopen_scores(*, lead: User, procurement: Procurement, evaluator: User, reas
         score.status = ScoreStatus.DRAFT
         score.version += 1
     audit.record(
-        "scores.reopened", actor=lead, procurement_id=procurement.id, entity="user",
-        entity_id=evaluator.id, after={"evaluator": evaluator.email, "scores": len(scores)},
+        "scores.reopened",
+        actor=lead,
+        procurement_id=procurement.id,
+        entity="user",
+        entity_id=evaluator.id,
+        after={"evaluator": evaluator.email, "scores": len(scores)},
         reason=reason.strip(),
     )
     from . import mail
 
-    mail.queue(evaluator, "notice", {
-        "heading": f"Please look at your scores again: {procurement.title}",
-        "paragraphs": [f"Your procurement lead has reopened {len(scores)} of your scores so you can change them.",
-                       f"Their reason: {reason.strip()}",
-                       "When you have checked them, submit your scores again."],
-        "action_text": "Check your scores", "action_href": mail.link("evaluate.dashboard"),
-    }, procurement_id=procurement.id)
+    mail.queue(
+        evaluator,
+        "notice",
+        {
+            "heading": f"Please look at your scores again: {procurement.title}",
+            "paragraphs": [
+                f"Your procurement lead has reopened {len(scores)} of your scores so you can change them.",
+                f"Their reason: {reason.strip()}",
+                "When you have checked them, submit your scores again.",
+            ],
+            "action_text": "Check your scores",
+            "action_href": mail.link("evaluate.dashboard"),
+        },
+        procurement_id=procurement.id,
+    )
     return len(scores)

@@ -10,18 +10,17 @@ page and ``flask finalise`` share these rules and messages. The stored document 
 results, report and summary pages show. After this no route or service changes
 the procurement (each refuses when ``procurement.is_final``).
 """
+
 from __future__ import annotations
 
 import json
 
-
 from ..access import is_lead_of
 from ..engine import ENGINE_VERSION
 from ..models import Procurement, Status, User, utcnow
-from . import audit, lifecycle
+from . import audit, lifecycle, outcome, review
 from .errors import NotAllowed, Refused
 from .moderation import FINAL_MESSAGE, Blocker, blockers
-from . import outcome, review
 from .outcome import live_moderation
 
 
@@ -32,12 +31,16 @@ class FinaliseBlocked(Refused):
         incomplete = sum(1 for b in found if b.kind == "unscored")
         lines = []
         if incomplete:
-            lines.append(f"{incomplete} {'answer has' if incomplete == 1 else 'answers have'} no moderated "
-                         "score yet (no consensus and no evaluator's score). Record a consensus for each first.")
+            lines.append(
+                f"{incomplete} {'answer has' if incomplete == 1 else 'answers have'} no moderated "
+                "score yet (no consensus and no evaluator's score). Record a consensus for each first."
+            )
         without = len(found) - incomplete
         if without:
-            lines.append(f"{without} {'answer has' if without == 1 else 'answers have'} a score without a reason. "
-                         "Every score a bidder gets needs a reason it can be told.")
+            lines.append(
+                f"{without} {'answer has' if without == 1 else 'answers have'} a score without a reason. "
+                "Every score a bidder gets needs a reason it can be told."
+            )
         super().__init__(lines[0])
         self.blockers = found
         self.problems = [("", line) for line in lines] + [("", b.message) for b in found]
@@ -61,8 +64,10 @@ def readiness(document: dict) -> list[str]:
         return []
     cells = "; ".join(f"{c['bidder']}, {c['section']}" for c in missing[:8])
     more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
-    return [f"{len(missing)} {'answer has' if len(missing) == 1 else 'answers have'} no moderated score yet "
-            f"(no consensus and no evaluator's score): {cells}{more}. Record a consensus for each first."]
+    return [
+        f"{len(missing)} {'answer has' if len(missing) == 1 else 'answers have'} no moderated score yet "
+        f"(no consensus and no evaluator's score): {cells}{more}. Record a consensus for each first."
+    ]
 
 
 def finalise(procurement: Procurement, *, actor: User) -> dict:
@@ -77,8 +82,10 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
     if procurement.is_final:
         raise Refused(FINAL_MESSAGE)
     if procurement.status is not Status.MODERATION:
-        raise Refused(f"A procurement can only be finalised after moderation. {procurement.reference} is "
-                      f"{procurement.status.label.lower()}.")
+        raise Refused(
+            f"A procurement can only be finalised after moderation. {procurement.reference} is "
+            f"{procurement.status.label.lower()}."
+        )
     check_ready(procurement)
     if not lifecycle.claim(procurement, Status.FINAL):
         raise Refused(FINAL_MESSAGE)
@@ -96,11 +103,18 @@ def finalise(procurement: Procurement, *, actor: User) -> dict:
     procurement.engine_version = ENGINE_VERSION
     procurement.finalised_at = now
     audit.record(
-        "procurement.finalised", actor=actor, procurement_id=procurement.id, entity="procurement",
-        entity_id=procurement.id, before={"status": Status.MODERATION},
-        after={"status": Status.FINAL, "winner": document.get("winner"),
-               "engine_version": ENGINE_VERSION,
-               "totals": {row["code"]: round(row["total"], 6) for row in document["bidders"]}},
+        "procurement.finalised",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        before={"status": Status.MODERATION},
+        after={
+            "status": Status.FINAL,
+            "winner": document.get("winner"),
+            "engine_version": ENGINE_VERSION,
+            "totals": {row["code"]: round(row["total"], 6) for row in document["bidders"]},
+        },
     )
     from .deadlines import notify_report_ready
 

@@ -4,6 +4,7 @@ A link is ``itsdangerous`` signed (so it cannot be forged or edited) and names a
 ``AccountToken`` row (so it can be used once and revoked). Issuing a new link of
 the same kind revokes the person's earlier unused ones, so only the newest works.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -43,12 +44,23 @@ def end_sessions(user: User) -> None:
 def issue(user: User, purpose: str, *, actor: User | None, now: datetime | None = None) -> str:
     """A new signed link token for ``user``; earlier unused ones of this purpose stop working."""
     now = now or utcnow()
-    for old in db.session.scalars(select(AccountToken).where(
-            AccountToken.user_id == user.id, AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None), AccountToken.revoked_at.is_(None))):
+    for old in db.session.scalars(
+        select(AccountToken).where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+            AccountToken.revoked_at.is_(None),
+        )
+    ):
         old.revoked_at = now
-    row = AccountToken(user_id=user.id, purpose=purpose, nonce=secrets.token_urlsafe(24), created_at=now,
-                       expires_at=now + LIFETIMES[purpose], created_by_id=actor.id if actor else None)
+    row = AccountToken(
+        user_id=user.id,
+        purpose=purpose,
+        nonce=secrets.token_urlsafe(24),
+        created_at=now,
+        expires_at=now + LIFETIMES[purpose],
+        created_by_id=actor.id if actor else None,
+    )
     db.session.add(row)
     db.session.flush()
     return _serializer(purpose).dumps({"id": row.id, "nonce": row.nonce})
@@ -67,14 +79,14 @@ def check(token: str, purpose: str, *, now: datetime | None = None) -> AccountTo
     if row.used_at is not None:
         raise LinkProblem("This link has already been used. Each link works once.", "used")
     if row.revoked_at is not None:
-        raise LinkProblem("This link has been replaced by a newer one. Use the link in the most recent email.",
-                          "revoked")
+        raise LinkProblem(
+            "This link has been replaced by a newer one. Use the link in the most recent email.", "revoked"
+        )
     if row.expires_at <= now:
         life = "7 days" if purpose == INVITE else "1 hour"
         raise LinkProblem(f"This link has expired. Links in these emails work for {life}.", "expired")
     if not row.user.active:
-        raise LinkProblem("This account has been closed. Ask your procurement lead if you need it again.",
-                          "invalid")
+        raise LinkProblem("This account has been closed. Ask your procurement lead if you need it again.", "invalid")
     return row
 
 
@@ -99,22 +111,41 @@ def use(token: str, purpose: str, password: str, *, now: datetime | None = None)
 
 
 def _queue_invitation(user: User, token: str, actor: User | None, procurement: Procurement | None = None) -> None:
-    mail.queue(user, "invitation", {
-        "href": mail.link("auth.accept_invitation", token=token),
-        "inviter": actor.name if actor else "",
-        "role_label": user.role.label.lower(),
-        "procurement": procurement,
-    }, procurement_id=procurement.id if procurement is not None else None)
+    mail.queue(
+        user,
+        "invitation",
+        {
+            "href": mail.link("auth.accept_invitation", token=token),
+            "inviter": actor.name if actor else "",
+            "role_label": user.role.label.lower(),
+            "procurement": procurement,
+        },
+        procurement_id=procurement.id if procurement is not None else None,
+    )
 
 
-def invite(*, email: str, name: str, role: Role | str, training_completed_on: date | None = None,
-           actor: User | None, procurement: Procurement | None = None) -> User:
+def invite(
+    *,
+    email: str,
+    name: str,
+    role: Role | str,
+    training_completed_on: date | None = None,
+    actor: User | None,
+    procurement: Procurement | None = None,
+) -> User:
     """A new account with no password, and an email with a link to choose one."""
-    user = accounts.create_user(email=email, name=name, role=role, password=None,
-                                training_completed_on=training_completed_on, actor=actor)
+    user = accounts.create_user(
+        email=email, name=name, role=role, password=None, training_completed_on=training_completed_on, actor=actor
+    )
     _queue_invitation(user, issue(user, INVITE, actor=actor), actor, procurement)
-    audit.record("user.invited", actor=actor, entity="user", entity_id=user.id, after={"email": user.email},
-                 procurement_id=procurement.id if procurement is not None else None)
+    audit.record(
+        "user.invited",
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        after={"email": user.email},
+        procurement_id=procurement.id if procurement is not None else None,
+    )
     return user
 
 
@@ -123,16 +154,26 @@ def invite(*, email: str, name: str, role: Role | str, training_completed_on: da
 EVALUATOR_ROLES = (Role.PATIENT, Role.PANEL)
 
 
-def invite_evaluator(procurement: Procurement, *, email: str, name: str, role: str,
-                     training_completed_on: date | None, actor: User) -> User:
+def invite_evaluator(
+    procurement: Procurement, *, email: str, name: str, role: str, training_completed_on: date | None, actor: User
+) -> User:
     """A lead invites a patient representative or panel evaluator for their own procurement."""
     if role not in EVALUATOR_ROLES:
-        raise Refused("Choose whether they are a patient representative or a panel evaluator. "
-                      "Only an administrator can invite a procurement lead or an administrator.", field="role")
+        raise Refused(
+            "Choose whether they are a patient representative or a panel evaluator. "
+            "Only an administrator can invite a procurement lead or an administrator.",
+            field="role",
+        )
     if role != Role.PATIENT:
         training_completed_on = None
-    return invite(email=email, name=name, role=role, training_completed_on=training_completed_on, actor=actor,
-                  procurement=procurement)
+    return invite(
+        email=email,
+        name=name,
+        role=role,
+        training_completed_on=training_completed_on,
+        actor=actor,
+        procurement=procurement,
+    )
 
 
 def not_yet_invited(procurement: Procurement) -> list[User]:
@@ -142,8 +183,13 @@ def not_yet_invited(procurement: Procurement) -> list[User]:
     people = [u for u in evaluators_of(procurement) if u.active and not u.password_hash]
     if not people:
         return []
-    invited = set(db.session.scalars(select(AccountToken.user_id).where(
-        AccountToken.user_id.in_([u.id for u in people]), AccountToken.purpose == INVITE)))
+    invited = set(
+        db.session.scalars(
+            select(AccountToken.user_id).where(
+                AccountToken.user_id.in_([u.id for u in people]), AccountToken.purpose == INVITE
+            )
+        )
+    )
     return [u for u in people if u.id not in invited]
 
 
@@ -154,16 +200,23 @@ def invite_imported(procurement: Procurement, *, actor: User) -> list[User]:
         raise Refused("Everyone in this procurement can already sign in or has been sent an invitation.")
     for user in people:
         _queue_invitation(user, issue(user, INVITE, actor=actor), actor, procurement)
-    audit.record("procurement.people_invited", actor=actor, procurement_id=procurement.id, entity="procurement",
-                 entity_id=procurement.id, after={"names": [u.name for u in people],
-                                                  "emails": [u.email for u in people]})
+    audit.record(
+        "procurement.people_invited",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        after={"names": [u.name for u in people], "emails": [u.email for u in people]},
+    )
     return people
 
 
 def resend_invitation(user: User, *, actor: User | None) -> None:
     if user.password_hash:
-        raise Refused(f"{user.name} has already chosen a password. If they have forgotten it, they can use "
-                      "“Forgotten your password?” on the sign-in page.")
+        raise Refused(
+            f"{user.name} has already chosen a password. If they have forgotten it, they can use "
+            "“Forgotten your password?” on the sign-in page."
+        )
     if not user.active:
         raise Refused(f"{user.name}'s account is deactivated. Reactivate it first.")
     _queue_invitation(user, issue(user, INVITE, actor=actor), actor)

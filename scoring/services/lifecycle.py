@@ -10,6 +10,7 @@ changes a final procurement (`require_not_final`). Every status change goes thro
 `change_status` (or, for finalising, `claim`), so a move the table does not allow is
 refused wherever it is asked for: the web, the CLI or the importer.
 """
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -57,10 +58,7 @@ def require_setup(procurement: Procurement, what: str = "Sections and bidders ca
     """Refuse unless the procurement is still being set up (``what`` names the change refused)."""
     require_not_final(procurement)
     if procurement.status is not Status.SETUP:
-        raise Refused(
-            f"{what} while the procurement is being set up. "
-            f"It is {procurement.status.label.lower()}."
-        )
+        raise Refused(f"{what} while the procurement is being set up. It is {procurement.status.label.lower()}.")
 
 
 def change_status(procurement: Procurement, status: Status, *, actor: User | None, reason: str = "") -> None:
@@ -69,9 +67,16 @@ def change_status(procurement: Procurement, status: Status, *, actor: User | Non
     if not allowed(before, status):
         raise Refused(f"A procurement that is {before.label.lower()} cannot move to {status.label.lower()}.")
     procurement.status = status
-    audit.record("procurement.status_changed", actor=actor, procurement_id=procurement.id,
-                 entity="procurement", entity_id=procurement.id,
-                 before={"status": before.value}, after={"status": status.value}, reason=reason)
+    audit.record(
+        "procurement.status_changed",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        before={"status": before.value},
+        after={"status": status.value},
+        reason=reason,
+    )
 
 
 def claim(procurement: Procurement, status: Status) -> bool:
@@ -84,17 +89,21 @@ def claim(procurement: Procurement, status: Status) -> bool:
     """
     source = next(s for s, t in TRANSITIONS if t is status)
     # An UPDATE's result is a CursorResult (Session.execute is typed as the plain Result).
-    flipped = cast(CursorResult[Any], db.session.execute(
-        update(Procurement)
-        .where(Procurement.id == procurement.id, Procurement.status == source)
-        .values(status=status)
-        .execution_options(synchronize_session=False)
-    ))
+    flipped = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Procurement)
+            .where(Procurement.id == procurement.id, Procurement.status == source)
+            .values(status=status)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     db.session.expire(procurement)
     return flipped.rowcount == 1
 
 
 # --- set-up -> scoring ---------------------------------------------------------------------
+
 
 def readiness_problems(procurement: Procurement) -> list[str]:
     """Everything that stops scoring from opening, in plain English (the rule: `rules.readiness`)."""
@@ -120,6 +129,7 @@ def open_scoring(procurement: Procurement, *, actor: User | None) -> None:
 
 # --- scoring -> moderation, and back ---------------------------------------------------------
 
+
 def require_scoring(procurement: Procurement, message: str) -> None:
     """Refuse unless scoring is open (reopening someone's scores); ``message`` says what needs it."""
     require_not_final(procurement)
@@ -138,18 +148,24 @@ def check_can_close(procurement: Procurement, reason: str = "") -> None:
     """Refuse unless scoring can close now with this reason (asked before the confirmation too)."""
     require_not_final(procurement)
     if procurement.status is not Status.SCORING:
-        raise Refused(f"Scoring can only close while it is open. This procurement is "
-                      f"{procurement.status.label.lower()}.")
+        raise Refused(
+            f"Scoring can only close while it is open. This procurement is {procurement.status.label.lower()}."
+        )
     waiting = waiting_to_submit(procurement)
     from .deadlines import due_sentence
 
     if procurement.scoring_deadline and utcnow() < procurement.scoring_deadline and not reason.strip():
-        raise Refused(f"The scoring deadline has not passed yet ({due_sentence(procurement)}). Give a reason "
-                      "to close scoring before the deadline.", field="reason")
+        raise Refused(
+            f"The scoring deadline has not passed yet ({due_sentence(procurement)}). Give a reason "
+            "to close scoring before the deadline.",
+            field="reason",
+        )
     if waiting and not reason.strip():
-        raise Refused(f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
-                      "their scores yet. Wait for them, or give a reason to close scoring without them.",
-                      field="reason")
+        raise Refused(
+            f"{', '.join(waiting)} {'has' if len(waiting) == 1 else 'have'} not submitted "
+            "their scores yet. Wait for them, or give a reason to close scoring without them.",
+            field="reason",
+        )
 
 
 def close_scoring(procurement: Procurement, *, actor: User | None, reason: str = "") -> None:
@@ -169,8 +185,10 @@ def return_to_scoring(procurement: Procurement, *, actor: User | None, reason: s
     """
     require_not_final(procurement)
     if procurement.status is not Status.MODERATION:
-        raise Refused(f"Only a procurement in moderation can return to scoring. This procurement is "
-                      f"{procurement.status.label.lower()}.")
+        raise Refused(
+            f"Only a procurement in moderation can return to scoring. This procurement is "
+            f"{procurement.status.label.lower()}."
+        )
     if not (reason or "").strip():
         raise Refused("Give a reason for returning to scoring. It is recorded in the audit log.", field="reason")
     change_status(procurement, Status.SCORING, actor=actor, reason=reason.strip())

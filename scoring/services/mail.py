@@ -12,6 +12,7 @@ Transports: SMTP when MAIL_SERVER is set (standard library smtplib, STARTTLS whe
 MAIL_USE_TLS), otherwise a folder (MAIL_OUTBOX_FOLDER, by default instance/outbox/)
 with one .eml file per message, so a laptop shows what would have been sent.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -45,8 +46,7 @@ BACKOFF_MINUTES = (1, 5, 15, 60, 180, 360)
 def link(endpoint: str, **values) -> str:
     """An absolute link for an email, built from PUBLIC_URL so it works from the CLI too."""
     parts = urlsplit(current_app.config["PUBLIC_URL"])
-    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/",
-                                       url_scheme=parts.scheme or "https")
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
 
 
@@ -70,8 +70,15 @@ def already_queued(dedupe_key: str) -> bool:
     return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
 
 
-def queue(user: User | None, template: str, context: dict | None = None, *, dedupe_key: str | None = None,
-          to_address: str | None = None, procurement_id: int | None = None) -> OutboxMessage | None:
+def queue(
+    user: User | None,
+    template: str,
+    context: dict | None = None,
+    *,
+    dedupe_key: str | None = None,
+    to_address: str | None = None,
+    procurement_id: int | None = None,
+) -> OutboxMessage | None:
     """Add a message for ``user`` to the current transaction; None if ``dedupe_key`` was used before.
 
     The caller commits (or rolls back) it together with the change it tells the person about.
@@ -85,9 +92,16 @@ def queue(user: User | None, template: str, context: dict | None = None, *, dedu
         raise ValueError("A message needs a user or an address")
     subject, text, html = _render(template, {"user": user, **(context or {})})
     message = OutboxMessage(
-        user_id=user.id if user is not None else None, procurement_id=procurement_id,
-        to_address=address, subject=subject, text_body=text, html_body=html, template=template,
-        dedupe_key=dedupe_key, status=POST if _by_post(user, template) else PENDING, next_attempt_at=utcnow(),
+        user_id=user.id if user is not None else None,
+        procurement_id=procurement_id,
+        to_address=address,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        template=template,
+        dedupe_key=dedupe_key,
+        status=POST if _by_post(user, template) else PENDING,
+        next_attempt_at=utcnow(),
     )
     db.session.add(message)
     db.session.flush()
@@ -146,18 +160,24 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
     now = now or utcnow()
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     due = db.session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id).limit(limit)
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
     ).all()
     transaction.commit_step()
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     for message_id in due:
         # Claim it: only one deliverer (two cron runs overlapping) can move it out of pending.
         # An UPDATE's result is a CursorResult (Session.execute is typed as the plain Result).
-        claimed = cast(CursorResult[Any], db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING)
-            .values(status=SENDING)
-        )).rowcount
+        claimed = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING)
+                .values(status=SENDING)
+            ),
+        ).rowcount
         transaction.commit_step()
         if not claimed:
             continue
@@ -190,17 +210,24 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> dict[str, i
 def stuck(*, older_than: timedelta = timedelta(hours=1), now: datetime | None = None) -> list[OutboxMessage]:
     """Messages claimed but never marked: the deliverer died mid-send. A person decides whether to resend."""
     now = now or utcnow()
-    return list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status == SENDING, OutboxMessage.next_attempt_at < now - older_than)
-    ))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.status == SENDING, OutboxMessage.next_attempt_at < now - older_than
+            )
+        )
+    )
 
 
 def letters_to_post(procurement_id: int) -> list[OutboxMessage]:
     """The letters for people who need paper, oldest first: what the lead must print and post."""
-    return list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.procurement_id == procurement_id, OutboxMessage.status == POST)
-        .order_by(OutboxMessage.posted_at.is_not(None), OutboxMessage.created_at, OutboxMessage.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.procurement_id == procurement_id, OutboxMessage.status == POST)
+            .order_by(OutboxMessage.posted_at.is_not(None), OutboxMessage.created_at, OutboxMessage.id)
+        )
+    )
 
 
 def mark_posted(message: OutboxMessage, *, posted_on, actor: User) -> None:
@@ -218,14 +245,26 @@ def mark_posted(message: OutboxMessage, *, posted_on, actor: User) -> None:
         raise Refused("The date posted cannot be in the future.", field="posted_on")
     message.posted_at = datetime.combine(posted_on, datetime.min.time())
     message.posted_by_id = actor.id
-    audit.record("letter.posted", actor=actor, procurement_id=message.procurement_id, entity="outbox_message",
-                 entity_id=message.id, after={"to": message.user.name if message.user else message.to_address,
-                                              "subject": message.subject, "posted_on": posted_on})
+    audit.record(
+        "letter.posted",
+        actor=actor,
+        procurement_id=message.procurement_id,
+        entity="outbox_message",
+        entity_id=message.id,
+        after={
+            "to": message.user.name if message.user else message.to_address,
+            "subject": message.subject,
+            "posted_on": posted_on,
+        },
+    )
 
 
 def sent_to(procurement_id: int) -> list[OutboxMessage]:
     """Everything queued about a procurement, newest first: what the lead sees as "who was sent what"."""
-    return list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.procurement_id == procurement_id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.procurement_id == procurement_id)
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        )
+    )

@@ -21,6 +21,7 @@ Who is named: leads and administrators see evaluators by name; evaluators see
 each other as "Patient rep 1", "Panel member 2" (and themselves as "You"), the
 same numbers in every section of the procurement.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,14 +32,13 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
-from ..access import assigned_sections, conflicted_bidder_ids, is_lead_of
 from .. import rules
-from . import counted
+from ..access import assigned_sections, conflicted_bidder_ids, is_lead_of
 from ..extensions import db
 from ..models import (
     Acceptance,
-    AuditEvent,
     Assignment,
+    AuditEvent,
     Bidder,
     Consensus,
     Procurement,
@@ -51,7 +51,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit, reasons
+from . import audit, counted, reasons
 from .errors import NotAllowed, ReasonWarnings, Refused, StaleVersion
 
 FINAL_MESSAGE = rules.FINAL_MESSAGE
@@ -64,8 +64,12 @@ def consensus_snapshot(consensus: None) -> None: ...
 def consensus_snapshot(consensus: Consensus | None) -> dict | None:
     if consensus is None:
         return None
-    snapshot = {"value": consensus.value, "rationale": consensus.rationale,
-                "version": consensus.version, "source": consensus.source}
+    snapshot = {
+        "value": consensus.value,
+        "rationale": consensus.rationale,
+        "version": consensus.version,
+        "source": consensus.source,
+    }
     if consensus.kept_warnings:
         snapshot["kept_warnings"] = reasons.load(consensus.kept_warnings)
     return snapshot
@@ -80,13 +84,15 @@ def find_consensus(bidder: Bidder, section: Section) -> Consensus | None:
 def consensus_map(procurement: Procurement) -> dict[tuple[int, int], Consensus]:
     """(bidder id, section id) -> consensus, for every consensus recorded in the procurement."""
     rows = db.session.scalars(
-        select(Consensus).join(Section, Consensus.section_id == Section.id)
+        select(Consensus)
+        .join(Section, Consensus.section_id == Section.id)
         .where(Section.procurement_id == procurement.id)
     )
     return {(c.bidder_id, c.section_id): c for c in rows}
 
 
 # ----------------------------------------------------------------------------- who may do what
+
 
 def is_staff(user: User, procurement: Procurement) -> bool:
     """Leads of this procurement and administrators: they see names and every section."""
@@ -100,8 +106,7 @@ def sections_for(user: User, procurement: Procurement) -> list[Section]:
     return [s for s in assigned_sections(user, procurement) if not s.is_price]
 
 
-def bidders_for(user: User, procurement: Procurement,
-                pairs: set[tuple[int, int]] | None = None) -> list[Bidder]:
+def bidders_for(user: User, procurement: Procurement, pairs: set[tuple[int, int]] | None = None) -> list[Bidder]:
     """Bidders ``user`` may moderate: all for a lead; those without a declared conflict for an evaluator.
 
     ``pairs`` is `conflict_pairs(procurement)` when the caller has it already.
@@ -128,8 +133,7 @@ def check_can_record(user: User, procurement: Procurement, bidder: Bidder, secti
         raise NotAllowed("That bidder or section is not part of this procurement.")
     if section.is_price:
         raise NotAllowed(
-            f"Section {section.code} is a price section. Its scores come from the bidders' prices, "
-            "not from moderation."
+            f"Section {section.code} is a price section. Its scores come from the bidders' prices, not from moderation."
         )
     if is_staff(user, procurement):
         return
@@ -141,6 +145,7 @@ def check_can_record(user: User, procurement: Procurement, bidder: Bidder, secti
 
 # ----------------------------------------------------------------------------- recording
 
+
 def _lock_in_moderation(procurement: Procurement) -> None:
     """Lock the procurement row while it is still in moderation, or refuse.
 
@@ -150,17 +155,19 @@ def _lock_in_moderation(procurement: Procurement) -> None:
     makes the version check below safe. On SQLite the first write locks the database.
     """
     # An UPDATE's result is a CursorResult (Session.execute is typed as the plain Result).
-    result = cast(CursorResult[Any], db.session.execute(
-        update(Procurement)
-        .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION)
-        .values(status=Procurement.status)
-        .execution_options(synchronize_session=False)
-    ))
+    result = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Procurement)
+            .where(Procurement.id == procurement.id, Procurement.status == Status.MODERATION)
+            .values(status=Procurement.status)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     if result.rowcount != 1:
         # The saved status, not the one this request loaded (someone may have just finalised).
         status = db.session.scalar(select(Procurement.status).where(Procurement.id == procurement.id))
-        raise Refused(FINAL_MESSAGE if status == Status.FINAL
-                      else "Consensus can only be recorded during moderation.")
+        raise Refused(FINAL_MESSAGE if status == Status.FINAL else "Consensus can only be recorded during moderation.")
 
 
 def record_consensus(
@@ -195,13 +202,21 @@ def record_consensus(
     if value is None:
         problems.append(("score", f"Choose the agreed score from 0 to {section.max_score}."))
     elif not (0 <= int(value) <= section.max_score) or int(value) != value:
-        problems.append(("score", f"Score {value} is outside the scale for section {section.code}: "
-                                  f"choose from 0 to {section.max_score}."))
+        problems.append(
+            (
+                "score",
+                f"Score {value} is outside the scale for section {section.code}: choose from 0 to {section.max_score}.",
+            )
+        )
     rationale = (rationale or "").replace("\r\n", "\n").strip()
     limit = current_app.config["RATIONALE_MAX_CHARS"]
     if not rationale:
-        problems.append(("rationale", "Give the reason the panel agreed this score. "
-                                      "Bidders are told it in their assessment summary."))
+        problems.append(
+            (
+                "rationale",
+                "Give the reason the panel agreed this score. Bidders are told it in their assessment summary.",
+            )
+        )
     elif len(rationale) > limit:
         problems.append(("rationale", f"The reason must be {limit} characters or fewer. It is {len(rationale)}."))
     if problems:
@@ -234,8 +249,12 @@ def record_consensus(
     consensus.kept_warnings = reasons.dump(warnings)
     db.session.flush()
     audit.record(
-        "consensus.recorded", actor=actor, procurement_id=procurement.id, entity="consensus",
-        entity_id=consensus.id, before=before,
+        "consensus.recorded",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="consensus",
+        entity_id=consensus.id,
+        before=before,
         after={**consensus_snapshot(consensus), "bidder": bidder.code, "section": section.code},
         reason=rationale,
     )
@@ -247,28 +266,47 @@ def consensus_history(consensus: Consensus | None) -> list[dict]:
     if consensus is None:
         return []
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "consensus.recorded", AuditEvent.entity == "consensus",
-                                 AuditEvent.entity_id == consensus.id).order_by(AuditEvent.id)
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "consensus.recorded",
+            AuditEvent.entity == "consensus",
+            AuditEvent.entity_id == consensus.id,
+        )
+        .order_by(AuditEvent.id)
     )
     history = []
     for event in events:
         before = json.loads(event.before_json) if event.before_json else None
         after = json.loads(event.after_json) if event.after_json else {}
-        history.append({"at": event.at, "actor": event.actor, "before": before and before.get("value"),
-                        "after": after.get("value"), "reason": event.reason})
+        history.append(
+            {
+                "at": event.at,
+                "actor": event.actor,
+                "before": before and before.get("value"),
+                "after": after.get("value"),
+                "reason": event.reason,
+            }
+        )
     return history
 
 
 # ----------------------------------------------------------------------------- naming evaluators
 
+
 def evaluators_in(procurement: Procurement) -> list[User]:
     """Everyone assigned to, or with a score in, any section: patient reps first, each by id."""
-    assigned = select(Assignment.user_id).join(Section, Assignment.section_id == Section.id).where(
-        Section.procurement_id == procurement.id)
+    assigned = (
+        select(Assignment.user_id)
+        .join(Section, Assignment.section_id == Section.id)
+        .where(Section.procurement_id == procurement.id)
+    )
     # Joined through the bidder: (bidder_id, ...) leads the scores' unique index, where a join
     # through the section makes SQLite scan every score once per section.
-    scored = select(Score.evaluator_id).join(Bidder, Score.bidder_id == Bidder.id).where(
-        Bidder.procurement_id == procurement.id)
+    scored = (
+        select(Score.evaluator_id)
+        .join(Bidder, Score.bidder_id == Bidder.id)
+        .where(Bidder.procurement_id == procurement.id)
+    )
     users = db.session.scalars(select(User).where(User.id.in_(assigned.union(scored).scalar_subquery())))
     return sorted(users, key=lambda u: (u.role is not Role.PATIENT, u.id))
 
@@ -292,8 +330,9 @@ def evaluator_numbers(procurement: Procurement, run=None) -> dict[int, str]:
     return labels
 
 
-def evaluator_label(viewer: User, evaluator: User, procurement: Procurement,
-                    numbers: dict[int, str] | None = None) -> str:
+def evaluator_label(
+    viewer: User, evaluator: User, procurement: Procurement, numbers: dict[int, str] | None = None
+) -> str:
     """How ``viewer`` sees ``evaluator``: a name for staff, "You", or a number."""
     if evaluator.id == viewer.id:
         return "You"
@@ -304,6 +343,7 @@ def evaluator_label(viewer: User, evaluator: User, procurement: Procurement,
 
 
 # ----------------------------------------------------------------------------- the board
+
 
 @dataclass(frozen=True)
 class Column:
@@ -430,17 +470,23 @@ def _triple(procurement: Procurement, run=None):
     if isinstance(run, ModerationRun):
         bidders = {b.id: b for b in procurement.bidders}
         sections = {s.id: s for s in procurement.sections}
-        return (run.moderation, [bidders[i] for i in run.inputs.bidder_ids],
-                [sections[i] for i in run.inputs.section_ids])
+        return (
+            run.moderation,
+            [bidders[i] for i in run.inputs.bidder_ids],
+            [sections[i] for i in run.inputs.section_ids],
+        )
     return run
 
 
 def agreed_cells(procurement: Procurement) -> set[tuple[int, int]]:
     """(bidder id, section id) of every cell with a consensus: one query."""
-    return set(db.session.execute(
-        select(Consensus.bidder_id, Consensus.section_id)
-        .join(Section, Consensus.section_id == Section.id)
-        .where(Section.procurement_id == procurement.id)).all())
+    return set(
+        db.session.execute(
+            select(Consensus.bidder_id, Consensus.section_id)
+            .join(Section, Consensus.section_id == Section.id)
+            .where(Section.procurement_id == procurement.id)
+        ).all()
+    )
 
 
 def board(procurement: Procurement, viewer: User, section: Section, run=None) -> Board:
@@ -462,30 +508,38 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
     scores = {
         (row[0], row[1]): ScoreRow._make(row)
         for row in db.session.execute(
-            select(Score.bidder_id, Score.evaluator_id, Score.value, Score.rationale, Score.status)
-            .where(Score.section_id == section.id,
-                   Score.bidder_id.in_(select(Bidder.id).where(Bidder.procurement_id == procurement.id))))
+            select(Score.bidder_id, Score.evaluator_id, Score.value, Score.rationale, Score.status).where(
+                Score.section_id == section.id,
+                Score.bidder_id.in_(select(Bidder.id).where(Bidder.procurement_id == procurement.id)),
+            )
+        )
     }
     staff = is_staff(viewer, procurement)
-    people = set(db.session.scalars(
-        select(User).join(Assignment, Assignment.user_id == User.id).where(Assignment.section_id == section.id)))
+    people = set(
+        db.session.scalars(
+            select(User).join(Assignment, Assignment.user_id == User.id).where(Assignment.section_id == section.id)
+        )
+    )
     missing = {evaluator for _, evaluator in scores} - {u.id for u in people}
     if missing:  # scores of people no longer assigned
         people |= set(db.session.scalars(select(User).where(User.id.in_(missing))))
     columns = [
-        Column(user=u, label=evaluator_label(viewer, u, procurement, numbers),
-               group="patient" if u.role is Role.PATIENT else "panel")
+        Column(
+            user=u,
+            label=evaluator_label(viewer, u, procurement, numbers),
+            group="patient" if u.role is Role.PATIENT else "panel",
+        )
         for u in sorted(people, key=lambda u: (u.role is not Role.PATIENT, numbers.get(u.id, ""), u.id))
     ]
     column_ids = [(column, column.user.id) for column in columns]
-    agreed = {c.bidder_id: c for c in db.session.scalars(
-        select(Consensus).where(Consensus.section_id == section.id))}
-    accepted = {(a.bidder_id, a.section_id): a for a in db.session.scalars(
-        select(Acceptance).where(Acceptance.section_id == section.id))}
+    agreed = {c.bidder_id: c for c in db.session.scalars(select(Consensus).where(Consensus.section_id == section.id))}
+    accepted = {
+        (a.bidder_id, a.section_id): a
+        for a in db.session.scalars(select(Acceptance).where(Acceptance.section_id == section.id))
+    }
     conflicted = conflict_pairs(procurement, run)
     prices = pricing.section_scores(procurement) if section.is_price else {}
-    proposed_, spread_, moderated_ = (m.proposed[:, s].tolist(), m.spread[:, s].tolist(),
-                                      m.moderated[:, s].tolist())
+    proposed_, spread_, moderated_ = (m.proposed[:, s].tolist(), m.spread[:, s].tolist(), m.moderated[:, s].tolist())
     flagged_ = m.disagreement[:, s].tolist()
     rows = []
     for bidder in bidders_for(viewer, procurement, conflicted):
@@ -502,14 +556,20 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
         proposed, spread, moderated = proposed_[b], spread_[b], moderated_[b]
         proposed = None if proposed != proposed else proposed
         acceptance = accepted.get((bidder_id, section.id))
-        rows.append(BoardRow(
-            bidder=bidder, section=section, scores=cells, proposed=proposed,
-            spread=None if spread != spread else spread,
-            flagged=bool(flagged_[b]), consensus=agreed.get(bidder_id),
-            moderated=None if moderated != moderated else moderated,
-            price_score=prices.get((bidder_id, section.id)),
-            acceptance=acceptance if _accepted_now(acceptance, proposed) else None,
-        ))
+        rows.append(
+            BoardRow(
+                bidder=bidder,
+                section=section,
+                scores=cells,
+                proposed=proposed,
+                spread=None if spread != spread else spread,
+                flagged=bool(flagged_[b]),
+                consensus=agreed.get(bidder_id),
+                moderated=None if moderated != moderated else moderated,
+                price_score=prices.get((bidder_id, section.id)),
+                acceptance=acceptance if _accepted_now(acceptance, proposed) else None,
+            )
+        )
     return Board(section=section, columns=columns, rows=rows)
 
 
@@ -540,35 +600,35 @@ def overview(procurement: Procurement, viewer: User, run=None) -> tuple[list[Sec
     for section in sections:
         s = s_index[section.id]
         done = sum(1 for b in bidders if (b.id, section.id) in agreed)
-        open_flags = sum(1 for b, i in zip(bidders, rows)
-                         if (b.id, section.id) not in agreed and bool(m.disagreement[i, s]))
-        summaries.append(SectionSummary(section=section, total=len(bidders), agreed=done,
-                                        flagged_open=open_flags))
-    return summaries, progress(procurement, viewer, run, agreed=agreed, sections=sections,
-                               bidders=bidders)
+        open_flags = sum(
+            1 for b, i in zip(bidders, rows) if (b.id, section.id) not in agreed and bool(m.disagreement[i, s])
+        )
+        summaries.append(SectionSummary(section=section, total=len(bidders), agreed=done, flagged_open=open_flags))
+    return summaries, progress(procurement, viewer, run, agreed=agreed, sections=sections, bidders=bidders)
 
 
-def progress(procurement: Procurement, viewer: User, moderation=None, *, agreed=None,
-             sections=None, bidders=None) -> Progress:
+def progress(
+    procurement: Procurement, viewer: User, moderation=None, *, agreed=None, sections=None, bidders=None
+) -> Progress:
     """Consensus recorded over the (non-price) cells ``viewer`` moderates, and what is still missing."""
     run = _run(procurement, moderation)
     m = run.moderation
     all_bidders = {b.id: b for b in procurement.bidders}
     all_sections = {s.id: s for s in procurement.sections}
-    mine_s = {s.id for s in (sections if sections is not None else sections_for(viewer, procurement))
-              if not s.is_price}
+    mine_s = {s.id for s in (sections if sections is not None else sections_for(viewer, procurement)) if not s.is_price}
     mine_b = {b.id for b in (bidders if bidders is not None else bidders_for(viewer, procurement))}
     agreed = agreed if agreed is not None else agreed_cells(procurement)
     bidder_ids, section_ids = run.inputs.bidder_ids, run.inputs.section_ids
     cells = [(b, s) for b in bidder_ids for s in section_ids if b in mine_b and s in mine_s]
     b_index, s_index = run.bidder_index(), run.section_index()
     done = sum(1 for cell in cells if cell in agreed)
-    flagged_open = sum(1 for b, s in cells if (b, s) not in agreed
-                       and bool(m.disagreement[b_index[b], s_index[s]]))
+    flagged_open = sum(1 for b, s in cells if (b, s) not in agreed and bool(m.disagreement[b_index[b], s_index[s]]))
     staff = is_staff(viewer, procurement)
-    incomplete = [(all_bidders[bidder_ids[b]], all_sections[section_ids[s]]) for b, s in m.incomplete
-                  if bidder_ids[b] in mine_b
-                  and (section_ids[s] in mine_s or all_sections[section_ids[s]].is_price and staff)]
+    incomplete = [
+        (all_bidders[bidder_ids[b]], all_sections[section_ids[s]])
+        for b, s in m.incomplete
+        if bidder_ids[b] in mine_b and (section_ids[s] in mine_s or all_sections[section_ids[s]].is_price and staff)
+    ]
     return Progress(agreed=done, total=len(cells), flagged_open=flagged_open, incomplete=incomplete)
 
 
@@ -584,13 +644,16 @@ SAME_SCORE = 1e-9
 
 def find_acceptance(bidder: Bidder, section: Section) -> Acceptance | None:
     return db.session.scalar(
-        select(Acceptance).where(Acceptance.bidder_id == bidder.id, Acceptance.section_id == section.id))
+        select(Acceptance).where(Acceptance.bidder_id == bidder.id, Acceptance.section_id == section.id)
+    )
 
 
 def acceptance_map(procurement: Procurement) -> dict[tuple[int, int], Acceptance]:
     rows = db.session.scalars(
-        select(Acceptance).join(Section, Acceptance.section_id == Section.id)
-        .where(Section.procurement_id == procurement.id))
+        select(Acceptance)
+        .join(Section, Acceptance.section_id == Section.id)
+        .where(Section.procurement_id == procurement.id)
+    )
     return {(a.bidder_id, a.section_id): a for a in rows}
 
 
@@ -614,8 +677,9 @@ def _clean_reason(rationale: str, field: str, what: str) -> str:
     rationale = (rationale or "").replace("\r\n", "\n").strip()
     limit = current_app.config["RATIONALE_MAX_CHARS"]
     if not rationale:
-        raise Refused(f"Give the reason for accepting {what}. Bidders are told it in their assessment summary.",
-                      field=field)
+        raise Refused(
+            f"Give the reason for accepting {what}. Bidders are told it in their assessment summary.", field=field
+        )
     if len(rationale) > limit:
         raise Refused(f"The reason must be {limit} characters or fewer. It is {len(rationale)}.", field=field)
     return rationale
@@ -631,8 +695,11 @@ def _accept(actor, procurement, bidder, section, proposed, rationale, expected_v
     acceptance = find_acceptance(bidder, section)
     current_version = acceptance.version if acceptance is not None else 0
     if expected_version is not None and expected_version != current_version:
-        raise StaleVersion("Someone accepted this score after you opened the page, so yours was not saved. "
-                           "Check the saved reason and save again.", current=find_acceptance(bidder, section))
+        raise StaleVersion(
+            "Someone accepted this score after you opened the page, so yours was not saved. "
+            "Check the saved reason and save again.",
+            current=find_acceptance(bidder, section),
+        )
     before = acceptance_snapshot(acceptance)
     if acceptance is None:
         acceptance = Acceptance(bidder_id=bidder.id, section_id=section.id, version=0)
@@ -644,22 +711,37 @@ def _accept(actor, procurement, bidder, section, proposed, rationale, expected_v
     acceptance.decided_at = utcnow()
     acceptance.version = current_version + 1
     db.session.flush()
-    audit.record("acceptance.recorded", actor=actor, procurement_id=procurement.id, entity="acceptance",
-                 entity_id=acceptance.id, before=before,
-                 after={**acceptance_snapshot(acceptance), "bidder": bidder.code, "section": section.code},
-                 reason=rationale)
+    audit.record(
+        "acceptance.recorded",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="acceptance",
+        entity_id=acceptance.id,
+        before=before,
+        after={**acceptance_snapshot(acceptance), "bidder": bidder.code, "section": section.code},
+        reason=rationale,
+    )
     return acceptance
 
 
-def record_acceptance(*, actor: User, procurement: Procurement, bidder: Bidder, section: Section,
-                      rationale: str, expected_version: int | None = None,
-                      keep_warnings: bool = True) -> Acceptance:
+def record_acceptance(
+    *,
+    actor: User,
+    procurement: Procurement,
+    bidder: Bidder,
+    section: Section,
+    rationale: str,
+    expected_version: int | None = None,
+    keep_warnings: bool = True,
+) -> Acceptance:
     """The lead accepts the proposed score of one cell, with a reason (audited ``acceptance.recorded``)."""
     _check_can_accept(actor, procurement, bidder, section)
     proposed = proposed_of(procurement, bidder, section)
     if proposed is None:
-        raise Refused(f"Nobody scored {bidder.code}, {section.code}, so there is no proposed score to accept. "
-                      "Record a consensus instead.")
+        raise Refused(
+            f"Nobody scored {bidder.code}, {section.code}, so there is no proposed score to accept. "
+            "Record a consensus instead."
+        )
     rationale = _clean_reason(rationale, "reason", f"the proposed score {score_words(proposed)}")
     warnings = reasons.warnings_for(rationale, bidder, procurement)
     if warnings and not keep_warnings:
@@ -669,8 +751,14 @@ def record_acceptance(*, actor: User, procurement: Procurement, bidder: Bidder, 
     return acceptance
 
 
-def accept_section(*, actor: User, procurement: Procurement, section: Section, reasons_by_bidder: dict[int, str],
-                   keep_warnings: bool = True) -> int:
+def accept_section(
+    *,
+    actor: User,
+    procurement: Procurement,
+    section: Section,
+    reasons_by_bidder: dict[int, str],
+    keep_warnings: bool = True,
+) -> int:
     """Accept the proposed scores of a section's undisputed cells, one reason each; all or nothing.
 
     Blank reasons are skipped (those cells stay open); at least one is needed.
@@ -718,8 +806,11 @@ def undisputed_open(procurement: Procurement, viewer: User, section: Section, mo
     """A section's cells that evaluators scored, with no disagreement and no reason yet."""
     if section.is_price:
         return []
-    return [row for row in board(procurement, viewer, section, moderation).rows
-            if row.proposed is not None and not row.flagged and not row.has_reason]
+    return [
+        row
+        for row in board(procurement, viewer, section, moderation).rows
+        if row.proposed is not None and not row.flagged and not row.has_reason
+    ]
 
 
 def _accepted_now(acceptance: Acceptance | None, proposed: float | None) -> bool:
@@ -748,17 +839,34 @@ def blockers(procurement: Procurement, moderation=None) -> list[Blocker]:
             proposed = float(m.proposed[b, s])
             where = f"{bidder.code}, {section.code}"
             if proposed != proposed:
-                out.append(Blocker(bidder, section, f"{where}: nobody scored this answer. Record a consensus.", "unscored"))
+                out.append(
+                    Blocker(bidder, section, f"{where}: nobody scored this answer. Record a consensus.", "unscored")
+                )
                 continue
             acceptance = accepted.get((bidder.id, section.id))
             if acceptance is not None and not _accepted_now(acceptance, proposed):
-                out.append(Blocker(bidder, section, (
-                    f"{where}: {score_words(acceptance.value)} was accepted, but the proposed score is now "
-                    f"{score_words(proposed)}. Accept it again with a reason, or record a consensus."), "stale"))
+                out.append(
+                    Blocker(
+                        bidder,
+                        section,
+                        (
+                            f"{where}: {score_words(acceptance.value)} was accepted, but the proposed score is now "
+                            f"{score_words(proposed)}. Accept it again with a reason, or record a consensus."
+                        ),
+                        "stale",
+                    )
+                )
             elif acceptance is None:
-                out.append(Blocker(bidder, section, (
-                    f"{where}: no reason yet. Record a consensus, or accept the proposed score "
-                    f"{score_words(proposed)} with a reason.")))
+                out.append(
+                    Blocker(
+                        bidder,
+                        section,
+                        (
+                            f"{where}: no reason yet. Record a consensus, or accept the proposed score "
+                            f"{score_words(proposed)} with a reason."
+                        ),
+                    )
+                )
     return out
 
 

@@ -14,6 +14,7 @@ when it was decided (the award record):
 * ``withdrawal``: per bidder, whether its withdrawal would change the others' order
   (`scoring.engine.withdrawal`: the price formula is relative).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -63,16 +64,19 @@ def view_extras(procurement: Procurement, inputs, meta: dict, m, bidders, sectio
 
     prices = np.array([np.nan if b.price is None else b.price for b in bidders], dtype=float)
     price_mask = np.array([s.is_price for s in sections], dtype=bool)
-    outs = withdrawal.withdrawals(m.moderated, prices, price_mask, inputs.weights, inputs.max_scores,
-                                  inputs.thresholds)
+    outs = withdrawal.withdrawals(m.moderated, prices, price_mask, inputs.weights, inputs.max_scores, inputs.thresholds)
     return {
         "agreement": per_cell(agreement),
         "accepted": per_cell(accepted_of),
         "mean": per_cell(lambda b, s: _number(means[b, s])),
         **calibrated,
-        "withdrawal": {b_labels[w.bidder]: {"changes_order": w.changes_order,
-                                            "ranks": {b_labels[i]: r for i, r in w.ranks.items()}}
-                       for w in outs},
+        "withdrawal": {
+            b_labels[w.bidder]: {
+                "changes_order": w.changes_order,
+                "ranks": {b_labels[i]: r for i, r in w.ranks.items()},
+            }
+            for w in outs
+        },
     }
 
 
@@ -84,15 +88,25 @@ def calibration_of(procurement: Procurement, inputs, meta: dict, m, run=None) ->
     numbers = evaluator_numbers(procurement, run)
     evaluators = []
     for e, entry in enumerate(meta["evaluators"]):
-        evaluators.append({"id": entry["id"], "name": entry["name"], "group": entry["group"],
-                           "number": numbers.get(entry["id"], ""), **people[e].to_dict(s_labels)})
+        evaluators.append(
+            {
+                "id": entry["id"],
+                "name": entry["name"],
+                "group": entry["group"],
+                "number": numbers.get(entry["id"], ""),
+                **people[e].to_dict(s_labels),
+            }
+        )
     group_rows = {g: {"name": GROUP_NAMES[g], **c.to_dict(s_labels)} for g, c in groups.items()}
     moves = {g: mv.to_dict() for g, mv in calibration.moves(inputs.scores, m.moderated, inputs.groups).items()}
-    return {"calibration": {"evaluators": evaluators, "groups": group_rows, "notes": notes(evaluators, group_rows)},
-            "moves": moves}
+    return {
+        "calibration": {"evaluators": evaluators, "groups": group_rows, "notes": notes(evaluators, group_rows)},
+        "moves": moves,
+    }
 
 
 # ----------------------------------------------------------------------------- the notes
+
 
 def _pts(value: float) -> str:
     shown = numbers.points(abs(value))
@@ -109,19 +123,27 @@ def note_for(who: str, row: dict) -> list[str]:
     if abs(mean) < 0.05:
         out.append(f"{who} scored on average the same as the agreed score, over {answers}.")
     elif low is not None and (low > 0 or high < 0):
-        out.append(f"{who} scored on average {_pts(mean)} {'above' if mean > 0 else 'below'} the agreed score "
-                   f"(95% interval {low:+.1f} to {high:+.1f}, over {answers}).")
+        out.append(
+            f"{who} scored on average {_pts(mean)} {'above' if mean > 0 else 'below'} the agreed score "
+            f"(95% interval {low:+.1f} to {high:+.1f}, over {answers})."
+        )
     else:
         interval = f"; the 95% interval, {low:+.1f} to {high:+.1f}, includes no difference" if low is not None else ""
-        out.append(f"{who} scored on average {_pts(mean)} {'above' if mean > 0 else 'below'} the agreed score, "
-                   f"over {answers}{interval}, so this may be chance.")
+        out.append(
+            f"{who} scored on average {_pts(mean)} {'above' if mean > 0 else 'below'} the agreed score, "
+            f"over {answers}{interval}, so this may be chance."
+        )
     if row["far_cells"]:
-        out.append(f"{who} {'were' if who in GROUP_NAMES.values() else 'was'} 2 or more points from the agreed "
-                   f"score in {row['far_cells']} of {answers}.")
+        out.append(
+            f"{who} {'were' if who in GROUP_NAMES.values() else 'was'} 2 or more points from the agreed "
+            f"score in {row['far_cells']} of {answers}."
+        )
     if row["flat_sections"]:
         sections = row["flat_sections"]
-        out.append(f"{who} gave the same score to every bidder in "
-                   f"{'section' if len(sections) == 1 else 'sections'} {', '.join(sections)}.")
+        out.append(
+            f"{who} gave the same score to every bidder in "
+            f"{'section' if len(sections) == 1 else 'sections'} {', '.join(sections)}."
+        )
     return out
 
 
@@ -144,9 +166,11 @@ def live_calibration(procurement: Procurement, run=None) -> dict[str, Any]:
     from .outcome import live_moderation
 
     if run is not None:
-        return outcome.memo(run, ("live-calibration",),
-                            lambda: calibration_of(procurement, run.inputs.engine, run.inputs.meta,
-                                                   run.moderation, run))
+        return outcome.memo(
+            run,
+            ("live-calibration",),
+            lambda: calibration_of(procurement, run.inputs.engine, run.inputs.meta, run.moderation, run),
+        )
     loaded = outcome.inputs(procurement)
     m, _bidders, _sections = live_moderation(procurement)
     return calibration_of(procurement, loaded.engine, loaded.meta, m)

@@ -47,6 +47,7 @@ API
 Each raises `Refused`, saying why, when the procurement cannot be analysed as it
 stands (for example weights that do not add up to 100).
 """
+
 from __future__ import annotations
 
 import json
@@ -79,6 +80,7 @@ CACHE_SIZE = 16
 
 
 # ----------------------------------------------------------------------------- typed results
+
 
 @dataclass(frozen=True)
 class DataVersion:
@@ -178,6 +180,7 @@ class Outcome:
 
 # ----------------------------------------------------------------------------- the cache
 
+
 class _Entry:
     __slots__ = ("version", "inputs", "moderation", "outcomes", "charts")
 
@@ -254,6 +257,7 @@ def _clean() -> bool:
 
 # ----------------------------------------------------------------------------- reading
 
+
 def data_version(procurement: Procurement) -> DataVersion:
     """The procurement's data version: one indexed query on the audit log, once per request.
 
@@ -265,8 +269,10 @@ def data_version(procurement: Procurement) -> DataVersion:
     found = seen.get(procurement.id)
     if found is None:
         count, last = db.session.execute(
-            select(func.count(AuditEvent.id), func.max(AuditEvent.id))
-            .where(AuditEvent.procurement_id == procurement.id)).one()
+            select(func.count(AuditEvent.id), func.max(AuditEvent.id)).where(
+                AuditEvent.procurement_id == procurement.id
+            )
+        ).one()
         found = seen[procurement.id] = DataVersion(procurement.id, int(count or 0), int(last or 0))
     return found
 
@@ -281,13 +287,22 @@ def _load(procurement: Procurement, version: DataVersion | None) -> Inputs:
         refused.detail = str(error)  # the engine's own words, for the command line
         raise refused from None
     combine = procurement.combine_method or "mean"
-    return Inputs(version=version, engine=engine, meta=meta, combine=combine,
-                  disagreement=float(procurement.disagreement_threshold),
-                  cells=cell_stats(engine, combine=combine))
+    return Inputs(
+        version=version,
+        engine=engine,
+        meta=meta,
+        combine=combine,
+        disagreement=float(procurement.disagreement_threshold),
+        cells=cell_stats(engine, combine=combine),
+    )
 
 
-def _cached(procurement: Procurement, build: Callable[[_Entry, DataVersion | None], Any],
-            get: Callable[[_Entry], Any], put: Callable[[_Entry, Any], None]):
+def _cached(
+    procurement: Procurement,
+    build: Callable[[_Entry, DataVersion | None], Any],
+    get: Callable[[_Entry], Any],
+    put: Callable[[_Entry, Any], None],
+):
     """Get from the cache for the current data version, or build (and keep, if clean)."""
     if not _clean():
         return build(_Entry(None), None)
@@ -302,6 +317,7 @@ def _cached(procurement: Procurement, build: Callable[[_Entry, DataVersion | Non
 
 def inputs(procurement: Procurement) -> Inputs:
     """The engine inputs for the current data version."""
+
     def build(entry, version):
         cache().runs["inputs"] += 1
         return _load(procurement, version)
@@ -318,14 +334,14 @@ def _inputs_of(entry: _Entry, procurement: Procurement, version) -> Inputs:
 
 def moderation(procurement: Procurement) -> ModerationRun:
     """Moderated cells, totals and ranks for the current data version (fast: no influence)."""
+
     def build(entry, version):
         loaded = _inputs_of(entry, procurement, version)
         cache().runs["moderation"] += 1
         m = moderation_from_cells(loaded.engine, loaded.cells, disagreement=loaded.disagreement)
         return ModerationRun(inputs=loaded, moderation=m)
 
-    return _cached(procurement, build, lambda e: e.moderation,
-                   lambda e, v: setattr(e, "moderation", v))
+    return _cached(procurement, build, lambda e: e.moderation, lambda e, v: setattr(e, "moderation", v))
 
 
 def outcome(procurement: Procurement, *, draws: int = DRAWS, seed: int | None = 0) -> Outcome:
@@ -337,8 +353,7 @@ def outcome(procurement: Procurement, *, draws: int = DRAWS, seed: int | None = 
         return _run(procurement, _inputs_of(entry, procurement, version), draws=draws, seed=seed)
 
     key = (int(draws), seed)
-    return _cached(procurement, build, lambda e: e.outcomes.get(key),
-                   lambda e, v: e.outcomes.__setitem__(key, v))
+    return _cached(procurement, build, lambda e: e.outcomes.get(key), lambda e, v: e.outcomes.__setitem__(key, v))
 
 
 def compute(procurement: Procurement, *, draws: int = DRAWS, seed: int | None = 0) -> Outcome:
@@ -352,20 +367,31 @@ def _final(procurement: Procurement) -> Outcome:
     found = entry.outcomes.get((0, None))
     if found is None:
         cache().runs["final"] += 1
-        found = Outcome(procurement_id=procurement.id, reference=procurement.reference, final=True,
-                        version=None, document=json.loads(procurement.final_result_json),
-                        finalised_at=str(procurement.finalised_at))
+        found = Outcome(
+            procurement_id=procurement.id,
+            reference=procurement.reference,
+            final=True,
+            version=None,
+            document=json.loads(procurement.final_result_json),
+            finalised_at=str(procurement.finalised_at),
+        )
         entry.outcomes[(0, None)] = found
     return found
 
 
 def _run(procurement: Procurement, loaded: Inputs, *, draws: int, seed) -> Outcome:
     cache().runs["outcome"] += 1
-    analysis = analyse(loaded.engine, combine=loaded.combine, disagreement=loaded.disagreement,
-                       draws=draws, seed=seed)
+    analysis = analyse(loaded.engine, combine=loaded.combine, disagreement=loaded.disagreement, draws=draws, seed=seed)
     document = build_document(procurement, loaded, analysis)
-    return Outcome(procurement_id=procurement.id, reference=procurement.reference, final=False,
-                   version=loaded.version, document=document, analysis=analysis, inputs=loaded)
+    return Outcome(
+        procurement_id=procurement.id,
+        reference=procurement.reference,
+        final=False,
+        version=loaded.version,
+        document=document,
+        analysis=analysis,
+        inputs=loaded,
+    )
 
 
 def _number(value) -> float | None:
@@ -391,17 +417,21 @@ def build_document(procurement: Procurement, loaded: Inputs, analysis: Analysis)
     b_labels, s_labels = inputs.bidder_labels, inputs.section_labels
     titles, key_criteria = {}, {}
     for sid, title, key in db.session.execute(
-            select(Section.id, Section.title, Section.key_criterion).where(Section.procurement_id == procurement.id)):
+        select(Section.id, Section.title, Section.key_criterion).where(Section.procurement_id == procurement.id)
+    ):
         titles[sid], key_criteria[sid] = title, key
-    agreed = {(b, s): {"value": v, "rationale": r} for b, s, v, r in db.session.execute(
-        select(Consensus.bidder_id, Consensus.section_id, Consensus.value, Consensus.rationale)
-        .join(Section, Consensus.section_id == Section.id)
-        .where(Section.procurement_id == procurement.id))}
+    agreed = {
+        (b, s): {"value": v, "rationale": r}
+        for b, s, v, r in db.session.execute(
+            select(Consensus.bidder_id, Consensus.section_id, Consensus.value, Consensus.rationale)
+            .join(Section, Consensus.section_id == Section.id)
+            .where(Section.procurement_id == procurement.id)
+        )
+    }
     bidder_ids, section_ids = loaded.bidder_ids, loaded.section_ids
 
     def per_cell(fn):
-        return {b_labels[b]: {s_labels[s]: fn(b, s) for s in range(len(s_labels))}
-                for b in range(len(b_labels))}
+        return {b_labels[b]: {s_labels[s]: fn(b, s) for s in range(len(s_labels))} for b in range(len(b_labels))}
 
     sweep = inf.sweep_detail
     patient_points = np.nan_to_num(m.fraction * np.asarray(inputs.weights)[None, :] * patient_parts(m))
@@ -410,19 +440,29 @@ def build_document(procurement: Procurement, loaded: Inputs, analysis: Analysis)
         "computed_at": utcnow().isoformat(timespec="seconds"),
         "engine_version": ENGINE_VERSION,
         "draws": analysis.options.get("draws"),
-        "bidders": [{"id": row["id"], "code": row["code"], "label": b_labels[i]}
-                    for i, row in enumerate(loaded.meta["bidders"])],
-        "sections": [{"id": row["id"], "code": row["code"], "label": s_labels[i],
-                      "title": titles.get(row["id"], ""), "weight": float(inputs.weights[i]),
-                      "max_score": float(inputs.max_scores[i]), "is_price": row["is_price"],
-                      "key_criterion": key_criteria.get(row["id"])}
-                     for i, row in enumerate(loaded.meta["sections"])],
+        "bidders": [
+            {"id": row["id"], "code": row["code"], "label": b_labels[i]} for i, row in enumerate(loaded.meta["bidders"])
+        ],
+        "sections": [
+            {
+                "id": row["id"],
+                "code": row["code"],
+                "label": s_labels[i],
+                "title": titles.get(row["id"], ""),
+                "weight": float(inputs.weights[i]),
+                "max_score": float(inputs.max_scores[i]),
+                "is_price": row["is_price"],
+                "key_criterion": key_criteria.get(row["id"]),
+            }
+            for i, row in enumerate(loaded.meta["sections"])
+        ],
         "proposed": per_cell(lambda b, s: _number(m.proposed[b, s])),
         "spread": per_cell(lambda b, s: _number(m.spread[b, s])),
         "disagreement": per_cell(lambda b, s: bool(m.disagreement[b, s])),
         "consensus": per_cell(lambda b, s: agreed.get((bidder_ids[b], section_ids[s]))),
-        "sweep_lines": {b_labels[b]: [float(sweep.patient_totals[b]), float(sweep.other_totals[b])]
-                        for b in range(len(b_labels))},
+        "sweep_lines": {
+            b_labels[b]: [float(sweep.patient_totals[b]), float(sweep.other_totals[b])] for b in range(len(b_labels))
+        },
         "today": float(sweep.today),
         # Points each cell adds from patient scores, so the figures per PSR key criterion
         # (scoring/law/key_criteria.py) can be worked out from the stored result.
@@ -435,9 +475,16 @@ def build_document(procurement: Procurement, loaded: Inputs, analysis: Analysis)
 
     bidder_rows = {b.id: b for b in procurement.bidders}
     section_rows = {s.id: s for s in procurement.sections}
-    document["view"].update(view_extras(procurement, inputs, loaded.meta, m,
-                                        [bidder_rows[i] for i in bidder_ids],
-                                        [section_rows[i] for i in section_ids]))
+    document["view"].update(
+        view_extras(
+            procurement,
+            inputs,
+            loaded.meta,
+            m,
+            [bidder_rows[i] for i in bidder_ids],
+            [section_rows[i] for i in section_ids],
+        )
+    )
     return document
 
 
@@ -492,8 +539,15 @@ def chart_svg(result: Outcome, name: str, draw: Callable[[], str]) -> str:
 
 # ----------------------------------------------------------------------------- the what-if
 
-def reweighted(procurement: Procurement, weights: Mapping[str, float], *, draws: int = 0,
-               seed: int | None = 0, loaded: Inputs | None = None) -> Analysis:
+
+def reweighted(
+    procurement: Procurement,
+    weights: Mapping[str, float],
+    *,
+    draws: int = 0,
+    seed: int | None = 0,
+    loaded: Inputs | None = None,
+) -> Analysis:
     """The analysis with trial ``weights`` ({section code: percent}), from cached inputs.
 
     Only the weights change, so the cell statistics (and with them every
@@ -509,10 +563,16 @@ def reweighted(procurement: Procurement, weights: Mapping[str, float], *, draws:
     sensitivity = None
     if draws:
         sensitivity = win_probabilities(m.fraction, engine.weights, m.failing, draws=draws, seed=seed)
-    options = {"combine": loaded.combine, "disagreement": loaded.disagreement, "draws": int(draws),
-               "concentration": 200.0, "seed": seed}
-    return Analysis(moderation=m, influence=inf, sensitivity=sensitivity,
-                    summary=summarise(m, inf, sensitivity), options=options)
+    options = {
+        "combine": loaded.combine,
+        "disagreement": loaded.disagreement,
+        "draws": int(draws),
+        "concentration": 200.0,
+        "seed": seed,
+    }
+    return Analysis(
+        moderation=m, influence=inf, sensitivity=sensitivity, summary=summarise(m, inf, sensitivity), options=options
+    )
 
 
 def lent_inputs(procurement: Procurement, weights: Mapping[str, float]) -> Inputs:
@@ -541,5 +601,4 @@ def live_moderation(procurement: Procurement):
     run = moderation(procurement)
     bidders = {b.id: b for b in procurement.bidders}
     sections = {s.id: s for s in procurement.sections}
-    return (run.moderation, [bidders[i] for i in run.inputs.bidder_ids],
-            [sections[i] for i in run.inputs.section_ids])
+    return (run.moderation, [bidders[i] for i in run.inputs.bidder_ids], [sections[i] for i in run.inputs.section_ids])

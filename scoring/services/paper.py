@@ -5,6 +5,7 @@ reasons in. Each is saved through ``evaluation.save_score`` as the rep's own sco
 with source "paper" and entered_by the lead, so it is versioned and audited like
 any other; a score the rep has already submitted is never overwritten this way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,8 @@ REASON_LINES = 10
 
 class SheetQuestion(NamedTuple):
     section: Section
-    answer: str              # the bidder's written answer, as the rep may read it
-    documents: list[str]     # names of the attached documents, which are in the printed bid pack
+    answer: str  # the bidder's written answer, as the rep may read it
+    documents: list[str]  # names of the attached documents, which are in the printed bid pack
 
 
 class Sheet(NamedTuple):
@@ -53,17 +54,26 @@ def sheets_for(rep: User, procurement: Procurement) -> list[Sheet]:
     and the bidder's answer to each (attached documents are named: they go in the bid pack)."""
     from ..moderation.rep_report import for_rep
 
-    responses = {(r.bidder_id, r.section_id): r for r in db.session.scalars(
-        select(Response).join(Section, Response.section_id == Section.id)
-        .where(Section.procurement_id == procurement.id))}
+    responses = {
+        (r.bidder_id, r.section_id): r
+        for r in db.session.scalars(
+            select(Response)
+            .join(Section, Response.section_id == Section.id)
+            .where(Section.procurement_id == procurement.id)
+        )
+    }
     sheets: dict[int, Sheet] = {}
     for cell in evaluation.cells_for(rep, procurement):
         sheet = sheets.setdefault(cell.bidder.id, Sheet(cell.bidder, [], []))
         response = responses.get((cell.bidder.id, cell.section.id))
         sheet.cells.append(cell)
-        sheet.questions.append(SheetQuestion(
-            cell.section, for_rep((response.text or "").strip(), procurement, rep) if response else "",
-            [d.filename for d in response.documents] if response else []))
+        sheet.questions.append(
+            SheetQuestion(
+                cell.section,
+                for_rep((response.text or "").strip(), procurement, rep) if response else "",
+                [d.filename for d in response.documents] if response else [],
+            )
+        )
     return list(sheets.values())
 
 
@@ -84,8 +94,15 @@ def _typed_value(value: int | str | None) -> int | None | str:
         return value
 
 
-def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
-                       entries: dict[str, PaperEntry], submit: bool = False, check_only: bool = False) -> int:
+def enter_paper_scores(
+    *,
+    lead: User,
+    procurement: Procurement,
+    evaluator: User,
+    entries: dict[str, PaperEntry],
+    submit: bool = False,
+    check_only: bool = False,
+) -> int:
     """Save what the lead typed from the rep's paper sheets.
 
     Every problem on the sheet is found and reported together, and nothing is saved
@@ -96,8 +113,10 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
     """
     lifecycle.require_not_final(procurement)
     if procurement.status is not Status.SCORING:
-        raise Refused(f"Paper scores can only be entered while scoring is open. This procurement is "
-                      f"{procurement.status.label.lower()}.")
+        raise Refused(
+            f"Paper scores can only be entered while scoring is open. This procurement is "
+            f"{procurement.status.label.lower()}."
+        )
     cells = evaluation.cells_for(evaluator, procurement)
     if not cells:
         raise Refused(f"{evaluator.name} is not asked to score anything in this procurement.")
@@ -105,8 +124,13 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
     problems: list[tuple[str, str]] = []  # (field id on the entry form, message)
     if not evaluation.has_declared(evaluator, procurement):
         # Scores for a bidder the rep turns out to have a conflict with must never be saved.
-        problems.append(("declarations", f"Enter {evaluator.name}'s conflict of interest answers from the "
-                                         "first page of their sheets before their scores."))
+        problems.append(
+            (
+                "declarations",
+                f"Enter {evaluator.name}'s conflict of interest answers from the "
+                "first page of their sheets before their scores.",
+            )
+        )
     incomplete: list[str] = []
     to_save: list[tuple[evaluation.Cell, PaperEntry]] = []
     stale = False
@@ -121,12 +145,12 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
         rationale = (entry.rationale or "").replace("\r\n", "\n").strip()
         value = _typed_value(entry.value)
         if isinstance(value, str):
-            problems.append((f"score-{key}", f"{where}: enter the score as a whole number from 0 to "
-                                             f"{cell.section.max_score}."))
+            problems.append(
+                (f"score-{key}", f"{where}: enter the score as a whole number from 0 to {cell.section.max_score}.")
+            )
             continue
         existing = cell.score
-        same = (existing is not None and existing.value == value
-                and existing.rationale.strip() == rationale)
+        same = existing is not None and existing.value == value and existing.rationale.strip() == rationale
         blank = value is None and not rationale
         if value is None or not rationale:
             incomplete.append(where)
@@ -134,24 +158,47 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
             continue
         if (existing.version if existing else 0) != entry.expected_version:
             stale = True
-            problems.append((f"score-{key}", f"{where}: this score was changed after you opened the page. "
-                                             "Reload the page to see the saved score."))
+            problems.append(
+                (
+                    f"score-{key}",
+                    f"{where}: this score was changed after you opened the page. "
+                    "Reload the page to see the saved score.",
+                )
+            )
             continue
         if existing is not None and existing.is_submitted:
-            problems.append((f"score-{key}", f"{where}: {evaluator.name} has already submitted this score, "
-                                             "so it cannot be overwritten from paper. Reopen their scores first."))
+            problems.append(
+                (
+                    f"score-{key}",
+                    f"{where}: {evaluator.name} has already submitted this score, "
+                    "so it cannot be overwritten from paper. Reopen their scores first.",
+                )
+            )
             continue
         if value is not None and not 0 <= value <= cell.section.max_score:
-            problems.append((f"score-{key}", f"{where}: score {value} is outside the scale. "
-                                             f"Choose from 0 to {cell.section.max_score}."))
+            problems.append(
+                (
+                    f"score-{key}",
+                    f"{where}: score {value} is outside the scale. Choose from 0 to {cell.section.max_score}.",
+                )
+            )
         if len(rationale) > limit:
-            problems.append((f"rationale-{key}", f"{where}: the reason must be {limit} characters or fewer. "
-                                                 f"It is {len(rationale)}."))
+            problems.append(
+                (
+                    f"rationale-{key}",
+                    f"{where}: the reason must be {limit} characters or fewer. It is {len(rationale)}.",
+                )
+            )
         to_save.append((cell, PaperEntry(value, rationale, entry.expected_version)))
     if submit and incomplete:
-        problems.append(("submit", f"To submit for {evaluator.name}, every bid needs a score and a reason. "
-                                   f"Still to do: {'; '.join(incomplete[:5])}"
-                                   f"{f' and {len(incomplete) - 5} more' if len(incomplete) > 5 else ''}."))
+        problems.append(
+            (
+                "submit",
+                f"To submit for {evaluator.name}, every bid needs a score and a reason. "
+                f"Still to do: {'; '.join(incomplete[:5])}"
+                f"{f' and {len(incomplete) - 5} more' if len(incomplete) > 5 else ''}.",
+            )
+        )
     if problems:
         error = StaleVersion(problems[0][1]) if stale and len(problems) == 1 else Refused.of(problems)
         error.problems = problems
@@ -164,9 +211,15 @@ def enter_paper_scores(*, lead: User, procurement: Procurement, evaluator: User,
     try:
         for cell, entry in to_save:
             evaluation.save_score(
-                evaluator=evaluator, procurement=procurement, bidder=cell.bidder, section=cell.section,
-                value=entry.value, rationale=entry.rationale, expected_version=entry.expected_version,
-                entered_by=lead, source=ScoreSource.PAPER,
+                evaluator=evaluator,
+                procurement=procurement,
+                bidder=cell.bidder,
+                section=cell.section,
+                value=entry.value,
+                rationale=entry.rationale,
+                expected_version=entry.expected_version,
+                entered_by=lead,
+                source=ScoreSource.PAPER,
             )
         if submit:
             evaluation.submit_scores(evaluator, procurement, entered_by=lead)
@@ -184,18 +237,25 @@ def _raise_conflicting_cells(evaluator: User, to_save: list[tuple[evaluation.Cel
     for cell, entry in to_save:
         current = evaluation.find_score(evaluator, cell.bidder, cell.section)
         if (current.version if current else 0) != entry.expected_version:
-            problems.append((f"score-{cell_key(cell.bidder, cell.section)}",
-                             f"{cell.bidder.code}, {cell.section.code}: this score was changed after you opened "
-                             "the page. Reload the page to see the saved score."))
-    summary = ("None of this sheet's scores were saved, because someone else saved "
-               f"{'a score' if len(problems) == 1 else 'scores'} on it meanwhile. Your typing is kept below.")
+            problems.append(
+                (
+                    f"score-{cell_key(cell.bidder, cell.section)}",
+                    f"{cell.bidder.code}, {cell.section.code}: this score was changed after you opened "
+                    "the page. Reload the page to see the saved score.",
+                )
+            )
+    summary = (
+        "None of this sheet's scores were saved, because someone else saved "
+        f"{'a score' if len(problems) == 1 else 'scores'} on it meanwhile. Your typing is kept below."
+    )
     error = StaleVersion(summary)
     error.problems = [("", summary)] + problems
     raise error
 
 
-def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator: User,
-                              answers: dict[int, tuple[bool, str]]) -> None:
+def record_paper_declarations(
+    *, lead: User, procurement: Procurement, evaluator: User, answers: dict[int, tuple[bool, str]]
+) -> None:
     """Record the conflict-of-interest answers the rep wrote on the first page of their sheets.
 
     Same rules as ``evaluation.declare_conflicts`` (an answer for every bidder, details for a
@@ -210,16 +270,22 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
         if bidder.id not in answers:
             problems.append((f"bidder-{bidder.id}", f"Say whether {evaluator.name} has a conflict with {bidder.code}."))
         elif answers[bidder.id][0] and not answers[bidder.id][1].strip():
-            problems.append((f"details-{bidder.id}", f"Write what {evaluator.name} said about the conflict with "
-                                                     f"{bidder.code}."))
+            problems.append(
+                (f"details-{bidder.id}", f"Write what {evaluator.name} said about the conflict with {bidder.code}.")
+            )
         elif answers[bidder.id][0] and (too_long := evaluation.details_too_long(answers[bidder.id][1])):
             problems.append((f"details-{bidder.id}", too_long))
     existing = evaluation.declarations_for(evaluator, procurement)
     for bidder in procurement.bidders:
         current = existing.get(bidder.id)
         if current is not None and current.has_conflict and bidder.id in answers and not answers[bidder.id][0]:
-            problems.append((f"bidder-{bidder.id}", f"{evaluator.name} has declared a conflict with {bidder.code}. "
-                                                    "Withdraw it from the conflicts page, with a reason."))
+            problems.append(
+                (
+                    f"bidder-{bidder.id}",
+                    f"{evaluator.name} has declared a conflict with {bidder.code}. "
+                    "Withdraw it from the conflicts page, with a reason.",
+                )
+            )
     if problems:
         setup.raise_all(problems)
     for bidder in procurement.bidders:
@@ -234,10 +300,21 @@ def record_paper_declarations(*, lead: User, procurement: Procurement, evaluator
             db.session.add(current)
         current.has_conflict, current.details, current.declared_at = has_conflict, details, utcnow()
         db.session.flush()
-        audit.record("declaration.made", actor=lead, procurement_id=procurement.id, entity="declaration",
-                     entity_id=current.id, before=before,
-                     after={"has_conflict": has_conflict, "details": details, "bidder": bidder.code,
-                            "evaluator": evaluator.email, "source": ScoreSource.PAPER})
+        audit.record(
+            "declaration.made",
+            actor=lead,
+            procurement_id=procurement.id,
+            entity="declaration",
+            entity_id=current.id,
+            before=before,
+            after={
+                "has_conflict": has_conflict,
+                "details": details,
+                "bidder": bidder.code,
+                "evaluator": evaluator.email,
+                "source": ScoreSource.PAPER,
+            },
+        )
 
 
 def _evaluators(procurement: Procurement) -> list[User]:

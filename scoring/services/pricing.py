@@ -8,6 +8,7 @@ section's maximum score and every other bid gets it in proportion,
 so a bid twice the lowest price gets half the marks. Prices and price scores are
 for the lead and the panel only: patient representatives never see them.
 """
+
 from __future__ import annotations
 
 from .. import rules
@@ -34,8 +35,10 @@ def price_scores(prices: dict[int, float | None], *, max_score: float) -> dict[i
     if not known:
         return {bidder_id: None for bidder_id in prices}
     lowest = min(known)
-    return {bidder_id: None if p is None else price_score(lowest=lowest, price=p, max_score=max_score)
-            for bidder_id, p in prices.items()}
+    return {
+        bidder_id: None if p is None else price_score(lowest=lowest, price=p, max_score=max_score)
+        for bidder_id, p in prices.items()
+    }
 
 
 def has_price_section(procurement: Procurement) -> bool:
@@ -88,17 +91,31 @@ def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User 
         setup.raise_all(problems)
     changing = [b for b, price in parsed.items() if bidders[b].price != price]
     if changing and procurement.status is not Status.SETUP and not reason.strip():
-        setup.raise_all([("reason", f"Give a reason for changing the {'price' if len(changing) == 1 else 'prices'}. "
-                                    "Scoring is open, so a price can only change for a recorded reason: "
-                                    "one price moves every bidder's price score.")])
+        setup.raise_all(
+            [
+                (
+                    "reason",
+                    f"Give a reason for changing the {'price' if len(changing) == 1 else 'prices'}. "
+                    "Scoring is open, so a price can only change for a recorded reason: "
+                    "one price moves every bidder's price score.",
+                )
+            ]
+        )
     changed = 0
     for bidder_id, price in parsed.items():
         bidder = bidders[bidder_id]
         if bidder.price == price:
             continue
-        audit.record("price.set", actor=actor, procurement_id=procurement.id, entity="bidder",
-                     entity_id=bidder.id, before={"bidder": bidder.code, "price": bidder.price},
-                     after={"bidder": bidder.code, "price": price}, reason=reason.strip())
+        audit.record(
+            "price.set",
+            actor=actor,
+            procurement_id=procurement.id,
+            entity="bidder",
+            entity_id=bidder.id,
+            before={"bidder": bidder.code, "price": bidder.price},
+            after={"bidder": bidder.code, "price": price},
+            reason=reason.strip(),
+        )
         bidder.price = price
         changed += 1
     return changed

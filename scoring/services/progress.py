@@ -3,6 +3,7 @@
 Read only. Kept apart from `assignments` (which changes who scores what) so that the
 lifecycle can ask who has not submitted without importing the module that changes it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ def evaluators_of(procurement: Procurement) -> list[User]:
         .distinct()
     )
     return sorted(users, key=lambda u: (u.role is not Role.PATIENT, u.name.lower()))
-
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,18 @@ def progress_of_everyone(procurement: Procurement) -> list[EvaluatorProgress]:
     declared: dict[int, set[int]] = {}
     conflicted: dict[int, set[int]] = {}
     for user_id, bidder_id, has_conflict in db.session.execute(
-        select(Declaration.user_id, Declaration.bidder_id, Declaration.has_conflict)
-        .where(Declaration.bidder_id.in_(bidder_ids))
+        select(Declaration.user_id, Declaration.bidder_id, Declaration.has_conflict).where(
+            Declaration.bidder_id.in_(bidder_ids)
+        )
     ):
         declared.setdefault(user_id, set()).add(bidder_id)
         if has_conflict:
             conflicted.setdefault(user_id, set()).add(bidder_id)
     scores: dict[tuple[int, int, int], tuple[bool, bool]] = {}
     for user_id, bidder_id, section_id, value, rationale, status in db.session.execute(
-        select(Score.evaluator_id, Score.bidder_id, Score.section_id, Score.value, Score.rationale, Score.status)
-        .where(Score.section_id.in_(sections))
+        select(Score.evaluator_id, Score.bidder_id, Score.section_id, Score.value, Score.rationale, Score.status).where(
+            Score.section_id.in_(sections)
+        )
     ):
         complete = value is not None and bool((rationale or "").strip())
         scores[(user_id, bidder_id, section_id)] = (complete, status == ScoreStatus.SUBMITTED)
@@ -70,6 +72,9 @@ def progress_of_everyone(procurement: Procurement) -> list[EvaluatorProgress]:
         cells = [(user.id, b, s) for b in bidders for s in assigned.get(user.id, set())]
         completed = sum(1 for c in cells if scores.get(c, (False, False))[0])
         submitted = bool(cells) and all(scores.get(c, (False, False))[1] for c in cells)
-        rows.append(EvaluatorProgress(user, Progress(completed, len(cells), submitted),
-                                      bidder_ids <= declared.get(user.id, set())))
+        rows.append(
+            EvaluatorProgress(
+                user, Progress(completed, len(cells), submitted), bidder_ids <= declared.get(user.id, set())
+            )
+        )
     return rows

@@ -8,6 +8,7 @@ by reference to the key criteria, the conflicts of interest declared and how the
 and when the standstill ends (regulation 12). Fields the tool does not hold are marked
 [to complete] so they cannot be missed.
 """
+
 from __future__ import annotations
 
 from ..law import standstill
@@ -45,8 +46,7 @@ def draft(procurement: Procurement) -> str:
     runner = next((b for b in result.ranked if winner is None or b.label != winner.label), None)
     for f in figures:
         if not f.sections:
-            lines.append(f"- {f.label}: not assessed by a section. "
-                         + (notes.get(f.code) or "Reason: " + TO_COMPLETE))
+            lines.append(f"- {f.label}: not assessed by a section. " + (notes.get(f.code) or "Reason: " + TO_COMPLETE))
             continue
         text = f"- {f.label} ({f.weight:g}% of the marks; sections {', '.join(f.sections)}):"
         if winner is not None:
@@ -68,12 +68,16 @@ def draft(procurement: Procurement) -> str:
     lines += ["", "Standstill and representations (regulation 12):"]
     view = law.standstill_of(procurement)
     if view.published:
-        lines.append(f"The standstill period begins on {view.begins:%-d %B %Y}. Representations may be made "
-                     f"before midnight at the end of {view.last_day:%-d %B %Y}.")
+        lines.append(
+            f"The standstill period begins on {view.begins:%-d %B %Y}. Representations may be made "
+            f"before midnight at the end of {view.last_day:%-d %B %Y}."
+        )
     else:
-        lines.append(f"The standstill period begins on the day after this notice is published. Representations "
-                     f"may be made before midnight at the end of the {standstill.STANDSTILL_WORKING_DAYS}th "
-                     "working day after the day it begins.")
+        lines.append(
+            f"The standstill period begins on the day after this notice is published. Representations "
+            f"may be made before midnight at the end of the {standstill.STANDSTILL_WORKING_DAYS}th "
+            "working day after the day it begins."
+        )
     lines.append(f"Representations should be sent to: {TO_COMPLETE}")
     return "\n".join(lines) + "\n"
 
@@ -84,4 +88,3 @@ def current_text(procurement: Procurement) -> tuple[str, bool]:
     if notice is not None and notice.notice_text:
         return notice.notice_text, True
     return draft(procurement), False
-

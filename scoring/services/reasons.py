@@ -12,6 +12,7 @@ and did not explain the consensus scores. So a reason is warned about when it
 A warning never blocks: the lead may revise the reason or keep it, and a kept
 warning is stored with the reason and in its audit event, so a reviewer sees it.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,18 +46,24 @@ def warnings_for(text: str, bidder: Bidder, procurement: Procurement) -> list[st
     out = []
     others = [b for b in procurement.bidders if b.id != bidder.id]
     for other in mentions(text, others):
-        out.append(f"The reason names {other.code}, another bidder. Explain the score against the "
-                   "criteria, not by comparing this bid with other bids.")
+        out.append(
+            f"The reason names {other.code}, another bidder. Explain the score against the "
+            "criteria, not by comparing this bid with other bids."
+        )
     normal = _normal(text)
     for phrase in current_app.config["REASON_COMPARATIVE_PHRASES"]:
         if _normal(phrase) in normal:
-            out.append(f"The reason says \u201c{phrase}\u201d, which compares bids. Say how this answer "
-                       "meets the criteria instead.")
+            out.append(
+                f"The reason says \u201c{phrase}\u201d, which compares bids. Say how this answer "
+                "meets the criteria instead."
+            )
     words = len(normal.split())
     least = current_app.config["REASON_MIN_WORDS"]
     if words < least:
-        out.append(f"The reason has {words} {'word' if words == 1 else 'words'}. A reason of at least "
-                   f"{least} words is more likely to explain the score to the bidder.")
+        out.append(
+            f"The reason has {words} {'word' if words == 1 else 'words'}. A reason of at least "
+            f"{least} words is more likely to explain the score to the bidder."
+        )
     return out
 
 

@@ -7,6 +7,7 @@ audits each change. The evaluation is frozen at finalisation; what is recorded h
 (the notice, the standstill, the notice text) is about the award that follows, so it stays
 possible, audited with the value before and after.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,40 +17,49 @@ from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from ..extensions import db
-from ..law import DEFAULT_REGIME, PSR
+from ..law import DEFAULT_REGIME, PSR, retention, standstill
 from ..law import key_criteria as kc
-from ..law import retention, standstill
 from ..law.models import AwardNotice, EvaluatorExperience, KeyCriterionNote
 from ..models import Procurement, Section, Status, User, utcnow
 from . import audit
 from .errors import Refused
 
-
 # ----------------------------------------------------------------------------- regime and service type
+
 
 def set_regime(procurement: Procurement, *, regime: str, service_type: str, actor: User | None) -> None:
     """Choose the regime (while being set up: the criteria and process follow from it) and the
     free-text service type (any time before final)."""
     from .lifecycle import require_not_final
-
     from .setup_checks import clean_regime_fields
 
     require_not_final(procurement)
     fields = clean_regime_fields(regime, service_type)
     regime, service_type = fields["regime"], fields["service_type"]
     if regime != procurement.regime and procurement.status is not Status.SETUP:
-        raise Refused("The regime can only change while the procurement is being set up: the criteria "
-                      "and the process were published under it.", field="regime")
+        raise Refused(
+            "The regime can only change while the procurement is being set up: the criteria "
+            "and the process were published under it.",
+            field="regime",
+        )
     before = {"regime": procurement.regime, "service_type": procurement.service_type}
     after = {"regime": regime, "service_type": service_type}
     if before == after:
         return
     procurement.regime, procurement.service_type = regime, service_type
-    audit.record("procurement.regime_set", actor=actor, procurement_id=procurement.id, entity="procurement",
-                 entity_id=procurement.id, before=before, after=after)
+    audit.record(
+        "procurement.regime_set",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        before=before,
+        after=after,
+    )
 
 
 # ----------------------------------------------------------------------------- key criteria
+
 
 def readiness_problems(procurement: Procurement) -> list[str]:
     """What stops scoring opening under the procurement's regime (PSR reg 5 and 11)."""
@@ -59,8 +69,10 @@ def readiness_problems(procurement: Procurement) -> list[str]:
     if not missing:
         return []
     which = ", ".join(missing)
-    return [f"Under the Provider Selection Regime every section must serve one of the key criteria "
-            f"(regulation 5). Choose a key criterion for section{'s' if len(missing) > 1 else ''} {which}."]
+    return [
+        f"Under the Provider Selection Regime every section must serve one of the key criteria "
+        f"(regulation 5). Choose a key criterion for section{'s' if len(missing) > 1 else ''} {which}."
+    ]
 
 
 @dataclass(frozen=True)
@@ -75,10 +87,16 @@ class KeyCriterionRow:
 def key_criteria_rows(procurement: Procurement) -> list[KeyCriterionRow]:
     """Each key criterion with its sections, their weight and the lead's note, in reg 5's order."""
     notes = notes_of(procurement)
-    return [KeyCriterionRow(code, words, [s for s in procurement.sections if s.key_criterion == code],
-                            sum(s.weight for s in procurement.sections if s.key_criterion == code),
-                            notes.get(code, ""))
-            for code, words in kc.KEY_CRITERIA.items()]
+    return [
+        KeyCriterionRow(
+            code,
+            words,
+            [s for s in procurement.sections if s.key_criterion == code],
+            sum(s.weight for s in procurement.sections if s.key_criterion == code),
+            notes.get(code, ""),
+        )
+        for code, words in kc.KEY_CRITERIA.items()
+    ]
 
 
 def key_criteria_warnings(procurement: Procurement) -> list[str]:
@@ -86,23 +104,29 @@ def key_criteria_warnings(procurement: Procurement) -> list[str]:
     if procurement.regime != PSR or not procurement.sections:
         return []
     notes = notes_of(procurement)
-    return [f"No section serves the key criterion “{kc.label(code)}”. The regulations let you decide "
-            "it is less relevant to this service, but record why."
-            for code in kc.uncovered_key_criteria(s.key_criterion for s in procurement.sections)
-            if not notes.get(code, "").strip()]
+    return [
+        f"No section serves the key criterion “{kc.label(code)}”. The regulations let you decide "
+        "it is less relevant to this service, but record why."
+        for code in kc.uncovered_key_criteria(s.key_criterion for s in procurement.sections)
+        if not notes.get(code, "").strip()
+    ]
 
 
 def notes_of(procurement: Procurement) -> dict[str, str]:
-    return {n.key_criterion: n.note for n in db.session.scalars(
-        select(KeyCriterionNote).where(KeyCriterionNote.procurement_id == procurement.id))}
+    return {
+        n.key_criterion: n.note
+        for n in db.session.scalars(select(KeyCriterionNote).where(KeyCriterionNote.procurement_id == procurement.id))
+    }
 
 
 def save_key_criterion_notes(procurement: Procurement, notes: dict[str, str], *, actor: User | None) -> None:
     from .lifecycle import require_not_final
 
     require_not_final(procurement)
-    existing = {n.key_criterion: n for n in db.session.scalars(
-        select(KeyCriterionNote).where(KeyCriterionNote.procurement_id == procurement.id))}
+    existing = {
+        n.key_criterion: n
+        for n in db.session.scalars(select(KeyCriterionNote).where(KeyCriterionNote.procurement_id == procurement.id))
+    }
     for code, text in notes.items():
         if code not in kc.KEY_CRITERIA:
             raise Refused("That is not one of the key criteria.")
@@ -116,9 +140,15 @@ def save_key_criterion_notes(procurement: Procurement, notes: dict[str, str], *,
             db.session.add(row)
         row.note = text
         db.session.flush()
-        audit.record("key_criterion.noted", actor=actor, procurement_id=procurement.id,
-                     entity="key_criterion_note", entity_id=row.id,
-                     before={"key_criterion": code, "note": before}, after={"key_criterion": code, "note": text})
+        audit.record(
+            "key_criterion.noted",
+            actor=actor,
+            procurement_id=procurement.id,
+            entity="key_criterion_note",
+            entity_id=row.id,
+            before={"key_criterion": code, "note": before},
+            after={"key_criterion": code, "note": text},
+        )
 
 
 def key_criterion_figures(procurement: Procurement, document: dict) -> list[kc.KeyCriterionFigures]:
@@ -126,6 +156,7 @@ def key_criterion_figures(procurement: Procurement, document: dict) -> list[kc.K
 
 
 # ----------------------------------------------------------------------------- the award notice
+
 
 def notice_of(procurement: Procurement) -> AwardNotice | None:
     return db.session.scalar(select(AwardNotice).where(AwardNotice.procurement_id == procurement.id))
@@ -146,16 +177,32 @@ def _change(procurement: Procurement, notice: AwardNotice, action: str, values: 
         return
     for key, value in values.items():
         setattr(notice, key, value)
-    audit.record(action, actor=actor, procurement_id=procurement.id, entity="award_notice",
-                 entity_id=notice.id, before=before, after=values, reason=reason)
+    audit.record(
+        action,
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="award_notice",
+        entity_id=notice.id,
+        before=before,
+        after=values,
+        reason=reason,
+    )
 
 
-def save_decision_details(procurement: Procurement, *, decision_makers: str, weighting_rationale: str,
-                          actor: User | None) -> None:
+def save_decision_details(
+    procurement: Procurement, *, decision_makers: str, weighting_rationale: str, actor: User | None
+) -> None:
     """Who made the decision (PSR reg 24(d)) and why the criteria are weighted as they are."""
-    _change(procurement, _notice(procurement), "award.decision_details",
-            {"decision_makers": (decision_makers or "").strip(),
-             "weighting_rationale": (weighting_rationale or "").strip()}, actor=actor)
+    _change(
+        procurement,
+        _notice(procurement),
+        "award.decision_details",
+        {
+            "decision_makers": (decision_makers or "").strip(),
+            "weighting_rationale": (weighting_rationale or "").strip(),
+        },
+        actor=actor,
+    )
 
 
 def _require_final(procurement: Procurement, what: str) -> None:
@@ -163,24 +210,30 @@ def _require_final(procurement: Procurement, what: str) -> None:
         raise Refused(f"{what} once the result is final: the notice announces the decision.")
 
 
-def record_publication(procurement: Procurement, published_on: date | None, *, actor: User | None,
-                       today: date | None = None) -> None:
+def record_publication(
+    procurement: Procurement, published_on: date | None, *, actor: User | None, today: date | None = None
+) -> None:
     """The day the notice that starts the standstill was published (PSR reg 12(2); PA23 s.51)."""
     _require_final(procurement, "Record when the notice was published")
     if published_on is None:
         raise Refused("Enter the date the notice was published, for example 3 3 2027.", field="published_on")
     if published_on > (today or date.today()):
-        raise Refused("The publication date cannot be in the future. Record it once the notice is published.",
-                      field="published_on")
+        raise Refused(
+            "The publication date cannot be in the future. Record it once the notice is published.",
+            field="published_on",
+        )
     if procurement.finalised_at and published_on < procurement.finalised_at.date():
-        raise Refused(f"The notice cannot have been published before the result was finalised on "
-                      f"{procurement.finalised_at:%-d %B %Y}.", field="published_on")
-    _change(procurement, _notice(procurement), "award.notice_published", {"published_on": published_on},
-            actor=actor)
+        raise Refused(
+            f"The notice cannot have been published before the result was finalised on "
+            f"{procurement.finalised_at:%-d %B %Y}.",
+            field="published_on",
+        )
+    _change(procurement, _notice(procurement), "award.notice_published", {"published_on": published_on}, actor=actor)
 
 
-def record_representations(procurement: Procurement, *, received: bool, decision: str | None,
-                           decided_on: date | None, actor: User | None) -> None:
+def record_representations(
+    procurement: Procurement, *, received: bool, decision: str | None, decided_on: date | None, actor: User | None
+) -> None:
     """PSR reg 12(3)-(4): representations received in the standstill, and the decision after them."""
     _require_final(procurement, "Record representations")
     if procurement.regime != PSR:
@@ -202,9 +255,13 @@ def record_representations(procurement: Procurement, *, received: bool, decision
         from .setup_checks import raise_all
 
         raise_all(problems)
-    _change(procurement, notice, "award.representations",
-            {"representations_received": bool(received), "further_decision": decision,
-             "further_decision_on": decided_on}, actor=actor)
+    _change(
+        procurement,
+        notice,
+        "award.representations",
+        {"representations_received": bool(received), "further_decision": decision, "further_decision_on": decided_on},
+        actor=actor,
+    )
 
 
 @dataclass(frozen=True)
@@ -231,19 +288,35 @@ def standstill_of(procurement: Procurement) -> StandstillView:
         return StandstillView(regime, None, None, None, None, None, None, None)
     period = standstill.standstill(regime, notice.published_on)
     further = None
-    if (regime == PSR and notice.representations_received and notice.further_decision == "proceed"
-            and notice.further_decision_on):
+    if (
+        regime == PSR
+        and notice.representations_received
+        and notice.further_decision == "proceed"
+        and notice.further_decision_on
+    ):
         further = standstill.psr_further_last_day(notice.further_decision_on)
-    return StandstillView(regime, period.published, period.begins, period.last_day,
-                          notice.representations_received, notice.further_decision,
-                          notice.further_decision_on, further)
+    return StandstillView(
+        regime,
+        period.published,
+        period.begins,
+        period.last_day,
+        notice.representations_received,
+        notice.further_decision,
+        notice.further_decision_on,
+        further,
+    )
 
 
 # ----------------------------------------------------------------------------- evaluators' experience
 
+
 def experience_of(procurement: Procurement) -> dict[int, str]:
-    return {e.user_id: e.experience for e in db.session.scalars(
-        select(EvaluatorExperience).where(EvaluatorExperience.procurement_id == procurement.id))}
+    return {
+        e.user_id: e.experience
+        for e in db.session.scalars(
+            select(EvaluatorExperience).where(EvaluatorExperience.procurement_id == procurement.id)
+        )
+    }
 
 
 def save_experience(procurement: Procurement, experience: dict[int, str], *, actor: User | None) -> None:
@@ -251,8 +324,12 @@ def save_experience(procurement: Procurement, experience: dict[int, str], *, act
     from .progress import evaluators_of
 
     evaluators = {u.id: u for u in evaluators_of(procurement)}
-    rows = {e.user_id: e for e in db.session.scalars(
-        select(EvaluatorExperience).where(EvaluatorExperience.procurement_id == procurement.id))}
+    rows = {
+        e.user_id: e
+        for e in db.session.scalars(
+            select(EvaluatorExperience).where(EvaluatorExperience.procurement_id == procurement.id)
+        )
+    }
     for user_id, text in experience.items():
         if user_id not in evaluators:
             raise Refused("That person is not an evaluator of this procurement.")
@@ -266,20 +343,28 @@ def save_experience(procurement: Procurement, experience: dict[int, str], *, act
             db.session.add(row)
         row.experience = text
         db.session.flush()
-        audit.record("evaluator.experience", actor=actor, procurement_id=procurement.id,
-                     entity="evaluator_experience", entity_id=row.id,
-                     before={"evaluator": evaluators[user_id].email, "experience": before},
-                     after={"evaluator": evaluators[user_id].email, "experience": text})
+        audit.record(
+            "evaluator.experience",
+            actor=actor,
+            procurement_id=procurement.id,
+            entity="evaluator_experience",
+            entity_id=row.id,
+            before={"evaluator": evaluators[user_id].email, "experience": before},
+            after={"evaluator": evaluators[user_id].email, "experience": text},
+        )
 
 
 # ----------------------------------------------------------------------------- the PSR notice text
+
 
 def save_notice_text(procurement: Procurement, text: str, *, actor: User | None) -> None:
     """Keep the lead's edited notice of intention to award (PSR), audited each time."""
     _require_final(procurement, "The notice of intention to award can be drafted")
     if procurement.regime != PSR:
-        raise Refused("The notice of intention to award is part of the Provider Selection Regime. "
-                      "Under the Procurement Act 2023 send each bidder its assessment summary.")
+        raise Refused(
+            "The notice of intention to award is part of the Provider Selection Regime. "
+            "Under the Procurement Act 2023 send each bidder its assessment summary."
+        )
     text = (text or "").strip()
     if not text:
         raise Refused("The notice is empty. Start again from the draft, or type the notice.", field="notice_text")
@@ -288,11 +373,19 @@ def save_notice_text(procurement: Procurement, text: str, *, actor: User | None)
         return
     before = notice.notice_text
     notice.notice_text, notice.notice_updated_at = text, utcnow()
-    audit.record("award.notice_text_saved", actor=actor, procurement_id=procurement.id, entity="award_notice",
-                 entity_id=notice.id, before={"notice_text": before}, after={"notice_text": text})
+    audit.record(
+        "award.notice_text_saved",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="award_notice",
+        entity_id=notice.id,
+        before={"notice_text": before},
+        after={"notice_text": text},
+    )
 
 
 # ----------------------------------------------------------------------------- records retention
+
 
 @dataclass(frozen=True)
 class Retention:
@@ -307,8 +400,11 @@ def retention_of(procurement: Procurement) -> Retention:
     view = standstill_of(procurement)
     finalised = procurement.finalised_at.date() if procurement.finalised_at else None
     until = retention.retained_until(years=years, finalised=finalised, standstill_last_day=view.ends)
-    counted = ("the day after the standstill ends, the first day the contract can be entered into"
-               if view.ends else "finalisation, until the notice is recorded" if finalised
-               else "the award, once the result is final")
+    counted = (
+        "the day after the standstill ends, the first day the contract can be entered into"
+        if view.ends
+        else "finalisation, until the notice is recorded"
+        if finalised
+        else "the award, once the result is final"
+    )
     return Retention(years, until, counted)
-

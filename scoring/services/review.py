@@ -6,6 +6,7 @@ score is read. A row holds procurement-level figures only: no evaluator's name
 or score, and bidders by code except the awarded provider (the winner, named as
 in the contract award).
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,11 @@ def visible_procurements(viewer: User | None, filters: Filters = Filters()) -> l
     administrators, their own for procurement leads, none for anyone else. ``None``
     (the command line, run by whoever runs the server) sees all."""
     # The stored document is big and rows are cached (`row`): load it only when a row is made.
-    query = select(Procurement).options(defer(Procurement.final_result_json)).where(
-        Procurement.status == Status.FINAL, Procurement.final_result_json.is_not(None))
+    query = (
+        select(Procurement)
+        .options(defer(Procurement.final_result_json))
+        .where(Procurement.status == Status.FINAL, Procurement.final_result_json.is_not(None))
+    )
     if viewer is None:
         pass
     elif viewer.role is Role.LEAD:
@@ -91,8 +95,11 @@ def row(procurement: Procurement, names: dict[tuple[int, str], str]) -> dict[str
             _ROWS.clear()
         _ROWS[key] = _make_row(procurement, names)
     made = _ROWS[key]
-    return {**made, "krippendorff_alpha": dict(made["krippendorff_alpha"]),
-            "decisive_intervals": [list(x) for x in made["decisive_intervals"]]}
+    return {
+        **made,
+        "krippendorff_alpha": dict(made["krippendorff_alpha"]),
+        "decisive_intervals": [list(x) for x in made["decisive_intervals"]],
+    }
 
 
 def stored_figures(document: dict[str, Any]) -> str:
@@ -106,9 +113,20 @@ def stored_figures(document: dict[str, Any]) -> str:
         "patient_reps_on_paper": counts.get("patient_reps_on_paper"),
         "submitted_all_share": counts.get("submitted_all_share"),
         "winner_code": document.get("winner"),
-        "influence": {key: inf.get(key) for key in (
-            "patient_weight_share", "nearest_tipping_point", "margin", "shapley", "counterfactual_winner",
-            "winner_changed", "kendall_tau", "krippendorff_alpha", "decisive_intervals")},
+        "influence": {
+            key: inf.get(key)
+            for key in (
+                "patient_weight_share",
+                "nearest_tipping_point",
+                "margin",
+                "shapley",
+                "counterfactual_winner",
+                "winner_changed",
+                "kendall_tau",
+                "krippendorff_alpha",
+                "decisive_intervals",
+            )
+        },
     }
     return json.dumps(figures, sort_keys=True)
 
@@ -160,10 +178,16 @@ def review(viewer: User | None, filters: Filters = Filters()) -> dict[str, Any]:
     names = _bidder_names(procurements)
     rows = [row(p, names) for p in procurements]
     intervals = [r["decisive_intervals"] for r in rows]
-    table = [{"alpha": alpha, "rate": rate, "decisive": [rows[k]["reference"] for k in members]}
-             for alpha, rate, members in rate_table(intervals)]
-    return {"procurements": rows, "decisive_rate": table, "alpha_half": alpha_half(intervals),
-            "decisive_steps": rate_steps(intervals)}
+    table = [
+        {"alpha": alpha, "rate": rate, "decisive": [rows[k]["reference"] for k in members]}
+        for alpha, rate, members in rate_table(intervals)
+    ]
+    return {
+        "procurements": rows,
+        "decisive_rate": table,
+        "alpha_half": alpha_half(intervals),
+        "decisive_steps": rate_steps(intervals),
+    }
 
 
 def charts(data: dict[str, Any], *, today: float | None = None) -> dict[str, Any]:
@@ -172,17 +196,33 @@ def charts(data: dict[str, Any], *, today: float | None = None) -> dict[str, Any
 
     rows = data["procurements"]
     return {
-        "rate": decisive_rate_chart(data["decisive_steps"], [(r["alpha"], r["rate"]) for r in data["decisive_rate"]],
-                                    total=len(rows), alpha_half=data["alpha_half"], today=today,
-                                    names=[r["decisive"] for r in data["decisive_rate"]]),
-        "scatter": margin_scatter([(r["reference"], r["patient_weight_share"], r["shapley_patient_share"])
-                                   for r in rows]),
+        "rate": decisive_rate_chart(
+            data["decisive_steps"],
+            [(r["alpha"], r["rate"]) for r in data["decisive_rate"]],
+            total=len(rows),
+            alpha_half=data["alpha_half"],
+            today=today,
+            names=[r["decisive"] for r in data["decisive_rate"]],
+        ),
+        "scatter": margin_scatter(
+            [(r["reference"], r["patient_weight_share"], r["shapley_patient_share"]) for r in rows]
+        ),
     }
 
 
 #: The keys of each procurement in `flask review --json` (issue 18), in order.
-JSON_KEYS = ("reference", "patient_weight_share", "winner", "counterfactual_winner", "winner_changed",
-             "shapley_patient", "margin", "nearest_tipping_point", "kendall_tau", "decisive_intervals")
+JSON_KEYS = (
+    "reference",
+    "patient_weight_share",
+    "winner",
+    "counterfactual_winner",
+    "winner_changed",
+    "shapley_patient",
+    "margin",
+    "nearest_tipping_point",
+    "kendall_tau",
+    "decisive_intervals",
+)
 
 
 def as_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -192,8 +232,7 @@ def as_json(data: dict[str, Any]) -> dict[str, Any]:
         item = {key: r[key] for key in JSON_KEYS}
         item["winner"] = r["winner_code"]
         procurements.append(item)
-    return {"procurements": procurements, "decisive_rate": data["decisive_rate"],
-            "alpha_half": data["alpha_half"]}
+    return {"procurements": procurements, "decisive_rate": data["decisive_rate"], "alpha_half": data["alpha_half"]}
 
 
 _INTERVALS_CACHE: dict[tuple, list[list[list[float]]]] = {}
@@ -212,7 +251,8 @@ def _all_intervals() -> list[list[list[float]]]:
         _INTERVALS_CACHE.clear()
         found = db.session.scalars(select(Procurement).options(defer(Procurement.final_result_json)).where(*final))
         _INTERVALS_CACHE[key] = [
-            [list(x) for x in _figures(p)["influence"].get("decisive_intervals") or []] for p in found]
+            [list(x) for x in _figures(p)["influence"].get("decisive_intervals") or []] for p in found
+        ]
     return _INTERVALS_CACHE[key]
 
 
@@ -226,15 +266,22 @@ def evidence(share: float) -> dict[str, Any] | None:
     if not intervals:
         return None
     decided = sum(is_decisive(i, share) for i in intervals)
-    return {"decisive": decided, "total": len(intervals), "share": share,
-            "sentence": evidence_sentence(decided, len(intervals), share),
-            "table": [(alpha, rate) for alpha, rate, _ in rate_table(intervals)],
-            "steps": rate_steps(intervals), "alpha_half": alpha_half(intervals)}
+    return {
+        "decisive": decided,
+        "total": len(intervals),
+        "share": share,
+        "sentence": evidence_sentence(decided, len(intervals), share),
+        "table": [(alpha, rate) for alpha, rate, _ in rate_table(intervals)],
+        "steps": rate_steps(intervals),
+        "alpha_half": alpha_half(intervals),
+    }
 
 
 #: Said beside the evidence wherever it is shown: the review informs the weights, it does not set them.
-NOT_ADVICE = ("This is evidence from past procurements, not advice: the right weights depend on this "
-              "service and what matters to its patients.")
+NOT_ADVICE = (
+    "This is evidence from past procurements, not advice: the right weights depend on this "
+    "service and what matters to its patients."
+)
 
 
 def evidence_sentence(decided: int, total: int, share: float) -> str:
@@ -242,15 +289,25 @@ def evidence_sentence(decided: int, total: int, share: float) -> str:
 
     at = f"patient scores at this weight share ({percent(share)})"
     if total == 1:
-        return (f"In the one procurement finalised in the patient voice review, {at} would "
-                f"{'' if decided else 'not '}have decided the winner.")
-    return (f"In {decided} of the {total} procurements finalised in the patient "
-            f"voice review, {at} would have decided the winner.")
+        return (
+            f"In the one procurement finalised in the patient voice review, {at} would "
+            f"{'' if decided else 'not '}have decided the winner."
+        )
+    return (
+        f"In {decided} of the {total} procurements finalised in the patient "
+        f"voice review, {at} would have decided the winner."
+    )
 
 
 def evidence_chart(ev: dict[str, Any]):
     """The D(α) curve for the what-if page, with this procurement's share marked."""
     from ..review_charts import decisive_rate_chart
 
-    return decisive_rate_chart(ev["steps"], ev["table"], total=ev["total"], alpha_half=ev["alpha_half"],
-                               today=ev["share"], prefix="evidence-rate")
+    return decisive_rate_chart(
+        ev["steps"],
+        ev["table"],
+        total=ev["total"],
+        alpha_half=ev["alpha_half"],
+        today=ev["share"],
+        prefix="evidence-rate",
+    )

@@ -3,6 +3,7 @@
 Built from `review.review`'s data only (stored results): procurement-level
 figures, no evaluator's name or score.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,15 +14,27 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
 
 COLUMNS = (
-    ("Reference", "reference"), ("Title", "title"), ("Regime", "regime"), ("Service type", "service_type"),
-    ("Finalised", "finalised"), ("Bidders", "bidders"), ("Sections", "sections"),
-    ("Patient reps taking part", "patient_reps_taking_part"), ("Of them on paper", "patient_reps_on_paper"),
-    ("Patient weight share", "patient_weight_share"), ("Winner", "winner"),
-    ("Winner without patient scores", "counterfactual_winner"), ("Patient scores changed the winner", "winner_changed"),
-    ("Patient part of the margin (points)", "shapley_patient"), ("Winning margin (points)", "margin"),
-    ("Patient share of the margin", "shapley_patient_share"), ("Nearest tipping point", "nearest_tipping_point"),
-    ("Distance from the share used", "tipping_distance"), ("Kendall's tau between groups", "kendall_tau"),
-    ("Krippendorff's alpha, patients", "alpha_patient"), ("Krippendorff's alpha, panel", "alpha_panel"),
+    ("Reference", "reference"),
+    ("Title", "title"),
+    ("Regime", "regime"),
+    ("Service type", "service_type"),
+    ("Finalised", "finalised"),
+    ("Bidders", "bidders"),
+    ("Sections", "sections"),
+    ("Patient reps taking part", "patient_reps_taking_part"),
+    ("Of them on paper", "patient_reps_on_paper"),
+    ("Patient weight share", "patient_weight_share"),
+    ("Winner", "winner"),
+    ("Winner without patient scores", "counterfactual_winner"),
+    ("Patient scores changed the winner", "winner_changed"),
+    ("Patient part of the margin (points)", "shapley_patient"),
+    ("Winning margin (points)", "margin"),
+    ("Patient share of the margin", "shapley_patient_share"),
+    ("Nearest tipping point", "nearest_tipping_point"),
+    ("Distance from the share used", "tipping_distance"),
+    ("Kendall's tau between groups", "kendall_tau"),
+    ("Krippendorff's alpha, patients", "alpha_patient"),
+    ("Krippendorff's alpha, panel", "alpha_panel"),
     ("Share of reps who submitted everything", "submitted_all_share"),
     ("Decisive intervals of patient weight share", "intervals"),
 )
@@ -60,8 +73,11 @@ def workbook_bytes(data: dict[str, Any]) -> bytes:
         scatter.title = "Patient weight share and patient share of the winning margin"
         scatter.x_axis.title, scatter.y_axis.title = "Patient weight share", "Patient share of the margin"
         scatter.x_axis.delete = scatter.y_axis.delete = False
-        series = Series(Reference(ws, min_col=margin_col, min_row=2, max_row=n + 1),
-                        Reference(ws, min_col=share_col, min_row=2, max_row=n + 1), title="Procurements")
+        series = Series(
+            Reference(ws, min_col=margin_col, min_row=2, max_row=n + 1),
+            Reference(ws, min_col=share_col, min_row=2, max_row=n + 1),
+            title="Procurements",
+        )
         series.marker.symbol = "circle"
         series.graphicalProperties.line.noFill = True
         scatter.series.append(series)
@@ -79,8 +95,11 @@ def workbook_bytes(data: dict[str, Any]) -> bytes:
     chart.x_axis.title, chart.y_axis.title = "Patient weight share", "Decisive rate"
     chart.x_axis.delete = chart.y_axis.delete = False
     last = 1 + len(data["decisive_rate"])
-    line = Series(Reference(rate, min_col=2, min_row=1, max_row=last),
-                  Reference(rate, min_col=1, min_row=2, max_row=last), title_from_data=True)
+    line = Series(
+        Reference(rate, min_col=2, min_row=1, max_row=last),
+        Reference(rate, min_col=1, min_row=2, max_row=last),
+        title_from_data=True,
+    )
     chart.series.append(line)
     rate.add_chart(chart, "E2")
     # D(α) exactly: the steps between interval ends (at an end itself D may be higher: closed intervals).

@@ -5,6 +5,7 @@ Computed when the result document is built and stored with the final result
 the stored document and needs no engine run or score query. Only counts: no
 evaluator's name or score is kept here.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,11 +28,15 @@ def participation(procurement: Procurement) -> dict[str, Any]:
     """
     section_ids = [s.id for s in procurement.sections]
     bidder_ids = [b.id for b in procurement.bidders]
-    rows = db.session.execute(
-        select(Assignment.user_id, Assignment.section_id)
-        .join(User, User.id == Assignment.user_id)
-        .where(Assignment.section_id.in_(section_ids), User.role == Role.PATIENT)
-    ).all() if section_ids else []
+    rows = (
+        db.session.execute(
+            select(Assignment.user_id, Assignment.section_id)
+            .join(User, User.id == Assignment.user_id)
+            .where(Assignment.section_id.in_(section_ids), User.role == Role.PATIENT)
+        ).all()
+        if section_ids
+        else []
+    )
     assigned: dict[int, set[int]] = {}
     for user_id, section_id in rows:
         assigned.setdefault(user_id, set()).add(section_id)
@@ -40,14 +45,20 @@ def participation(procurement: Procurement) -> dict[str, Any]:
     paper: set[int] = set()
     if assigned and bidder_ids:
         for user_id, bidder_id in db.session.execute(
-                select(Declaration.user_id, Declaration.bidder_id)
-                .where(Declaration.user_id.in_(assigned), Declaration.bidder_id.in_(bidder_ids),
-                       Declaration.has_conflict.is_(True))).all():
+            select(Declaration.user_id, Declaration.bidder_id).where(
+                Declaration.user_id.in_(assigned),
+                Declaration.bidder_id.in_(bidder_ids),
+                Declaration.has_conflict.is_(True),
+            )
+        ).all():
             conflicts.setdefault(user_id, set()).add(bidder_id)
         for user_id, bidder_id, section_id, source, value in db.session.execute(
-                select(Score.evaluator_id, Score.bidder_id, Score.section_id, Score.source, Score.value)
-                .where(Score.evaluator_id.in_(assigned), Score.section_id.in_(section_ids),
-                       Score.status == ScoreStatus.SUBMITTED)).all():
+            select(Score.evaluator_id, Score.bidder_id, Score.section_id, Score.source, Score.value).where(
+                Score.evaluator_id.in_(assigned),
+                Score.section_id.in_(section_ids),
+                Score.status == ScoreStatus.SUBMITTED,
+            )
+        ).all():
             if value is None:
                 continue
             submitted.setdefault(user_id, set()).add((bidder_id, section_id))

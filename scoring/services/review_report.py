@@ -1,4 +1,4 @@
-""""Patient voice in our procurements": the review as a report for the board and back to the reps.
+""" "Patient voice in our procurements": the review as a report for the board and back to the reps.
 
 For a date range (the review's filters): how many procurements and patient reps took part,
 the weight patients were given, how often their scores changed the result, the decisive-rate
@@ -8,6 +8,7 @@ reports: `scoring.moderation.easy_read`). Built from `review.review`'s data, whi
 stored final results; the only other query counts distinct reps. Procurement-level figures
 only: no evaluator's name or score, bidders by code except the awarded provider.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,8 +32,8 @@ TITLE = "Patient voice in our procurements"
 class BoardReport:
     period: str
     procurements: int
-    reps: int                       # different patient reps who submitted scores
-    rep_places: int                 # reps taking part, summed over procurements
+    reps: int  # different patient reps who submitted scores
+    rep_places: int  # reps taking part, summed over procurements
     on_paper: int
     share_low: float | None
     share_median: float | None
@@ -40,7 +41,7 @@ class BoardReport:
     changed: int
     curve: list[str]
     alpha_half: float | None
-    said_did: list[tuple[str, str]]   # (reference and title, sentence)
+    said_did: list[tuple[str, str]]  # (reference and title, sentence)
     summary: list[str] = field(default_factory=list)
     easy_read: list[Part] = field(default_factory=list)
 
@@ -60,12 +61,18 @@ def _period(filters: review_service.Filters) -> str:
 def _distinct_reps(references: list[str]) -> int:
     if not references:
         return 0
-    return db.session.scalar(
-        select(func.count(distinct(Score.evaluator_id)))
-        .join(Section, Section.id == Score.section_id).join(Procurement, Procurement.id == Section.procurement_id)
-        .join(User, User.id == Score.evaluator_id)
-        .where(Procurement.reference.in_(references), User.role == Role.PATIENT,
-               Score.status == ScoreStatus.SUBMITTED)) or 0
+    return (
+        db.session.scalar(
+            select(func.count(distinct(Score.evaluator_id)))
+            .join(Section, Section.id == Score.section_id)
+            .join(Procurement, Procurement.id == Section.procurement_id)
+            .join(User, User.id == Score.evaluator_id)
+            .where(
+                Procurement.reference.in_(references), User.role == Role.PATIENT, Score.status == ScoreStatus.SUBMITTED
+            )
+        )
+        or 0
+    )
 
 
 def said_did(r: dict[str, Any]) -> str:
@@ -78,11 +85,12 @@ def said_did(r: dict[str, Any]) -> str:
         return f"{said} We did: no single bidder came first, so the rules of the tender decided."
     if r["winner_changed"]:
         without = r["counterfactual_winner"] or "no single bidder"
-        return (f"{said} We did: your scores changed who won. Without them {without} would have come first; "
-                f"the contract went to {winner}.")
+        return (
+            f"{said} We did: your scores changed who won. Without them {without} would have come first; "
+            f"the contract went to {winner}."
+        )
     part = r.get("shapley_patient_share")
-    margin = (f" Your scores made up {_percent(part)} of the winning margin." if part is not None and part > 0
-              else "")
+    margin = f" Your scores made up {_percent(part)} of the winning margin." if part is not None and part > 0 else ""
     return f"{said} We did: the contract went to {winner}, who would also have won without your scores.{margin}"
 
 
@@ -91,10 +99,13 @@ def board_report(viewer: User | None, filters: review_service.Filters) -> BoardR
     rows = data["procurements"]
     shares = [r["patient_weight_share"] for r in rows]
     report = BoardReport(
-        period=_period(filters), procurements=len(rows), reps=_distinct_reps([r["reference"] for r in rows]),
+        period=_period(filters),
+        procurements=len(rows),
+        reps=_distinct_reps([r["reference"] for r in rows]),
         rep_places=sum(r.get("patient_reps_taking_part") or 0 for r in rows),
         on_paper=sum(r.get("patient_reps_on_paper") or 0 for r in rows),
-        share_low=min(shares) if shares else None, share_median=median(shares) if shares else None,
+        share_low=min(shares) if shares else None,
+        share_median=median(shares) if shares else None,
         share_high=max(shares) if shares else None,
         changed=sum(1 for r in rows if r["winner_changed"]),
         curve=curve_words(data["decisive_steps"], len(rows), data["alpha_half"]),
@@ -109,51 +120,72 @@ def board_report(viewer: User | None, filters: review_service.Filters) -> BoardR
 def _summary(r: BoardReport) -> list[str]:
     if not r.procurements:
         return ["No procurement was finalised in this period."]
-    out = [f"{r.procurements} procurement{'s' if r.procurements != 1 else ''} finalised. "
-           f"{r.reps} different patient representative{'s' if r.reps != 1 else ''} scored bids "
-           f"({r.rep_places} places on evaluation panels; {r.on_paper} scored on paper)."]
+    out = [
+        f"{r.procurements} procurement{'s' if r.procurements != 1 else ''} finalised. "
+        f"{r.reps} different patient representative{'s' if r.reps != 1 else ''} scored bids "
+        f"({r.rep_places} places on evaluation panels; {r.on_paper} scored on paper)."
+    ]
     if r.share_low == r.share_high:
         out.append(f"Patient-scored questions carried {_percent(r.share_low)} of the marks.")
     else:
-        out.append(f"Patient-scored questions carried between {_percent(r.share_low)} and {_percent(r.share_high)} "
-                   f"of the marks (half of the procurements {_percent(r.share_median)} or less).")
-    out.append(f"In {r.changed} of the {r.procurements} the patient scores changed who won: without them "
-               "another bidder would have come first.")
+        out.append(
+            f"Patient-scored questions carried between {_percent(r.share_low)} and {_percent(r.share_high)} "
+            f"of the marks (half of the procurements {_percent(r.share_median)} or less)."
+        )
+    out.append(
+        f"In {r.changed} of the {r.procurements} the patient scores changed who won: without them "
+        "another bidder would have come first."
+    )
     return out
 
 
 def _easy_read(r: BoardReport) -> list[Part]:
     about = Part("About this report")
-    about.add("file-text", "This report is about patient representatives.",
-              "They help us choose who runs health services.")
+    about.add(
+        "file-text", "This report is about patient representatives.", "They help us choose who runs health services."
+    )
     about.add("calendar-event", f"{r.period}.")
     if not r.procurements:
         about.add("archive", "No choice was finished in this time.")
         return [about]
     took = Part("Who took part")
     services = f"{r.procurements} service{'s' if r.procurements != 1 else ''}"
-    took.add("users-group", f"We finished choosing who runs {services}.",
-             f"{r.reps} patient representative{'s' if r.reps != 1 else ''} gave scores.")
+    took.add(
+        "users-group",
+        f"We finished choosing who runs {services}.",
+        f"{r.reps} patient representative{'s' if r.reps != 1 else ''} gave scores.",
+    )
     if r.on_paper:
         took.add("pencil", "Some representatives scored on paper.", "That is fine: paper scores count the same.")
     weight = Part("How much patient scores counted")
     weight.add("scale", f"The least was {share_words(r.share_low)}.", f"The most was {share_words(r.share_high)}.")
     result = Part("Did patient scores make a difference?")
     if r.changed:
-        result.add("trophy", f"For {r.changed} of the {services}, patient scores changed who won.",
-                   "Without them, a different bidder would have won.")
+        result.add(
+            "trophy",
+            f"For {r.changed} of the {services}, patient scores changed who won.",
+            "Without them, a different bidder would have won.",
+        )
     else:
-        result.add("trophy", "Patient scores did not change who won this time.",
-                   "They did change how many marks each bidder got.")
+        result.add(
+            "trophy",
+            "Patient scores did not change who won this time.",
+            "They did change how many marks each bidder got.",
+        )
     if r.alpha_half is not None:
-        result.add("arrows-diff", "The more patient scores count, the more often they decide.",
-                   f"When they count for {share_words(r.alpha_half)}, they decide about half of the time.")
+        result.add(
+            "arrows-diff",
+            "The more patient scores count, the more often they decide.",
+            f"When they count for {share_words(r.alpha_half)}, they decide about half of the time.",
+        )
     else:
-        result.add("arrows-diff", "The more patient scores count, the more often they decide.",
-                   "But even at their most, they would decide less than half of the time.")
+        result.add(
+            "arrows-diff",
+            "The more patient scores count, the more often they decide.",
+            "But even at their most, they would decide less than half of the time.",
+        )
     thanks = Part("Thank you")
-    thanks.add("heart-handshake", "Thank you to every patient representative.",
-               "Your scores are part of every choice.")
+    thanks.add("heart-handshake", "Thank you to every patient representative.", "Your scores are part of every choice.")
     return [about, took, weight, result, thanks]
 
 

@@ -4,13 +4,14 @@ These are the plain edits of set-up. The moves between statuses (opening and clo
 scoring, returning to scoring) and their guards live in `lifecycle`; the names below are
 kept here too for the callers that open scoring right after setting up.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import select
 
-from .. import transaction
+from .. import rules, transaction
 from ..extensions import db
 from ..models import (
     DEFAULT_SCALE,
@@ -24,12 +25,9 @@ from ..models import (
     Status,
     User,
 )
-from .. import rules
 from ..problems import Problem
 from . import audit
 from .errors import Refused
-from .setup_checks import clean_bidder_fields as _clean_bidder_fields
-from .setup_checks import clean_section_fields as _clean_section_fields
 from .lifecycle import (  # noqa: F401  (kept under their old names for callers of set-up)
     FINAL_MESSAGE,
     WEIGHT_TOLERANCE,
@@ -43,6 +41,8 @@ from .lifecycle import (  # noqa: F401  (kept under their old names for callers 
     return_to_scoring,
     waiting_to_submit,
 )
+from .setup_checks import clean_bidder_fields as _clean_bidder_fields
+from .setup_checks import clean_section_fields as _clean_section_fields
 from .setup_checks import raise_all
 
 
@@ -57,20 +57,32 @@ def reference_taken(reference: str) -> bool:
     return any(code_key(other) == key for other in db.session.scalars(select(Procurement.reference)))
 
 
-def create_procurement(*, reference: str, title: str, lead: User | None, actor: User | None,
-                       anonymised: bool = True, regime: str = "psr", service_type: str = "",
-                       lead_chosen: bool = True) -> Procurement:
+def create_procurement(
+    *,
+    reference: str,
+    title: str,
+    lead: User | None,
+    actor: User | None,
+    anonymised: bool = True,
+    regime: str = "psr",
+    service_type: str = "",
+    lead_chosen: bool = True,
+) -> Procurement:
     """Create a procurement in set-up with the default scale; every problem is reported at once.
 
     ``lead_chosen`` is False when the person creating it had to choose a lead and did not.
     """
     reference = reference.strip()
-    clean, problems = rules.procurement(reference=reference, title=title, regime=regime,
-                                        service_type=service_type,
-                                        reference_taken=bool(reference) and reference_taken(reference))
+    clean, problems = rules.procurement(
+        reference=reference,
+        title=title,
+        regime=regime,
+        service_type=service_type,
+        reference_taken=bool(reference) and reference_taken(reference),
+    )
     if not lead_chosen:  # listed after the reference and title, as the form shows them
         details = [p for p in problems if p.field in ("reference", "title")]
-        problems = details + [rules.Problem("lead", "Choose the procurement lead.")] + problems[len(details):]
+        problems = details + [rules.Problem("lead", "Choose the procurement lead.")] + problems[len(details) :]
     if problems:
         raise_all(problems)
     regime_fields = {"regime": clean["regime"], "service_type": clean["service_type"]}
@@ -80,34 +92,70 @@ def create_procurement(*, reference: str, title: str, lead: User | None, actor: 
         procurement.scale_points.append(ScalePoint(value=value, label=label, descriptor=descriptor))
     db.session.add(procurement)
     db.session.flush()
-    audit.record("procurement.created", actor=actor, procurement_id=procurement.id,
-                 entity="procurement", entity_id=procurement.id,
-                 after={"reference": reference, "title": procurement.title, "anonymised": anonymised,
-                        **regime_fields})
+    audit.record(
+        "procurement.created",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        after={"reference": reference, "title": procurement.title, "anonymised": anonymised, **regime_fields},
+    )
     return procurement
 
 
-def add_section(procurement: Procurement, *, code: str, title: str, weight: float, max_score: int = 4,
-                scored_by: str = "both", question: str = "", guidance: str = "",
-                threshold: float | None = None, key_criterion: str | None = None,
-                actor: User | None) -> Section:
+def add_section(
+    procurement: Procurement,
+    *,
+    code: str,
+    title: str,
+    weight: float,
+    max_score: int = 4,
+    scored_by: str = "both",
+    question: str = "",
+    guidance: str = "",
+    threshold: float | None = None,
+    key_criterion: str | None = None,
+    actor: User | None,
+) -> Section:
     require_setup(procurement)
-    fields = _clean_section_fields(procurement, None, code=code, title=title, weight=weight,
-                                   max_score=max_score, scored_by=scored_by, question=question,
-                                   guidance=guidance, threshold=threshold, key_criterion=key_criterion)
+    fields = _clean_section_fields(
+        procurement,
+        None,
+        code=code,
+        title=title,
+        weight=weight,
+        max_score=max_score,
+        scored_by=scored_by,
+        question=question,
+        guidance=guidance,
+        threshold=threshold,
+        key_criterion=key_criterion,
+    )
     section = Section(**fields, position=len(procurement.sections))
     procurement.sections.append(section)
     db.session.flush()
-    audit.record("section.added", actor=actor, procurement_id=procurement.id, entity="section",
-                 entity_id=section.id, after={"code": section.code, "title": section.title,
-                                              "weight": section.weight, "max_score": section.max_score,
-                                              "scored_by": section.scored_by, "threshold": section.threshold,
-                                              "key_criterion": section.key_criterion})
+    audit.record(
+        "section.added",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="section",
+        entity_id=section.id,
+        after={
+            "code": section.code,
+            "title": section.title,
+            "weight": section.weight,
+            "max_score": section.max_score,
+            "scored_by": section.scored_by,
+            "threshold": section.threshold,
+            "key_criterion": section.key_criterion,
+        },
+    )
     return section
 
 
-def add_bidder(procurement: Procurement, *, code: str, name: str, actor: User | None,
-               price: float | None = None) -> Bidder:
+def add_bidder(
+    procurement: Procurement, *, code: str, name: str, actor: User | None, price: float | None = None
+) -> Bidder:
     require_setup(procurement)
     code, name = _clean_bidder_fields(procurement, None, code=code, name=name)
     price, problems = rules.bidder_price(price, code=code)
@@ -116,8 +164,14 @@ def add_bidder(procurement: Procurement, *, code: str, name: str, actor: User | 
     bidder = Bidder(code=code, name=name, position=len(procurement.bidders), price=price)
     procurement.bidders.append(bidder)
     db.session.flush()
-    audit.record("bidder.added", actor=actor, procurement_id=procurement.id, entity="bidder",
-                 entity_id=bidder.id, after={"code": bidder.code, "name": bidder.name})
+    audit.record(
+        "bidder.added",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="bidder",
+        entity_id=bidder.id,
+        after={"code": bidder.code, "name": bidder.name},
+    )
     return bidder
 
 
@@ -147,28 +201,45 @@ def assign_evaluator(section: Section, user: User, *, actor: User | None) -> Ass
     assignment = Assignment(section=section, user=user)
     db.session.add(assignment)
     db.session.flush()
-    audit.record("assignment.added", actor=actor, procurement_id=procurement.id, entity="assignment",
-                 entity_id=assignment.id, after={"section": section.code, "evaluator": user.email})
+    audit.record(
+        "assignment.added",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="assignment",
+        entity_id=assignment.id,
+        after={"section": section.code, "evaluator": user.email},
+    )
     return assignment
 
 
 # --- editing what was set up -------------------------------------------------------------
+
 
 def update_procurement(procurement: Procurement, *, title: str, anonymised: bool, actor: User | None) -> None:
     require_not_final(procurement)
     if problems := rules.procurement_title(title):
         raise_all(problems)
     if bool(anonymised) != procurement.anonymised and procurement.status is not Status.SETUP:
-        raise Refused("Whether bidder names are hidden from patient representatives can only change "
-                      "while the procurement is being set up.", field="anonymised")
+        raise Refused(
+            "Whether bidder names are hidden from patient representatives can only change "
+            "while the procurement is being set up.",
+            field="anonymised",
+        )
     before = {"title": procurement.title, "anonymised": procurement.anonymised}
     new_title, new_anonymised = title.strip(), bool(anonymised)
     after = {"title": new_title, "anonymised": new_anonymised}
     if before == after:
         return
     procurement.title, procurement.anonymised = new_title, new_anonymised
-    audit.record("procurement.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
-                 entity_id=procurement.id, before=before, after=after)
+    audit.record(
+        "procurement.changed",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        before=before,
+        after=after,
+    )
 
 
 def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor: User | None) -> None:
@@ -178,8 +249,9 @@ def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor:
     if problems:
         raise_all(problems)
     before = [[p.value, p.label, p.descriptor] for p in procurement.scale_points]
-    after: list[list[Any]] = [[value, label.strip(), descriptor.strip()]
-                              for value, (label, descriptor) in enumerate(points)]
+    after: list[list[Any]] = [
+        [value, label.strip(), descriptor.strip()] for value, (label, descriptor) in enumerate(points)
+    ]
     if before == after:
         return
     existing = {p.value: p for p in procurement.scale_points}
@@ -191,35 +263,63 @@ def set_scale(procurement: Procurement, points: list[tuple[str, str]], *, actor:
             point.label, point.descriptor = label, descriptor
     for point in existing.values():
         procurement.scale_points.remove(point)
-    audit.record("scale.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
-                 entity_id=procurement.id, before={"scale": before}, after={"scale": after})
+    audit.record(
+        "scale.changed",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        before={"scale": before},
+        after={"scale": after},
+    )
 
 
-SECTION_FIELDS = ("code", "title", "question", "guidance", "weight", "max_score", "scored_by", "threshold",
-                  "key_criterion")
+SECTION_FIELDS = (
+    "code",
+    "title",
+    "question",
+    "guidance",
+    "weight",
+    "max_score",
+    "scored_by",
+    "threshold",
+    "key_criterion",
+)
 
 
 def update_section(section: Section, *, actor: User | None, **fields) -> None:
     """Change a section while being set up. Weights change later only through ``set_weights``."""
     procurement = section.procurement
     require_setup(procurement, "Sections can only be edited")
-    clean = _clean_section_fields(procurement, section, **{k: fields.get(k, getattr(section, k))
-                                                           for k in SECTION_FIELDS})
+    clean = _clean_section_fields(
+        procurement, section, **{k: fields.get(k, getattr(section, k)) for k in SECTION_FIELDS}
+    )
     if clean["scored_by"] != section.scored_by:
-        wrong = [a.user.name for a in section.assignments
-                 if clean["scored_by"] == ScoredBy.PRICE
-                 or not ScoredBy(clean["scored_by"]).includes(a.user.group)]
+        wrong = [
+            a.user.name
+            for a in section.assignments
+            if clean["scored_by"] == ScoredBy.PRICE or not ScoredBy(clean["scored_by"]).includes(a.user.group)
+        ]
         if wrong:
-            raise Refused(f"Remove {', '.join(wrong)} from section {section.code} before it is scored by "
-                          f"{clean['scored_by']}.", field="scored_by")
+            raise Refused(
+                f"Remove {', '.join(wrong)} from section {section.code} before it is scored by {clean['scored_by']}.",
+                field="scored_by",
+            )
     before = {k: getattr(section, k) for k in SECTION_FIELDS}
     changed = {k: v for k, v in clean.items() if before[k] != v}
     if not changed:
         return
     for key, value in changed.items():
         setattr(section, key, value)
-    audit.record("section.changed", actor=actor, procurement_id=procurement.id, entity="section",
-                 entity_id=section.id, before={k: before[k] for k in changed}, after=changed)
+    audit.record(
+        "section.changed",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="section",
+        entity_id=section.id,
+        before={k: before[k] for k in changed},
+        after=changed,
+    )
 
 
 def delete_section(section: Section, *, actor: User | None) -> None:
@@ -238,15 +338,26 @@ def delete_section(section: Section, *, actor: User | None) -> None:
     removed = []
     bidders = {b.id: b.code for b in procurement.bidders}
     for response in db.session.scalars(select(Response).where(Response.section_id == section.id)):
-        snapshot["answers"].append({"bidder": bidders.get(response.bidder_id), "text": response.text,
-                                    "documents": [d.filename for d in response.documents]})
+        snapshot["answers"].append(
+            {
+                "bidder": bidders.get(response.bidder_id),
+                "text": response.text,
+                "documents": [d.filename for d in response.documents],
+            }
+        )
         removed += list(response.documents)
         db.session.delete(response)
     procurement.sections.remove(section)
     for position, other in enumerate(procurement.sections):
         other.position = position
-    audit.record("section.deleted", actor=actor, procurement_id=procurement.id, entity="section",
-                 entity_id=section.id, before=snapshot)
+    audit.record(
+        "section.deleted",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="section",
+        entity_id=section.id,
+        before=snapshot,
+    )
     paths = [documents.path_of(document) for document in removed]
     # After the commit, so a delete that is rolled back keeps its files.
 
@@ -257,8 +368,9 @@ def delete_section(section: Section, *, actor: User | None) -> None:
     transaction.after_commit(remove_files)
 
 
-def set_weights(procurement: Procurement, weights: dict[int, float | str], *, reason: str = "",
-                actor: User | None) -> None:
+def set_weights(
+    procurement: Procurement, weights: dict[int, float | str], *, reason: str = "", actor: User | None
+) -> None:
     """Change section weights (section id -> percent, as a number or as typed) in one step.
 
     Before scoring opens this is ordinary set-up. Once scoring is open the weights
@@ -285,17 +397,31 @@ def set_weights(procurement: Procurement, weights: dict[int, float | str], *, re
     opened = procurement.status is not Status.SETUP
     if opened:
         problems += rules.weights_total(
-            new.values(), sentence="The weights add up to {total}%. Once scoring is open they must still add up to 100%.")
+            new.values(),
+            sentence="The weights add up to {total}%. Once scoring is open they must still add up to 100%.",
+        )
         if not reason.strip():
-            problems.append(("reason", "Give a reason for changing the weights. Scoring is open, so the "
-                                       "published weights can only change for a recorded reason."))
+            problems.append(
+                (
+                    "reason",
+                    "Give a reason for changing the weights. Scoring is open, so the "
+                    "published weights can only change for a recorded reason.",
+                )
+            )
         if problems:
             raise_all(problems)
     for section in procurement.sections:
         section.weight = new[section.code]
-    audit.record("weights.changed", actor=actor, procurement_id=procurement.id, entity="procurement",
-                 entity_id=procurement.id, before={"weights": old}, after={"weights": new},
-                 reason=reason.strip())
+    audit.record(
+        "weights.changed",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="procurement",
+        entity_id=procurement.id,
+        before={"weights": old},
+        after={"weights": new},
+        reason=reason.strip(),
+    )
 
 
 def update_bidder(bidder: Bidder, *, code: str, name: str, actor: User | None) -> None:
@@ -307,7 +433,12 @@ def update_bidder(bidder: Bidder, *, code: str, name: str, actor: User | None) -
     if before == after:
         return
     bidder.code, bidder.name = code, name
-    audit.record("bidder.changed", actor=actor, procurement_id=procurement.id, entity="bidder",
-                 entity_id=bidder.id, before=before, after=after)
-
-
+    audit.record(
+        "bidder.changed",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="bidder",
+        entity_id=bidder.id,
+        before=before,
+        after=after,
+    )

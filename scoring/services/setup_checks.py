@@ -1,5 +1,6 @@
 """The set-up services' side of `scoring.rules`: the same checks, raised as one `Refused`
 carrying every problem at once, each with the form field it belongs to."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -7,8 +8,8 @@ from typing import NoReturn
 
 from .. import rules
 from ..models import Bidder, Procurement, Section
-from ..rules import code_key  # noqa: F401  (imported from here by the web forms and the importer)
 from ..problems import Problem
+from ..rules import code_key  # noqa: F401  (imported from here by the web forms and the importer)
 from .errors import Refused
 
 
@@ -22,12 +23,32 @@ def raise_any(problems: Sequence[Problem | tuple[str, str]]) -> None:
         raise_all(problems)
 
 
-def clean_section_fields(procurement: Procurement, section: Section | None, *, code, title, weight, max_score,
-                          scored_by, question, guidance, threshold, key_criterion=None) -> dict:
-    clean, problems = rules.section(code=code, title=title, weight=weight, max_score=max_score,
-                                    scored_by=scored_by, question=question, guidance=guidance,
-                                    threshold=threshold, key_criterion=key_criterion,
-                                    taken=rules.taken_codes(procurement.sections, but=section))
+def clean_section_fields(
+    procurement: Procurement,
+    section: Section | None,
+    *,
+    code,
+    title,
+    weight,
+    max_score,
+    scored_by,
+    question,
+    guidance,
+    threshold,
+    key_criterion=None,
+) -> dict:
+    clean, problems = rules.section(
+        code=code,
+        title=title,
+        weight=weight,
+        max_score=max_score,
+        scored_by=scored_by,
+        question=question,
+        guidance=guidance,
+        threshold=threshold,
+        key_criterion=key_criterion,
+        taken=rules.taken_codes(procurement.sections, but=section),
+    )
     raise_any(problems)
     return clean
 

@@ -23,6 +23,7 @@ Price sections count with the others, as in the engine.
 Weights are shown to two decimals; rescaled weights are rounded so and the
 left-over is put on the heaviest section, so they still add up to exactly 100.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .. import numbers, rules
-from ..problems import Problem
 from ..extensions import db
 from ..models import Procurement, Status, User, WeightScenario, utcnow
+from ..problems import Problem
 from . import audit
 from .errors import Refused, ValidationFailed
 
@@ -61,6 +62,7 @@ def field_name(section) -> str:
 
 
 # ----------------------------------------------------------------------------- weights
+
 
 def official_weights(procurement: Procurement) -> dict[str, float]:
     return {s.code: float(s.weight) for s in procurement.sections}
@@ -90,8 +92,7 @@ def _round_to_100(weights: dict[str, float]) -> dict[str, float]:
     return rounded
 
 
-def rescale_to_share(procurement: Procurement, weights: Mapping[str, float],
-                     share: float) -> dict[str, float]:
+def rescale_to_share(procurement: Procurement, weights: Mapping[str, float], share: float) -> dict[str, float]:
     """Weights with the patient sections worth ``share`` (0 to 1) of 100, proportions kept.
 
     A group whose sections all weigh 0 shares its part equally among them.
@@ -130,14 +131,16 @@ def parse_weights(procurement: Procurement, raw: Mapping[str, Any]) -> dict[str,
         problems.append(("weights", f"There is no section {', '.join(unknown)} in this procurement."))
     if not problems:
         first = field_name(procurement.sections[0]) if procurement.sections else "weights"
-        problems += rules.weights_total(weights.values(), field=first,
-                                        sentence="The weights add up to {total}. They must add up to 100.")
+        problems += rules.weights_total(
+            weights.values(), field=first, sentence="The weights add up to {total}. They must add up to 100."
+        )
     if problems:
         raise WeightProblems(problems)
     return weights
 
 
 # ----------------------------------------------------------------------------- analysis
+
 
 def _inputs(procurement: Procurement, weights: Mapping[str, float]):
     """The gateway's cached inputs and the official moderation; during set-up, when the
@@ -152,8 +155,9 @@ def _inputs(procurement: Procurement, weights: Mapping[str, float]):
     return outcome.lent_inputs(procurement, weights), None
 
 
-def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
-        chances: bool = False, draw: bool = False) -> dict[str, Any]:
+def run(
+    procurement: Procurement, weights: Mapping[str, float], *, viewer: User, chances: bool = False, draw: bool = False
+) -> dict[str, Any]:
     """The result with trial ``weights`` beside the official one, as data (JSON-ready).
 
     The engine inputs and cell statistics come from the outcome gateway's cache,
@@ -180,8 +184,7 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
     from . import outcome
 
     loaded, official = _inputs(procurement, weights)
-    trial = outcome.reweighted(procurement, weights, draws=WHATIF_DRAWS if chances else 0,
-                               loaded=loaded)
+    trial = outcome.reweighted(procurement, weights, draws=WHATIF_DRAWS if chances else 0, loaded=loaded)
     official_weights_now = official_weights(procurement)
     codes = list(loaded.engine.bidder_labels)
     by_code = {b.code: b for b in procurement.bidders}
@@ -190,15 +193,24 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
     rows = []
     for b in m.order:
         b = int(b)
-        row = {"code": codes[b], "label": labels[b], "total": float(m.totals[b]),
-               "rank": int(m.ranks[b]), "failing": bool(m.failing[b]),
-               "patient_points": float(inf.contribution[b]),
-               "official_total": None, "official_rank": None, "rank_change": None,
-               "chance": None if trial.sensitivity is None else float(trial.sensitivity[b])}
+        row = {
+            "code": codes[b],
+            "label": labels[b],
+            "total": float(m.totals[b]),
+            "rank": int(m.ranks[b]),
+            "failing": bool(m.failing[b]),
+            "patient_points": float(inf.contribution[b]),
+            "official_total": None,
+            "official_rank": None,
+            "rank_change": None,
+            "chance": None if trial.sensitivity is None else float(trial.sensitivity[b]),
+        }
         if official is not None:
-            row.update(official_total=float(official.totals[b]),
-                       official_rank=int(official.ranks[b]),
-                       rank_change=int(official.ranks[b]) - int(m.ranks[b]))
+            row.update(
+                official_total=float(official.totals[b]),
+                official_rank=int(official.ranks[b]),
+                rank_change=int(official.ranks[b]) - int(m.ranks[b]),
+            )
         rows.append(row)
 
     def label(index):
@@ -220,8 +232,9 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
         "summary": list(trial.summary),
         "sweep": [{"share": alpha, "winner": label(w)} for alpha, w in inf.sweep],
         "tipping_points": [round(float(t), 6) for t in inf.tipping_points],
-        "changed": any(abs(weights[c] - official_weights_now[c]) > rules.WEIGHT_TOLERANCE
-                       for c in official_weights_now),
+        "changed": any(
+            abs(weights[c] - official_weights_now[c]) > rules.WEIGHT_TOLERANCE for c in official_weights_now
+        ),
         "chances": trial.sensitivity is not None,
         "chart": None,
     }
@@ -231,15 +244,29 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
 
         detail = inf.sweep_detail
         # Codes, not "code (legal name)": long names squeeze the plot out of the picture.
-        drawn = charts.winner_sweep(codes, detail.patient_totals, detail.other_totals,
-                                    today=detail.today, tipping_points=detail.tipping_points,
-                                    failing=m.failing, draw=draw)
+        drawn = charts.winner_sweep(
+            codes,
+            detail.patient_totals,
+            detail.other_totals,
+            today=detail.today,
+            tipping_points=detail.tipping_points,
+            failing=m.failing,
+            draw=draw,
+        )
         result["chart"] = {
-            "title": drawn.title, "alt": drawn.alt, "description": drawn.description,
+            "title": drawn.title,
+            "alt": drawn.alt,
+            "description": drawn.description,
             "today": round(float(detail.today), 6),
-            "lines": [{"label": codes[b], "patient": round(float(detail.patient_totals[b]), 3),
-                       "other": round(float(detail.other_totals[b]), 3), "failing": bool(m.failing[b])}
-                      for b in range(len(codes))],
+            "lines": [
+                {
+                    "label": codes[b],
+                    "patient": round(float(detail.patient_totals[b]), 3),
+                    "other": round(float(detail.other_totals[b]), 3),
+                    "failing": bool(m.failing[b]),
+                }
+                for b in range(len(codes))
+            ],
         }
         if draw:
             result["chart"].update(head=drawn.head, rows=drawn.rows, svg=drawn.svg)
@@ -249,8 +276,10 @@ def run(procurement: Procurement, weights: Mapping[str, float], *, viewer: User,
 def _announcement(result: dict[str, Any]) -> str:
     share = numbers.percent(result["share"], exact=True)
     if not result["scored"]:
-        return (f"Patient-scored sections are worth {share} of the marks. There are no scores yet, "
-                "so there is no ranking to show.")
+        return (
+            f"Patient-scored sections are worth {share} of the marks. There are no scores yet, "
+            "so there is no ranking to show."
+        )
     who = result["winner"] or result["leader"]
     if who is None:
         text = "With these weights no single bidder comes first."
@@ -266,11 +295,15 @@ def _announcement(result: dict[str, Any]) -> str:
 
 # ----------------------------------------------------------------------------- scenarios
 
+
 def scenarios(procurement: Procurement) -> list[WeightScenario]:
-    return list(db.session.scalars(
-        select(WeightScenario).where(WeightScenario.procurement_id == procurement.id)
-        .order_by(WeightScenario.created_at.desc(), WeightScenario.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(WeightScenario)
+            .where(WeightScenario.procurement_id == procurement.id)
+            .order_by(WeightScenario.created_at.desc(), WeightScenario.id.desc())
+        )
+    )
 
 
 def scenario_weights(scenario: WeightScenario) -> dict[str, float]:
@@ -282,32 +315,46 @@ def _refuse_if_final(procurement: Procurement) -> None:
         raise Refused(rules.FINAL_MESSAGE)
 
 
-def save_scenario(procurement: Procurement, *, name: str, weights: Mapping[str, float],
-                  actor: User, note: str = "") -> WeightScenario:
+def save_scenario(
+    procurement: Procurement, *, name: str, weights: Mapping[str, float], actor: User, note: str = ""
+) -> WeightScenario:
     """Keep a set of trial weights by name, for the record. Does not change the official weights."""
     _refuse_if_final(procurement)
     name = (name or "").strip()
     if not name:
-        raise Refused("Give the scenario a name, for example \"Patient sections at 40%\".",
-                      field="name")
+        raise Refused('Give the scenario a name, for example "Patient sections at 40%".', field="name")
     if len(name) > 200:
         raise Refused("The scenario name must be 200 characters or fewer.", field="name")
-    taken = db.session.scalar(select(WeightScenario.id).where(
-        WeightScenario.procurement_id == procurement.id,
-        func.lower(WeightScenario.name) == name.lower()))
+    taken = db.session.scalar(
+        select(WeightScenario.id).where(
+            WeightScenario.procurement_id == procurement.id, func.lower(WeightScenario.name) == name.lower()
+        )
+    )
     if taken:
-        raise Refused(f"There is already a scenario called \"{name}\". Choose another name.",
-                      field="name")
+        raise Refused(f'There is already a scenario called "{name}". Choose another name.', field="name")
     weights = parse_weights(procurement, weights)
-    scenario = WeightScenario(procurement_id=procurement.id, name=name,
-                              weights_json=json.dumps(weights, sort_keys=True),
-                              note=(note or "").strip(), created_by_id=actor.id)
+    scenario = WeightScenario(
+        procurement_id=procurement.id,
+        name=name,
+        weights_json=json.dumps(weights, sort_keys=True),
+        note=(note or "").strip(),
+        created_by_id=actor.id,
+    )
     db.session.add(scenario)
     db.session.flush()
-    audit.record("scenario.saved", actor=actor, procurement_id=procurement.id,
-                 entity="weight_scenario", entity_id=scenario.id,
-                 after={"name": name, "weights": weights, "note": scenario.note,
-                        "patient_share": round(patient_share(procurement, weights), 6)})
+    audit.record(
+        "scenario.saved",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="weight_scenario",
+        entity_id=scenario.id,
+        after={
+            "name": name,
+            "weights": weights,
+            "note": scenario.note,
+            "patient_share": round(patient_share(procurement, weights), 6),
+        },
+    )
     return scenario
 
 
@@ -316,8 +363,9 @@ def reason_needed(procurement: Procurement) -> bool:
     return procurement.status is not Status.SETUP
 
 
-def apply_scenario(procurement: Procurement, scenario: WeightScenario, *, actor: User,
-                   reason: str = "") -> dict[str, dict[str, float]]:
+def apply_scenario(
+    procurement: Procurement, scenario: WeightScenario, *, actor: User, reason: str = ""
+) -> dict[str, dict[str, float]]:
     """Make a saved scenario's weights the official weights. Returns ``{"before", "after"}``.
 
     No reason is needed during set-up; once scoring is open a written reason is;
@@ -338,20 +386,32 @@ def apply_scenario(procurement: Procurement, scenario: WeightScenario, *, actor:
     codes = {s.code for s in procurement.sections}
     if set(weights) != codes:
         missing, extra = sorted(codes - set(weights)), sorted(set(weights) - codes)
-        detail = "; ".join(filter(None, [
-            f"it has no weight for {', '.join(missing)}" if missing else "",
-            f"it has weights for {', '.join(extra)}, which no longer exist" if extra else ""]))
-        raise Refused(f"The sections have changed since \"{scenario.name}\" was saved: {detail}. "
-                      "Save a new scenario.")
+        detail = "; ".join(
+            filter(
+                None,
+                [
+                    f"it has no weight for {', '.join(missing)}" if missing else "",
+                    f"it has weights for {', '.join(extra)}, which no longer exist" if extra else "",
+                ],
+            )
+        )
+        raise Refused(f'The sections have changed since "{scenario.name}" was saved: {detail}. Save a new scenario.')
     weights = parse_weights(procurement, weights)
     before = official_weights(procurement)
     if before == weights:
-        raise Refused(f"\"{scenario.name}\" has the same weights as the official ones; nothing to change.")
+        raise Refused(f'"{scenario.name}" has the same weights as the official ones; nothing to change.')
     for section in procurement.sections:
         section.weight = weights[section.code]
     scenario.applied_at = utcnow()
     scenario.applied_by_id = actor.id
-    audit.record("weights.applied", actor=actor, procurement_id=procurement.id,
-                 entity="weight_scenario", entity_id=scenario.id,
-                 before=before, after=weights, reason=reason)
+    audit.record(
+        "weights.applied",
+        actor=actor,
+        procurement_id=procurement.id,
+        entity="weight_scenario",
+        entity_id=scenario.id,
+        before=before,
+        after=weights,
+        reason=reason,
+    )
     return {"before": before, "after": weights}

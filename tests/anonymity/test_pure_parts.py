@@ -1,6 +1,7 @@
 """Parts kept per worker (scoring/fragments.py ``pure_part``: the score form's scale radios) and
 the redactor's memory of texts it has redacted: neither may show one reader what was made for
 another, nor an answer that has changed."""
+
 from __future__ import annotations
 
 import re
@@ -19,15 +20,27 @@ def _scored_page(client, procurement, bidder, section):
 
 
 def _checked(html):
-    return re.findall(r'<input class="nhsuk-radios__input" id="[^"]*" name="score" type="radio" value="(\d)"'
-                      r' checked', html)
+    return re.findall(
+        r'<input class="nhsuk-radios__input" id="[^"]*" name="score" type="radio" value="(\d)"'
+        r" checked",
+        html,
+    )
 
 
 def _procurement(lead, rep, panel):
     procurement = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False)
     # A descriptor naming a bidder: reps read its code, the panel the name.
-    setup.set_scale(procurement, [("Poor", "Worse than Bidder A Legal Name Ltd's answer"), ("Fair", ""),
-                                  ("Good", ""), ("Very good", ""), ("Excellent", "")], actor=lead)
+    setup.set_scale(
+        procurement,
+        [
+            ("Poor", "Worse than Bidder A Legal Name Ltd's answer"),
+            ("Fair", ""),
+            ("Good", ""),
+            ("Very good", ""),
+            ("Excellent", ""),
+        ],
+        actor=lead,
+    )
     setup.open_scoring(procurement, actor=lead)
     db.session.commit()
     for user in (rep, panel):
@@ -56,8 +69,15 @@ def test_scale_radios_show_the_answer_saved_now(app, client, lead, rep, panel):
     assert _checked(_scored_page(client, procurement, a, q1)) == []
     for value in (3, 1):
         existing = evaluation.find_score(rep, a, q1)
-        evaluation.save_score(evaluator=rep, procurement=procurement, bidder=a, section=q1, value=value,
-                              rationale="Because", expected_version=existing.version if existing else 0)
+        evaluation.save_score(
+            evaluator=rep,
+            procurement=procurement,
+            bidder=a,
+            section=q1,
+            value=value,
+            rationale="Because",
+            expected_version=existing.version if existing else 0,
+        )
         db.session.commit()
         assert _checked(_scored_page(client, procurement, a, q1)) == [str(value)]
         assert _checked(_scored_page(client, procurement, b, q1)) == []

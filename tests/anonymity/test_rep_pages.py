@@ -8,6 +8,7 @@ id of the world) and by following every link from the rep's start page; each
 page that answers 200 is searched, after normalising (case, accents,
 apostrophes, spaces), for any legal name or price.
 """
+
 from __future__ import annotations
 
 import html
@@ -34,18 +35,61 @@ BIDDERS = [  # code, legal name, price
 
 #: Every way the texts below write a name or a price, one of each per text.
 MENTIONS = [
-    "CAFE MEDECINS Limited", "café  médecins\nltd.", "Cafe\u0301 Me\u0301decins", "The Café Médecins Ltd",
-    "St John's Care", "ST JOHN’S\n CARE L.L.P.", "st johns care llp",
-    "SECRETNAME Yew PLC", "secretname  yew", "SecretName Yew Limited",
-    "Xylo Ltd", "the xylo", "XYLO limited", "Xylo's",
-    "98765.43", "98,765.43", "£98,765", "£98.8k", "98.77k", "£99k",
-    "120,000", "£120k", "£0.12m", "87654", "£87,654", "87.7k", "£101,234.50", "101.2k",
+    "CAFE MEDECINS Limited",
+    "café  médecins\nltd.",
+    "Cafe\u0301 Me\u0301decins",
+    "The Café Médecins Ltd",
+    "St John's Care",
+    "ST JOHN’S\n CARE L.L.P.",
+    "st johns care llp",
+    "SECRETNAME Yew PLC",
+    "secretname  yew",
+    "SecretName Yew Limited",
+    "Xylo Ltd",
+    "the xylo",
+    "XYLO limited",
+    "Xylo's",
+    "98765.43",
+    "98,765.43",
+    "£98,765",
+    "£98.8k",
+    "98.77k",
+    "£99k",
+    "120,000",
+    "£120k",
+    "£0.12m",
+    "87654",
+    "£87,654",
+    "87.7k",
+    "£101,234.50",
+    "101.2k",
 ]
 
 #: What must never appear, as normalised text (apostrophes dropped), at a word boundary.
-FORBIDDEN = ["cafe medecins", "medecins", "st johns care", "st john s care", "secretname", "yew", "xylo",
-             "98765", "98,765", "98.8k", "98.77k", "99k", "120,000", "120000", "120k", "0.12m",
-             "87654", "87,654", "87.7k", "101234", "101,234", "101.2k"]
+FORBIDDEN = [
+    "cafe medecins",
+    "medecins",
+    "st johns care",
+    "st john s care",
+    "secretname",
+    "yew",
+    "xylo",
+    "98765",
+    "98,765",
+    "98.8k",
+    "98.77k",
+    "99k",
+    "120,000",
+    "120000",
+    "120k",
+    "0.12m",
+    "87654",
+    "87,654",
+    "87.7k",
+    "101234",
+    "101,234",
+    "101.2k",
+]
 _FORBIDDEN = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in FORBIDDEN) + r")(?![\w-])")
 
 
@@ -66,23 +110,50 @@ def build(anonymised=True, stages=("scoring", "moderation", "final")):
     evaluators = [rep, rep2, panel]
     made = {}
     for stage in stages:
-        p = setup.create_procurement(reference=f"GP-ANON-{stage.upper()}",
-                                     title="Re-procurement of the Café Médecins Ltd practice",
-                                     lead=lead, actor=lead, anonymised=anonymised)
+        p = setup.create_procurement(
+            reference=f"GP-ANON-{stage.upper()}",
+            title="Re-procurement of the Café Médecins Ltd practice",
+            lead=lead,
+            actor=lead,
+            anonymised=anonymised,
+        )
         sections = [
-            setup.add_section(p, code="Q1", title="Working with St John’s Care", weight=40, scored_by="both", key_criterion="quality",
-                              question=all_mentions("How will you work with"), guidance=all_mentions("Compare"),
-                              actor=lead),
-            setup.add_section(p, code="Q2", title="Access", weight=30, scored_by="patient", key_criterion="access",
-                              question="How will patients get appointments?", actor=lead),
-            setup.add_section(p, code="P", title="Price", weight=30, scored_by="price", key_criterion="value", actor=lead),
+            setup.add_section(
+                p,
+                code="Q1",
+                title="Working with St John’s Care",
+                weight=40,
+                scored_by="both",
+                key_criterion="quality",
+                question=all_mentions("How will you work with"),
+                guidance=all_mentions("Compare"),
+                actor=lead,
+            ),
+            setup.add_section(
+                p,
+                code="Q2",
+                title="Access",
+                weight=30,
+                scored_by="patient",
+                key_criterion="access",
+                question="How will patients get appointments?",
+                actor=lead,
+            ),
+            setup.add_section(
+                p, code="P", title="Price", weight=30, scored_by="price", key_criterion="value", actor=lead
+            ),
         ]
         bidders = [setup.add_bidder(p, code=code, name=name, actor=lead) for code, name, _ in BIDDERS]
         pricing.set_prices(p, {b.id: price for b, (_, _, price) in zip(bidders, BIDDERS)}, actor=lead)
         for b in bidders:
             for s in sections[:2]:
-                documents.save_response(b, s, text=all_mentions(f"{b.code} answers {s.code}:"), actor=lead,
-                                        upload=(f"{b.name} plan.pdf", PDF))
+                documents.save_response(
+                    b,
+                    s,
+                    text=all_mentions(f"{b.code} answers {s.code}:"),
+                    actor=lead,
+                    upload=(f"{b.name} plan.pdf", PDF),
+                )
         for s in sections[:2]:
             for user in evaluators:
                 if s.scored_by in (user.group, "both"):
@@ -90,23 +161,39 @@ def build(anonymised=True, stages=("scoring", "moderation", "final")):
         setup.open_scoring(p, actor=lead)
         db.session.commit()
         for user in evaluators:
-            conflicts = {b.id: (user is rep2 and b.code == "Bidder D",
-                                all_mentions("My son works at") if user is rep2 and b.code == "Bidder D" else "")
-                         for b in bidders}
+            conflicts = {
+                b.id: (
+                    user is rep2 and b.code == "Bidder D",
+                    all_mentions("My son works at") if user is rep2 and b.code == "Bidder D" else "",
+                )
+                for b in bidders
+            }
             evaluation.declare_conflicts(user, p, conflicts)
             for cell in evaluation.cells_for(user, p):
-                evaluation.save_score(evaluator=user, procurement=p, bidder=cell.bidder, section=cell.section,
-                                      value=2 if user is panel else 3,
-                                      rationale=all_mentions(f"{user.name} on {cell.bidder.code}:"),
-                                      expected_version=0)
+                evaluation.save_score(
+                    evaluator=user,
+                    procurement=p,
+                    bidder=cell.bidder,
+                    section=cell.section,
+                    value=2 if user is panel else 3,
+                    rationale=all_mentions(f"{user.name} on {cell.bidder.code}:"),
+                    expected_version=0,
+                )
             if stage != "scoring":
                 evaluation.submit_scores(user, p)
         if stage != "scoring":
             setup.close_scoring(p, actor=lead)
             for b in bidders:
                 for s in sections[:2]:
-                    moderation.record_consensus(actor=lead, procurement=p, bidder=b, section=s, value=3,
-                                                rationale=all_mentions("Agreed:"), expected_version=0)
+                    moderation.record_consensus(
+                        actor=lead,
+                        procurement=p,
+                        bidder=b,
+                        section=s,
+                        value=3,
+                        rationale=all_mentions("Agreed:"),
+                        expected_version=0,
+                    )
         if stage == "final":
             finalise.finalise(p, actor=lead)
         db.session.commit()
@@ -120,8 +207,11 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 def documents_of(procurement) -> list[int]:
     from scoring.models import Bidder, Document, Response
 
-    return list(db.session.scalars(db.select(Document.id).join(Response).join(Bidder)
-                                   .where(Bidder.procurement_id == procurement.id))) or [0]
+    return list(
+        db.session.scalars(
+            db.select(Document.id).join(Response).join(Bidder).where(Bidder.procurement_id == procurement.id)
+        )
+    ) or [0]
 
 
 GET_ARGS = ("procurement_id", "bidder_id", "section_id", "user_id", "document_id", "name")
@@ -191,11 +281,15 @@ def test_no_page_a_rep_can_reach_names_a_bidder_or_a_price(app, world):
         assert sign_in(client, users[who]).status_code == 302
         with app.test_request_context():
             # rep2 (conflicted with Bidder D, with its own texts) follows links only, to keep the test short.
-            start = (rule_urls(app, procurements, users[who]) if who == "rep" else
-                     {url_for("evaluate.conflicts", procurement_id=p.id) for p in procurements.values()}) | {"/"}
+            start = (
+                rule_urls(app, procurements, users[who])
+                if who == "rep"
+                else {url_for("evaluate.conflicts", procurement_id=p.id) for p in procurements.values()}
+            ) | {"/"}
         found[who] = crawl(client, start)
-    problems = [f"{who} {url}: {leaks(body)}" for who, pages in found.items()
-                for url, body in pages.items() if leaks(body)]
+    problems = [
+        f"{who} {url}: {leaks(body)}" for who, pages in found.items() for url, body in pages.items() if leaks(body)
+    ]
     assert not problems, "pages show a legal name or price to a patient rep:\n" + "\n".join(problems)
 
     # The crawl reached every kind of page a rep reads, and the texts are there with codes.
@@ -204,10 +298,20 @@ def test_no_page_a_rep_can_reach_names_a_bidder_or_a_price(app, world):
     for url in pages:
         with app.test_request_context(url):
             from flask import request
+
             endpoints.add(request.url_rule.endpoint if request.url_rule else url)
-    for needed in ("evaluate.dashboard", "evaluate.overview", "evaluate.conflicts", "evaluate.score",
-                   "moderation.overview", "moderation.section", "moderation.cell", "results.mine",
-                   "results.report", "results.report_easy_read"):
+    for needed in (
+        "evaluate.dashboard",
+        "evaluate.overview",
+        "evaluate.conflicts",
+        "evaluate.score",
+        "moderation.overview",
+        "moderation.section",
+        "moderation.cell",
+        "results.mine",
+        "results.report",
+        "results.report_easy_read",
+    ):
         assert needed in endpoints, f"the crawl never reached {needed}"
     final = procurements["final"]
     moderated = procurements["moderation"]
@@ -227,9 +331,11 @@ def test_pages_a_lead_prints_or_reads_for_a_rep_hide_names_too(app, world):
     assert sign_in(client, users["lead"]).status_code == 302
     final, scoring = procurements["final"], procurements["scoring"]
     rep = users["rep"]
-    for url in (f"/procurements/{scoring.id}/paper/{rep.id}/sheets",
-                f"/procurements/{final.id}/reports/{rep.id}",
-                f"/procurements/{final.id}/reports/{rep.id}/easy-read"):
+    for url in (
+        f"/procurements/{scoring.id}/paper/{rep.id}/sheets",
+        f"/procurements/{final.id}/reports/{rep.id}",
+        f"/procurements/{final.id}/reports/{rep.id}/easy-read",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert leaks(response.get_data(as_text=True)) == [], url
@@ -244,6 +350,7 @@ def test_a_procurement_that_is_not_anonymised_shows_reps_the_names(app):
     client = app.test_client()
     sign_in(client, users["rep"])
     p = procurements["moderation"]
-    page = html.unescape(client.get(f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}")
-                         .get_data(as_text=True))
+    page = html.unescape(
+        client.get(f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}").get_data(as_text=True)
+    )
     assert "SECRETNAME Yew PLC" in page

@@ -11,6 +11,7 @@ journeys' ``audit`` run on each page they open.
   region.
 * The title starts with "Error: " whenever an error summary is shown (GOV.UK / NHS.UK pattern).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -145,5 +146,7 @@ def overflow_at(page, viewport: dict = NARROW) -> list[str]:
     found = page.evaluate(OVERFLOW_JS)
     if found["scrollWidth"] <= found["innerWidth"] and not found["culprits"]:
         return []
-    return [f"scrolls sideways at {found['innerWidth']} px (content {found['scrollWidth']} px wide); "
-            f"sticking out: {', '.join(found['culprits']) or 'nothing visible'}"]
+    return [
+        f"scrolls sideways at {found['innerWidth']} px (content {found['scrollWidth']} px wide); "
+        f"sticking out: {', '.join(found['culprits']) or 'nothing visible'}"
+    ]

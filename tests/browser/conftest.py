@@ -7,6 +7,7 @@ of checks.py (axe-core with the WCAG 2.0/2.1/2.2 A and AA rules, and more) and f
 problem; every audit is counted at the end of the run and written to
 tests/screenshots/axe-audits.json.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -29,9 +30,14 @@ from .checks import check_page
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 expect.set_options(timeout=10_000)
 
@@ -147,8 +153,12 @@ def new_context(browser, live_server):
     contexts = []
 
     def open_context(**kwargs):
-        options = {"base_url": live_server.url, "viewport": {"width": 1280, "height": 900},
-                   "accept_downloads": True, **kwargs}
+        options = {
+            "base_url": live_server.url,
+            "viewport": {"width": 1280, "height": 900},
+            "accept_downloads": True,
+            **kwargs,
+        }
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
@@ -177,8 +187,15 @@ def audit(request):
     def run(page, label: str) -> None:
         started = time.perf_counter()
         problems = check_page(page)
-        AUDITS.append({"test": request.node.name, "label": label, "url": page.url, "title": page.title(),
-                       "seconds": round(time.perf_counter() - started, 2)})
+        AUDITS.append(
+            {
+                "test": request.node.name,
+                "label": label,
+                "url": page.url,
+                "title": page.title(),
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+        )
         if problems:
             pytest.fail(f"{label} ({page.url}):\n" + "\n".join(f"- {p}" for p in problems), pytrace=False)
 

@@ -1,4 +1,5 @@
 """What a person does in the browser, one step at a time, shared by the journeys."""
+
 from __future__ import annotations
 
 import re

@@ -21,6 +21,7 @@ Whatever a post changed is undone afterwards (the database is restored from its 
 so every page is seen in the state of its stage. Identical pages (the same HTML apart from
 the signed-in user's header and the form tokens) are checked once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -100,6 +101,7 @@ def urls_of(app, ids: dict[str, int] | None) -> list[tuple[str, str]]:
 @dataclass
 class Crawl:
     """What the crawl saw: problems per page, and what it checked."""
+
     stage: str
     problems: dict[str, list[str]] = field(default_factory=dict)
     checked: list[str] = field(default_factory=list)
@@ -150,8 +152,15 @@ def check(crawl: Crawl, page, where: str, key: str | None = None) -> None:
         problems += overflow_at(page)
         page.set_viewport_size(WIDE)
     crawl.checked.append(where)
-    AUDITS.append({"test": f"crawl[{crawl.stage}]", "label": where, "url": page.url, "title": page.title(),
-                   "seconds": round(time.perf_counter() - started, 2)})
+    AUDITS.append(
+        {
+            "test": f"crawl[{crawl.stage}]",
+            "label": where,
+            "url": page.url,
+            "title": page.title(),
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+    )
     if problems:
         crawl.problems[where] = problems
 
@@ -260,8 +269,9 @@ def sign_in(context, email: str) -> None:
     form = context.request.get("/sign-in")
     token = _CSRF.search(form.text()).group(1)
     form.dispose()
-    answer = context.request.post("/sign-in", form={"csrf_token": token, "email": email, "password": PASSWORD},
-                                  max_redirects=0)
+    answer = context.request.post(
+        "/sign-in", form={"csrf_token": token, "email": email, "password": PASSWORD}, max_redirects=0
+    )
     assert answer.status == 302 and "/sign-in" not in answer.headers["location"], f"{email} could not sign in"
     answer.dispose()
 
@@ -314,8 +324,10 @@ def test_every_page_passes_every_check_as_every_persona(stage, crawl_world, craw
             console.extend(context.console_errors)
             context.close()
     crawl.seconds = time.perf_counter() - started
-    print(f"\ncrawl[{stage}]: {len(urls)} URLs x {len(ROLES)} personas, {len(crawl.checked)} pages checked "
-          f"in {crawl.seconds:.1f} s; " + ", ".join(f"{k} {v:.1f} s" for k, v in crawl.spent.items()))
+    print(
+        f"\ncrawl[{stage}]: {len(urls)} URLs x {len(ROLES)} personas, {len(crawl.checked)} pages checked "
+        f"in {crawl.seconds:.1f} s; " + ", ".join(f"{k} {v:.1f} s" for k, v in crawl.spent.items())
+    )
     assert crawl.checked, f"no page could be opened at {stage}"
     assert not crawl.problems, f"{len(crawl.problems)} pages fail at {stage}:\n{crawl.report()}"
     assert not console, "The browser reported errors:\n" + "\n".join(console)

@@ -1,5 +1,6 @@
 """A keyboard-only rep can score a bid with focus always visible; the scoring and results pages
 reflow at 320 CSS pixels and at 200% zoom. Screenshots go to tests/screenshots/ (git-ignored)."""
+
 from __future__ import annotations
 
 import re
@@ -91,8 +92,10 @@ def check_reflow(new_context, email, url, heading, name, audit, screenshot):
     """The page at 320 CSS px (WCAG 1.4.10: a 1280 px window at 400%) and at 200% zoom of a
     1280 px window (640 CSS px drawn at twice the density): no sideways scrolling, no axe violation."""
     pages = {}
-    for label, options in (("320 px", {"viewport": {"width": 320, "height": 640}}),
-                           ("200% zoom", {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2})):
+    for label, options in (
+        ("320 px", {"viewport": {"width": 320, "height": 640}}),
+        ("200% zoom", {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2}),
+    ):
         page = new_context(**options).new_page()
         sign_in(page, email)
         page.goto(url)
@@ -120,8 +123,9 @@ def test_scoring_page_reflows_at_320_px_and_at_200_percent_zoom(new_context, liv
 
 def test_results_page_reflows_at_320_px_and_at_200_percent_zoom(new_context, live_server, audit, screenshot):
     procurement_id = finalise_demo(live_server)
-    check_reflow(new_context, LEAD, f"/procurements/{procurement_id}/results", "Final result", "results",
-                 audit, screenshot)
+    check_reflow(
+        new_context, LEAD, f"/procurements/{procurement_id}/results", "Final result", "results", audit, screenshot
+    )
 
 
 def test_every_page_of_the_journeys_reflows_at_320_px(new_context, live_server, audit, screenshot):
@@ -138,12 +142,26 @@ def test_every_page_of_the_journeys_reflows_at_320_px(new_context, live_server, 
         section, bidder = procurement.sections[0].id, procurement.bidders[0].id
         rep2 = db.session.scalar(db.select(User.id).where(User.email == "rep2@example.org"))
     pages = {
-        LEAD: ["/procurements/", p, f"{p}/what-if", f"{p}/moderation", f"{p}/moderation/sections/{section}",
-               f"{p}/moderation/sections/{section}/bidders/{bidder}", f"{p}/moderation/finalise",
-               f"{p}/reports", f"{p}/reports/{rep2}"],
-        "rep2@example.org": ["/evaluate/", f"/evaluate/{procurement_id}", f"/evaluate/{procurement_id}/conflicts",
-                             f"/evaluate/{procurement_id}/bidders/{bidder}/sections/{section}", "/my-moderation",
-                             f"{p}/reports/{rep2}", f"{p}/reports/{rep2}/easy-read"],
+        LEAD: [
+            "/procurements/",
+            p,
+            f"{p}/what-if",
+            f"{p}/moderation",
+            f"{p}/moderation/sections/{section}",
+            f"{p}/moderation/sections/{section}/bidders/{bidder}",
+            f"{p}/moderation/finalise",
+            f"{p}/reports",
+            f"{p}/reports/{rep2}",
+        ],
+        "rep2@example.org": [
+            "/evaluate/",
+            f"/evaluate/{procurement_id}",
+            f"/evaluate/{procurement_id}/conflicts",
+            f"/evaluate/{procurement_id}/bidders/{bidder}/sections/{section}",
+            "/my-moderation",
+            f"{p}/reports/{rep2}",
+            f"{p}/reports/{rep2}/easy-read",
+        ],
     }
     problems = []
     for email, urls in pages.items():

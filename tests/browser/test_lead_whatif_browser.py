@@ -1,5 +1,6 @@
 """Journey 2, in a real browser: a lead tries other weights on the demo procurement (GP-2027-01),
 sees the ranking change at once, saves the weights as a scenario and applies it with a reason."""
+
 from __future__ import annotations
 
 import re
@@ -56,8 +57,7 @@ def test_lead_tries_weights_sees_the_ranking_change_saves_and_applies_a_scenario
     expect(page.locator("#share-output")).to_have_text("75%")
     ranking = page.get_by_role("table", name="Ranking with these weights").locator("tbody tr")
     expect(ranking.nth(1)).to_contain_text("Bidder A")
-    expect(page.locator("#whatif-chances")).to_have_text("The chances of coming first are up to date.",
-                                                         timeout=15_000)
+    expect(page.locator("#whatif-chances")).to_have_text("The chances of coming first are up to date.", timeout=15_000)
     page.keyboard.press("Home")  # 0%: only the panel's sections count, and Bidder B draws level
     expect(page.locator("#share-output")).to_have_text("0%")
     expect(first_place(page)).to_contain_text("Bidder B")
@@ -95,7 +95,7 @@ def test_lead_tries_weights_sees_the_ranking_change_saves_and_applies_a_scenario
     page.get_by_label("Name of the scenario").fill(SCENARIO)
     page.get_by_label("Note for the record (optional)").fill("Tried at the planning meeting.")
     page.get_by_role("button", name="Save scenario").click()
-    flash(page, f"Scenario \"{SCENARIO}\" is saved")
+    flash(page, f'Scenario "{SCENARIO}" is saved')
     expect(first_place(page)).to_contain_text("Bidder A")
     expect(page.get_by_role("table", name=re.compile("Scenarios saved"))).to_contain_text(SCENARIO)
     audit(page, "what-if: scenario saved and shown")
@@ -117,8 +117,9 @@ def test_lead_tries_weights_sees_the_ranking_change_saves_and_applies_a_scenario
     with live_server.services():
         procurement = db.session.get(Procurement, procurement_id)
         assert {s.code: s.weight for s in procurement.sections} == TRIAL
-        events = db.session.scalars(db.select(AuditEvent).where(
-            AuditEvent.procurement_id == procurement_id, AuditEvent.reason == REASON)).all()
+        events = db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.procurement_id == procurement_id, AuditEvent.reason == REASON)
+        ).all()
         assert events, "applying the scenario wrote no audit event with the lead's reason"
 
 

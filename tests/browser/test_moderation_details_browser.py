@@ -1,6 +1,7 @@
 """The moderation table as the meeting uses it, in a real browser: every "Reason" toggle says
 whose reason and which answer it opens, the Consensus column is on screen at 1280 px without
 scrolling the table, and after a consensus is saved focus is back on the cell just agreed."""
+
 from __future__ import annotations
 
 import re
@@ -51,7 +52,8 @@ def test_each_reason_names_its_evaluator_and_answer_and_consensus_is_on_screen(p
     box, visible = header.bounding_box(), region.bounding_box()
     assert box["x"] + box["width"] <= min(visible["x"] + visible["width"], 1280) + 1, (
         f"the Consensus column ends at {box['x'] + box['width']:.0f} px, past the visible "
-        f"{visible['x'] + visible['width']:.0f} px")
+        f"{visible['x'] + visible['width']:.0f} px"
+    )
     assert region.evaluate("el => el.scrollLeft") == 0
     audit(page, "moderation: section at 1280 px")
 
@@ -61,7 +63,9 @@ def test_after_saving_a_consensus_focus_is_on_the_cell_just_agreed(page, live_se
     sign_in(page, LEAD)
     page.goto(f"/procurements/{procurement_id}/moderation/sections/{q1}/bidders/{bidders[1]}")
     page.get_by_role("group", name="What score did the panel agree?").get_by_label(re.compile(r"^\s*3 – ")).check()
-    page.get_by_label("Why did the panel agree this score?").fill("The answer gives a clear plan for same-day appointments and says who will run it.")
+    page.get_by_label("Why did the panel agree this score?").fill(
+        "The answer gives a clear plan for same-day appointments and says who will run it."
+    )
     page.get_by_role("button", name="Save the consensus").click()
 
     flash(page, "Consensus saved for Bidder B (Meadow Primary Care Ltd), Q1.")
@@ -69,5 +73,7 @@ def test_after_saving_a_consensus_focus_is_on_the_cell_just_agreed(page, live_se
     expect(page).to_have_url(re.compile(rf"/moderation/sections/{q1}#consensus-{bidders[1]}$"))
     expect(cell).to_be_focused()
     expect(cell).to_contain_text("Agreed: 3")
-    expect(cell.locator("summary")).to_have_text(re.compile(r"Why\s+the panel agreed 3 for Bidder B \(Meadow Primary Care Ltd\), Q1"))
+    expect(cell.locator("summary")).to_have_text(
+        re.compile(r"Why\s+the panel agreed 3 for Bidder B \(Meadow Primary Care Ltd\), Q1")
+    )
     audit(page, "moderation: section, focus on the consensus just saved")

@@ -2,6 +2,7 @@
 a reason, a reason warning and keeping it, a section's acceptance form, the score history, the
 meeting agenda, the calibration on the moderation overview, and the results with the moderation
 record and the price and withdrawal notes (demo in moderation)."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,9 @@ def test_the_lead_meets_every_new_moderation_page(page, audit, live_server):
     base = f"/procurements/{procurement_id}/moderation"
 
     page.goto(base)
-    expect(page.get_by_role("heading", level=2, name="How each evaluator scored against the agreed scores")).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=2, name="How each evaluator scored against the agreed scores")
+    ).to_be_visible()
     audit(page, "moderation: overview with calibration (lead)")
 
     page.goto(f"{base}/finalise")

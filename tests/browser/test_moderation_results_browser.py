@@ -2,6 +2,7 @@
 to a consensus, the lead finalises, reads the results with their charts and downloads the Excel
 workbook, which opens with openpyxl; a patient rep then reads what difference their scores made.
 (The results page at 320 px and 200% zoom is in test_keyboard_and_reflow.py.)"""
+
 from __future__ import annotations
 
 import re
@@ -33,19 +34,25 @@ def record_consensus(page, audit, *, first: bool) -> None:
         page.get_by_role("button", name="Save the consensus").click()
         expect_error_summary(page)
         audit(page, "consensus: error, nothing chosen")
-    proposed = page.locator(".nhsuk-summary-list__row", has_text="Proposed score") \
-        .locator(".nhsuk-summary-list__value").inner_text()
+    proposed = (
+        page.locator(".nhsuk-summary-list__row", has_text="Proposed score")
+        .locator(".nhsuk-summary-list__value")
+        .inner_text()
+    )
     value = round(float(re.search(r"\d+(\.\d+)?", proposed).group()))
     page.get_by_role("group", name="What score did the panel agree?").get_by_label(
-        re.compile(rf"^\s*{value} – ")).check()
+        re.compile(rf"^\s*{value} – ")
+    ).check()
     page.get_by_label("Why did the panel agree this score?").fill(
-        f"The panel discussed the different views and agreed {value}.")
+        f"The panel discussed the different views and agreed {value}."
+    )
     page.get_by_role("button", name="Save the consensus").click()
     flash(page, "Consensus saved for")
 
 
 def test_lead_closes_scoring_moderates_finalises_reads_results_and_downloads_excel(
-        page, new_context, audit, screenshot, live_server, tmp_path):  # noqa: PLR0915 (one story)
+    page, new_context, audit, screenshot, live_server, tmp_path
+):  # noqa: PLR0915 (one story)
     procurement_id = demo_procurement_id(live_server)
     sign_in(page, LEAD)
     page.get_by_role("link", name="GP-2027-01").click()
@@ -73,8 +80,9 @@ def test_lead_closes_scoring_moderates_finalises_reads_results_and_downloads_exc
         expect(page).to_have_title(re.compile("^Moderation of "))
         audit(page, f"moderation: section {page.get_by_role('heading', level=1).inner_text()[:2]}")
         table = page.get_by_role("table", name=re.compile("^Scores for "))
-        flagged = table.locator("tbody tr", has=page.locator(".nhsuk-tag--red", has_text="Disagree")) \
-            .filter(has=page.get_by_role("link", name=re.compile("^Record consensus")))
+        flagged = table.locator("tbody tr", has=page.locator(".nhsuk-tag--red", has_text="Disagree")).filter(
+            has=page.get_by_role("link", name=re.compile("^Record consensus"))
+        )
         while flagged.count():
             flagged.first.get_by_role("link", name=re.compile("^Record consensus")).click()
             record_consensus(page, audit, first=recorded == 0)

@@ -3,6 +3,7 @@
 
 Pages are written here, in the shape of the app's own (NHS.UK CSS, header, main, footer), and
 served from the app's origin, so each is checked under the real stylesheet."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,14 +23,20 @@ PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <footer class="nhsuk-footer"><div class="nhsuk-width-container"><p>NHS England</p></div></footer>
 </body></html>"""
 
-WIDE_TABLE = ('<table class="nhsuk-table"><caption id="c" class="nhsuk-table__caption">Audit events</caption>'
-              '<thead><tr>' + "".join(f'<th scope="col">Column heading {i}</th>' for i in range(8)) + '</tr></thead>'
-              '<tbody><tr>' + "".join(f"<td>Value_that_does_not_wrap_{i}</td>" for i in range(8)) + '</tr></tbody></table>')
+WIDE_TABLE = (
+    '<table class="nhsuk-table"><caption id="c" class="nhsuk-table__caption">Audit events</caption>'
+    "<thead><tr>" + "".join(f'<th scope="col">Column heading {i}</th>' for i in range(8)) + "</tr></thead>"
+    "<tbody><tr>" + "".join(f"<td>Value_that_does_not_wrap_{i}</td>" for i in range(8)) + "</tr></tbody></table>"
+)
 
 
-def page_with(page, live_server, *, title="A page – Patient involvement in procurement", before="", main="<p>Fine.</p>"):
+def page_with(
+    page, live_server, *, title="A page – Patient involvement in procurement", before="", main="<p>Fine.</p>"
+):
     html = PAGE.format(title=title, before=before, main=main)
-    page.route(f"{live_server.url}/test-page", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+    page.route(
+        f"{live_server.url}/test-page", lambda route: route.fulfill(status=200, content_type="text/html", body=html)
+    )
     page.goto("/test-page")
     return page
 
@@ -44,12 +51,15 @@ def test_a_good_page_passes(page, live_server):
     assert problems_on(page, live_server) == []
 
 
-@pytest.mark.parametrize("main, found", [
-    # Today's score page: a fragment built with "<p>" ~ (guidance|e) ~ "</p>", escaped twice.
-    ("<p>&lt;p class='app-pre-wrap'&gt;A good answer explains opening hours&lt;/p&gt;</p>", "shows markup as text"),
-    ("<p>&amp;lt;strong&amp;gt;The weights add up to 110%</p>", "shows markup as text"),
-    ("<p>Fine &amp;lt; fine</p>", "shows markup as text"),
-])
+@pytest.mark.parametrize(
+    "main, found",
+    [
+        # Today's score page: a fragment built with "<p>" ~ (guidance|e) ~ "</p>", escaped twice.
+        ("<p>&lt;p class='app-pre-wrap'&gt;A good answer explains opening hours&lt;/p&gt;</p>", "shows markup as text"),
+        ("<p>&amp;lt;strong&amp;gt;The weights add up to 110%</p>", "shows markup as text"),
+        ("<p>Fine &amp;lt; fine</p>", "shows markup as text"),
+    ],
+)
 def test_markup_shown_as_text_is_found(page, live_server, main, found):
     problems = problems_on(page, live_server, main=main)
     assert any(found in p for p in problems), problems
@@ -62,9 +72,11 @@ def test_markup_people_typed_is_right_to_show_as_text(page, live_server):
 
 
 def test_an_error_summary_needs_an_error_title(page, live_server):
-    summary = ('<div class="nhsuk-error-summary" role="alert" aria-labelledby="t" tabindex="-1">'
-               '<h2 class="nhsuk-error-summary__title" id="t">There is a problem</h2>'
-               '<ul class="nhsuk-error-summary__list"><li><a href="#x">Enter a reason</a></li></ul></div>')
+    summary = (
+        '<div class="nhsuk-error-summary" role="alert" aria-labelledby="t" tabindex="-1">'
+        '<h2 class="nhsuk-error-summary__title" id="t">There is a problem</h2>'
+        '<ul class="nhsuk-error-summary__list"><li><a href="#x">Enter a reason</a></li></ul></div>'
+    )
     problems = problems_on(page, live_server, main=summary)
     assert any('does not start with "Error: "' in p for p in problems), problems
     assert problems_on(page, live_server, main=summary, title="Error: A page – Patient involvement") == []
@@ -87,13 +99,17 @@ def test_an_h3_straight_after_the_h1_is_found(page, live_server):
 
 def test_a_file_input_whose_button_hides_its_label_is_found(page, live_server):
     # Today's import page: the design system's drop zone names its button differently from its text.
-    drop_zone = ('<label class="nhsuk-label" for="workbook">Upload the filled-in workbook</label>'
-                 '<button type="button" id="workbook" aria-label="Upload the filled-in workbook">'
-                 'Choose file</button>')
+    drop_zone = (
+        '<label class="nhsuk-label" for="workbook">Upload the filled-in workbook</label>'
+        '<button type="button" id="workbook" aria-label="Upload the filled-in workbook">'
+        "Choose file</button>"
+    )
     problems = problems_on(page, live_server, main=drop_zone)
     assert any(p.startswith("axe label-content-name-mismatch") for p in problems), problems
-    plain = ('<div class="nhsuk-form-group"><label class="nhsuk-label" for="workbook">Upload the filled-in workbook</label>'
-             '<input class="app-file-input" id="workbook" name="workbook" type="file"></div>')
+    plain = (
+        '<div class="nhsuk-form-group"><label class="nhsuk-label" for="workbook">Upload the filled-in workbook</label>'
+        '<input class="app-file-input" id="workbook" name="workbook" type="file"></div>'
+    )
     assert problems_on(page, live_server, main=plain) == []
 
 
@@ -101,8 +117,10 @@ def test_a_wide_table_scrolls_inside_its_own_region_not_the_page(page, live_serv
     # Today's audit log, sections, users, progress and paper pages: the table widens the page.
     problems = problems_on(page, live_server, main=WIDE_TABLE)
     assert any(p.startswith("scrolls sideways at 320 px") and "Audit events" in p for p in problems), problems
-    region = (f'<div class="nhsuk-scroll"><div class="nhsuk-scroll__content" role="region" aria-labelledby="c" '
-              f'tabindex="0">{WIDE_TABLE}</div></div>')
+    region = (
+        f'<div class="nhsuk-scroll"><div class="nhsuk-scroll__content" role="region" aria-labelledby="c" '
+        f'tabindex="0">{WIDE_TABLE}</div></div>'
+    )
     assert problems_on(page, live_server, main=region) == []
 
 

@@ -1,5 +1,6 @@
 """Issue 17's pages in a real browser: "Your account", changing a password, the lead's invite
 page, letters to post and who was sent what. Each passes axe and reflows at 320 px."""
+
 from __future__ import annotations
 
 import re
@@ -43,9 +44,15 @@ def test_a_rep_chooses_paper_by_post_and_the_lead_sees_the_letter_to_post(page, 
     with live_server.services():
         rep = db.session.scalar(db.select(User).where(User.email == REP))
         procurement = db.session.get(Procurement, procurement_id)
-        mail.queue(rep, "notice", {"heading": f"Please look at your scores again: {procurement.title}",
-                                   "paragraphs": ["Your procurement lead has reopened your scores."]},
-                   procurement_id=procurement_id)
+        mail.queue(
+            rep,
+            "notice",
+            {
+                "heading": f"Please look at your scores again: {procurement.title}",
+                "paragraphs": ["Your procurement lead has reopened your scores."],
+            },
+            procurement_id=procurement_id,
+        )
         db.session.commit()
 
     page.context.clear_cookies()

@@ -1,5 +1,6 @@
 """Journey 1, in a real browser: a patient rep declares conflicts, scores, saves a draft,
 signs out, comes back and submits. Every page is audited with axe in each state it reaches."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,9 @@ def test_rep_declares_scores_saves_a_draft_comes_back_and_submits(page, audit, l
     bidder_a = page.get_by_role("group", name="Do you have a conflict of interest with Bidder A?")
     bidder_a.get_by_label("Yes, I have a conflict").check()
     for letter in "BC":
-        page.get_by_role("group", name=f"Do you have a conflict of interest with Bidder {letter}?") \
-            .get_by_label("No, I have no conflict").check()
+        page.get_by_role("group", name=f"Do you have a conflict of interest with Bidder {letter}?").get_by_label(
+            "No, I have no conflict"
+        ).check()
     page.get_by_role("button", name="Save and continue").click()
     expect_error_summary(page, "Describe your conflict with Bidder A")
     audit(page, "conflicts: error, yes without details")
@@ -59,7 +61,9 @@ def test_rep_declares_scores_saves_a_draft_comes_back_and_submits(page, audit, l
     reason.fill("x" * 5001)
     page.get_by_role("button", name="Save as draft").click()
     expect_error_summary(page, "Your reason must be 5000 characters or fewer")
-    expect(page.get_by_role("group", name="What score do you give this answer?").get_by_label("3 – Good")).to_be_checked()
+    expect(
+        page.get_by_role("group", name="What score do you give this answer?").get_by_label("3 – Good")
+    ).to_be_checked()
     audit(page, "score page: error, reason too long")
 
     # A draft may lack its reason.
@@ -79,14 +83,19 @@ def test_rep_declares_scores_saves_a_draft_comes_back_and_submits(page, audit, l
         heading = page.get_by_role("heading", level=1).inner_text()
         audit(page, f"score page: empty form ({len(scored) + 2} of 12)")
         page.get_by_role("group", name="What score do you give this answer?").get_by_label(
-            re.compile(rf"^\s*{value} – ")).check()
-        page.get_by_label("Why did you give this score?").fill(f"Reason {i + 2}: the answer to {heading} deserves {value}.")
+            re.compile(rf"^\s*{value} – ")
+        ).check()
+        page.get_by_label("Why did you give this score?").fill(
+            f"Reason {i + 2}: the answer to {heading} deserves {value}."
+        )
         page.get_by_role("button", name="Save and go to next").click()
         scored.append(heading)
     # "Save and go to next" brings the rep back to the draft still missing its reason, and says why.
     expect(page.get_by_role("heading", level=1, name="Q1: Access to appointments")).to_be_visible()
     flash(page, "You are back at Bidder A, Q1 because it still has no reason.")
-    expect(page.get_by_role("group", name="What score do you give this answer?").get_by_label("3 – Good")).to_be_checked()
+    expect(
+        page.get_by_role("group", name="What score do you give this answer?").get_by_label("3 – Good")
+    ).to_be_checked()
     audit(page, "score page: saved draft reopened")
 
     sign_out(page)

@@ -1,5 +1,6 @@
 """Paper and reports in a real browser: the rep's easy read on screen and printed, and the
 lead's score sheets printed and downloaded as PDF. Screenshots go to tests/screenshots/."""
+
 from __future__ import annotations
 
 import re

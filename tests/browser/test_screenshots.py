@@ -1,6 +1,7 @@
 """Pictures of the pages people most often print or read on a phone, at 1280 and 320 CSS px,
 saved in tests/screenshots/ (git-ignored) for a person to look at: the score page, the easy-read
 report (on screen and as printed), a paper score sheet and the audit log, on the demo."""
+
 from __future__ import annotations
 
 import re
@@ -37,16 +38,35 @@ def test_screenshots_of_the_pages_people_print_or_read_on_a_phone(new_context, l
         bidder, section = procurement.bidders[0].id, procurement.sections[0].id
         pat = db.session.scalar(db.select(User.id).where(User.email == "rep@example.org"))
         rowan = db.session.scalar(db.select(User.id).where(User.email == "rep2@example.org"))
-    shoot(new_context, screenshot, "rep@example.org",
-          f"/evaluate/{procurement_id}/bidders/{bidder}/sections/{section}",
-          "Q1: Access to appointments", "score-page")
-    shoot(new_context, screenshot, "lead@example.org", f"/procurements/{procurement_id}/paper/{pat}/sheets",
-          re.compile("^Score sheets for Pat Patel"), "paper-sheets")
+    shoot(
+        new_context,
+        screenshot,
+        "rep@example.org",
+        f"/evaluate/{procurement_id}/bidders/{bidder}/sections/{section}",
+        "Q1: Access to appointments",
+        "score-page",
+    )
+    shoot(
+        new_context,
+        screenshot,
+        "lead@example.org",
+        f"/procurements/{procurement_id}/paper/{pat}/sheets",
+        re.compile("^Score sheets for Pat Patel"),
+        "paper-sheets",
+    )
 
     finalise_demo(live_server)
     easy_read = f"/procurements/{procurement_id}/reports/{rowan}/easy-read"
     shoot(new_context, screenshot, "rep2@example.org", easy_read, "What happened to your scores", "easy-read")
-    shoot(new_context, screenshot, "rep2@example.org", easy_read, "What happened to your scores",
-          "easy-read-print", print_media=True)
-    shoot(new_context, screenshot, "lead@example.org", f"/procurements/{procurement_id}/audit",
-          "Audit log", "audit-log")
+    shoot(
+        new_context,
+        screenshot,
+        "rep2@example.org",
+        easy_read,
+        "What happened to your scores",
+        "easy-read-print",
+        print_media=True,
+    )
+    shoot(
+        new_context, screenshot, "lead@example.org", f"/procurements/{procurement_id}/audit", "Audit log", "audit-log"
+    )

@@ -1,4 +1,5 @@
 """Kendall's tau-b and Krippendorff's alpha (ordinal), against hand-worked and published values."""
+
 from __future__ import annotations
 
 import itertools
@@ -39,12 +40,14 @@ def test_kendall_tau_b_is_undefined_for_fewer_than_two_or_all_tied():
 def test_krippendorff_alpha_matches_the_published_example():
     # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": 4 observers,
     # 12 units, values 1-5; ordinal alpha = 0.815 (the PyPI package gives 0.8153875).
-    coders = np.array([
-        [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
-        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
-        [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
-        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
-    ])
+    coders = np.array(
+        [
+            [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+            [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
+        ]
+    )
     assert krippendorff_alpha_ordinal(coders.T) == pytest.approx(0.8153875, abs=1e-7)
 
 
@@ -90,8 +93,9 @@ def pairwise_alpha(ratings):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.integers(-1, 4), min_size=3, max_size=3), min_size=2, max_size=8),
-       st.sampled_from([1.0, 0.5]))
+@given(
+    st.lists(st.lists(st.integers(-1, 4), min_size=3, max_size=3), min_size=2, max_size=8), st.sampled_from([1.0, 0.5])
+)
 def test_matrix_alpha_equals_the_pair_by_pair_definition(rows, scale):
     ratings = np.array(rows, dtype=float) * scale
     ratings[ratings < 0] = nan

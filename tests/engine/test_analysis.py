@@ -1,4 +1,5 @@
 """analyse(): everything at once, with its options recorded."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,7 @@ def test_analysis_runs_moderation_influence_sensitivity_and_summary_together():
     a = analyse(main_inputs(), combine="median", disagreement=1.5, draws=300, seed=4)
     assert a.moderation.combine == "median" and a.moderation.disagreement_threshold == 1.5
     assert a.sensitivity.shape == (2,)
-    assert a.options == {"combine": "median", "disagreement": 1.5, "draws": 300,
-                         "concentration": 200.0, "seed": 4}
+    assert a.options == {"combine": "median", "disagreement": 1.5, "draws": 300, "concentration": 200.0, "seed": 4}
     assert 3 <= len(a.summary) <= 6
 
 
@@ -28,11 +28,14 @@ def test_the_same_seed_gives_the_same_analysis():
     assert first.to_dict() == again.to_dict()
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"draws": -1}, "draws must be a whole number, 1 or more; got -1"),
-    ({"concentration": -2.0}, "concentration must be more than 0; got -2.0"),
-    ({"combine": "mode"}, "combine must be 'mean' or 'median'; got 'mode'"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"draws": -1}, "draws must be a whole number, 1 or more; got -1"),
+        ({"concentration": -2.0}, "concentration must be more than 0; got -2.0"),
+        ({"combine": "mode"}, "combine must be 'mean' or 'median'; got 'mode'"),
+    ],
+)
 def test_bad_options_are_refused(options, message):
     with pytest.raises(ValueError, match=f"^{message}$"):
         analyse(main_inputs(), **options)

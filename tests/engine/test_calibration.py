@@ -7,6 +7,7 @@ Two bidders (A, B), two sections (Q1, Q2), three evaluators: rep 1 and rep 2 (pa
     A    3  2       4  3        1  2         3  -
     B    2  2       3  3        2  -         3  -
 """
+
 from __future__ import annotations
 
 import math
@@ -17,10 +18,13 @@ import pytest
 from scoring.engine.calibration import calibrate, moves, t975
 
 N = np.nan
-SCORES = np.array([
-    [[4, 1, 3], [3, 2, N]],   # A: Q1 (rep1, rep2, panel), Q2
-    [[3, 2, 3], [3, N, N]],   # B
-], dtype=float)
+SCORES = np.array(
+    [
+        [[4, 1, 3], [3, 2, N]],  # A: Q1 (rep1, rep2, panel), Q2
+        [[3, 2, 3], [3, N, N]],  # B
+    ],
+    dtype=float,
+)
 AGREED = np.array([[3, 2], [2, 2]], dtype=float)
 GROUPS = ("patient", "patient", "panel")
 

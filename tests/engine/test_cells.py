@@ -1,4 +1,5 @@
 """Per-cell sums, counts and combinations, overall and for each group alone."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -3,6 +3,7 @@
 W(α) is the winner with every score when the patient sections weigh α; C(α) the
 winner at the same weights without the patient scores (see scoring/engine/decisive.py).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,8 +15,7 @@ from hypothesis import strategies as st
 
 from scoring.engine import moderate
 from scoring.engine.cells import PANEL_COLUMN
-from scoring.engine.decisive import (
-    alpha_half, decisive, decisive_from_lines, decisive_rate, rate_steps, rate_table)
+from scoring.engine.decisive import alpha_half, decisive, decisive_from_lines, decisive_rate, rate_steps, rate_table
 from scoring.engine.influence import group_alone
 
 from .gen import gen_inputs, procurements
@@ -56,8 +56,9 @@ def test_two_separate_intervals_from_lines():
     #   so C is A [0, 0.2], B [0.2, 1].
     # W ≠ C on [0.2, 1/3] (A against B) and [0.6, 1] (C against B); equal (B) on [1/3, 0.6].
     everyone = np.ones(3, bool)
-    d = decisive_from_lines(np.array([0.0, 50, 100]), np.array([100.0, 75, 0]), everyone,
-                            np.array([0.0, 100, 0]), everyone)
+    d = decisive_from_lines(
+        np.array([0.0, 50, 100]), np.array([100.0, 75, 0]), everyone, np.array([0.0, 100, 0]), everyone
+    )
     assert flat(d.intervals) == pytest.approx([0.2, 1 / 3, 0.6, 1.0])
 
 
@@ -65,8 +66,13 @@ def test_a_bidder_failing_only_without_patients_is_out_of_c():
     # Same lines, but B fails in the counterfactual: C is A throughout (A 100 - 100 α > 0 = C),
     # so W ≠ C wherever W is not A: [1/3, 1].
     everyone = np.ones(3, bool)
-    d = decisive_from_lines(np.array([0.0, 50, 100]), np.array([100.0, 75, 0]), everyone,
-                            np.array([0.0, 100, 0]), np.array([True, False, True]))
+    d = decisive_from_lines(
+        np.array([0.0, 50, 100]),
+        np.array([100.0, 75, 0]),
+        everyone,
+        np.array([0.0, 100, 0]),
+        np.array([True, False, True]),
+    )
     assert flat(d.intervals) == pytest.approx([1 / 3, 1.0])
 
 
@@ -91,12 +97,15 @@ def test_decisive_rate_and_alpha_half_by_hand():
     assert alpha_half([]) is None
     table = rate_table(views)
     assert [row[0] for row in table][:3] == [0.0, 0.05, 0.1]
-    assert table[8] == (0.4, pytest.approx(1 / 3), [1])   # α = 0.40: only three lines
+    assert table[8] == (0.4, pytest.approx(1 / 3), [1])  # α = 0.40: only three lines
     assert table[9] == (0.45, pytest.approx(2 / 3), [0, 1])
     # the exact steps the chart draws: 0 up to 1/3, 1/3 up to 4/9, 2/3 to the end
     steps = rate_steps(views)
-    assert [(a, b) for a, b, _ in steps] == [(0.0, pytest.approx(1 / 3)), (pytest.approx(1 / 3), pytest.approx(4 / 9)),
-                                              (pytest.approx(4 / 9), 1.0)]
+    assert [(a, b) for a, b, _ in steps] == [
+        (0.0, pytest.approx(1 / 3)),
+        (pytest.approx(1 / 3), pytest.approx(4 / 9)),
+        (pytest.approx(4 / 9), 1.0),
+    ]
     assert [r for _, _, r in steps] == [0.0, pytest.approx(1 / 3), pytest.approx(2 / 3)]
     # a rate that rises and falls again; no procurements at all is a flat 0
     assert rate_steps([[(0.2, 0.3)], []]) == [(0.0, 0.2, 0.0), (0.2, 0.3, 0.5), (0.3, 1.0, 0.0)]
@@ -150,13 +159,21 @@ def grid_winner(alpha, p, o, passing):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(2, 6).flatmap(lambda n: st.tuples(*(
-    [st.lists(st.integers(0, 20), min_size=n, max_size=n)] * 3
-    + [st.lists(st.booleans(), min_size=n, max_size=n)] * 2))))
+@given(
+    st.integers(2, 6).flatmap(
+        lambda n: st.tuples(
+            *(
+                [st.lists(st.integers(0, 20), min_size=n, max_size=n)] * 3
+                + [st.lists(st.booleans(), min_size=n, max_size=n)] * 2
+            )
+        )
+    )
+)
 def test_intervals_from_random_lines_match_a_fine_grid(case):
     """Both W and C move here (random lines), so every kind of crossing is exercised."""
-    p, o, p_without, passing, passing_without = (np.array(x, dtype=float if k < 3 else bool)
-                                                 for k, x in enumerate(case))
+    p, o, p_without, passing, passing_without = (
+        np.array(x, dtype=float if k < 3 else bool) for k, x in enumerate(case)
+    )
     d = decisive_from_lines(p, o, passing, p_without, passing_without)
     edges = np.array([x for piece in d.with_patient + d.without_patient for x in piece[:2]])
     for alpha in np.linspace(0, 1, 401):
@@ -177,16 +194,23 @@ def test_rate_steps_and_alpha_half_agree_with_checking_each_alpha():
     for _ in range(200):
         views = []
         for _ in range(int(rng.integers(1, 7))):
-            ends = np.sort(rng.choice(np.round(np.linspace(0, 1, 21), 2), size=2 * int(rng.integers(0, 3)),
-                                      replace=False))
+            ends = np.sort(
+                rng.choice(np.round(np.linspace(0, 1, 21), 2), size=2 * int(rng.integers(0, 3)), replace=False)
+            )
             views.append([(float(a), float(b)) for a, b in zip(ends[::2], ends[1::2])])
         steps = rate_steps(views)
         assert steps[0][0] == 0.0 and steps[-1][1] == 1.0
-        for start, end, rate in steps:   # just inside each end (a merged step's middle may be an end)
+        for start, end, rate in steps:  # just inside each end (a merged step's middle may be an end)
             assert rate == pytest.approx(decisive_rate(views, start + 1e-6))
             assert rate == pytest.approx(decisive_rate(views, end - 1e-6))
         grid = [i / 1000 for i in range(1001)]
-        half = next((a for a in sorted({0.0, *(x for v in views for pair in v for x in pair)})
-                     if 2 * decisive_rate(views, a) >= 1), None)
+        half = next(
+            (
+                a
+                for a in sorted({0.0, *(x for v in views for pair in v for x in pair)})
+                if 2 * decisive_rate(views, a) >= 1
+            ),
+            None,
+        )
         assert alpha_half(views) == half
         assert half is None or not any(decisive_rate(views, a) >= 0.5 for a in grid if a < half - 1e-9)

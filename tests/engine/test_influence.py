@@ -11,6 +11,7 @@ Moderated (means): A 3, 10/3, 3.5; B 4, 7/3, 2.
 Totals: A = 40·3/4 + 30·(10/3)/4 + 30·3.5/4 = 30 + 25 + 26.25 = 81.25
         B = 40·4/4 + 30·(7/3)/4 + 30·2/4    = 40 + 17.5 + 15 = 72.5
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,8 +25,8 @@ from .gen import gen_inputs, nan
 
 #           P1   P2   N1   N2
 MAIN_SCORES = [
-    [[nan, nan, 3, 3], [4, 4, 2, nan], [4, 3, nan, nan]],   # Bidder A
-    [[nan, nan, 4, 4], [2, 2, 3, nan], [2, 2, nan, nan]],   # Bidder B
+    [[nan, nan, 3, 3], [4, 4, 2, nan], [4, 3, nan, nan]],  # Bidder A
+    [[nan, nan, 4, 4], [2, 2, 3, nan], [2, 2, nan, nan]],  # Bidder B
 ]
 MAIN_GROUPS = ["patient", "patient", "panel", "panel"]
 
@@ -119,8 +120,13 @@ def test_shapley_split_is_zero_without_a_single_winner():
 #   Price 50%:   A 2, B 4 (consensus)
 #   Totals: A 50·3/4 + 50·2/4 = 62.5; B 50·2/4 + 50·4/4 = 75; B wins by 12.5
 def price_inputs():
-    return gen_inputs([[[4, 2], [nan, nan]], [[1, 3], [nan, nan]]], ["patient", "panel"],
-                      [50, 50], consensus=[[nan, 2], [nan, 4]], sections=("Q1", "Price"))
+    return gen_inputs(
+        [[[4, 2], [nan, nan]], [[1, 3], [nan, nan]]],
+        ["patient", "panel"],
+        [50, 50],
+        consensus=[[nan, 2], [nan, 4]],
+        sections=("Q1", "Price"),
+    )
 
 
 def test_price_sections_count_for_neither_group():
@@ -150,8 +156,7 @@ def test_price_sections_stay_in_the_counterfactual_and_in_the_shapley_games():
 
 
 def test_with_no_patient_scores_the_price_section_gives_patients_no_credit():
-    inputs = gen_inputs([[[2], [nan]], [[3], [nan]]], ["panel"], [50, 50],
-                        consensus=[[nan, 4], [nan, 1]])
+    inputs = gen_inputs([[[2], [nan]], [[3], [nan]]], ["panel"], [50, 50], consensus=[[nan, 4], [nan, 1]])
     inf = analyse(inputs, draws=0).influence
     assert inf.shapley["patient"] == 0.0
     assert inf.shapley["panel"] == pytest.approx(inf.split.margin)

@@ -1,4 +1,5 @@
 """Moderated scores, totals, ranks and the winner, on cases worked by hand."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,8 +23,7 @@ def test_moderated_score_is_the_mean_of_the_evaluators_scores_without_consensus(
 def test_consensus_replaces_the_combined_scores_where_there_is_one():
     # Q1 proposed (4 + 2) / 2 = 3 but the panel agreed 2; Q2 keeps its proposed 4
     # total = 50 × 2/4 + 50 × 4/4 = 25 + 50 = 75
-    inputs = gen_inputs([[[4, 2], [4, 4]]], ["patient", "panel"], [50, 50],
-                        consensus=[[2, nan]])
+    inputs = gen_inputs([[[4, 2], [4, 4]]], ["patient", "panel"], [50, 50], consensus=[[2, nan]])
     m = moderate(inputs)
     assert m.proposed.tolist() == [[3.0, 4.0]]
     assert m.moderated.tolist() == [[2.0, 4.0]]
@@ -32,8 +32,7 @@ def test_consensus_replaces_the_combined_scores_where_there_is_one():
 
 def test_median_combination_takes_the_middle_score_or_the_mean_of_the_middle_two():
     # Q1: 1, 2, 4 -> 2; Q2: 1, 2, 3, 4 -> (2 + 3) / 2 = 2.5; Q3: nobody -> missing
-    inputs = gen_inputs([[[1, 2, 4, nan], [1, 2, 3, 4], [nan] * 4]], ["panel"] * 4,
-                        [40, 40, 20])
+    inputs = gen_inputs([[[1, 2, 4, nan], [1, 2, 3, 4], [nan] * 4]], ["panel"] * 4, [40, 40, 20])
     m = moderate(inputs, combine="median")
     assert m.proposed[0, :2].tolist() == [2.0, 2.5]
     assert np.isnan(m.proposed[0, 2])
@@ -91,8 +90,7 @@ def test_nobody_passing_means_no_winner():
 
 def test_cells_with_neither_consensus_nor_scores_make_the_result_incomplete():
     # B's Q2 has no score and no consensus; A's Q2 has consensus only
-    inputs = gen_inputs([[[4], [nan]], [[2], [nan]]], ["panel"], [50, 50],
-                        consensus=[[nan, 3], [nan, nan]])
+    inputs = gen_inputs([[[4], [nan]], [[2], [nan]]], ["panel"], [50, 50], consensus=[[nan, 3], [nan, nan]])
     m = moderate(inputs)
     assert m.incomplete == ((1, 1),)
     assert not m.complete
@@ -103,8 +101,7 @@ def test_cells_with_neither_consensus_nor_scores_make_the_result_incomplete():
 
 def test_spread_and_disagreement_flags():
     # spreads: 4 - 1 = 3, 3 - 2 = 1, one score -> 0, nobody -> NaN; flagged at 2 or more
-    inputs = gen_inputs([[[1, 4], [2, 3], [2, nan], [nan, nan]]], ["panel", "panel"],
-                        [25, 25, 25, 25])
+    inputs = gen_inputs([[[1, 4], [2, 3], [2, nan], [nan, nan]]], ["panel", "panel"], [25, 25, 25, 25])
     m = moderate(inputs)
     assert m.spread[0, :3].tolist() == [3.0, 1.0, 0.0] and np.isnan(m.spread[0, 3])
     assert m.disagreement.tolist() == [[True, False, False, False]]
@@ -112,8 +109,12 @@ def test_spread_and_disagreement_flags():
 
 
 def test_which_group_scored_each_section_is_read_from_the_scores():
-    inputs = gen_inputs([[[1, nan], [nan, 2], [3, 3], [nan, nan]]], ["patient", "panel"],
-                        [25, 25, 25, 25], consensus=[[nan, nan, nan, 4]])
+    inputs = gen_inputs(
+        [[[1, nan], [nan, 2], [3, 3], [nan, nan]]],
+        ["patient", "panel"],
+        [25, 25, 25, 25],
+        consensus=[[nan, nan, nan, 4]],
+    )
     assert moderate(inputs).scored_by == ("patient", "panel", "both", "neither")
 
 
@@ -123,10 +124,13 @@ def test_no_bidders_gives_an_empty_result():
     assert m.totals.shape == (0,) and m.winner is None and m.complete
 
 
-@pytest.mark.parametrize("options, message", [
-    (dict(combine="average"), "combine must be 'mean' or 'median'; got 'average'"),
-    (dict(disagreement=-1), "disagreement must be a number, 0 or more; got -1"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (dict(combine="average"), "combine must be 'mean' or 'median'; got 'average'"),
+        (dict(disagreement=-1), "disagreement must be a number, 0 or more; got -1"),
+    ],
+)
 def test_bad_options_are_refused(options, message):
     inputs = gen_inputs([[[1]]], ["panel"], [100])
     with pytest.raises(ValueError, match=f"^{message}$"):

@@ -1,4 +1,5 @@
 """Properties that hold for every procurement (hypothesis)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,8 +18,11 @@ SETTINGS = settings(max_examples=80, deadline=None)
 def with_bidders_in_order(inputs: EngineInputs, order) -> EngineInputs:
     order = list(order)
     return EngineInputs(
-        scores=inputs.scores[order], groups=inputs.groups, weights=inputs.weights,
-        max_scores=inputs.max_scores, thresholds=inputs.thresholds,
+        scores=inputs.scores[order],
+        groups=inputs.groups,
+        weights=inputs.weights,
+        max_scores=inputs.max_scores,
+        thresholds=inputs.thresholds,
         consensus=inputs.consensus[order],
         bidder_labels=tuple(inputs.bidder_labels[i] for i in order),
         section_labels=inputs.section_labels,
@@ -28,9 +32,13 @@ def with_bidders_in_order(inputs: EngineInputs, order) -> EngineInputs:
 def with_evaluators_in_order(inputs: EngineInputs, order) -> EngineInputs:
     order = list(order)
     return EngineInputs(
-        scores=inputs.scores[:, :, order], groups=tuple(inputs.groups[i] for i in order),
-        weights=inputs.weights, max_scores=inputs.max_scores, thresholds=inputs.thresholds,
-        consensus=inputs.consensus, bidder_labels=inputs.bidder_labels,
+        scores=inputs.scores[:, :, order],
+        groups=tuple(inputs.groups[i] for i in order),
+        weights=inputs.weights,
+        max_scores=inputs.max_scores,
+        thresholds=inputs.thresholds,
+        consensus=inputs.consensus,
+        bidder_labels=inputs.bidder_labels,
         section_labels=inputs.section_labels,
     )
 
@@ -97,7 +105,8 @@ def test_patient_panel_and_fixed_parts_add_up_to_the_totals(inputs):
 def test_the_shapley_parts_add_up_to_the_winners_margin(inputs):
     split = analyse(inputs, draws=0).influence.split
     assert split.patient + split.panel == pytest.approx(
-        split.margin if split.winner is not None and split.runners_up else 0.0, abs=1e-9)
+        split.margin if split.winner is not None and split.runners_up else 0.0, abs=1e-9
+    )
 
 
 @SETTINGS
@@ -107,7 +116,7 @@ def test_without_patient_scores_every_influence_figure_is_zero(inputs):
     m, inf = a.moderation, a.influence
     assert inf.patient_weight_share == 0.0
     assert inf.contribution.tolist() == [0.0] * inputs.n_bidders
-    assert inf.counterfactual_totals.tolist() == m.totals.tolist()   # exactly equal
+    assert inf.counterfactual_totals.tolist() == m.totals.tolist()  # exactly equal
     assert inf.counterfactual_ranks.tolist() == m.ranks.tolist()
     assert inf.rank_change.tolist() == [0] * inputs.n_bidders
     assert inf.counterfactual_winner == m.leader and not inf.winner_changed
@@ -129,10 +138,17 @@ def test_raising_one_score_never_lowers_that_bidders_total_or_rank(data):
     raised[b, s, e] = new
     combine = data.draw(st.sampled_from(["mean", "median"]))
     before = moderate(inputs, combine=combine)
-    after = moderate(EngineInputs(
-        scores=raised, groups=inputs.groups, weights=inputs.weights,
-        max_scores=inputs.max_scores, thresholds=inputs.thresholds, consensus=inputs.consensus,
-    ), combine=combine)
+    after = moderate(
+        EngineInputs(
+            scores=raised,
+            groups=inputs.groups,
+            weights=inputs.weights,
+            max_scores=inputs.max_scores,
+            thresholds=inputs.thresholds,
+            consensus=inputs.consensus,
+        ),
+        combine=combine,
+    )
     assert after.totals[b] >= before.totals[b]
     assert after.ranks[b] <= before.ranks[b]
 

@@ -1,4 +1,5 @@
 """Ranks: 1 is best, ties within 1e-9 share a rank, failing bidders rank last."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,7 +29,7 @@ def test_leader_is_the_single_passing_bidder_ranked_first():
     assert ranking.leader(ranks, np.zeros(3, bool)) == 1
     assert ranking.leader(np.array([1, 1, 3]), np.zeros(3, bool)) is None  # tie: no leader
     assert ranking.tied_first(np.array([1, 1, 3]), np.zeros(3, bool)) == (0, 1)
-    assert ranking.leader(np.array([1, 2]), np.ones(2, bool)) is None       # nobody passes
+    assert ranking.leader(np.array([1, 2]), np.ones(2, bool)) is None  # nobody passes
     assert ranking.leader(np.array([], dtype=int), np.array([], dtype=bool)) is None
 
 

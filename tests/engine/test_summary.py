@@ -1,4 +1,5 @@
 """The summary: three to six plain-English sentences a patient representative can read."""
+
 from __future__ import annotations
 
 import re
@@ -26,20 +27,24 @@ def test_main_example_reads_as_expected():
         "Patient representatives scored 2 of 3 sections, worth 60% of the marks.",
         "Bidder A ranked first with 81.3 points out of 100, ahead of Bidder B with 72.5.",
         "Without the patient scores, Bidder B would have ranked first instead of Bidder A.",
-        ("Bidder A finished 8.8 points ahead of Bidder B: the patient scores put Bidder A "
-         "about 38.8 points ahead, and the panel's scores took about 30.0 points of that back."),
-        ("If the patient-scored sections had been worth less than 44.4% of the marks "
-         "(instead of 60%), Bidder B would have ranked first."),
-        ("When the section weights were changed a little at random, Bidder A still came "
-         "first every time."),
+        (
+            "Bidder A finished 8.8 points ahead of Bidder B: the patient scores put Bidder A "
+            "about 38.8 points ahead, and the panel's scores took about 30.0 points of that back."
+        ),
+        (
+            "If the patient-scored sections had been worth less than 44.4% of the marks "
+            "(instead of 60%), Bidder B would have ranked first."
+        ),
+        ("When the section weights were changed a little at random, Bidder A still came first every time."),
     ]
 
 
 def test_without_patient_scores_the_summary_says_they_could_not_change_the_result():
     inputs = gen_inputs([[[3, 4]], [[2, 2]]], ["panel", "panel"], [100], bidders=("A", "B"))
     summary = analyse(inputs, draws=100).summary
-    assert summary[0] == ("Patient representatives did not score any section, so their "
-                          "scores could not change the result.")
+    assert summary[0] == (
+        "Patient representatives did not score any section, so their scores could not change the result."
+    )
     assert 3 <= len(summary) <= 6
 
 
@@ -47,21 +52,24 @@ def test_missing_scores_come_first_and_no_winner_is_named():
     # A: 37.5 + (missing) = 37.5; B: 25 + 0 = 25
     inputs = gen_inputs([[[3], [nan]], [[2], [0]]], ["patient"], [50, 50], bidders=("A", "B"))
     summary = analyse(inputs, draws=0).summary
-    assert summary[0] == ("These results are not final: 1 score is still missing, so no "
-                          "winner can be named yet.")
+    assert summary[0] == ("These results are not final: 1 score is still missing, so no winner can be named yet.")
     assert "A is currently first" in summary[2]
 
 
 def test_a_tie_for_first_is_left_to_the_tie_break_rule():
     inputs = gen_inputs([[[4]], [[4]]], ["panel"], [100], bidders=("A", "B"))
-    assert ("A and B tied for first place with 100.0 points out of 100; the procurement's "
-            "tie-break rule decides between them.") in analyse(inputs, draws=0).summary
+    assert (
+        "A and B tied for first place with 100.0 points out of 100; the procurement's "
+        "tie-break rule decides between them."
+    ) in analyse(inputs, draws=0).summary
 
 
 def test_price_example_mentions_the_tipping_point_above_todays_share():
     summary = analyse(price_inputs(), draws=0).summary
-    assert ("If the patient-scored sections had been worth more than 66.7% of the marks "
-            "(instead of 50%), Bidder 1 would have ranked first.") in summary
+    assert (
+        "If the patient-scored sections had been worth more than 66.7% of the marks "
+        "(instead of 50%), Bidder 1 would have ranked first."
+    ) in summary
 
 
 @settings(max_examples=80, deadline=None)

@@ -1,4 +1,5 @@
 """Patient-weight sweep: exact tipping points, checked by hand and against a fine grid."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -40,10 +41,16 @@ def three_lines():
     #   B: Q1 2, Q2 3 -> 75 - 25 α
     #   C: Q1 4, Q2 0 -> 100 α
     # A = B at α = 1/3; B = C at α = 0.6; A = C at 0.5 is below B, so not a tipping point.
-    return gen_inputs([[[0, float("nan")], [float("nan"), 4]],
-                       [[2, float("nan")], [float("nan"), 3]],
-                       [[4, float("nan")], [float("nan"), 0]]],
-                      ["patient", "panel"], [50, 50], bidders=("A", "B", "C"))
+    return gen_inputs(
+        [
+            [[0, float("nan")], [float("nan"), 4]],
+            [[2, float("nan")], [float("nan"), 3]],
+            [[4, float("nan")], [float("nan"), 0]],
+        ],
+        ["patient", "panel"],
+        [50, 50],
+        bidders=("A", "B", "C"),
+    )
 
 
 def test_only_points_where_the_leader_changes_are_tipping_points():
@@ -56,11 +63,17 @@ def test_only_points_where_the_leader_changes_are_tipping_points():
 
 
 def test_failing_bidders_never_win_the_sweep():
-    inputs = gen_inputs([[[0, float("nan")], [float("nan"), 4]],
-                         [[2, float("nan")], [float("nan"), 3]],
-                         [[4, float("nan")], [float("nan"), 0]]],
-                        ["patient", "panel"], [50, 50], thresholds=[float("nan"), 1])
-    inf = analyse(inputs, draws=0).influence   # C fails Q2: only A and B are in the race
+    inputs = gen_inputs(
+        [
+            [[0, float("nan")], [float("nan"), 4]],
+            [[2, float("nan")], [float("nan"), 3]],
+            [[4, float("nan")], [float("nan"), 0]],
+        ],
+        ["patient", "panel"],
+        [50, 50],
+        thresholds=[float("nan"), 1],
+    )
+    inf = analyse(inputs, draws=0).influence  # C fails Q2: only A and B are in the race
     assert inf.tipping_points == pytest.approx((1 / 3,))
     assert {w for _, w in inf.sweep} == {0, 1}
 
@@ -79,17 +92,21 @@ def winner_at(alpha, a, c):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.integers(2, 7).flatmap(lambda n: st.tuples(
-    st.lists(st.integers(0, 8), min_size=n, max_size=n),
-    st.lists(st.integers(0, 8), min_size=n, max_size=n),
-    st.integers(1, 99))))
+@given(
+    st.integers(2, 7).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(0, 8), min_size=n, max_size=n),
+            st.lists(st.integers(0, 8), min_size=n, max_size=n),
+            st.integers(1, 99),
+        )
+    )
+)
 def test_tipping_points_match_a_fine_grid(case):
     """Between tipping points the grid winner is constant; across each one it changes."""
     patient_scores, other_scores, patient_weight = case
     fraction = np.array([patient_scores, other_scores], dtype=float).T / 8
     weights = np.array([patient_weight, 100 - patient_weight], dtype=float)
-    sweep = patient_weight_sweep(fraction, weights, np.array([True, False]),
-                                 np.zeros(len(patient_scores), bool))
+    sweep = patient_weight_sweep(fraction, weights, np.array([True, False]), np.zeros(len(patient_scores), bool))
     a, c = sweep.other_totals, sweep.patient_totals - sweep.other_totals
     edges = (0.0, *sweep.tipping_points, 1.0)
     for (start, end, winner), low, high in zip(sweep.pieces, edges, edges[1:]):

@@ -10,6 +10,7 @@ Quality (60%, max 4) and Price (40%, max 4, lowest price / price x 4):
 Without A the lowest price is 150: B scores 4 on price (45 + 40 = 85), C 2 (60 + 20 = 80),
 so B overtakes C. Without B or without C the lowest price is still A's 100: nothing moves.
 """
+
 from __future__ import annotations
 
 import numpy as np

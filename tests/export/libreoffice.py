@@ -1,4 +1,5 @@
 """Recalculate a workbook with LibreOffice headless, as ../shared/TOOLING.md shows."""
+
 from __future__ import annotations
 
 import shutil
@@ -32,10 +33,20 @@ def recalculate(*paths: Path, out_dir: Path) -> list[Path]:
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(RECALC_ON_LOAD)
         subprocess.run(
-            [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-             "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir),
-             *[str(p) for p in paths]],
-            check=True, capture_output=True, timeout=300,
+            [
+                SOFFICE,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{profile}",
+                "--convert-to",
+                "xlsx:Calc MS Excel 2007 XML",
+                "--outdir",
+                str(out_dir),
+                *[str(p) for p in paths],
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
         )
     results = [out_dir / Path(p).name for p in paths]
     for result in results:

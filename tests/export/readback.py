@@ -1,4 +1,5 @@
 """Read an exported (and recalculated) workbook back into plain Python values."""
+
 from __future__ import annotations
 
 from openpyxl import load_workbook
@@ -27,7 +28,7 @@ def summary_ranking(path) -> dict[str, dict[str, object]]:
     start = next(i for i, row in enumerate(rows) if row[:2] == ("Bidder", "Name"))
     headers = rows[start]
     table = {}
-    for row in rows[start + 1:]:
+    for row in rows[start + 1 :]:
         if not row or row[0] is None:
             break
         table[row[0]] = dict(zip(headers, row))

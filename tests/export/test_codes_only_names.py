@@ -6,6 +6,7 @@ conflict details, audit reasons). Every XML part of the workbook is searched
 after undoing XML entities and JSON ``\\u`` escapes and normalising, so an
 escaped ``Caf\\u00e9 M\\u00e9decins`` is caught too.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -44,8 +45,16 @@ def named(app):
     lead = gen_user(Role.LEAD, "Lee Lead")
     rep, panel = gen_user(Role.PATIENT, "Pat Patel"), gen_user(Role.PANEL, "Morgan Panel")
     p = setup.create_procurement(reference="GP-NAMES", title=f"Replacing {NAMES[0]}", lead=lead, actor=lead)
-    q1 = setup.add_section(p, code="Q1", title=f"Working with {NAMES[1]}", weight=100, scored_by="both",
-                           key_criterion="quality", question=TYPED, actor=lead)
+    q1 = setup.add_section(
+        p,
+        code="Q1",
+        title=f"Working with {NAMES[1]}",
+        weight=100,
+        scored_by="both",
+        key_criterion="quality",
+        question=TYPED,
+        actor=lead,
+    )
     for code, name in zip(("Bidder A", "Bidder B"), NAMES):
         setup.add_bidder(p, code=code, name=name, actor=lead)
     for user in (rep, panel):
@@ -55,13 +64,21 @@ def named(app):
     for user in (rep, panel):
         evaluation.declare_conflicts(user, p, {b.id: (False, TYPED) for b in p.bidders})
         for cell in evaluation.cells_for(user, p):
-            evaluation.save_score(evaluator=user, procurement=p, bidder=cell.bidder, section=cell.section,
-                                  value=3, rationale=TYPED, expected_version=0)
+            evaluation.save_score(
+                evaluator=user,
+                procurement=p,
+                bidder=cell.bidder,
+                section=cell.section,
+                value=3,
+                rationale=TYPED,
+                expected_version=0,
+            )
         evaluation.submit_scores(user, p)
     setup.close_scoring(p, actor=lead, reason=TYPED)
     for b in p.bidders:
-        moderation.record_consensus(actor=lead, procurement=p, bidder=b, section=q1, value=3, rationale=TYPED,
-                                    expected_version=0)
+        moderation.record_consensus(
+            actor=lead, procurement=p, bidder=b, section=q1, value=3, rationale=TYPED, expected_version=0
+        )
     db.session.commit()
     return p, lead
 

@@ -1,4 +1,5 @@
 """Who may download the workbook and the CSV, what codes-only leaves out, and the command."""
+
 from __future__ import annotations
 
 import zipfile
@@ -14,8 +15,7 @@ from scoring.services.export import SHEETS
 from ..helpers import gen_user, sign_in
 
 DOWNLOADS = ["export.xlsx", "scores.csv"]
-LEGAL_NAMES = ["Riverside Health Partnership LLP", "Meadow Primary Care Ltd",
-               "Northgate Community Interest Company"]
+LEGAL_NAMES = ["Riverside Health Partnership LLP", "Meadow Primary Care Ltd", "Northgate Community Interest Company"]
 
 
 def all_text(xlsx: bytes) -> str:
@@ -24,6 +24,7 @@ def all_text(xlsx: bytes) -> str:
 
 
 # One demo procurement per test (seeding it is the slow part), each case in a loop.
+
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, demo):
     for download in DOWNLOADS:
@@ -38,15 +39,19 @@ def test_unknown_procurement_is_not_found(lead_client, demo):
 
 
 def test_only_the_lead_and_administrators_may_download(app, demo):
-    expected = {"rep@example.org": 403, "panel@example.org": 403, "lead2@example.org": 403,
-                "admin@example.org": 200, "lead@example.org": 200}
+    expected = {
+        "rep@example.org": 403,
+        "panel@example.org": 403,
+        "lead2@example.org": 403,
+        "admin@example.org": 200,
+        "lead@example.org": 200,
+    }
     for email, status in expected.items():
         g.pop("_login_user", None)  # requests share the test's app context, so Flask-Login's cache
         client = app.test_client()
         assert sign_in(client, email, DEMO_PASSWORD).status_code == 302, email
         for download in DOWNLOADS:
-            assert client.get(f"/procurements/{demo.id}/{download}").status_code == status, \
-                (email, download)
+            assert client.get(f"/procurements/{demo.id}/{download}").status_code == status, (email, download)
 
 
 def test_workbook_has_every_sheet_frozen_headers_tables_and_charts(lead_client, demo):
@@ -73,8 +78,7 @@ def test_codes_only_leaves_every_legal_name_out(lead_client, demo):
     text = all_text(response.data)
     assert "Bidder A" in text
     assert not any(name in text for name in LEGAL_NAMES)
-    csv_text = lead_client.get(f"/procurements/{demo.id}/scores.csv?codes_only=1").get_data(
-        as_text=True)
+    csv_text = lead_client.get(f"/procurements/{demo.id}/scores.csv?codes_only=1").get_data(as_text=True)
     assert not any(name in csv_text for name in LEGAL_NAMES)
 
 

@@ -7,6 +7,7 @@ open, and each reason must read back exactly as typed, less only the characters
 XML cannot hold at all (control characters other than tab, line feed and
 carriage return, U+FFFE, U+FFFF and lone surrogates), which `safe_text` drops.
 """
+
 from __future__ import annotations
 
 import csv
@@ -56,23 +57,25 @@ def typed_scores(app, client, lead, rep, procurement):
 
     sign_in(client, rep)
     cells = evaluation.cells_for(rep, procurement)
-    client.post(f"/evaluate/{procurement.id}/conflicts",
-                data={f"bidder-{b.id}": "no" for b in procurement.bidders})
+    client.post(f"/evaluate/{procurement.id}/conflicts", data={f"bidder-{b.id}": "no" for b in procurement.bidders})
     assert evaluation.has_declared(rep, procurement)
     reasons = list(TYPED.values())
     chosen = {}
     # More classes than cells: each cell's reason holds several classes, one per line.
     for i, cell in enumerate(cells):
-        text = "\n".join(reasons[i::len(cells)])
+        text = "\n".join(reasons[i :: len(cells)])
         response = client.post(
             f"/evaluate/{procurement.id}/bidders/{cell.bidder.id}/sections/{cell.section.id}",
-            data={"score": "3", "rationale": text, "version": "0", "save_draft": "y"})
+            data={"score": "3", "rationale": text, "version": "0", "save_draft": "y"},
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         chosen[(cell.bidder.code, cell.section.code)] = text
     evaluation.submit_scores(rep, procurement)
     db.session.commit()
-    stored = {(s.bidder.code, s.section.code): s.rationale
-              for s in db.session.scalars(db.select(Score).where(Score.evaluator_id == rep.id))}
+    stored = {
+        (s.bidder.code, s.section.code): s.rationale
+        for s in db.session.scalars(db.select(Score).where(Score.evaluator_id == rep.id))
+    }
     everything = "".join(stored.values())
     for name, text in TYPED.items():  # the form kept every class (it may turn CR LF into LF)
         assert all(ch in everything for ch in text if ch not in "\r"), name
@@ -86,20 +89,20 @@ def lines(text: str) -> str:
 def reasons_in(rows, header_row=0) -> dict[tuple[str, str], str]:
     header = list(rows[header_row])
     b, s, r = header.index("bidder"), header.index("section"), header.index("rationale")
-    return {(row[b], row[s]): row[r] for row in rows[header_row + 1:] if row and row[r] is not None}
+    return {(row[b], row[s]): row[r] for row in rows[header_row + 1 :] if row and row[r] is not None}
 
 
 def scores_sheet(path) -> list[tuple]:
     """The Scores sheet's values, with OOXML's ``_xHHHH_`` escapes decoded as Excel and
     LibreOffice decode them (openpyxl leaves them as written)."""
     wb = load_workbook(path)  # the full reader, not read-only: it is the stricter one
-    return [tuple(unescape(v) if isinstance(v, str) else v for v in row)
-            for row in wb["Scores"].iter_rows(values_only=True)]
+    return [
+        tuple(unescape(v) if isinstance(v, str) else v for v in row) for row in wb["Scores"].iter_rows(values_only=True)
+    ]
 
 
 @pytest.mark.parametrize("raw_path", [True, False], ids=["raw XML path", "openpyxl cell path"])
-def test_every_typed_character_survives_the_workbook(app, typed_scores, procurement, tmp_path, monkeypatch,
-                                                      raw_path):
+def test_every_typed_character_survives_the_workbook(app, typed_scores, procurement, tmp_path, monkeypatch, raw_path):
     monkeypatch.setattr(stream, "USE_RAW_PATH", raw_path)
     out = tmp_path / "every-character.xlsx"
     with open(out, "wb") as f:

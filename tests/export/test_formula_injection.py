@@ -1,4 +1,5 @@
 """Text typed by users never becomes a formula, in the workbook or the CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +40,10 @@ def rationale_cells(path):
     wb = load_workbook(path)
     ws = wb["Scores"]
     column = [c.value for c in ws[1]].index("rationale") + 1
-    return [(c.value, c.data_type, bool(c.quotePrefix))
-            for c in ws.iter_cols(min_col=column, max_col=column, min_row=2).__next__()]
+    return [
+        (c.value, c.data_type, bool(c.quotePrefix))
+        for c in ws.iter_cols(min_col=column, max_col=column, min_row=2).__next__()
+    ]
 
 
 def test_risky_rationales_stay_text_after_libreoffice_recalculates(lead_client, demo, tmp_path):
@@ -70,24 +73,32 @@ def test_csv_of_the_scores_puts_an_apostrophe_before_risky_text(lead_client, dem
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["evaluator", "evaluator_email", "group", "bidder", "section", "score",
-                       "rationale", "submitted_at", "entered_by"]
+    assert rows[0] == [
+        "evaluator",
+        "evaluator_email",
+        "group",
+        "bidder",
+        "section",
+        "score",
+        "rationale",
+        "submitted_at",
+        "entered_by",
+    ]
     rationales = [row[6] for row in rows[1:]]
     for risky in RISKY:
         assert "'" + risky in rationales
     assert not any(is_risky(cell) for row in rows[1:] for cell in row)
 
 
-def test_the_fallback_cell_path_writes_the_same_records_as_the_fast_path(lead_client, demo,
-                                                                        tmp_path, monkeypatch):
+def test_the_fallback_cell_path_writes_the_same_records_as_the_fast_path(lead_client, demo, tmp_path, monkeypatch):
     fast = tmp_path / "fast.xlsx"
     fast.write_bytes(lead_client.get(f"/procurements/{demo.id}/export.xlsx").data)
     monkeypatch.setattr(stream, "USE_RAW_PATH", False)
     slow = tmp_path / "slow.xlsx"
     slow.write_bytes(lead_client.get(f"/procurements/{demo.id}/export.xlsx").data)
+
     def lf(rows):  # openpyxl's own cells write a bare CR, which XML readers turn into LF
-        return [tuple(v.replace("\r", "\n") if isinstance(v, str) else v for v in row)
-                for row in rows]
+        return [tuple(v.replace("\r", "\n") if isinstance(v, str) else v for v in row) for row in rows]
 
     for sheet in ("Scores", "Audit"):
         assert lf(sheet_rows(fast, sheet)) == lf(sheet_rows(slow, sheet))

@@ -5,6 +5,7 @@ values it saves are compared with the engine's to 1e-9. Then a weight is
 changed in the workbook, as an auditor would in Excel, and the recalculated
 totals are compared with the engine run on the changed weights.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,7 +22,6 @@ from scoring.services.export import ExportData, document_from_analysis, write_wo
 
 from . import libreoffice
 from .readback import moderated_table, sheet_rows, summary_ranking
-
 
 TOLERANCE = 1e-9
 
@@ -49,8 +49,7 @@ def change_weights(source: Path, target: Path, new: dict[str, float]) -> None:
     wb.save(target)
 
 
-def test_lead_downloads_a_workbook_whose_formulas_recalculate_to_the_engine_result(
-        lead_client, demo, tmp_path):
+def test_lead_downloads_a_workbook_whose_formulas_recalculate_to_the_engine_result(lead_client, demo, tmp_path):
     response = lead_client.get(f"/procurements/{demo.id}/export.xlsx")
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
@@ -65,8 +64,7 @@ def test_lead_downloads_a_workbook_whose_formulas_recalculate_to_the_engine_resu
     changed = tmp_path / "changed.xlsx"
     change_weights(exported, changed, new)
 
-    recalculated, recalculated_changed = libreoffice.recalculate(
-        exported, changed, out_dir=tmp_path / "recalculated")
+    recalculated, recalculated_changed = libreoffice.recalculate(exported, changed, out_dir=tmp_path / "recalculated")
 
     assert_matches_engine(recalculated, moderate(inputs, **options))
     weights = [new.get(code, w) for code, w in zip(inputs.section_labels, inputs.weights)]
@@ -75,8 +73,7 @@ def test_lead_downloads_a_workbook_whose_formulas_recalculate_to_the_engine_resu
     m = moderate(reweighted, **options)
     assert not np.allclose(m.totals, moderate(inputs, **options).totals)
     assert_matches_engine(recalculated_changed, m)
-    total_row = next(r for r in sheet_rows(recalculated_changed, "Weights")
-                     if r[1] == "Total (must be 100)")
+    total_row = next(r for r in sheet_rows(recalculated_changed, "Weights") if r[1] == "Total (must be 100)")
     assert total_row[2] == pytest.approx(100)
 
 
@@ -84,16 +81,25 @@ def synthetic_inputs() -> EngineInputs:
     """Five bidders: two tie for second place, one fails a pass mark, one cell is missing."""
     scores = np.full((5, 3, 2), np.nan)
     plan = {  # bidder: (Q1, Q2, Q3) moderated by two evaluators giving the same score
-        0: (4, 3, 4), 1: (3, 3, 3), 2: (3, 3, 3), 3: (4, 4, 0), 4: (2, 2, 2),
+        0: (4, 3, 4),
+        1: (3, 3, 3),
+        2: (3, 3, 3),
+        3: (4, 4, 0),
+        4: (2, 2, 2),
     }
     for b, values in plan.items():
         for s, value in enumerate(values):
             scores[b, s, :] = value
     scores[4, 2, :] = np.nan  # not scored yet: adds nothing, never fails
-    return EngineInputs(scores=scores, groups=("patient", "panel"), weights=[50, 30, 20],
-                        max_scores=[4, 4, 4], thresholds=[np.nan, np.nan, 1],
-                        bidder_labels=[f"Bidder {c}" for c in "ABCDE"],
-                        section_labels=["Q1", "Q2", "Q3"])
+    return EngineInputs(
+        scores=scores,
+        groups=("patient", "panel"),
+        weights=[50, 30, 20],
+        max_scores=[4, 4, 4],
+        thresholds=[np.nan, np.nan, 1],
+        bidder_labels=[f"Bidder {c}" for c in "ABCDE"],
+        section_labels=["Q1", "Q2", "Q3"],
+    )
 
 
 def test_rank_formulas_follow_the_engine_tie_and_failing_rules(tmp_path):
@@ -102,16 +108,21 @@ def test_rank_formulas_follow_the_engine_tie_and_failing_rules(tmp_path):
     m = analysis.moderation
     assert m.failing.tolist() == [False, False, False, True, False]
     assert m.ranks.tolist() == [1, 2, 2, 5, 4]
-    data = ExportData(reference="SYN-1", title="Synthetic", status="Moderation", anonymised=True,
-                      document=document_from_analysis(analysis, reference="SYN-1"), scores=[])
+    data = ExportData(
+        reference="SYN-1",
+        title="Synthetic",
+        status="Moderation",
+        anonymised=True,
+        document=document_from_analysis(analysis, reference="SYN-1"),
+        scores=[],
+    )
     exported = tmp_path / "synthetic.xlsx"
     write_workbook(data, exported)
     # Q3 weighs more: Bidder D's total rises but it still fails, so it still ranks last.
     new = {"Q2": 10.0, "Q3": 40.0}
     changed = tmp_path / "synthetic-changed.xlsx"
     change_weights(exported, changed, new)
-    recalculated, recalculated_changed = libreoffice.recalculate(
-        exported, changed, out_dir=tmp_path / "out")
+    recalculated, recalculated_changed = libreoffice.recalculate(exported, changed, out_dir=tmp_path / "out")
     assert_matches_engine(recalculated, m)
     reweighted = moderate(dataclasses.replace(inputs, weights=[50, 10, 40]))
     assert_matches_engine(recalculated_changed, reweighted)

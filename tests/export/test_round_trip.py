@@ -1,4 +1,5 @@
 """The Scores sheet of an export goes back in through the import, unchanged."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -19,8 +20,7 @@ def import_workbook(demo, exported: bytes, reference: str) -> bytes:
     wb.remove(wb.active)
     sheet = wb.create_sheet("Procurement")
     sheet.append(["field", "value"])
-    for row in (["reference", reference], ["title", demo.title + " (re-imported)"],
-                ["anonymised", "yes"]):
+    for row in (["reference", reference], ["title", demo.title + " (re-imported)"], ["anonymised", "yes"]):
         sheet.append(row)
     sheet = wb.create_sheet("Sections")
     sheet.append(["code", "title", "weight", "max_score", "scored_by", "threshold", "key_criterion"])
@@ -32,9 +32,13 @@ def import_workbook(demo, exported: bytes, reference: str) -> bytes:
         sheet.append([b.code, b.name])
     sheet = wb.create_sheet("Evaluators")
     sheet.append(["email", "name", "group", "training_completed"])
-    evaluators = db.session.scalars(select(User).join(Score, Score.evaluator_id == User.id)
-                                    .join(Section, Section.id == Score.section_id)
-                                    .where(Section.procurement_id == demo.id).distinct())
+    evaluators = db.session.scalars(
+        select(User)
+        .join(Score, Score.evaluator_id == User.id)
+        .join(Section, Section.id == Score.section_id)
+        .where(Section.procurement_id == demo.id)
+        .distinct()
+    )
     for user in evaluators:
         sheet.append([user.email, user.name, user.group, user.training_completed_on])
     scores = wb.create_sheet("Scores")
@@ -56,7 +60,8 @@ def scores_of(procurement_id: int) -> set[tuple]:
         .join(User, User.id == Score.evaluator_id)
         .join(Bidder, Bidder.id == Score.bidder_id)
         .join(Section, Section.id == Score.section_id)
-        .where(Section.procurement_id == procurement_id, Score.value.is_not(None)))
+        .where(Section.procurement_id == procurement_id, Score.value.is_not(None))
+    )
     return {tuple(r) for r in rows}
 
 
@@ -70,8 +75,16 @@ def test_scores_sheet_of_an_export_imports_back_as_the_same_scores(lead_client, 
         pytest.fail("; ".join(failed.problems))
     header = load_workbook(BytesIO(exported), read_only=True)["Scores"]
     assert [c.value for c in next(header.iter_rows(max_row=1))] == [
-        "evaluator", "evaluator_email", "group", "bidder", "section", "score", "rationale",
-        "submitted_at", "entered_by"]
+        "evaluator",
+        "evaluator_email",
+        "group",
+        "bidder",
+        "section",
+        "score",
+        "rationale",
+        "submitted_at",
+        "entered_by",
+    ]
     assert len(plan.scores) == len(scores_of(demo.id))
 
     result = importer.import_procurement(workbook, actor=demo.lead)

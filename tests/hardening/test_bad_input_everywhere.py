@@ -6,6 +6,7 @@ can reach is posted back with a NUL character, then with over-long text, in each
 turn. Afterwards no table may hold a NUL or a string longer than its column (SQLite would
 have stored either without complaint).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,15 @@ from ..production.world import ROLES, build_world
 HUGE = (2**31, 2**63, 99999999999999999999)  # 2^31: past PostgreSQL's integer ids
 LONG = 100_001  # one more than the longest free text any field takes (input_guard.TEXT_MAX_CHARS)
 # Who fills in forms, and which procurement of the world they work on.
-CRAWLERS = (("rep", "scoring"), ("panel", "moderation"), ("lead", "scoring"), ("lead", "moderation"),
-            ("lead", "final"), ("other_lead", "other"), ("admin", "scoring"))
+CRAWLERS = (
+    ("rep", "scoring"),
+    ("panel", "moderation"),
+    ("lead", "scoring"),
+    ("lead", "moderation"),
+    ("lead", "final"),
+    ("other_lead", "other"),
+    ("admin", "scoring"),
+)
 
 
 class _Forms(HTMLParser):
@@ -44,8 +52,12 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(),
-                          "fields": {}, "choices": {}}
+            self._form = {
+                "action": a.get("action") or "",
+                "method": (a.get("method") or "get").lower(),
+                "fields": {},
+                "choices": {},
+            }
             self.forms.append(self._form)
         if self._form is None or not a.get("name"):
             return
@@ -124,8 +136,12 @@ def attempt(app, browser, method, url, data=None) -> int:
 def test_ids_of_2_to_the_63_and_more_are_not_found_on_every_route(app, world, browsers):
     wrong = []
     for rule in rules_of(app):
-        int_arguments = [a for a in rule.arguments if rule._converters[a].__class__.__name__ != "PathConverter"
-                         and "int" in type(rule._converters[a]).__name__.lower()]
+        int_arguments = [
+            a
+            for a in rule.arguments
+            if rule._converters[a].__class__.__name__ != "PathConverter"
+            and "int" in type(rule._converters[a]).__name__.lower()
+        ]
         if not int_arguments or rule.endpoint not in EXPECTED:
             continue
         allowed = [r for r in ROLES if EXPECTED[rule.endpoint][r] in (200, 400)] or ["admin"]
@@ -168,11 +184,16 @@ def test_page_numbers_and_query_ids_of_2_to_the_63_are_refused_not_a_500(app, wo
 def crawl(app, world, browsers) -> list[tuple[str, dict]]:
     """(role, form) for every POST form on every page the crawlers can open, each form once."""
     found, seen = [], set()
-    rules = [r for r in rules_of(app) if "GET" in r.methods and r.endpoint in EXPECTED
-             and r.endpoint not in ("static", "assets.nhsuk_asset")]
+    rules = [
+        r
+        for r in rules_of(app)
+        if "GET" in r.methods and r.endpoint in EXPECTED and r.endpoint not in ("static", "assets.nhsuk_asset")
+    ]
     for role, stage in CRAWLERS:
         for rule in rules:
-            if EXPECTED[rule.endpoint][role] != 200 and not (role == "other_lead" and rule.endpoint.startswith("leads.")):
+            if EXPECTED[rule.endpoint][role] != 200 and not (
+                role == "other_lead" and rule.endpoint.startswith("leads.")
+            ):
                 continue
             with app.test_request_context():
                 try:
@@ -186,8 +207,11 @@ def crawl(app, world, browsers) -> list[tuple[str, dict]]:
                 response.close()
             for form in forms_on(page, url):
                 # The same form on another procurement at the same stage adds nothing.
-                key = (stage, re.sub(r"\d+", "N", form["url"]),
-                       tuple(sorted(re.sub(r"\d+", "N", name) for name in form["fields"])))
+                key = (
+                    stage,
+                    re.sub(r"\d+", "N", form["url"]),
+                    tuple(sorted(re.sub(r"\d+", "N", name) for name in form["fields"])),
+                )
                 if key not in seen:
                     seen.add(key)
                     found.append((role, form))

@@ -3,6 +3,7 @@
 test_bad_input_everywhere.py checks every form for "never a 500"; these pin the messages
 and what is (not) stored, on SQLite and PostgreSQL alike.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,11 +27,14 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 # ----------------------------------------------------------------------------- NUL characters
 
+
 def test_a_nul_in_a_reason_is_refused_and_nothing_is_saved(rep_client, procurement, rep):
     evaluation.declare_conflicts(rep, procurement, {b.id: (False, "") for b in procurement.bidders})
     bidder, section = procurement.bidders[0], procurement.sections[0]
-    response = rep_client.post(f"/evaluate/{procurement.id}/bidders/{bidder.id}/sections/{section.id}",
-                               data={"score": "3", "rationale": "Good\x00plan", "version": "0", "save_draft": "1"})
+    response = rep_client.post(
+        f"/evaluate/{procurement.id}/bidders/{bidder.id}/sections/{section.id}",
+        data={"score": "3", "rationale": "Good\x00plan", "version": "0", "save_draft": "1"},
+    )
     assert response.status_code == 400
     assert "hidden “null” character" in text(response) and "Nothing was saved" in text(response)
     assert evaluation.find_score(rep, bidder, section) is None
@@ -38,10 +42,14 @@ def test_a_nul_in_a_reason_is_refused_and_nothing_is_saved(rep_client, procureme
 
 # ----------------------------------------------------------------------------- text longer than its column
 
-@pytest.mark.parametrize("field, value, message", [
-    ("reference", "R" * 51, "The reference must be 50 characters or fewer. It is 51."),
-    ("title", "T" * 301, "The title must be 300 characters or fewer. It is 301."),
-])
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("reference", "R" * 51, "The reference must be 50 characters or fewer. It is 51."),
+        ("title", "T" * 301, "The title must be 300 characters or fewer. It is 301."),
+    ],
+)
 def test_a_new_procurement_with_overlong_text_is_refused(lead_client, field, value, message):
     data = {"reference": "GP-LONG-01", "title": "A title", field: value}
     response = lead_client.post("/procurements/new", data=data)
@@ -63,8 +71,7 @@ def test_a_user_name_over_200_is_refused_on_the_form_and_in_the_import(app, clie
 
     admin = gen_user(Role.ADMIN, "Ada Admin")
     sign_in(client, admin)
-    response = client.post("/admin/users/new", data={"name": "N" * 201, "email": "long@example.org",
-                                                     "role": "panel"})
+    response = client.post("/admin/users/new", data={"name": "N" * 201, "email": "long@example.org", "role": "panel"})
     assert response.status_code == 400
     assert "The name must be 200 characters or fewer. It is 201." in text(response)
     evaluators = [["email", "name", "group", "training_completed"], ["long@example.org", "N" * 201, "panel", None]]
@@ -83,8 +90,10 @@ def test_the_import_and_the_form_share_the_reference_limit(app, lead, lead_clien
 
 def test_conflict_details_are_capped_like_reasons(rep_client, procurement, rep):
     a, b = procurement.bidders
-    response = rep_client.post(f"/evaluate/{procurement.id}/conflicts", data={
-        f"bidder-{a.id}": "yes", f"details-{a.id}": "x" * 5001, f"bidder-{b.id}": "no"})
+    response = rep_client.post(
+        f"/evaluate/{procurement.id}/conflicts",
+        data={f"bidder-{a.id}": "yes", f"details-{a.id}": "x" * 5001, f"bidder-{b.id}": "no"},
+    )
     assert response.status_code == 400
     assert "Describe the conflict in 5,000 characters or fewer. It is 5,001." in text(response)
     assert evaluation.declarations_for(rep, procurement) == {}
@@ -92,11 +101,14 @@ def test_conflict_details_are_capped_like_reasons(rep_client, procurement, rep):
 
 # ----------------------------------------------------------------------------- numbers
 
+
 @pytest.mark.parametrize("max_score", ["nan", "inf", "-inf", "1e309", "NaN"])
 def test_a_max_score_that_is_not_a_number_is_refused(lead_client, draft, max_score):
     before = len(draft.sections)
-    response = lead_client.post(f"/procurements/{draft.id}/sections/new", data={
-        "code": "Q9", "title": "Extra", "weight": "0", "max_score": max_score, "scored_by": "both"})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/sections/new",
+        data={"code": "Q9", "title": "Extra", "weight": "0", "max_score": max_score, "scored_by": "both"},
+    )
     assert response.status_code == 400
     assert "Enter the maximum score as a whole number, for example 4." in text(response)
     db.session.expire_all()
@@ -106,8 +118,9 @@ def test_a_max_score_that_is_not_a_number_is_refused(lead_client, draft, max_sco
 @pytest.mark.parametrize("weight", ["nan", "inf", "1e309"])
 def test_weights_that_are_not_numbers_are_refused(lead_client, draft, weight):
     q1, q2 = draft.sections
-    response = lead_client.post(f"/procurements/{draft.id}/weights",
-                                data={f"weight-{q1.id}": weight, f"weight-{q2.id}": "40"})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/weights", data={f"weight-{q1.id}": weight, f"weight-{q2.id}": "40"}
+    )
     assert response.status_code == 400
     assert "Enter the weight of section Q1 as a number of percent, for example 20." in text(response)
     db.session.expire_all()
@@ -128,9 +141,13 @@ MATHS = ("$\\foo$", "$x^2$")
 
 @pytest.fixture
 def maths_codes(app, lead, rep, panel):
-    procurement = gen_procurement(lead=lead, reference="GP-MATHS", sections=[(MATHS[0], 60, "both"),
-                                                                            ("Q2", 40, "patient")],
-                                  bidders=MATHS, evaluators=[rep, panel])
+    procurement = gen_procurement(
+        lead=lead,
+        reference="GP-MATHS",
+        sections=[(MATHS[0], 60, "both"), ("Q2", 40, "patient")],
+        bidders=MATHS,
+        evaluators=[rep, panel],
+    )
     gen_scores(procurement, {rep: 3, panel: 2})
     setup.close_scoring(procurement, actor=lead)
     db.session.commit()
@@ -159,11 +176,13 @@ def test_codes_like_latex_do_not_break_the_what_if_page_its_json_or_charts(lead_
 
 # ----------------------------------------------------------------------------- file names with CR or LF
 
+
 def test_an_uploaded_file_name_with_cr_or_lf_is_cleaned(app, draft, lead):
     # A browser escapes CR and LF in a multipart file name; other clients send them (RFC 5987
     # filename*), so the service cleans whatever name it is given.
-    document = documents.store_document(draft.bidders[0], draft.sections[0], filename="plan\r\nX-Evil: 1.pdf",
-                                        data=PDF, actor=lead)
+    document = documents.store_document(
+        draft.bidders[0], draft.sections[0], filename="plan\r\nX-Evil: 1.pdf", data=PDF, actor=lead
+    )
     assert document.filename == "plan X-Evil: 1.pdf"
     assert '"filename": "plan X-Evil: 1.pdf"' in events("document.uploaded")[0].after_json
 

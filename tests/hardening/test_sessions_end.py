@@ -4,6 +4,7 @@ password set by an administrator, deactivation or a change of role.
 Each test keeps a copy of the signed-in cookie (as a second tab, a shared computer or a
 thief would have), makes the change, and then tries the copy.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ password for a real account: the same message, the same lock-out, and the same w
 Timing is not asserted (see bench/sign_in.py for the figures); instead the tests count the
 password-hash checks, which are what took a real account ~100 ms longer.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,10 @@ from ..helpers import sign_in
 from ..leads.pages import text
 
 WRONG = "Enter a correct email address and password."
-LOCKED = ("This account is locked after too many failed attempts. Try again in 15 minutes, "
-          "or ask an administrator to set a new password, which unlocks it straight away.")
+LOCKED = (
+    "This account is locked after too many failed attempts. Try again in 15 minutes, "
+    "or ask an administrator to set a new password, which unlocks it straight away."
+)
 
 
 @pytest.fixture

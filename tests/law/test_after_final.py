@@ -1,6 +1,7 @@
 """After finalisation the award still has to be recorded (the notice, the standstill, the notice
 text, who decided); those routes write only the award's own tables and the audit log, never the
 evaluation, and the key criteria and regime stay as they were decided."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,13 +18,32 @@ def test_recording_the_award_never_changes_the_evaluation(app, lead, rep, panel,
     p = build(lead, rep, panel, people)
     today = date.today()
     posts = [
-        ("law/notice", {"published_on-day": today.day, "published_on-month": today.month,
-                        "published_on-year": today.year}, 302),
-        ("law/representations", {"received": "yes", "decision": "proceed", "decided_on-day": today.day,
-                                 "decided_on-month": today.month, "decided_on-year": today.year}, 302),
+        (
+            "law/notice",
+            {"published_on-day": today.day, "published_on-month": today.month, "published_on-year": today.year},
+            302,
+        ),
+        (
+            "law/representations",
+            {
+                "received": "yes",
+                "decision": "proceed",
+                "decided_on-day": today.day,
+                "decided_on-month": today.month,
+                "decided_on-year": today.year,
+            },
+            302,
+        ),
         ("notice-of-intention", {"notice_text": "Notice of intention to award: edited"}, 302),
-        ("law/decision", {"decision_makers": "The board", "weighting_rationale": "Because",
-                          f"experience-{rep.id}": "Ten years on the patient group"}, 302),
+        (
+            "law/decision",
+            {
+                "decision_makers": "The board",
+                "weighting_rationale": "Because",
+                f"experience-{rep.id}": "Ten years on the patient group",
+            },
+            302,
+        ),
         # Decided at finalisation: refused, nothing changes.
         ("law/regime", {"regime": "pa23", "service_type": "Other"}, 400),
         ("law/key-criteria", {"note-value": "A new explanation"}, 400),

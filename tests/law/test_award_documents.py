@@ -1,5 +1,6 @@
 """The award record and the assessment summaries: opened with python-docx, every element the
 issue lists found, and converted to PDF by LibreOffice without error."""
+
 from __future__ import annotations
 
 import io
@@ -29,9 +30,22 @@ def text_of(data: bytes) -> str:
 
 def to_pdf(paths: list[Path], out_dir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-                        "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, paths)],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                SOFFICE,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{profile}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                *map(str, paths),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     pdfs = [out_dir / (p.stem + ".pdf") for p in paths]
     for pdf in pdfs:
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF"), pdf
@@ -45,8 +59,10 @@ def test_the_award_record_holds_every_element(decided, lead, rep, panel, people,
     assert "Provider Selection Regime" in text and "Competitive Process (regulation 11" in text
     # the service and the selected provider (A: 45 + 26.25 + 15 = 86.25)
     assert "GP practice (APMS)" in text
-    assert f"Selected provider: {a.name} (Bidder A), total 86.2 out of 100" in text or \
-        f"Selected provider: {a.name} (Bidder A), total 86.3 out of 100" in text
+    assert (
+        f"Selected provider: {a.name} (Bidder A), total 86.2 out of 100" in text
+        or f"Selected provider: {a.name} (Bidder A), total 86.3 out of 100" in text
+    )
     # the criteria and key criteria, their weights and why
     assert "Q1 | Section Q1 | 45% | 4 | Quality and innovation" in text
     assert "Q2 | Section Q2 | 35% | 4 | Improving access, reducing health inequalities and facilitating choice" in text

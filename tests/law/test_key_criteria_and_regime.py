@@ -1,4 +1,5 @@
 """The regime per procurement, PSR key criteria, and what the lead records for the award."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,8 +20,12 @@ from ..planning.workbooks import GOOD, full_scores, sheets, workbook_bytes
 
 
 def test_a_psr_procurement_cannot_open_scoring_with_an_unmapped_section(app, lead, rep, panel, lead_client):
-    p = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False,
-                        sections=[("Q1", 60, "both", "quality"), ("Q2", 40, "patient", "access")])
+    p = gen_procurement(
+        lead=lead,
+        evaluators=[rep, panel],
+        open_scoring=False,
+        sections=[("Q1", 60, "both", "quality"), ("Q2", 40, "patient", "access")],
+    )
     q2 = p.sections[1]
     setup.update_section(q2, key_criterion="", actor=lead)
     assert q2.key_criterion is None
@@ -46,15 +51,20 @@ def test_a_pa23_procurement_opens_without_key_criteria(app, lead, rep, panel):
 
 
 def test_a_key_criterion_without_a_section_warns_until_explained(app, lead, rep, panel, lead_client):
-    p = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False,
-                        sections=[("Q1", 60, "both", "quality"), ("Q2", 40, "patient", "access")])
+    p = gen_procurement(
+        lead=lead,
+        evaluators=[rep, panel],
+        open_scoring=False,
+        sections=[("Q1", 60, "both", "quality"), ("Q2", 40, "patient", "access")],
+    )
     warnings = regime.key_criteria_warnings(p)
     assert len(warnings) == 3 and "Value" in warnings[0]
     assert not [w for w in setup.readiness_problems(p) if "key criteria" in w]  # a warning, not a refusal
     page = lead_client.get(f"/procurements/{p.id}").get_data(as_text=True)
     assert "No section serves the key criterion “Value”" in page
-    response = lead_client.post(f"/procurements/{p.id}/law/key-criteria",
-                                data={"note-value": "The price is set nationally."})
+    response = lead_client.post(
+        f"/procurements/{p.id}/law/key-criteria", data={"note-value": "The price is set nationally."}
+    )
     assert response.status_code == 302
     assert [w for w in regime.key_criteria_warnings(p) if "Value" in w] == []
     note = db.session.scalar(db.select(KeyCriterionNote).where(KeyCriterionNote.procurement_id == p.id))
@@ -63,9 +73,12 @@ def test_a_key_criterion_without_a_section_warns_until_explained(app, lead, rep,
 
 
 def test_key_criterion_weights_on_set_up(app, lead, rep, panel, lead_client):
-    p = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False,
-                        sections=[("Q1", 50, "both", "quality"), ("Q2", 30, "patient", "quality"),
-                                  ("Q3", 20, "panel", "access")])
+    p = gen_procurement(
+        lead=lead,
+        evaluators=[rep, panel],
+        open_scoring=False,
+        sections=[("Q1", 50, "both", "quality"), ("Q2", 30, "patient", "quality"), ("Q3", 20, "panel", "access")],
+    )
     rows = {r.code: r.weight for r in regime.key_criteria_rows(p)}
     assert rows == {"quality": 80, "value": 0, "integration": 0, "access": 20, "social_value": 0}
     page = lead_client.get(f"/procurements/{p.id}/sections").get_data(as_text=True)
@@ -76,11 +89,14 @@ def test_key_criterion_weights_on_set_up(app, lead, rep, panel, lead_client):
 
 def test_per_key_criterion_figures_are_worked_out_by_hand():
     # Q1 50% quality (patient+panel), Q2 30% quality (panel), Q3 20% access (patient); max 4.
-    sections = [{"code": "Q1", "weight": 50, "max_score": 4, "key_criterion": "quality", "patient": True},
-                {"code": "Q2", "weight": 30, "max_score": 4, "key_criterion": "quality", "patient": False},
-                {"code": "Q3", "weight": 20, "max_score": 4, "key_criterion": "access", "patient": True}]
-    bidders = [{"code": "A", "moderated": {"Q1": 4, "Q2": 2, "Q3": 1},
-                "patient_points": {"Q1": 25.0, "Q2": 0.0, "Q3": 5.0}}]
+    sections = [
+        {"code": "Q1", "weight": 50, "max_score": 4, "key_criterion": "quality", "patient": True},
+        {"code": "Q2", "weight": 30, "max_score": 4, "key_criterion": "quality", "patient": False},
+        {"code": "Q3", "weight": 20, "max_score": 4, "key_criterion": "access", "patient": True},
+    ]
+    bidders = [
+        {"code": "A", "moderated": {"Q1": 4, "Q2": 2, "Q3": 1}, "patient_points": {"Q1": 25.0, "Q2": 0.0, "Q3": 5.0}}
+    ]
     by = {f.code: f for f in kc.figures(sections, bidders)}
     # quality: 80% weight, 50 of it patient-scored (0.625); A: 50*4/4 + 30*2/4 = 65 points, 25 from patients
     assert (by["quality"].weight, by["quality"].patient_weight, by["quality"].patient_share) == (80, 50, 0.625)
@@ -113,19 +129,24 @@ def test_results_and_workbook_show_key_criteria(app, decided, lead):
 
 
 def test_the_regime_and_service_type_are_set_and_audited(app, lead, lead_client):
-    response = lead_client.post("/procurements/new", data={"reference": "CS-01", "title": "Community services",
-                                                           "anonymised": "yes"})
+    response = lead_client.post(
+        "/procurements/new", data={"reference": "CS-01", "title": "Community services", "anonymised": "yes"}
+    )
     assert response.status_code == 302
     p = db.session.scalar(db.select(Procurement).where(Procurement.reference == "CS-01"))
     assert p.regime == "psr" and p.service_type == ""
-    response = lead_client.post(f"/procurements/{p.id}/law/regime",
-                                data={"regime": "pa23", "service_type": "Community equipment"})
+    response = lead_client.post(
+        f"/procurements/{p.id}/law/regime", data={"regime": "pa23", "service_type": "Community equipment"}
+    )
     assert response.status_code == 302
     assert (p.regime, p.service_type) == ("pa23", "Community equipment")
     page = lead_client.get(f"/procurements/{p.id}").get_data(as_text=True)
     assert "Procurement Act 2023" in page and "Community equipment" in page
     bad = lead_client.post(f"/procurements/{p.id}/law/regime", data={"regime": "pcr2015"})
-    assert bad.status_code == 400 and "Choose the Provider Selection Regime or the Procurement Act 2023" in bad.get_data(as_text=True)
+    assert (
+        bad.status_code == 400
+        and "Choose the Provider Selection Regime or the Procurement Act 2023" in bad.get_data(as_text=True)
+    )
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "procurement.regime_set")) is not None
 
 
@@ -145,13 +166,17 @@ def test_the_import_refuses_an_unmapped_section_under_psr_when_scoring_opens(app
     data["Sections"] = [row[:8] + ([row[8]] if i != 2 else [""]) for i, row in enumerate(GOOD["Sections"])]
     with pytest.raises(ValidationFailed) as failed:
         import_procurement(workbook_bytes(data), actor=lead)
-    assert failed.value.problems == ["Sections row 3: section Q2 has no key_criterion, which the Provider "
-                                     "Selection Regime needs before scoring opens, and the workbook has scores."]
+    assert failed.value.problems == [
+        "Sections row 3: section Q2 has no key_criterion, which the Provider "
+        "Selection Regime needs before scoring opens, and the workbook has scores."
+    ]
     data["Sections"][3][8] = "kindness"
     with pytest.raises(ValidationFailed) as failed:
         import_procurement(workbook_bytes(data), actor=lead)
-    assert "Sections row 4: Choose one of the five key criteria (quality, value, integration, access, " \
-           "social_value), or leave it empty." in failed.value.problems
+    assert (
+        "Sections row 4: Choose one of the five key criteria (quality, value, integration, access, "
+        "social_value), or leave it empty." in failed.value.problems
+    )
     data["Procurement"] = GOOD["Procurement"] + [["regime", "pa23"]]
     data["Sections"][3][8] = ""
     assert import_procurement(workbook_bytes(data), actor=lead).procurement.regime == "pa23"
@@ -164,7 +189,9 @@ def test_the_import_refuses_an_unknown_regime(app, lead):
     data["Procurement"] = GOOD["Procurement"] + [["regime", "pcr2015"]]
     with pytest.raises(ValidationFailed) as failed:
         import_procurement(workbook_bytes(data), actor=lead)
-    assert "Procurement row 5: regime must be psr (the Provider Selection Regime) or pa23" in "\n".join(failed.value.problems)
+    assert "Procurement row 5: regime must be psr (the Provider Selection Regime) or pa23" in "\n".join(
+        failed.value.problems
+    )
 
 
 def test_the_procurement_page_shows_the_standstill_and_representations(app, decided, lead):
@@ -183,16 +210,25 @@ def test_recording_the_notice_through_the_page(app, lead, rep, panel, people):
     client = app.test_client()
     sign_in(client, lead)
     today = date.today()
-    response = client.post(f"/procurements/{p.id}/law/notice", data={
-        "published_on-day": str(today.day), "published_on-month": str(today.month),
-        "published_on-year": str(today.year)})
+    response = client.post(
+        f"/procurements/{p.id}/law/notice",
+        data={
+            "published_on-day": str(today.day),
+            "published_on-month": str(today.month),
+            "published_on-year": str(today.year),
+        },
+    )
     assert response.status_code == 302
     assert regime.standstill_of(p).last_day is not None
-    future = client.post(f"/procurements/{p.id}/law/notice", data={
-        "published_on-day": "1", "published_on-month": "1", "published_on-year": str(today.year + 1)})
+    future = client.post(
+        f"/procurements/{p.id}/law/notice",
+        data={"published_on-day": "1", "published_on-month": "1", "published_on-year": str(today.year + 1)},
+    )
     assert future.status_code == 400 and "cannot be in the future" in future.get_data(as_text=True)
-    bad = client.post(f"/procurements/{p.id}/law/notice", data={
-        "published_on-day": "31", "published_on-month": "2", "published_on-year": "2027"})
+    bad = client.post(
+        f"/procurements/{p.id}/law/notice",
+        data={"published_on-day": "31", "published_on-month": "2", "published_on-year": "2027"},
+    )
     assert bad.status_code == 400 and "Enter a real date" in bad.get_data(as_text=True)
     response = client.post(f"/procurements/{p.id}/law/representations", data={"received": "yes"})
     assert response.status_code == 400
@@ -223,13 +259,15 @@ def test_the_psr_notice_is_drafted_edited_kept_and_audited(app, decided, lead):
     page = client.get(f"/procurements/{decided.id}/notice-of-intention").get_data(as_text=True)
     a = decided.bidders[0]
     assert "This is a draft" in page
-    for words in ("Decision made by: The ICB&#39;s Primary Care Commissioning Committee",
-                  f"intends to award the contract to: {a.name}",
-                  "Quality and innovation (45% of the marks; sections Q1)",
-                  "the selected provider scored 45.0 of 45 points",
-                  "Value: not assessed by a section. The contract price is set nationally",
-                  "A patient representative declared a conflict with Bidder C",
-                  "Representations may be made before midnight at the end of 8 January 2027"):
+    for words in (
+        "Decision made by: The ICB&#39;s Primary Care Commissioning Committee",
+        f"intends to award the contract to: {a.name}",
+        "Quality and innovation (45% of the marks; sections Q1)",
+        "the selected provider scored 45.0 of 45 points",
+        "Value: not assessed by a section. The contract price is set nationally",
+        "A patient representative declared a conflict with Bidder C",
+        "Representations may be made before midnight at the end of 8 January 2027",
+    ):
         assert words in page, words
     edited = "Notice of intention to award\nRelevant authority: Riverside ICB\n"
     response = client.post(f"/procurements/{decided.id}/notice-of-intention", data={"notice_text": edited})
@@ -240,7 +278,9 @@ def test_the_psr_notice_is_drafted_edited_kept_and_audited(app, decided, lead):
     assert "Riverside ICB" in event.after_json
     empty = client.post(f"/procurements/{decided.id}/notice-of-intention", data={"notice_text": "  "})
     assert empty.status_code == 400 and "The notice is empty" in empty.get_data(as_text=True)
-    assert regime.notice_of(decided).notice_text.startswith("Notice of intention to award\nRelevant authority: Riverside ICB")
+    assert regime.notice_of(decided).notice_text.startswith(
+        "Notice of intention to award\nRelevant authority: Riverside ICB"
+    )
 
 
 def test_the_law_page_at_set_up_and_once_final(app, lead, rep, panel, lead_client, decided):

@@ -1,4 +1,5 @@
 """Fixtures for the lead's screens: a signed-in lead and procurements at each stage."""
+
 from __future__ import annotations
 
 import pytest

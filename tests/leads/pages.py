@@ -1,4 +1,5 @@
 """Small helpers for reading pages and the audit log in the lead's tests."""
+
 from __future__ import annotations
 
 import html
@@ -13,8 +14,7 @@ def text(response) -> str:
 
 
 def events(action: str) -> list[AuditEvent]:
-    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)
-                              .order_by(AuditEvent.id)).all()
+    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
 
 
 def score_everything(evaluator, procurement, *, value: int = 3, submit: bool = True) -> None:
@@ -23,8 +23,14 @@ def score_everything(evaluator, procurement, *, value: int = 3, submit: bool = T
 
     evaluation.declare_conflicts(evaluator, procurement, {b.id: (False, "") for b in procurement.bidders})
     for cell in evaluation.cells_for(evaluator, procurement):
-        evaluation.save_score(evaluator=evaluator, procurement=procurement, bidder=cell.bidder,
-                              section=cell.section, value=value, rationale="A clear answer.",
-                              expected_version=cell.score.version if cell.score else 0)
+        evaluation.save_score(
+            evaluator=evaluator,
+            procurement=procurement,
+            bidder=cell.bidder,
+            section=cell.section,
+            value=value,
+            rationale="A clear answer.",
+            expected_version=cell.score.version if cell.score else 0,
+        )
     if submit:
         evaluation.submit_scores(evaluator, procurement)

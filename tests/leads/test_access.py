@@ -1,4 +1,5 @@
 """Every lead screen is for that procurement's lead (and admins): others get 403, unknown ids 404."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,10 +9,26 @@ from scoring.models import Role
 from ..helpers import gen_user, sign_in
 
 PAGES = [
-    "/{p}", "/{p}/edit", "/{p}/scale", "/{p}/sections", "/{p}/sections/new", "/{p}/sections/{s}/edit",
-    "/{p}/sections/{s}/delete", "/{p}/weights", "/{p}/bidders", "/{p}/bidders/new", "/{p}/bidders/{b}/edit",
-    "/{p}/responses", "/{p}/bidders/{b}/sections/{s}", "/{p}/assignments", "/{p}/conflicts", "/{p}/progress",
-    "/{p}/paper", "/{p}/paper/{r}/sheets", "/{p}/paper/{r}/enter", "/{p}/audit",
+    "/{p}",
+    "/{p}/edit",
+    "/{p}/scale",
+    "/{p}/sections",
+    "/{p}/sections/new",
+    "/{p}/sections/{s}/edit",
+    "/{p}/sections/{s}/delete",
+    "/{p}/weights",
+    "/{p}/bidders",
+    "/{p}/bidders/new",
+    "/{p}/bidders/{b}/edit",
+    "/{p}/responses",
+    "/{p}/bidders/{b}/sections/{s}",
+    "/{p}/assignments",
+    "/{p}/conflicts",
+    "/{p}/progress",
+    "/{p}/paper",
+    "/{p}/paper/{r}/sheets",
+    "/{p}/paper/{r}/enter",
+    "/{p}/audit",
 ]
 POSTS = ["/{p}/open", "/{p}/close", "/{p}/prices"]
 

@@ -1,4 +1,5 @@
 """Who scores what: the assignment grid, conflicts the lead can withdraw, and progress."""
+
 from __future__ import annotations
 
 from scoring.extensions import db
@@ -28,12 +29,14 @@ def test_assignment_page_lists_evaluators_by_group_with_untrained_reps_shown(lea
 def test_lead_assigns_and_unassigns_with_checkboxes(lead_client, draft, rep, panel, app):
     rep2 = gen_user(Role.PATIENT, "Rowan Reid")
     q1, q2 = draft.sections
-    response = lead_client.post(f"/procurements/{draft.id}/assignments",
-                                data=ticks(draft, (q1, rep), (q2, rep), (q2, rep2), (q1, panel)))
+    response = lead_client.post(
+        f"/procurements/{draft.id}/assignments", data=ticks(draft, (q1, rep), (q2, rep), (q2, rep2), (q1, panel))
+    )
     assert response.status_code == 302
     assert assigned(draft) == {("Q1", "Pat Patel"), ("Q2", "Pat Patel"), ("Q2", "Rowan Reid"), ("Q1", "Morgan Panel")}
-    response = lead_client.post(f"/procurements/{draft.id}/assignments",
-                                data=ticks(draft, (q1, rep), (q2, rep2), (q1, panel)))
+    response = lead_client.post(
+        f"/procurements/{draft.id}/assignments", data=ticks(draft, (q1, rep), (q2, rep2), (q1, panel))
+    )
     assert response.status_code == 302
     assert ("Q2", "Pat Patel") not in assigned(draft)
     removed = events("assignment.removed")[0]
@@ -44,17 +47,24 @@ def test_untrained_rep_is_refused_with_the_reason_and_nothing_changes(lead_clien
     newrep = gen_user(Role.PATIENT, "Nia Newton", trained=False)
     q1, q2 = draft.sections
     before = assigned(draft)
-    response = lead_client.post(f"/procurements/{draft.id}/assignments",
-                                data=ticks(draft, (q1, rep), (q2, rep), (q1, panel), (q1, newrep), (q2, newrep)))
+    response = lead_client.post(
+        f"/procurements/{draft.id}/assignments",
+        data=ticks(draft, (q1, rep), (q2, rep), (q1, panel), (q1, newrep), (q2, newrep)),
+    )
     assert response.status_code == 400
     page = text(response)
-    message = ("Nia Newton has not completed patient representative training yet, so cannot be asked to score. "
-               "Record their training date on the Users page.")
+    message = (
+        "Nia Newton has not completed patient representative training yet, so cannot be asked to score. "
+        "Record their training date on the Users page."
+    )
     summary, _, table = page.partition("<table")
     assert summary.count(message) == 1  # once, though she was ticked for two sections
     # ...and in words beside her first ticked cell, not only as a red border, with where to record it.
     cell = f"assign-{q1.id}-{newrep.id}"
-    assert f'<span class="nhsuk-error-message" id="{cell}-error"><span class="nhsuk-u-visually-hidden">Error:</span> {message}</span>' in table
+    assert (
+        f'<span class="nhsuk-error-message" id="{cell}-error"><span class="nhsuk-u-visually-hidden">Error:</span> {message}</span>'
+        in table
+    )
     assert table.count(message) == 1
     assert f'href="/admin/users/{newrep.id}/training">Record Nia Newton\'s training date</a>' in table
     assert f'aria-describedby="{cell}-error"' in table
@@ -65,8 +75,9 @@ def test_untrained_rep_is_refused_with_the_reason_and_nothing_changes(lead_clien
 def test_removing_an_evaluator_who_already_scored_is_refused(lead_client, procurement, rep, panel):
     score_everything(panel, procurement, submit=False)
     q1, q2 = procurement.sections
-    response = lead_client.post(f"/procurements/{procurement.id}/assignments",
-                                data=ticks(procurement, (q1, rep), (q2, rep)))
+    response = lead_client.post(
+        f"/procurements/{procurement.id}/assignments", data=ticks(procurement, (q1, rep), (q2, rep))
+    )
     assert response.status_code == 400
     assert "Morgan Panel already has scores for section Q1, so they cannot be removed from it." in text(response)
     assert ("Q1", "Morgan Panel") in assigned(procurement)
@@ -75,8 +86,9 @@ def test_removing_an_evaluator_who_already_scored_is_refused(lead_client, procur
 
 def test_a_panel_evaluator_cannot_be_ticked_for_a_patient_only_section(lead_client, draft, rep, panel):
     q1, q2 = draft.sections
-    response = lead_client.post(f"/procurements/{draft.id}/assignments",
-                                data=ticks(draft, (q1, rep), (q2, rep), (q1, panel), (q2, panel)))
+    response = lead_client.post(
+        f"/procurements/{draft.id}/assignments", data=ticks(draft, (q1, rep), (q2, rep), (q1, panel), (q2, panel))
+    )
     assert response.status_code == 400
     assert "Section Q2 is scored by patient evaluators only, and Morgan Panel is a panel evaluator." in text(response)
 
@@ -86,9 +98,14 @@ def test_a_badly_formed_tick_is_a_bad_request(lead_client, draft):
 
 
 def _declare(evaluator, procurement, conflicted_bidder):
-    evaluation.declare_conflicts(evaluator, procurement, {
-        b.id: (b is conflicted_bidder, "My sister is a partner there" if b is conflicted_bidder else "")
-        for b in procurement.bidders})
+    evaluation.declare_conflicts(
+        evaluator,
+        procurement,
+        {
+            b.id: (b is conflicted_bidder, "My sister is a partner there" if b is conflicted_bidder else "")
+            for b in procurement.bidders
+        },
+    )
 
 
 def test_lead_sees_declared_conflicts_and_withdraws_one_with_a_reason(lead_client, procurement, rep):
@@ -138,12 +155,27 @@ def test_progress_of_everyone_agrees_with_each_evaluators_own_progress(procureme
     a, b = procurement.bidders
     evaluation.declare_conflicts(rep, procurement, {a.id: (True, "Neighbour"), b.id: (False, "")})
     score_everything(panel, procurement)
-    evaluation.save_score(evaluator=rep, procurement=procurement, bidder=b, section=procurement.sections[0],
-                          value=2, rationale="", expected_version=0)
-    evaluation.save_score(evaluator=rep, procurement=procurement, bidder=b, section=procurement.sections[1],
-                          value=2, rationale="Fine", expected_version=0)
+    evaluation.save_score(
+        evaluator=rep,
+        procurement=procurement,
+        bidder=b,
+        section=procurement.sections[0],
+        value=2,
+        rationale="",
+        expected_version=0,
+    )
+    evaluation.save_score(
+        evaluator=rep,
+        procurement=procurement,
+        bidder=b,
+        section=procurement.sections[1],
+        value=2,
+        rationale="Fine",
+        expected_version=0,
+    )
     late = gen_user(Role.PATIENT, "Late Rep")
     from scoring.services import setup
+
     setup.assign_evaluator(procurement.sections[1], late, actor=lead)
     db.session.commit()
     rows = assignments.progress_of_everyone(procurement)

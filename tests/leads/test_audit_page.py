@@ -1,4 +1,5 @@
 """The audit log page: sentences, filters by action and person in the same words, pages, and no way to edit."""
+
 from __future__ import annotations
 
 from scoring.extensions import db
@@ -20,8 +21,10 @@ def test_audit_page_shows_who_when_what_and_why(lead_client, procurement, lead):
     q1, q2 = procurement.sections
     setup.set_weights(procurement, {q1.id: 70, q2.id: 30}, reason="Board asked for more on access.", actor=lead)
     page = text(lead_client.get(f"/procurements/{procurement.id}/audit"))
-    assert ("Weights changed by the lead, Lee Lead: section Q1 Section Q1 from 60% to 70%; "
-            "section Q2 Section Q2 from 40% to 30% \u2014 reason: \u201cBoard asked for more on access.\u201d") in page
+    assert (
+        "Weights changed by the lead, Lee Lead: section Q1 Section Q1 from 60% to 70%; "
+        "section Q2 Section Q2 from 40% to 30% \u2014 reason: \u201cBoard asked for more on access.\u201d"
+    ) in page
     assert "Scoring opened by the lead, Lee Lead." in page
     words = visible(page)
     assert "weights.changed" not in words and "status_changed" not in words and "Weights changed" in words
@@ -30,15 +33,21 @@ def test_audit_page_shows_who_when_what_and_why(lead_client, procurement, lead):
 def test_one_weight_changed_reads_as_the_issue_asks(lead_client, lead, rep, panel):
     from tests.helpers import gen_procurement
 
-    procurement = gen_procurement(lead=lead, evaluators=[rep, panel], reference="GP-W",
-                                  sections=[("Q1", 50, "both"), ("Q2", 10, "patient"), ("Q3", 40, "panel")])
+    procurement = gen_procurement(
+        lead=lead,
+        evaluators=[rep, panel],
+        reference="GP-W",
+        sections=[("Q1", 50, "both"), ("Q2", 10, "patient"), ("Q3", 40, "panel")],
+    )
     q1, q2, q3 = procurement.sections
     setup.set_weights(procurement, {q1.id: 40, q3.id: 50}, reason="Safety matters more.", actor=lead)
     q1.title = "Access"
     db.session.commit()
     page = text(lead_client.get(f"/procurements/{procurement.id}/audit"))
-    assert ("Weights changed by the lead, Lee Lead: section Q1 Access from 50% to 40%; section Q3 Section Q3 "
-            "from 40% to 50%") in page
+    assert (
+        "Weights changed by the lead, Lee Lead: section Q1 Access from 50% to 40%; section Q3 Section Q3 "
+        "from 40% to 50%"
+    ) in page
 
 
 def test_audit_page_filters_by_action_and_by_person(lead_client, procurement, rep, panel):
@@ -60,8 +69,13 @@ def test_audit_page_filters_by_action_and_by_person(lead_client, procurement, re
 def test_audit_page_is_paginated(lead_client, procurement, lead):
     bidder = procurement.bidders[0]
     for i in range(PER_PAGE + 5):
-        audit.record("price.set", actor=lead, procurement_id=procurement.id,
-                     before={"bidder": bidder.code, "price": None}, after={"bidder": bidder.code, "price": 1000 + i})
+        audit.record(
+            "price.set",
+            actor=lead,
+            procurement_id=procurement.id,
+            before={"bidder": bidder.code, "price": None},
+            after={"bidder": bidder.code, "price": 1000 + i},
+        )
     db.session.commit()
     url = f"/procurements/{procurement.id}/audit"
     first = text(lead_client.get(url, query_string={"action": "price.set"}))

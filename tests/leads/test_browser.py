@@ -3,6 +3,7 @@
 Uses the live-server, browser and axe fixtures of tests/browser (imported below), and the demo
 procurement GP-2027-01 for the screens that need scores.
 """
+
 from __future__ import annotations
 
 import re
@@ -152,14 +153,26 @@ def test_lead_prints_paper_sheets_enters_them_and_reads_the_audit_log(page, audi
     page.goto(f"/procurements/{procurement_id}/conflicts")
     audit(page, "lead: conflicts")
     page.goto(f"/procurements/{procurement_id}/audit")
-    reopened = page.get_by_role("cell", name=re.compile(r"^Rowan Reid's 12 submitted scores reopened by the lead, "
-                                                          r"Lee Lead so they can change them"))
+    reopened = page.get_by_role(
+        "cell",
+        name=re.compile(
+            r"^Rowan Reid's 12 submitted scores reopened by the lead, "
+            r"Lee Lead so they can change them"
+        ),
+    )
     expect(reopened).to_be_visible()
     audit(page, "lead: audit log")
     page.get_by_label("Action").select_option(label="Score saved")
     page.get_by_role("button", name="Filter").click()
     expect(reopened).to_have_count(0)
-    expect(page.get_by_role("cell", name=re.compile(r"^Pat Patel's draft score for Bidder A, section Q1 Access to "
-                                                    r"appointments: 3; reason: .Clear plan for phones.., from paper, "
-                                                    r"entered by the lead, Lee Lead\.$"))).to_be_visible()
+    expect(
+        page.get_by_role(
+            "cell",
+            name=re.compile(
+                r"^Pat Patel's draft score for Bidder A, section Q1 Access to "
+                r"appointments: 3; reason: .Clear plan for phones.., from paper, "
+                r"entered by the lead, Lee Lead\.$"
+            ),
+        )
+    ).to_be_visible()
     audit(page, "lead: audit log, filtered")

@@ -1,5 +1,6 @@
 """Bidders' documents: checked by content, limited in size, stored by a random name, served only to
 the lead and to evaluators assigned to that section with no conflict with that bidder."""
+
 from __future__ import annotations
 
 import io
@@ -30,9 +31,11 @@ def xlsx_bytes() -> bytes:
 def zip_with_content_type(content_type: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml",
-                         '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                         f'content-types"><Override PartName="/word/document.xml" ContentType="{content_type}"/></Types>')
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'content-types"><Override PartName="/word/document.xml" ContentType="{content_type}"/></Types>',
+        )
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
 
@@ -40,22 +43,29 @@ def zip_with_content_type(content_type: str) -> bytes:
 DOCX = zip_with_content_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")
 
 
-@pytest.mark.parametrize("data, kind", [
-    (PDF, "pdf"), (DOCX, "docx"), (None, "xlsx"),
-    (b"MZ\x90\x00 not a document", None),
-    (b"PK\x03\x04 broken zip", None),
-    (zip_with_content_type("application/vnd.ms-word.document.macroEnabled.main+xml"), None),
-    (b"", None),
-])
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (PDF, "pdf"),
+        (DOCX, "docx"),
+        (None, "xlsx"),
+        (b"MZ\x90\x00 not a document", None),
+        (b"PK\x03\x04 broken zip", None),
+        (zip_with_content_type("application/vnd.ms-word.document.macroEnabled.main+xml"), None),
+        (b"", None),
+    ],
+)
 def test_kind_is_decided_by_content(data, kind):
     assert documents.detect_kind(xlsx_bytes() if data is None else data) == kind
 
 
 def upload(client, procurement, filename, data, text_answer="See the attached plan."):
     bidder, section = procurement.bidders[0], procurement.sections[0]
-    return client.post(f"/procurements/{procurement.id}/bidders/{bidder.id}/sections/{section.id}",
-                       data={"text": text_answer, "document": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/procurements/{procurement.id}/bidders/{bidder.id}/sections/{section.id}",
+        data={"text": text_answer, "document": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.mark.parametrize("filename, data", [("plan.pdf", PDF), ("plan.docx", DOCX), ("staff.xlsx", None)])
@@ -77,7 +87,9 @@ def test_lead_uploads_a_document_stored_by_a_random_name(lead_client, draft, app
 def test_a_file_that_is_not_a_pdf_docx_or_xlsx_is_refused(lead_client, draft, app):
     response = upload(lead_client, draft, "plan.pdf", b"MZ\x90\x00 pretending to be a pdf")
     assert response.status_code == 400
-    assert "plan.pdf is not a PDF, Word (DOCX) or Excel (XLSX) file. Only those types can be uploaded." in text(response)
+    assert "plan.pdf is not a PDF, Word (DOCX) or Excel (XLSX) file. Only those types can be uploaded." in text(
+        response
+    )
     assert db.session.scalar(db.select(Document)) is None
     assert list(Path(app.config["UPLOAD_FOLDER"]).iterdir()) == []
     # The refused request changed nothing, not even the answer text sent with it.
@@ -121,17 +133,21 @@ def test_lead_removes_a_document_in_set_up(lead_client, draft, app):
 
 @pytest.fixture
 def with_document(draft, lead):
-    document = documents.store_document(draft.bidders[0], draft.sections[0], filename="plan.pdf", data=PDF,
-                                        actor=lead)
+    document = documents.store_document(draft.bidders[0], draft.sections[0], filename="plan.pdf", data=PDF, actor=lead)
     setup.open_scoring(draft, actor=lead)
     db.session.commit()
     return document
 
 
 def declare(evaluator, procurement, conflicted=()):
-    evaluation.declare_conflicts(evaluator, procurement, {
-        b.id: (b.code in conflicted, "Family works there" if b.code in conflicted else "")
-        for b in procurement.bidders})
+    evaluation.declare_conflicts(
+        evaluator,
+        procurement,
+        {
+            b.id: (b.code in conflicted, "Family works there" if b.code in conflicted else "")
+            for b in procurement.bidders
+        },
+    )
 
 
 def test_an_assigned_evaluator_with_no_conflict_may_download(client, with_document, draft, rep):
@@ -154,12 +170,18 @@ def test_an_evaluator_with_a_conflict_with_that_bidder_may_not_download(client, 
 
 
 def test_an_evaluator_not_assigned_to_that_section_may_not_download(client, lead, rep, app):
-    procurement = gen_procurement(lead=lead, reference="GP-DOC", evaluators=[rep], open_scoring=False,
-                                  sections=[("Q1", 50, "panel"), ("Q2", 50, "patient")])
+    procurement = gen_procurement(
+        lead=lead,
+        reference="GP-DOC",
+        evaluators=[rep],
+        open_scoring=False,
+        sections=[("Q1", 50, "panel"), ("Q2", 50, "patient")],
+    )
     panel = gen_user(Role.PANEL, "Jo Finch")
     setup.assign_evaluator(procurement.sections[0], panel, actor=lead)
-    document = documents.store_document(procurement.bidders[0], procurement.sections[0], filename="x.pdf",
-                                        data=PDF, actor=lead)
+    document = documents.store_document(
+        procurement.bidders[0], procurement.sections[0], filename="x.pdf", data=PDF, actor=lead
+    )
     setup.open_scoring(procurement, actor=lead)
     db.session.commit()
     declare(rep, procurement)
@@ -168,8 +190,7 @@ def test_an_evaluator_not_assigned_to_that_section_may_not_download(client, lead
 
 
 def test_evaluators_get_nothing_while_the_procurement_is_being_set_up(client, draft, lead, rep):
-    document = documents.store_document(draft.bidders[0], draft.sections[0], filename="x.pdf", data=PDF,
-                                        actor=lead)
+    document = documents.store_document(draft.bidders[0], draft.sections[0], filename="x.pdf", data=PDF, actor=lead)
     sign_in(client, rep)
     assert client.get(f"/documents/{document.id}").status_code == 403
 

@@ -1,4 +1,5 @@
 """Set-up -> scoring open -> moderation, with the guards, and a final procurement that never changes."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,13 @@ from .pages import events, score_everything, text
 
 
 def test_scoring_cannot_open_and_every_problem_is_shown(lead_client, lead, panel):
-    procurement = gen_procurement(lead=lead, reference="GP-BAD", open_scoring=False, evaluators=[panel],
-                                  sections=[("Q1", 50, "panel"), ("Q2", 30, "patient"), ("Q3", 10, "both")])
+    procurement = gen_procurement(
+        lead=lead,
+        reference="GP-BAD",
+        open_scoring=False,
+        evaluators=[panel],
+        sections=[("Q1", 50, "panel"), ("Q2", 30, "patient"), ("Q3", 10, "both")],
+    )
     response = lead_client.post(f"/procurements/{procurement.id}/open")
     page = text(response)
     assert response.status_code == 400
@@ -27,8 +33,13 @@ def test_scoring_cannot_open_and_every_problem_is_shown(lead_client, lead, panel
 
 
 def test_price_section_needs_every_price_before_scoring_opens(lead_client, lead, rep, panel):
-    procurement = gen_procurement(lead=lead, reference="GP-PRICE", open_scoring=False, evaluators=[rep, panel],
-                                  sections=[("Q1", 80, "both"), ("P1", 20, "price")])
+    procurement = gen_procurement(
+        lead=lead,
+        reference="GP-PRICE",
+        open_scoring=False,
+        evaluators=[rep, panel],
+        sections=[("Q1", 80, "both"), ("P1", 20, "price")],
+    )
     response = lead_client.post(f"/procurements/{procurement.id}/open")
     assert response.status_code == 400
     assert "Price section P1 needs a price for Bidder A, Bidder B." in text(response)
@@ -59,8 +70,9 @@ def test_closing_scoring_waits_for_everyone_unless_given_a_reason(lead_client, p
     score_everything(panel, procurement)
     response = lead_client.post(f"/procurements/{procurement.id}/close", data={"reason": ""})
     assert response.status_code == 400
-    assert ("Pat Patel has not submitted their scores yet. Wait for them, or give a reason to close "
-            "scoring without them.") in text(response)
+    assert (
+        "Pat Patel has not submitted their scores yet. Wait for them, or give a reason to close scoring without them."
+    ) in text(response)
     assert procurement.status == Status.SCORING.value
     reason = "Pat is unwell; the panel agreed to go ahead."
     asked = lead_client.post(f"/procurements/{procurement.id}/close", data={"reason": reason})
@@ -92,8 +104,9 @@ def test_scoring_cannot_close_before_it_opens(lead_client, draft):
 
 def test_weights_change_freely_in_set_up(lead_client, draft):
     q1, q2 = draft.sections
-    response = lead_client.post(f"/procurements/{draft.id}/weights",
-                                data={f"weight-{q1.id}": "70", f"weight-{q2.id}": "30"})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/weights", data={f"weight-{q1.id}": "70", f"weight-{q2.id}": "30"}
+    )
     assert response.status_code == 302
     assert (q1.weight, q2.weight) == (70, 30)
 
@@ -105,37 +118,46 @@ def test_changing_a_weight_after_scoring_opens_needs_a_reason(lead_client, procu
     assert "Why are the weights changing?" in page
     response = lead_client.post(url, data={f"weight-{q1.id}": "50", f"weight-{q2.id}": "50", "reason": " "})
     assert response.status_code == 400
-    assert ("Give a reason for changing the weights. Scoring is open, so the published weights can only "
-            "change for a recorded reason.") in text(response)
+    assert (
+        "Give a reason for changing the weights. Scoring is open, so the published weights can only "
+        "change for a recorded reason."
+    ) in text(response)
     assert (q1.weight, q2.weight) == (60, 40)
 
 
 def test_weights_must_still_add_up_to_100_after_scoring_opens(lead_client, procurement):
     q1, q2 = procurement.sections
-    response = lead_client.post(f"/procurements/{procurement.id}/weights",
-                                data={f"weight-{q1.id}": "50", f"weight-{q2.id}": "40", "reason": "Typo"})
+    response = lead_client.post(
+        f"/procurements/{procurement.id}/weights",
+        data={f"weight-{q1.id}": "50", f"weight-{q2.id}": "40", "reason": "Typo"},
+    )
     assert response.status_code == 400
     assert "The weights add up to 90%. Once scoring is open they must still add up to 100%." in text(response)
 
 
 def test_a_weight_change_after_opening_is_audited_with_before_after_and_reason(lead_client, procurement):
     q1, q2 = procurement.sections
-    response = lead_client.post(f"/procurements/{procurement.id}/weights", data={
-        f"weight-{q1.id}": "50", f"weight-{q2.id}": "50", "reason": "The published tender said 50/50."})
+    response = lead_client.post(
+        f"/procurements/{procurement.id}/weights",
+        data={f"weight-{q1.id}": "50", f"weight-{q2.id}": "50", "reason": "The published tender said 50/50."},
+    )
     assert response.status_code == 302
     assert (q1.weight, q2.weight) == (50, 50)
     event = events("weights.changed")[0]
     assert event.reason == "The published tender said 50/50."
     assert '"Q1": 60.0' in event.before_json and '"Q1": 50.0' in event.after_json
     log = text(lead_client.get(f"/procurements/{procurement.id}/audit"))
-    assert ("Weights changed by the lead, Lee Lead: section Q1 Section Q1 from 60% to 50%; section Q2 Section Q2 "
-            "from 40% to 50% \u2014 reason: \u201cThe published tender said 50/50.\u201d") in log
+    assert (
+        "Weights changed by the lead, Lee Lead: section Q1 Section Q1 from 60% to 50%; section Q2 Section Q2 "
+        "from 40% to 50% \u2014 reason: \u201cThe published tender said 50/50.\u201d"
+    ) in log
 
 
 def test_a_weight_that_is_not_a_number_is_refused(lead_client, draft):
     q1, q2 = draft.sections
-    response = lead_client.post(f"/procurements/{draft.id}/weights",
-                                data={f"weight-{q1.id}": "sixty", f"weight-{q2.id}": "40"})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/weights", data={f"weight-{q1.id}": "sixty", f"weight-{q2.id}": "40"}
+    )
     assert response.status_code == 400
     assert "Enter the weight of section Q1 as a number of percent, for example 20." in text(response)
 
@@ -155,8 +177,9 @@ def test_lead_reopens_one_evaluators_scores_with_a_reason(lead_client, procureme
 
 
 def test_reopening_someone_with_nothing_submitted_is_refused(lead_client, procurement, panel):
-    response = lead_client.post(f"/procurements/{procurement.id}/progress/{panel.id}/reopen",
-                                data={"reason": "Because"})
+    response = lead_client.post(
+        f"/procurements/{procurement.id}/progress/{panel.id}/reopen", data={"reason": "Because"}
+    )
     assert response.status_code == 400
     assert "Morgan Panel has no submitted scores to reopen." in text(response)
 
@@ -167,6 +190,7 @@ def test_reopening_someone_not_on_the_procurement_is_not_found(lead_client, proc
 
 
 # --- final: nothing changes, whichever way it is asked -------------------------------------------
+
 
 @pytest.fixture
 def final(procurement, rep, panel):
@@ -205,10 +229,29 @@ def _attempts(p, lead, rep, panel, late_panel):
     }
 
 
-@pytest.mark.parametrize("attempt", [
-    "details", "scale", "add section", "edit section", "delete section", "weights", "add bidder",
-    "edit bidder", "answer", "document", "assign", "unassign", "assignments", "withdraw conflict",
-    "prices", "paper", "close", "reopen"])
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "details",
+        "scale",
+        "add section",
+        "edit section",
+        "delete section",
+        "weights",
+        "add bidder",
+        "edit bidder",
+        "answer",
+        "document",
+        "assign",
+        "unassign",
+        "assignments",
+        "withdraw conflict",
+        "prices",
+        "paper",
+        "close",
+        "reopen",
+    ],
+)
 def test_a_final_procurement_refuses_every_change(final, lead, rep, panel, attempt):
     late_panel = gen_user("panel", "Late Panel")
     audit_count = len(db.session.scalars(db.select(AuditEvent)).all())
@@ -221,8 +264,9 @@ def test_a_final_procurement_refuses_every_change(final, lead, rep, panel, attem
 
 def test_a_final_procurement_refuses_changes_through_the_screens(lead_client, final):
     q1, q2 = final.sections
-    response = lead_client.post(f"/procurements/{final.id}/weights",
-                                data={f"weight-{q1.id}": "50", f"weight-{q2.id}": "50", "reason": "x"})
+    response = lead_client.post(
+        f"/procurements/{final.id}/weights", data={f"weight-{q1.id}": "50", f"weight-{q2.id}": "50", "reason": "x"}
+    )
     assert response.status_code == 400
     assert "This procurement is final. Nothing can be changed." in text(response)
     response = lead_client.post(f"/procurements/{final.id}/edit", data={"title": "New", "anonymised": "yes"})

@@ -1,4 +1,5 @@
 """Paper score sheets for a rep who prefers paper, and the lead entering them on the rep's behalf."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,8 +30,12 @@ def form_for(procurement, rep, values: dict, submit=False) -> dict:
     return data
 
 
-ALL = {("Bidder A", "Q1"): (3, "Good phone plan."), ("Bidder A", "Q2"): (2, "Vague on feedback."),
-       ("Bidder B", "Q1"): (4, "Evening clinics."), ("Bidder B", "Q2"): (1, "No patient group.")}
+ALL = {
+    ("Bidder A", "Q1"): (3, "Good phone plan."),
+    ("Bidder A", "Q2"): (2, "Vague on feedback."),
+    ("Bidder B", "Q1"): (4, "Evening clinics."),
+    ("Bidder B", "Q2"): (1, "No patient group."),
+}
 
 
 @pytest.fixture
@@ -66,7 +71,9 @@ def test_sheets_leave_out_a_bidder_the_rep_declared_a_conflict_with(lead_client,
     assert page.count("Reason for your Q1 score") == 1 and page.count("Reason for your Q2 score") == 1
 
 
-def test_lead_enters_paper_scores_recorded_as_the_reps_and_entered_by_the_lead(lead_client, procurement, declared, rep, lead):
+def test_lead_enters_paper_scores_recorded_as_the_reps_and_entered_by_the_lead(
+    lead_client, procurement, declared, rep, lead
+):
     response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, ALL))
     assert response.status_code == 302
     scores = db.session.scalars(db.select(Score).where(Score.evaluator_id == rep.id)).all()
@@ -107,8 +114,10 @@ def test_submitting_an_incomplete_sheet_is_refused_and_nothing_is_saved(lead_cli
     partial = {("Bidder A", "Q1"): (3, "Good."), ("Bidder A", "Q2"): (2, "")}
     response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, partial, submit=True))
     assert response.status_code == 400
-    assert ("To submit for Pat Patel, every bid needs a score and a reason. "
-            "Still to do: Bidder A, Q2; Bidder B, Q1; Bidder B, Q2.") in text(response)
+    assert (
+        "To submit for Pat Patel, every bid needs a score and a reason. "
+        "Still to do: Bidder A, Q2; Bidder B, Q1; Bidder B, Q2."
+    ) in text(response)
     assert db.session.scalar(db.select(Score)) is None
 
 
@@ -123,15 +132,20 @@ def test_a_reps_submitted_scores_cannot_be_overwritten_from_paper(lead_client, p
             data[f"score-{key}"], data[f"rationale-{key}"] = str(cell.score.value), cell.score.rationale
     response = lead_client.post(entry_url(procurement, rep), data=data)
     assert response.status_code == 400
-    assert ("Bidder A, Q1: Pat Patel has already submitted this score, so it cannot be overwritten from paper. "
-            "Reopen their scores first.") in text(response)
+    assert (
+        "Bidder A, Q1: Pat Patel has already submitted this score, so it cannot be overwritten from paper. "
+        "Reopen their scores first."
+    ) in text(response)
     assert evaluation.find_score(rep, procurement.bidders[0], procurement.sections[0]).value == 3
 
 
-@pytest.mark.parametrize("score, message", [
-    ("7", "Bidder A, Q1: score 7 is outside the scale. Choose from 0 to 4."),
-    ("three", "Bidder A, Q1: enter the score as a whole number from 0 to 4."),
-])
+@pytest.mark.parametrize(
+    "score, message",
+    [
+        ("7", "Bidder A, Q1: score 7 is outside the scale. Choose from 0 to 4."),
+        ("three", "Bidder A, Q1: enter the score as a whole number from 0 to 4."),
+    ],
+)
 def test_a_score_off_the_scale_is_refused(lead_client, procurement, declared, rep, score, message):
     data = form_for(procurement, rep, {("Bidder A", "Q1"): (score, "Reason")})
     response = lead_client.post(entry_url(procurement, rep), data=data)
@@ -143,8 +157,15 @@ def test_a_score_off_the_scale_is_refused(lead_client, procurement, declared, re
 def test_a_score_the_rep_changed_online_meanwhile_is_not_overwritten(lead_client, procurement, rep):
     stale = form_for(procurement, rep, ALL)
     evaluation.declare_conflicts(rep, procurement, {b.id: (False, "") for b in procurement.bidders})
-    evaluation.save_score(evaluator=rep, procurement=procurement, bidder=procurement.bidders[0],
-                          section=procurement.sections[0], value=1, rationale="Online", expected_version=0)
+    evaluation.save_score(
+        evaluator=rep,
+        procurement=procurement,
+        bidder=procurement.bidders[0],
+        section=procurement.sections[0],
+        value=1,
+        rationale="Online",
+        expected_version=0,
+    )
     response = lead_client.post(entry_url(procurement, rep), data=stale)
     assert response.status_code == 409
     assert "Bidder A, Q1: this score was changed after you opened the page." in text(response)
@@ -159,7 +180,12 @@ def test_paper_scores_need_scoring_to_be_open(lead_client, draft, rep):
 
 def test_paper_pages_are_only_for_evaluators_of_that_procurement(lead_client, procurement, lead):
     other = gen_procurement(lead=lead, reference="GP-OTHER", evaluators=[], open_scoring=False)
-    assert lead_client.get(f"/procurements/{other.id}/paper/{procurement.sections[0].assignments[0].user_id}/sheets").status_code == 404
+    assert (
+        lead_client.get(
+            f"/procurements/{other.id}/paper/{procurement.sections[0].assignments[0].user_id}/sheets"
+        ).status_code
+        == 404
+    )
 
 
 def test_a_rep_cannot_open_the_paper_pages(client, procurement, rep):
@@ -175,8 +201,10 @@ def test_lead_records_the_conflict_answers_from_the_paper_sheet(lead_client, pro
     a, b = procurement.bidders
     page = text(lead_client.get(entry_url(procurement, rep)))
     assert "Conflicts of interest from the paper sheet" in page
-    response = lead_client.post(declarations_url(procurement, rep), data={
-        f"bidder-{a.id}": "yes", f"details-{a.id}": "My son works there", f"bidder-{b.id}": "no"})
+    response = lead_client.post(
+        declarations_url(procurement, rep),
+        data={f"bidder-{a.id}": "yes", f"details-{a.id}": "My son works there", f"bidder-{b.id}": "no"},
+    )
     assert response.status_code == 302
     assert evaluation.has_declared(rep, procurement)
     assert {c.bidder.code for c in evaluation.cells_for(rep, procurement)} == {"Bidder B"}
@@ -187,10 +215,13 @@ def test_lead_records_the_conflict_answers_from_the_paper_sheet(lead_client, pro
     assert "Pat Patel declared a conflict with Bidder A, so it is left out below." in page
 
 
-@pytest.mark.parametrize("answers, message", [
-    ({"a": "no"}, "Say whether Pat Patel has a conflict with Bidder B."),
-    ({"a": "yes", "b": "no"}, "Write what Pat Patel said about the conflict with Bidder A."),
-])
+@pytest.mark.parametrize(
+    "answers, message",
+    [
+        ({"a": "no"}, "Say whether Pat Patel has a conflict with Bidder B."),
+        ({"a": "yes", "b": "no"}, "Write what Pat Patel said about the conflict with Bidder A."),
+    ],
+)
 def test_paper_conflict_answers_are_refused_when_incomplete(lead_client, procurement, rep, answers, message):
     a, b = procurement.bidders
     data = {f"bidder-{(a if k == 'a' else b).id}": v for k, v in answers.items()}
@@ -203,25 +234,33 @@ def test_paper_conflict_answers_are_refused_when_incomplete(lead_client, procure
 def test_a_declared_conflict_cannot_be_undone_from_paper(lead_client, procurement, rep):
     a, b = procurement.bidders
     evaluation.declare_conflicts(rep, procurement, {a.id: (True, "Neighbour"), b.id: (False, "")})
-    response = lead_client.post(declarations_url(procurement, rep),
-                                data={f"bidder-{a.id}": "no", f"bidder-{b.id}": "no"})
+    response = lead_client.post(
+        declarations_url(procurement, rep), data={f"bidder-{a.id}": "no", f"bidder-{b.id}": "no"}
+    )
     assert response.status_code == 400
-    assert ("Pat Patel has declared a conflict with Bidder A. Withdraw it from the conflicts page, "
-            "with a reason.") in text(response)
+    assert (
+        "Pat Patel has declared a conflict with Bidder A. Withdraw it from the conflicts page, with a reason."
+    ) in text(response)
     assert evaluation.declarations_for(rep, procurement)[a.id].has_conflict
 
 
 def test_paper_entry_reports_every_problem_on_the_sheet_at_once(app, lead_client, procurement, declared, rep):
     app.config["RATIONALE_MAX_CHARS"] = 20
-    sheet = {("Bidder A", "Q1"): ("three", "Good."), ("Bidder A", "Q2"): (9, "Vague."),
-             ("Bidder B", "Q1"): (2, "A reason far longer than twenty characters."), ("Bidder B", "Q2"): (1, "")}
+    sheet = {
+        ("Bidder A", "Q1"): ("three", "Good."),
+        ("Bidder A", "Q2"): (9, "Vague."),
+        ("Bidder B", "Q1"): (2, "A reason far longer than twenty characters."),
+        ("Bidder B", "Q2"): (1, ""),
+    }
     response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, sheet, submit=True))
     assert response.status_code == 400
     page = text(response)
-    for message in ("Bidder A, Q1: enter the score as a whole number from 0 to 4.",
-                    "Bidder A, Q2: score 9 is outside the scale. Choose from 0 to 4.",
-                    "Bidder B, Q1: the reason must be 20 characters or fewer. It is 43.",
-                    "To submit for Pat Patel, every bid needs a score and a reason. Still to do: Bidder B, Q2."):
+    for message in (
+        "Bidder A, Q1: enter the score as a whole number from 0 to 4.",
+        "Bidder A, Q2: score 9 is outside the scale. Choose from 0 to 4.",
+        "Bidder B, Q1: the reason must be 20 characters or fewer. It is 43.",
+        "To submit for Pat Patel, every bid needs a score and a reason. Still to do: Bidder B, Q2.",
+    ):
         assert message in page, message
         assert page.count(message) == 2  # in the error summary, and beside its field
     assert db.session.scalar(db.select(Score)) is None
@@ -231,8 +270,9 @@ def test_saving_before_the_conflict_answers_are_entered_is_refused(lead_client, 
     response = lead_client.post(entry_url(procurement, rep), data=form_for(procurement, rep, ALL))
     assert response.status_code == 400
     page = text(response)
-    assert ("Enter Pat Patel's conflict of interest answers from the first page of their sheets before their "
-            "scores.") in page
+    assert (
+        "Enter Pat Patel's conflict of interest answers from the first page of their sheets before their scores."
+    ) in page
     assert 'href="#declarations"' in page and 'id="declarations"' in page
     assert "paper scores are saved" not in page
     assert db.session.scalar(db.select(Score)) is None

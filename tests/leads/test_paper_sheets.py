@@ -1,4 +1,5 @@
 """Paper that cannot be mixed up: the rep's score sheets as a printable page and as a PDF."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,10 @@ def sheets_url(procurement, rep, pdf=False) -> str:
 @pytest.fixture
 def long_answers(procurement):
     """Bidder A's answers run to several paragraphs, as real bids do."""
-    paragraph = ("We will open the phone lines at 8am and answer within two minutes. Evening and weekend "
-                 "appointments will be bookable online and by phone, with interpreters on request. ")
+    paragraph = (
+        "We will open the phone lines at 8am and answer within two minutes. Evening and weekend "
+        "appointments will be bookable online and by phone, with interpreters on request. "
+    )
     for response in db.session.scalars(db.select(Response)):
         if response.bidder_id == procurement.bidders[0].id:
             response.text = "\n\n".join([paragraph * 3] * 3)
@@ -67,12 +70,22 @@ def test_each_bidder_starts_a_new_page_and_no_page_before_it_is_mostly_blank(app
     from scoring.services import paper
 
     with app.test_request_context():
-        html = render_template("leads/paper_sheets_pdf.html", procurement=long_answers, rep=rep,
-                               sheets=paper.sheets_for(rep, long_answers), reason_lines=paper.REASON_LINES)
+        html = render_template(
+            "leads/paper_sheets_pdf.html",
+            procurement=long_answers,
+            rep=rep,
+            sheets=paper.sheets_for(rep, long_answers),
+            reason_lines=paper.REASON_LINES,
+        )
     document = HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.LocalFiles()).render()
     text_of = pages(document.write_pdf())
-    starts = [i for i, page in enumerate(text_of) if re.search(r"^\S.*?(Bidder A|Bidder B)'s answers\.", page)
-              or "Read Bidder" in page and "'s answers. For each question" in page]
+    starts = [
+        i
+        for i, page in enumerate(text_of)
+        if re.search(r"^\S.*?(Bidder A|Bidder B)'s answers\.", page)
+        or "Read Bidder" in page
+        and "'s answers. For each question" in page
+    ]
     firsts = {}
     for i, page in enumerate(text_of):
         for code in ("Bidder A", "Bidder B"):
@@ -83,8 +96,11 @@ def test_each_bidder_starts_a_new_page_and_no_page_before_it_is_mostly_blank(app
     for i, page in enumerate(document.pages):
         body = page._page_box.children[0]  # the page area; margin boxes follow it
         # What is drawn: lines of text, and boxes and rules with a bottom border (the writing space).
-        drawn = [box for box in body.descendants() if isinstance(box, boxes.LineBox)
-                 or getattr(box, "border_bottom_width", 0) > 0]
+        drawn = [
+            box
+            for box in body.descendants()
+            if isinstance(box, boxes.LineBox) or getattr(box, "border_bottom_width", 0) > 0
+        ]
         bottom = max((box.position_y + box.margin_height() for box in drawn), default=0)
         filled = (bottom - body.content_box_y()) / body.height
         last_of_its_sheet = i + 1 == len(document.pages) or i + 1 in firsts.values()
@@ -100,15 +116,18 @@ def test_the_sheet_prints_the_bidders_answer_or_says_where_the_bid_pack_is(lead_
     a, b = procurement.bidders
     q1, q2 = procurement.sections
     db.session.scalar(db.select(Response).where(Response.bidder_id == b.id, Response.section_id == q2.id)).text = ""
-    documents.store_document(a, q1, filename="access-plan.pdf", data=b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n",
-                             actor=lead)
+    documents.store_document(
+        a, q1, filename="access-plan.pdf", data=b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", actor=lead
+    )
     setup.open_scoring(procurement, actor=lead)
     db.session.commit()
     page = text(lead_client.get(sheets_url(procurement, rep)))
     assert "Bidder A's answer Bidder A answers Q1" in page
     assert "Also read access-plan.pdf: it is in your printed bid pack, under Bidder A, Q1." in page
-    assert ("Bidder B's answer Bidder B gave no written answer to this question here. If you have a printed bid "
-            "pack, look under Bidder B, Q2.") in page
+    assert (
+        "Bidder B's answer Bidder B gave no written answer to this question here. If you have a printed bid "
+        "pack, look under Bidder B, Q2."
+    ) in page
     pdf_text = " ".join(pages(lead_client.get(sheets_url(procurement, rep, pdf=True)).data))
     assert "Bidder A answers Q1" in pdf_text and "access-plan.pdf" in pdf_text
 
@@ -120,8 +139,14 @@ def test_each_reason_box_has_ten_lines_to_write_on_and_the_text_is_large(lead_cl
     assert all(box.count('class="app-score-sheet__line"') == 10 for box in boxes)
     data = lead_client.get(sheets_url(procurement, rep, pdf=True)).data
     # Everything but the page headers and footers (11-12 pt); "·" separates the header's parts.
-    body = [(size, words) for _, size, words in font_sizes(data) if words != "·"
-            and "Score sheet for" not in words and not words.startswith("Page ") and "GP-TEST-01" not in words]
+    body = [
+        (size, words)
+        for _, size, words in font_sizes(data)
+        if words != "·"
+        and "Score sheet for" not in words
+        and not words.startswith("Page ")
+        and "GP-TEST-01" not in words
+    ]
     assert body and min(size for size, _ in body) >= 16, min(body)
 
 
@@ -142,8 +167,12 @@ def test_documents_load_only_the_apps_own_files():
     fetcher = pdf.LocalFiles()
     assert b"app-score-sheet" in fetcher.fetch(pdf.BASE_URL + "static/css/documents.css").read()
     assert b"<svg" in fetcher.fetch(pdf.BASE_URL + "assets/icons/trophy.svg").read()
-    for url in ("https://example.org/x.css", "file:///etc/passwd", pdf.BASE_URL + "static/../../etc/passwd",
-                pdf.BASE_URL + "elsewhere/x.css"):
+    for url in (
+        "https://example.org/x.css",
+        "file:///etc/passwd",
+        pdf.BASE_URL + "static/../../etc/passwd",
+        pdf.BASE_URL + "elsewhere/x.css",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
 
@@ -153,7 +182,13 @@ def test_a_large_print_pdf_of_the_sheets_keeps_every_page_labelled(lead_client, 
     text_of = pages(data)
     for number, page in enumerate(text_of, start=1):
         assert "Score sheet for Pat Patel" in page and f"Page {number} of {len(text_of)}" in page, page
-    body = [size for _, size, words in font_sizes(data) if words != "·"
-            and "Score sheet for" not in words and not words.startswith("Page ") and "GP-TEST-01" not in words]
+    body = [
+        size
+        for _, size, words in font_sizes(data)
+        if words != "·"
+        and "Score sheet for" not in words
+        and not words.startswith("Page ")
+        and "GP-TEST-01" not in words
+    ]
     assert min(body) >= 22
     assert len(text_of) > len(pages(lead_client.get(sheets_url(procurement, rep, pdf=True)).data))

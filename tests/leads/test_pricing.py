@@ -1,4 +1,5 @@
 """Price sections: scored by formula from each bidder's price; prices never reach patient reps."""
+
 from __future__ import annotations
 
 import re
@@ -32,16 +33,22 @@ def test_price_scores_leave_missing_prices_unscored():
 
 @pytest.fixture
 def priced(lead, rep, panel):
-    return gen_procurement(lead=lead, reference="GP-PRICE", evaluators=[rep, panel], open_scoring=False,
-                           sections=[("Q1", 50, "both"), ("Q2", 30, "patient"), ("P1", 20, "price")])
+    return gen_procurement(
+        lead=lead,
+        reference="GP-PRICE",
+        evaluators=[rep, panel],
+        open_scoring=False,
+        sections=[("Q1", 50, "both"), ("Q2", 30, "patient"), ("P1", 20, "price")],
+    )
 
 
 def test_lead_enters_prices_and_sees_the_price_scores(lead_client, priced):
     a, b = priced.bidders
     page = text(lead_client.get(f"/procurements/{priced.id}/bidders"))
     assert "Price from Bidder A" in page
-    response = lead_client.post(f"/procurements/{priced.id}/prices",
-                                data={f"price-{a.id}": "£1,000,000", f"price-{b.id}": "1250000.00"})
+    response = lead_client.post(
+        f"/procurements/{priced.id}/prices", data={f"price-{a.id}": "£1,000,000", f"price-{b.id}": "1250000.00"}
+    )
     assert response.status_code == 302
     assert (a.price, b.price) == (1_000_000, 1_250_000)
     page = text(lead_client.get(f"/procurements/{priced.id}/bidders"))
@@ -50,15 +57,19 @@ def test_lead_enters_prices_and_sees_the_price_scores(lead_client, priced):
     assert '"price": null' in event.before_json and '"price": 1000000.0' in event.after_json
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("a lot", "Enter the price for Bidder A as a number of pounds, for example 1250000."),
-    ("0", "Enter a price above £0 for Bidder A."),
-    ("-10", "Enter a price above £0 for Bidder A."),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("a lot", "Enter the price for Bidder A as a number of pounds, for example 1250000."),
+        ("0", "Enter a price above £0 for Bidder A."),
+        ("-10", "Enter a price above £0 for Bidder A."),
+    ],
+)
 def test_a_bad_price_is_refused_and_nothing_is_saved(lead_client, priced, typed, message):
     a, b = priced.bidders
-    response = lead_client.post(f"/procurements/{priced.id}/prices",
-                                data={f"price-{a.id}": typed, f"price-{b.id}": "500"})
+    response = lead_client.post(
+        f"/procurements/{priced.id}/prices", data={f"price-{a.id}": typed, f"price-{b.id}": "500"}
+    )
     assert response.status_code == 400
     assert message in text(response)
     assert (a.price, b.price) == (None, None)
@@ -85,8 +96,9 @@ def test_prices_can_still_be_corrected_while_scoring_is_open_for_a_reason(lead_c
     refused = lead_client.post(f"/procurements/{priced.id}/prices", data=data)
     assert refused.status_code == 400 and "Give a reason for changing the price." in text(refused)
     assert a.price == 100
-    response = lead_client.post(f"/procurements/{priced.id}/prices",
-                                data={**data, "reason": "Bidder A corrected an arithmetic error."})
+    response = lead_client.post(
+        f"/procurements/{priced.id}/prices", data={**data, "reason": "Bidder A corrected an arithmetic error."}
+    )
     assert response.status_code == 302 and a.price == 150
 
 
@@ -99,8 +111,11 @@ def test_patient_reps_never_see_prices_or_price_sections(client, priced, lead, r
     client.post(f"/evaluate/{priced.id}/conflicts", data={f"bidder-{x.id}": "no" for x in priced.bidders})
     assert all(not cell.section.is_price for cell in evaluation.cells_for(rep, priced))
     pages = [client.get("/evaluate/"), client.get(f"/evaluate/{priced.id}")]
-    pages += [client.get(f"/evaluate/{priced.id}/bidders/{x.id}/sections/{s.id}")
-              for x in priced.bidders for s in priced.sections[:2]]
+    pages += [
+        client.get(f"/evaluate/{priced.id}/bidders/{x.id}/sections/{s.id}")
+        for x in priced.bidders
+        for s in priced.sections[:2]
+    ]
     for page in pages:
         assert page.status_code == 200
         # Random per-request tokens (CSP nonce, CSRF token) could contain "P1" or "987" by chance.

@@ -1,4 +1,5 @@
 """A lead sets up a procurement in the browser: details, scale, sections, bidders and answers."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,9 @@ def test_lead_is_sent_to_their_procurements_after_sign_in(client, lead):
 
 
 def test_lead_creates_a_procurement_with_the_default_scale(lead_client, lead):
-    response = lead_client.post("/procurements/new", data={
-        "reference": "GP-2028-02", "title": "Hilltop Surgery", "anonymised": "yes"})
+    response = lead_client.post(
+        "/procurements/new", data={"reference": "GP-2028-02", "title": "Hilltop Surgery", "anonymised": "yes"}
+    )
     assert response.status_code == 302
     procurement = db.session.scalar(db.select(Procurement).where(Procurement.reference == "GP-2028-02"))
     assert procurement.lead_id == lead.id and procurement.anonymised
@@ -44,11 +46,14 @@ def test_lead_creates_a_procurement_with_the_default_scale(lead_client, lead):
     assert events("procurement.created")
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"reference": "", "title": "A title"}, "Enter a reference, for example GP-2027-01."),
-    ({"reference": "X-1", "title": " "}, "Enter a title."),
-    ({"reference": "GP-TEST-01", "title": "Again"}, "A procurement with the reference GP-TEST-01 already exists."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"reference": "", "title": "A title"}, "Enter a reference, for example GP-2027-01."),
+        ({"reference": "X-1", "title": " "}, "Enter a title."),
+        ({"reference": "GP-TEST-01", "title": "Again"}, "A procurement with the reference GP-TEST-01 already exists."),
+    ],
+)
 def test_creating_a_procurement_is_refused_with_a_message(lead_client, procurement, data, message):
     before = db.session.scalar(db.select(db.func.count(Procurement.id)))
     response = lead_client.post("/procurements/new", data=data)
@@ -73,17 +78,19 @@ def test_creating_a_procurement_reports_reference_title_and_lead_together(client
     response = client.post("/procurements/new", data={"reference": "GP-TEST-01", "title": "", "lead": ""})
     page = text(response)
     assert response.status_code == 400
-    summary = page[page.index("nhsuk-error-summary"):page.index("<h1>")]
-    for field, message in (("reference", "A procurement with the reference GP-TEST-01 already exists."),
-                           ("title", "Enter a title."), ("lead", "Choose the procurement lead.")):
+    summary = page[page.index("nhsuk-error-summary") : page.index("<h1>")]
+    for field, message in (
+        ("reference", "A procurement with the reference GP-TEST-01 already exists."),
+        ("title", "Enter a title."),
+        ("lead", "Choose the procurement lead."),
+    ):
         assert f'href="#{field}"' in summary and message in summary
         assert f'id="{field}-error"' in page  # and beside its field
     assert db.session.scalar(db.select(db.func.count(Procurement.id))) == before
 
 
 def test_overview_lists_the_set_up_steps_and_what_stops_scoring_opening(lead_client, lead):
-    procurement = gen_procurement(lead=lead, reference="GP-EMPTY", sections=[("Q1", 60, "both")],
-                                  open_scoring=False)
+    procurement = gen_procurement(lead=lead, reference="GP-EMPTY", sections=[("Q1", 60, "both")], open_scoring=False)
     page = text(lead_client.get(f"/procurements/{procurement.id}"))
     for step in ("Procurement details", "Scoring scale", "Sections and weights", "Bidders", "Who scores what"):
         assert step in page
@@ -101,8 +108,9 @@ def test_lead_edits_the_title_and_anonymity_in_set_up(lead_client, draft):
 
 
 def test_anonymity_cannot_change_once_scoring_is_open(lead_client, procurement):
-    response = lead_client.post(f"/procurements/{procurement.id}/edit",
-                                data={"title": procurement.title, "anonymised": "no"})
+    response = lead_client.post(
+        f"/procurements/{procurement.id}/edit", data={"title": procurement.title, "anonymised": "no"}
+    )
     assert response.status_code == 400
     assert "can only change while the procurement is being set up" in text(response)
     assert procurement.anonymised
@@ -130,8 +138,14 @@ def test_lead_edits_the_scale_labels_and_descriptors_and_adds_a_point(lead_clien
 
 
 def test_scale_refuses_a_blank_label_and_a_scale_shorter_than_a_section(lead_client, draft):
-    data = {"label-0": "Nothing", "descriptor-0": "", "label-1": "", "descriptor-1": "Some", "label-2": "Good",
-            "descriptor-2": ""}
+    data = {
+        "label-0": "Nothing",
+        "descriptor-0": "",
+        "label-1": "",
+        "descriptor-1": "Some",
+        "label-2": "Good",
+        "descriptor-2": "",
+    }
     response = lead_client.post(f"/procurements/{draft.id}/scale", data=data)
     page = text(response)
     assert response.status_code == 400
@@ -149,22 +163,42 @@ def test_scale_cannot_change_after_scoring_opens(lead_client, procurement):
 def test_sections_page_shows_a_running_total_and_says_when_it_is_not_100(lead_client, draft):
     page = text(lead_client.get(f"/procurements/{draft.id}/sections"))
     assert "100%" in page and "not 100%" not in page
-    lead_client.post(f"/procurements/{draft.id}/sections/new", data={
-        "code": "Q3", "title": "Social value", "weight": "10", "max_score": "4", "scored_by": "panel"})
+    lead_client.post(
+        f"/procurements/{draft.id}/sections/new",
+        data={"code": "Q3", "title": "Social value", "weight": "10", "max_score": "4", "scored_by": "panel"},
+    )
     page = text(lead_client.get(f"/procurements/{draft.id}/sections"))
     assert "The weights add up to 110%, not 100%: take away 10% before scoring can open." in page
 
 
 def test_lead_adds_edits_and_deletes_a_section(lead_client, draft):
-    response = lead_client.post(f"/procurements/{draft.id}/sections/new", data={
-        "code": "Q3", "title": "Social value", "question": "How?", "guidance": "Look for...", "weight": "0",
-        "max_score": "4", "scored_by": "panel", "threshold": "1.5"})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/sections/new",
+        data={
+            "code": "Q3",
+            "title": "Social value",
+            "question": "How?",
+            "guidance": "Look for...",
+            "weight": "0",
+            "max_score": "4",
+            "scored_by": "panel",
+            "threshold": "1.5",
+        },
+    )
     assert response.status_code == 302
     section = draft.sections[-1]
     assert (section.code, section.threshold, section.scored_by) == ("Q3", 1.5, "panel")
-    response = lead_client.post(f"/procurements/{draft.id}/sections/{section.id}/edit", data={
-        "code": "Q3", "title": "Social value and the environment", "weight": "0", "max_score": "4",
-        "scored_by": "panel", "threshold": ""})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/sections/{section.id}/edit",
+        data={
+            "code": "Q3",
+            "title": "Social value and the environment",
+            "weight": "0",
+            "max_score": "4",
+            "scored_by": "panel",
+            "threshold": "",
+        },
+    )
     assert response.status_code == 302
     assert section.title == "Social value and the environment" and section.threshold is None
     change = events("section.changed")[0]
@@ -175,27 +209,48 @@ def test_lead_adds_edits_and_deletes_a_section(lead_client, draft):
     assert events("section.deleted")
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"code": "", "title": "T", "weight": "10", "max_score": "4", "scored_by": "both"},
-     "Enter a section code, for example Q1."),
-    ({"code": "Q1", "title": "T", "weight": "10", "max_score": "4", "scored_by": "both"},
-     "Section code Q1 is already used in this procurement."),
-    ({"code": "Q9", "title": "", "weight": "10", "max_score": "4", "scored_by": "both"}, "Enter a section title."),
-    ({"code": "Q9", "title": "T", "weight": "ten", "max_score": "4", "scored_by": "both"},
-     "Enter the weight as a number of percent, for example 20."),
-    ({"code": "Q9", "title": "T", "weight": "120", "max_score": "4", "scored_by": "both"},
-     "The weight must be between 0 and 100 percent."),
-    ({"code": "Q9", "title": "T", "weight": "10", "max_score": "2.5", "scored_by": "both"},
-     "Enter the maximum score as a whole number, for example 4."),
-    ({"code": "Q9", "title": "T", "weight": "10", "max_score": "0", "scored_by": "both"},
-     "The maximum score must be between 1 and 100."),
-    ({"code": "Q9", "title": "T", "weight": "10", "max_score": "4", "scored_by": "robots"},
-     "Choose who scores this section"),
-    ({"code": "Q9", "title": "T", "weight": "10", "max_score": "4", "scored_by": "both", "threshold": "5"},
-     "The threshold must be between 0 and the maximum score 4."),
-    ({"code": "Q9", "title": "T", "weight": "10", "max_score": "4", "scored_by": "both", "threshold": "x"},
-     "Enter the threshold as a number, or leave it empty."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"code": "", "title": "T", "weight": "10", "max_score": "4", "scored_by": "both"},
+            "Enter a section code, for example Q1.",
+        ),
+        (
+            {"code": "Q1", "title": "T", "weight": "10", "max_score": "4", "scored_by": "both"},
+            "Section code Q1 is already used in this procurement.",
+        ),
+        ({"code": "Q9", "title": "", "weight": "10", "max_score": "4", "scored_by": "both"}, "Enter a section title."),
+        (
+            {"code": "Q9", "title": "T", "weight": "ten", "max_score": "4", "scored_by": "both"},
+            "Enter the weight as a number of percent, for example 20.",
+        ),
+        (
+            {"code": "Q9", "title": "T", "weight": "120", "max_score": "4", "scored_by": "both"},
+            "The weight must be between 0 and 100 percent.",
+        ),
+        (
+            {"code": "Q9", "title": "T", "weight": "10", "max_score": "2.5", "scored_by": "both"},
+            "Enter the maximum score as a whole number, for example 4.",
+        ),
+        (
+            {"code": "Q9", "title": "T", "weight": "10", "max_score": "0", "scored_by": "both"},
+            "The maximum score must be between 1 and 100.",
+        ),
+        (
+            {"code": "Q9", "title": "T", "weight": "10", "max_score": "4", "scored_by": "robots"},
+            "Choose who scores this section",
+        ),
+        (
+            {"code": "Q9", "title": "T", "weight": "10", "max_score": "4", "scored_by": "both", "threshold": "5"},
+            "The threshold must be between 0 and the maximum score 4.",
+        ),
+        (
+            {"code": "Q9", "title": "T", "weight": "10", "max_score": "4", "scored_by": "both", "threshold": "x"},
+            "Enter the threshold as a number, or leave it empty.",
+        ),
+    ],
+)
 def test_adding_a_section_is_refused_with_a_message(lead_client, draft, data, message):
     response = lead_client.post(f"/procurements/{draft.id}/sections/new", data=data)
     assert response.status_code == 400
@@ -205,8 +260,10 @@ def test_adding_a_section_is_refused_with_a_message(lead_client, draft, data, me
 
 def test_a_section_cannot_become_panel_only_while_a_rep_is_assigned(lead_client, draft):
     q2 = draft.sections[1]
-    response = lead_client.post(f"/procurements/{draft.id}/sections/{q2.id}/edit", data={
-        "code": "Q2", "title": q2.title, "weight": "40", "max_score": "4", "scored_by": "panel"})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/sections/{q2.id}/edit",
+        data={"code": "Q2", "title": q2.title, "weight": "40", "max_score": "4", "scored_by": "panel"},
+    )
     assert response.status_code == 400
     assert "Remove Pat Patel from section Q2 before it is scored by panel." in text(response)
     assert q2.scored_by == "patient"
@@ -214,12 +271,18 @@ def test_a_section_cannot_become_panel_only_while_a_rep_is_assigned(lead_client,
 
 def test_sections_cannot_be_added_edited_or_deleted_once_scoring_is_open(lead_client, procurement):
     q1 = procurement.sections[0]
-    new = lead_client.post(f"/procurements/{procurement.id}/sections/new",
-                           data={"code": "Q3", "title": "T", "weight": "0", "max_score": "4", "scored_by": "both"})
+    new = lead_client.post(
+        f"/procurements/{procurement.id}/sections/new",
+        data={"code": "Q3", "title": "T", "weight": "0", "max_score": "4", "scored_by": "both"},
+    )
     assert new.status_code == 400
-    assert "Sections and bidders can only be added while the procurement is being set up. It is scoring open." in text(new)
-    edit = lead_client.post(f"/procurements/{procurement.id}/sections/{q1.id}/edit",
-                            data={"code": "Q1", "title": "Changed", "weight": "60", "max_score": "4", "scored_by": "both"})
+    assert "Sections and bidders can only be added while the procurement is being set up. It is scoring open." in text(
+        new
+    )
+    edit = lead_client.post(
+        f"/procurements/{procurement.id}/sections/{q1.id}/edit",
+        data={"code": "Q1", "title": "Changed", "weight": "60", "max_score": "4", "scored_by": "both"},
+    )
     assert edit.status_code == 400 and "Sections can only be edited while" in text(edit)
     delete = lead_client.post(f"/procurements/{procurement.id}/sections/{q1.id}/delete")
     assert delete.status_code == 400 and "Sections can only be deleted while" in text(delete)
@@ -227,12 +290,15 @@ def test_sections_cannot_be_added_edited_or_deleted_once_scoring_is_open(lead_cl
 
 
 def test_lead_adds_and_edits_bidders(lead_client, draft):
-    response = lead_client.post(f"/procurements/{draft.id}/bidders/new",
-                                data={"code": "Bidder C", "name": "Northgate CIC"})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/bidders/new", data={"code": "Bidder C", "name": "Northgate CIC"}
+    )
     assert response.status_code == 302
     bidder = draft.bidders[-1]
-    response = lead_client.post(f"/procurements/{draft.id}/bidders/{bidder.id}/edit",
-                                data={"code": "Bidder C", "name": "Northgate Community Interest Company"})
+    response = lead_client.post(
+        f"/procurements/{draft.id}/bidders/{bidder.id}/edit",
+        data={"code": "Bidder C", "name": "Northgate Community Interest Company"},
+    )
     assert response.status_code == 302
     assert bidder.name == "Northgate Community Interest Company"
     assert events("bidder.changed")
@@ -240,11 +306,14 @@ def test_lead_adds_and_edits_bidders(lead_client, draft):
     assert "Northgate Community Interest Company" in page
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"code": "", "name": "X Ltd"}, "Enter a bidder code, for example Bidder A."),
-    ({"code": "bidder a", "name": "X Ltd"}, "Bidder code bidder a is already used in this procurement."),
-    ({"code": "Bidder Z", "name": ""}, "Enter the bidder's legal name."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"code": "", "name": "X Ltd"}, "Enter a bidder code, for example Bidder A."),
+        ({"code": "bidder a", "name": "X Ltd"}, "Bidder code bidder a is already used in this procurement."),
+        ({"code": "Bidder Z", "name": ""}, "Enter the bidder's legal name."),
+    ],
+)
 def test_adding_a_bidder_is_refused_with_a_message(lead_client, draft, data, message):
     response = lead_client.post(f"/procurements/{draft.id}/bidders/new", data=data)
     assert response.status_code == 400 and message in text(response)
@@ -255,8 +324,9 @@ def test_bidders_cannot_be_added_or_edited_once_scoring_is_open(lead_client, pro
     bidder = procurement.bidders[0]
     new = lead_client.post(f"/procurements/{procurement.id}/bidders/new", data={"code": "C", "name": "C Ltd"})
     assert new.status_code == 400
-    edit = lead_client.post(f"/procurements/{procurement.id}/bidders/{bidder.id}/edit",
-                            data={"code": "Bidder A", "name": "Renamed"})
+    edit = lead_client.post(
+        f"/procurements/{procurement.id}/bidders/{bidder.id}/edit", data={"code": "Bidder A", "name": "Renamed"}
+    )
     assert edit.status_code == 400 and "Bidders can only be edited while" in text(edit)
     assert bidder.name == "Bidder A Legal Name Ltd"
 

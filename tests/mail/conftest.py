@@ -1,4 +1,5 @@
 """A real SMTP server (aiosmtpd) on a free local port, started for each test that asks for it."""
+
 from __future__ import annotations
 
 import socket
@@ -37,8 +38,13 @@ def smtp_server(app):
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
-                      MAIL_USERNAME="", MAIL_DEFAULT_SENDER="Procurement <no-reply@example.nhs.uk>")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
+        MAIL_USE_TLS=False,
+        MAIL_USERNAME="",
+        MAIL_DEFAULT_SENDER="Procurement <no-reply@example.nhs.uk>",
+    )
     yield inbox
     controller.stop()
 

@@ -1,4 +1,5 @@
 """An administrator manages accounts: each change audited and ending the person's sessions."""
+
 from __future__ import annotations
 
 import html
@@ -22,8 +23,9 @@ def _admin_client(app):
 
 
 def _actions(user):
-    return db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "user",
-                                                              AuditEvent.entity_id == user.id)).all()
+    return db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "user", AuditEvent.entity_id == user.id)
+    ).all()
 
 
 def test_deactivation_ends_a_live_session_keeps_scores_and_hides_from_assignment(app, procurement, rep):
@@ -35,9 +37,12 @@ def test_deactivation_ends_a_live_session_keeps_scores_and_hides_from_assignment
 
     page = client.get(f"/admin/users/{rep.id}/account")
     assert "Manage Pat Patel's account" in html.unescape(page.text) and "Deactivate account" in page.text
-    done = client.post(f"/admin/users/{rep.id}/account", data={"action": "deactivate", "reason": "Moved away"},
-                       follow_redirects=True)
-    assert "Pat Patel's account is deactivated and they have been signed out. Their scores stay." in html.unescape(done.text)
+    done = client.post(
+        f"/admin/users/{rep.id}/account", data={"action": "deactivate", "reason": "Moved away"}, follow_redirects=True
+    )
+    assert "Pat Patel's account is deactivated and they have been signed out. Their scores stay." in html.unescape(
+        done.text
+    )
 
     assert rep_browser.get("/evaluate/").status_code == 302
     assert sign_in(app.test_client(), rep).status_code == 401
@@ -56,8 +61,10 @@ def test_a_role_change_is_refused_while_it_would_break_an_open_procurement(app, 
     _, client = _admin_client(app)
     refused = client.post(f"/admin/users/{rep.id}/account", data={"action": "role", "role": "panel"})
     assert refused.status_code == 400
-    assert ("Pat Patel is assigned to score in GP-TEST-01, which is not final. Remove those assignments first"
-            in html.unescape(refused.text))
+    assert (
+        "Pat Patel is assigned to score in GP-TEST-01, which is not final. Remove those assignments first"
+        in html.unescape(refused.text)
+    )
     assert db.session.get(User, rep.id).role == "patient"
     assert "user.role_changed" not in _actions(rep)
 
@@ -70,8 +77,9 @@ def test_a_role_change_is_audited_and_ends_sessions(app):
     browser = app.test_client()
     sign_in(browser, panel)
     _, client = _admin_client(app)
-    done = client.post(f"/admin/users/{panel.id}/account", data={"action": "role", "role": "lead"},
-                       follow_redirects=True)
+    done = client.post(
+        f"/admin/users/{panel.id}/account", data={"action": "role", "role": "lead"}, follow_redirects=True
+    )
     assert "Morgan Panel is now a procurement lead and has been signed out." in html.unescape(done.text)
     assert db.session.get(User, panel.id).role == "lead"
     assert browser.get("/evaluate/").status_code == 302

@@ -1,4 +1,5 @@
 """Scoring deadlines: shown to evaluators, reminders sent once each, opening and closing."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -17,18 +18,24 @@ DEADLINE_DAY, FIVE_PM = date(2027, 3, 12), time(17, 0)
 
 
 def _set_deadline(procurement, lead, now=datetime(2027, 3, 1, 9, 0)):
-    deadlines.set_dates(procurement, deadline_day=DEADLINE_DAY, deadline_time=FIVE_PM,
-                        meeting_on=date(2027, 3, 19), actor=lead, now=now)
+    deadlines.set_dates(
+        procurement, deadline_day=DEADLINE_DAY, deadline_time=FIVE_PM, meeting_on=date(2027, 3, 19), actor=lead, now=now
+    )
     db.session.commit()
 
 
 def test_the_due_sentence_is_in_london_time():
     class P:
         scoring_deadline = deadlines.from_london(DEADLINE_DAY, FIVE_PM)
+
     assert P.scoring_deadline == datetime(2027, 3, 12, 17, 0)
-    assert (deadlines.due_sentence(P, now=datetime(2027, 3, 9, 10, 0))
-            == "Scores are due by 5pm on Friday 12 March — 3 days left")
-    assert deadlines.due_sentence(P, now=datetime(2027, 3, 12, 8, 0)) == "Scores are due by 5pm on Friday 12 March — today"
+    assert (
+        deadlines.due_sentence(P, now=datetime(2027, 3, 9, 10, 0))
+        == "Scores are due by 5pm on Friday 12 March — 3 days left"
+    )
+    assert (
+        deadlines.due_sentence(P, now=datetime(2027, 3, 12, 8, 0)) == "Scores are due by 5pm on Friday 12 March — today"
+    )
     summer = deadlines.from_london(date(2027, 6, 4), time(12, 0))
     assert summer == datetime(2027, 6, 4, 11, 0)  # British Summer Time
 
@@ -36,12 +43,17 @@ def test_the_due_sentence_is_in_london_time():
 def test_evaluators_see_the_deadline_and_the_lead_sets_it(app, client, lead, rep, panel):
     procurement = gen_procurement(lead=lead, evaluators=[rep, panel])
     sign_in(client, lead)
-    saved = client.post(f"/procurements/{procurement.id}/dates", data={
-        "deadline_day": "2099-03-13", "deadline_time": "17:00", "meeting_on": "2099-03-20"}, follow_redirects=True)
+    saved = client.post(
+        f"/procurements/{procurement.id}/dates",
+        data={"deadline_day": "2099-03-13", "deadline_time": "17:00", "meeting_on": "2099-03-20"},
+        follow_redirects=True,
+    )
     assert "Dates saved." in saved.text
     assert "Scores are due by 5pm on Friday 13 March" in saved.text
-    refused = client.post(f"/procurements/{procurement.id}/dates", data={
-        "deadline_day": "2099-03-13", "deadline_time": "", "meeting_on": ""})
+    refused = client.post(
+        f"/procurements/{procurement.id}/dates",
+        data={"deadline_day": "2099-03-13", "deadline_time": "", "meeting_on": ""},
+    )
     assert refused.status_code == 400 and "Enter both the date and the time scores are due" in refused.text
     client.post("/sign-out")
     sign_in(client, rep)
@@ -58,7 +70,9 @@ def test_opening_scoring_notifies_each_evaluator(app, lead, rep, panel, smtp_ser
     db.session.commit()
     mail.deliver_due()
     assert sorted(m["To"] for m in smtp_server.messages) == [
-        "Morgan Panel <morgan.panel@example.org>", "Pat Patel <pat.patel@example.org>"]
+        "Morgan Panel <morgan.panel@example.org>",
+        "Pat Patel <pat.patel@example.org>",
+    ]
     body = smtp_server.messages[0].get_body(preferencelist=("plain",)).get_content()
     assert "conflict of interest" in body and "Scores are due by 5pm on Friday 13 March" in body
 

@@ -1,4 +1,5 @@
 """Invitations and forgotten passwords, end to end through a real SMTP server."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,9 @@ def _link_in(message) -> str:
 
 
 def _invite_by_cli(app, email="new.rep@example.org"):
-    result = app.test_cli_runner().invoke(args=[
-        "invite", email, "--name", "Nia Newrep", "--role", "patient", "--trained-on", "2026-02-01"])
+    result = app.test_cli_runner().invoke(
+        args=["invite", email, "--name", "Nia Newrep", "--role", "patient", "--trained-on", "2026-02-01"]
+    )
     assert result.exit_code == 0, result.output
     assert "Invited patient representative Nia Newrep <new.rep@example.org>." in result.output
     return result
@@ -57,8 +59,10 @@ def test_an_invitation_arrives_and_its_link_sets_a_password_and_signs_in(app, cl
     again = client.get(href)
     assert again.status_code == 410
     assert "This link has already been used." in again.text and "Sign in" in again.text
-    assert client.post(href, data={"password": "another-long-password", "confirm": "another-long-password"}
-                       ).status_code == 410
+    assert (
+        client.post(href, data={"password": "another-long-password", "confirm": "another-long-password"}).status_code
+        == 410
+    )
     assert not db.session.get(User, user.id).check_password("another-long-password")
 
 
@@ -96,12 +100,12 @@ def test_a_forged_or_edited_link_is_refused(app, client):
     assert response.status_code == 410 and "This link is not valid." in response.text
 
 
-def test_the_forgotten_password_page_answers_the_same_whether_or_not_the_email_has_an_account(
-        app, client, smtp_server):
+def test_the_forgotten_password_page_answers_the_same_whether_or_not_the_email_has_an_account(app, client, smtp_server):
     gen_user(Role.PATIENT, "Pat Patel")
     known = client.post("/forgotten-password", data={"email": "pat.patel@example.org"})
     unknown = client.post("/forgotten-password", data={"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
+
     def page(response, email):
         return re.sub(r'nonce="[^"]+"', "", response.text.replace(email, "X"))
 

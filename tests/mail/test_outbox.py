@@ -1,4 +1,5 @@
 """The outbox: queued with the change, delivered over real SMTP, retried, never sent twice."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,10 +15,17 @@ from .conftest import html_part, text_part
 
 
 def _notice(user, **extra):
-    return mail.queue(user, "notice", {
-        "heading": "Scoring is open", "paragraphs": ["You can now score the bids."],
-        "action_text": "Start scoring", "action_href": mail.link("evaluate.dashboard"),
-    }, **extra)
+    return mail.queue(
+        user,
+        "notice",
+        {
+            "heading": "Scoring is open",
+            "paragraphs": ["You can now score the bids."],
+            "action_text": "Start scoring",
+            "action_href": mail.link("evaluate.dashboard"),
+        },
+        **extra,
+    )
 
 
 def test_a_queued_message_arrives_with_text_and_accessible_html_parts(app, smtp_server):

@@ -1,6 +1,7 @@
 """Issue 17: leads inviting evaluators, the moderation meeting notice, and each person's
 communication needs (Accessible Information Standard) honoured: letters instead of emails
 for paper by post, easy read links, large print PDFs, "Your account"."""
+
 from __future__ import annotations
 
 import html
@@ -24,8 +25,9 @@ def _text(response) -> str:
 
 
 def _messages(user) -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == user.id)
-                                   .order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id))
+    )
 
 
 def _actions(action: str) -> list[AuditEvent]:
@@ -34,11 +36,14 @@ def _actions(action: str) -> list[AuditEvent]:
 
 # ----------------------------------------------------------------------------- paper by post
 
-def test_a_paper_by_post_rep_gets_no_email_and_appears_on_the_leads_posting_list(app, client, lead, rep, panel,
-                                                                                  smtp_server):
+
+def test_a_paper_by_post_rep_gets_no_email_and_appears_on_the_leads_posting_list(
+    app, client, lead, rep, panel, smtp_server
+):
     sign_in(client, rep)
-    saved = client.post("/account", data={"need": "post", "note": "Phone before sending anything"},
-                        follow_redirects=True)
+    saved = client.post(
+        "/account", data={"need": "post", "note": "Phone before sending anything"}, follow_redirects=True
+    )
     assert "Your communication needs are saved." in _text(saved)
     client.post("/sign-out")
 
@@ -71,8 +76,9 @@ def test_a_paper_by_post_rep_gets_no_email_and_appears_on_the_leads_posting_list
     text = " ".join(pages(pdf.data))
     assert "Scoring is open" in text and "Dear Pat Patel" in text and "With this letter: your score sheets" in text
 
-    refused = client.post(f"/procurements/{procurement.id}/letters/{letter.id}/posted",
-                          data={"posted_on": "31/02/2027"})
+    refused = client.post(
+        f"/procurements/{procurement.id}/letters/{letter.id}/posted", data={"posted_on": "31/02/2027"}
+    )
     assert refused.status_code == 400
     assert "Enter the date you posted the letter as day/month/year" in _text(refused)
     assert f'href="#posted_on-{letter.id}"' in refused.text and f'id="posted_on-{letter.id}-error"' in refused.text
@@ -82,14 +88,18 @@ def test_a_paper_by_post_rep_gets_no_email_and_appears_on_the_leads_posting_list
     assert letter.posted_at is None and not _actions("letter.posted")
 
     today = utcnow().date()
-    done = client.post(f"/procurements/{procurement.id}/letters/{letter.id}/posted",
-                       data={"posted_on": today.strftime("%d/%m/%Y")}, follow_redirects=True)
+    done = client.post(
+        f"/procurements/{procurement.id}/letters/{letter.id}/posted",
+        data={"posted_on": today.strftime("%d/%m/%Y")},
+        follow_redirects=True,
+    )
     assert f"marked as posted on {today:%d/%m/%Y}" in _text(done)
     assert f"Posted on {today:%d/%m/%Y}" in _text(done) and "by Lee Lead" in _text(done)
     [event] = _actions("letter.posted")
     assert event.actor_id == lead.id and event.procurement_id == procurement.id
-    again = client.post(f"/procurements/{procurement.id}/letters/{letter.id}/posted",
-                        data={"posted_on": today.strftime("%d/%m/%Y")})
+    again = client.post(
+        f"/procurements/{procurement.id}/letters/{letter.id}/posted", data={"posted_on": today.strftime("%d/%m/%Y")}
+    )
     assert again.status_code == 400 and "already marked as posted" in _text(again)
     assert len(_actions("letter.posted")) == 1
 
@@ -121,6 +131,7 @@ def test_an_email_is_never_sent_for_a_letter_and_account_links_still_are(app, re
 
 # ----------------------------------------------------------------------------- Your account
 
+
 def test_each_person_sees_and_changes_their_own_needs_under_your_account(app, client, rep):
     sign_in(client, rep)
     page = _text(client.get("/account"))
@@ -135,8 +146,9 @@ def test_each_person_sees_and_changes_their_own_needs_under_your_account(app, cl
     assert db.session.get(User, rep.id).communication_need == "standard"
 
     client.post("/account", data={"need": "large_print", "note": "BSL interpreter at meetings"})
-    same = client.post("/account", data={"need": "large_print", "note": "BSL interpreter at meetings"},
-                       follow_redirects=True)
+    same = client.post(
+        "/account", data={"need": "large_print", "note": "BSL interpreter at meetings"}, follow_redirects=True
+    )
     assert "Nothing changed." in _text(same)
     person = db.session.get(User, rep.id)
     assert (person.communication_need, person.communication_note) == ("large_print", "BSL interpreter at meetings")
@@ -148,20 +160,36 @@ def test_changing_your_own_password_ends_your_other_sessions_and_keeps_this_one(
     other_device = app.test_client()
     sign_in(other_device, rep)
     sign_in(client, rep)
-    wrong = client.post("/account/password", data={"current_password": "nope", "password": "new-plum-kettle-sky",
-                                                   "confirm": "new-plum-kettle-sky"})
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "nope", "password": "new-plum-kettle-sky", "confirm": "new-plum-kettle-sky"},
+    )
     assert wrong.status_code == 400 and "Your current password is not right" in _text(wrong)
-    differ = client.post("/account/password", data={"current_password": "correct-horse-battery",
-                                                    "password": "new-plum-kettle-sky", "confirm": "new-plum-kettle"})
+    differ = client.post(
+        "/account/password",
+        data={
+            "current_password": "correct-horse-battery",
+            "password": "new-plum-kettle-sky",
+            "confirm": "new-plum-kettle",
+        },
+    )
     assert differ.status_code == 400 and "The two new passwords are different" in _text(differ)
-    weak = client.post("/account/password", data={"current_password": "correct-horse-battery",
-                                                  "password": "password", "confirm": "password"})
+    weak = client.post(
+        "/account/password",
+        data={"current_password": "correct-horse-battery", "password": "password", "confirm": "password"},
+    )
     assert weak.status_code == 400 and "at least 12 characters" in _text(weak)
     assert other_device.get("/evaluate/").status_code == 200
 
-    done = client.post("/account/password", data={"current_password": "correct-horse-battery",
-                                                  "password": "new-plum-kettle-sky", "confirm": "new-plum-kettle-sky"},
-                       follow_redirects=True)
+    done = client.post(
+        "/account/password",
+        data={
+            "current_password": "correct-horse-battery",
+            "password": "new-plum-kettle-sky",
+            "confirm": "new-plum-kettle-sky",
+        },
+        follow_redirects=True,
+    )
     assert "Your password is changed." in _text(done)
     assert client.get("/evaluate/").status_code == 200  # this browser carries on
     assert other_device.get("/evaluate/").status_code == 302  # the other is signed out
@@ -174,8 +202,11 @@ def test_an_administrator_sets_needs_on_a_persons_account_page(app, client, rep)
     sign_in(client, admin)
     page = _text(client.get(f"/admin/users/{rep.id}/account"))
     assert "How does Pat Patel need information?" in page
-    done = client.post(f"/admin/users/{rep.id}/account", data={"action": "needs", "need": "easy_read", "note": ""},
-                       follow_redirects=True)
+    done = client.post(
+        f"/admin/users/{rep.id}/account",
+        data={"action": "needs", "need": "easy_read", "note": ""},
+        follow_redirects=True,
+    )
     assert "Pat Patel's communication needs are saved." in _text(done)
     assert "Easy read" in _text(done)
     bad = client.post(f"/admin/users/{rep.id}/account", data={"action": "needs", "need": "", "note": ""})
@@ -185,6 +216,7 @@ def test_an_administrator_sets_needs_on_a_persons_account_page(app, client, rep)
 
 
 # ----------------------------------------------------------------------------- easy read and large print
+
 
 def _finalised(lead, rep, panel):
     procurement = gen_procurement(lead=lead, evaluators=[rep, panel])
@@ -236,22 +268,34 @@ def test_a_large_print_persons_sheets_and_report_print_in_large_print(app, clien
 
 # ----------------------------------------------------------------------------- invitations by a lead
 
-def test_a_lead_invites_an_evaluator_to_their_own_procurement_but_not_a_lead(app, client, lead, procurement,
-                                                                             smtp_server):
+
+def test_a_lead_invites_an_evaluator_to_their_own_procurement_but_not_a_lead(
+    app, client, lead, procurement, smtp_server
+):
     sign_in(client, lead)
     page = _text(client.get(f"/procurements/{procurement.id}/invite"))
     assert "Invite an evaluator" in page and "Only an administrator can invite a procurement lead" in page
-    refused = client.post(f"/procurements/{procurement.id}/invite",
-                          data={"name": "Lou Lead", "email": "lou@example.org", "role": "lead"})
+    refused = client.post(
+        f"/procurements/{procurement.id}/invite", data={"name": "Lou Lead", "email": "lou@example.org", "role": "lead"}
+    )
     assert refused.status_code == 400 and "Only an administrator can invite a procurement lead" in _text(refused)
-    bad_date = client.post(f"/procurements/{procurement.id}/invite", data={
-        "name": "Rita Rep", "email": "rita@example.org", "role": "patient", "training_completed_on": "next week"})
+    bad_date = client.post(
+        f"/procurements/{procurement.id}/invite",
+        data={"name": "Rita Rep", "email": "rita@example.org", "role": "patient", "training_completed_on": "next week"},
+    )
     assert bad_date.status_code == 400 and "Enter the training date as day/month/year" in _text(bad_date)
     assert db.session.scalar(select(User).where(User.email.in_(["lou@example.org", "rita@example.org"]))) is None
 
-    done = client.post(f"/procurements/{procurement.id}/invite", data={
-        "name": "Rita Rep", "email": "rita@example.org", "role": "patient", "training_completed_on": "02/02/2026"},
-        follow_redirects=True)
+    done = client.post(
+        f"/procurements/{procurement.id}/invite",
+        data={
+            "name": "Rita Rep",
+            "email": "rita@example.org",
+            "role": "patient",
+            "training_completed_on": "02/02/2026",
+        },
+        follow_redirects=True,
+    )
     assert "Invitation sent to Rita Rep at rita@example.org" in _text(done)
     rita = db.session.scalar(select(User).where(User.email == "rita@example.org"))
     assert rita.role == "patient" and rita.training_completed_on == date(2026, 2, 2) and rita.password_hash is None
@@ -265,16 +309,23 @@ def test_a_lead_invites_an_evaluator_to_their_own_procurement_but_not_a_lead(app
     other = gen_user(Role.LEAD, "Olu Other")
     other_client = app.test_client()
     sign_in(other_client, other)
-    assert other_client.post(f"/procurements/{procurement.id}/invite", data={
-        "name": "Sam", "email": "sam@example.org", "role": "panel"}).status_code == 403
+    assert (
+        other_client.post(
+            f"/procurements/{procurement.id}/invite", data={"name": "Sam", "email": "sam@example.org", "role": "panel"}
+        ).status_code
+        == 403
+    )
 
 
 def test_importing_new_evaluators_offers_to_invite_them_all_after_a_confirm_step(app, client, lead, smtp_server):
     from ..planning.workbooks import workbook_bytes
 
     sign_in(client, lead)
-    imported = client.post("/procurements/import", content_type="multipart/form-data",
-                           data={"workbook": (BytesIO(workbook_bytes()), "procurement.xlsx")})
+    imported = client.post(
+        "/procurements/import",
+        content_type="multipart/form-data",
+        data={"workbook": (BytesIO(workbook_bytes()), "procurement.xlsx")},
+    )
     assert imported.status_code == 302 and imported.headers["Location"].endswith("/invite-new-people")
     confirm = _text(client.get(imported.headers["Location"]))
     assert "Invite 2 new people by email?" in confirm
@@ -286,8 +337,10 @@ def test_importing_new_evaluators_offers_to_invite_them_all_after_a_confirm_step
     done = client.post(imported.headers["Location"], data={"confirm": "yes"}, follow_redirects=True)
     assert "Invitations sent to 2 people." in _text(done)
     mail.deliver_due()
-    assert sorted(m["To"] for m in smtp_server.messages) == ["Dr Pan <new.panel@example.org>",
-                                                             "Nell Rep <new.rep@example.org>"]
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        "Dr Pan <new.panel@example.org>",
+        "Nell Rep <new.rep@example.org>",
+    ]
     [event] = _actions("procurement.people_invited")
     assert sorted(json.loads(event.after_json)["names"]) == ["Dr Pan", "Nell Rep"]
     again = client.get(imported.headers["Location"])
@@ -297,6 +350,7 @@ def test_importing_new_evaluators_offers_to_invite_them_all_after_a_confirm_step
 
 
 # ----------------------------------------------------------------------------- deadlines, meeting, notices
+
 
 def test_the_dashboard_shows_the_deadline_and_the_meeting(app, client, lead, rep, panel):
     procurement = gen_procurement(lead=lead, evaluators=[rep, panel])
@@ -313,8 +367,13 @@ def test_the_dashboard_shows_the_deadline_and_the_meeting(app, client, lead, rep
 
 def test_the_moderation_meeting_notice_is_queued_once_with_a_link(app, lead, rep, panel, smtp_server):
     procurement = gen_procurement(lead=lead, evaluators=[rep, panel])
-    deadlines.set_dates(procurement, deadline_day=date(2099, 3, 13), deadline_time=datetime(1, 1, 1, 17).time(),
-                        meeting_on=date(2099, 3, 20), actor=lead)
+    deadlines.set_dates(
+        procurement,
+        deadline_day=date(2099, 3, 13),
+        deadline_time=datetime(1, 1, 1, 17).time(),
+        meeting_on=date(2099, 3, 20),
+        actor=lead,
+    )
     db.session.commit()
     assert not [m for m in _messages(rep) if m.subject.startswith("Moderation meeting")]  # not while scoring
     gen_scores(procurement, {rep: 3, panel: 2})
@@ -331,8 +390,13 @@ def test_the_moderation_meeting_notice_is_queued_once_with_a_link(app, lead, rep
     assert "Open the moderation page" in text_part(meeting_mails[0])
 
     # A changed date is news: one more each.
-    deadlines.set_dates(procurement, deadline_day=date(2099, 3, 13), deadline_time=datetime(1, 1, 1, 17).time(),
-                        meeting_on=date(2099, 3, 27), actor=lead)
+    deadlines.set_dates(
+        procurement,
+        deadline_day=date(2099, 3, 13),
+        deadline_time=datetime(1, 1, 1, 17).time(),
+        meeting_on=date(2099, 3, 27),
+        actor=lead,
+    )
     db.session.commit()
     assert len([m for m in _messages(rep) if m.subject.startswith("Moderation meeting")]) == 2
 
@@ -346,13 +410,15 @@ def test_each_notice_arrives_in_the_outbox_once(app, lead, rep, panel):
     assert len([m for m in _messages(rep) if m.subject.startswith("Scoring is open")]) == 1
 
     bidder = procurement.bidders[0]
-    evaluation.declare_conflicts(rep, procurement, {b.id: (b.id == bidder.id, "My cousin works there")
-                                                    for b in procurement.bidders})
+    evaluation.declare_conflicts(
+        rep, procurement, {b.id: (b.id == bidder.id, "My cousin works there") for b in procurement.bidders}
+    )
     db.session.commit()
     from scoring.models import Declaration
 
-    declaration = db.session.scalar(select(Declaration).where(Declaration.user_id == rep.id,
-                                                              Declaration.bidder_id == bidder.id))
+    declaration = db.session.scalar(
+        select(Declaration).where(Declaration.user_id == rep.id, Declaration.bidder_id == bidder.id)
+    )
     assignments.withdraw_conflict(declaration, reason="Cousin left in 2019", actor=lead)
     assert len([m for m in _messages(rep) if m.subject.startswith("You can now score")]) == 1
 

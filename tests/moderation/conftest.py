@@ -2,6 +2,7 @@
 
 Sections: Q1 (60%, both groups), Q2 (40%, patient reps only). Bidders A and B.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -36,12 +37,15 @@ def scored(app, lead, rep, rep2, panel, panel2):
     Q1 A spread 4-1=3 (disagree); Q1 B spread 1; Q2 A spread 1; Q2 B spread 1.
     """
     procurement = gen_procurement(lead=lead, evaluators=[rep, rep2, panel, panel2])
-    gen_scores(procurement, {
-        rep: {("Bidder A", "Q1"): 4, ("Bidder B", "Q1"): 2, ("Bidder A", "Q2"): 4, ("Bidder B", "Q2"): 1},
-        rep2: {("Bidder A", "Q1"): 3, ("Bidder B", "Q1"): 2, ("Bidder A", "Q2"): 3, ("Bidder B", "Q2"): 2},
-        panel: {("Bidder A", "Q1"): 1, ("Bidder B", "Q1"): 3},
-        panel2: {("Bidder A", "Q1"): 2, ("Bidder B", "Q1"): 3},
-    })
+    gen_scores(
+        procurement,
+        {
+            rep: {("Bidder A", "Q1"): 4, ("Bidder B", "Q1"): 2, ("Bidder A", "Q2"): 4, ("Bidder B", "Q2"): 1},
+            rep2: {("Bidder A", "Q1"): 3, ("Bidder B", "Q1"): 2, ("Bidder A", "Q2"): 3, ("Bidder B", "Q2"): 2},
+            panel: {("Bidder A", "Q1"): 1, ("Bidder B", "Q1"): 3},
+            panel2: {("Bidder A", "Q1"): 2, ("Bidder B", "Q1"): 3},
+        },
+    )
     return procurement
 
 

@@ -1,6 +1,7 @@
 """The section table's rows written in Python (scoring/moderation/board_html.py) are the
 markup of the macros in templates/moderation/_macros.html, for every kind of cell: no score,
 a draft, a reason with markup and line breaks, disagreement, consensus, acceptance, final."""
+
 from __future__ import annotations
 
 import re
@@ -34,6 +35,7 @@ REFERENCE = """{% from "moderation/_macros.html" import score_cell, flag, consen
   </tr>
 {% endfor %}"""
 
+
 def reference_score_cell(score, who="", cell_name=""):
     """The score cell as the ``score_cell`` filter wrote it with Markup before board_html.py."""
     if score is None or score.value is None:
@@ -42,12 +44,16 @@ def reference_score_cell(score, who="", cell_name=""):
     if not score.is_submitted:
         html += Markup('<br><span class="nhsuk-body-s">Draft, not submitted, not counted</span>')
     if (score.rationale or "").strip():
-        hidden = Markup('<span class="nhsuk-u-visually-hidden"> %s gave for %s</span>') % (who, cell_name) \
-            if who else Markup("")
-        html += Markup('<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
-                       '<span class="nhsuk-details__summary-text">Reason%s</span></summary>'
-                       '<div class="nhsuk-details__text">%s</div></details>') % (
-            hidden, Markup('<p class="app-pre-wrap">%s</p>') % score.rationale)
+        hidden = (
+            Markup('<span class="nhsuk-u-visually-hidden"> %s gave for %s</span>') % (who, cell_name)
+            if who
+            else Markup("")
+        )
+        html += Markup(
+            '<details class="nhsuk-details app-details-compact"><summary class="nhsuk-details__summary">'
+            '<span class="nhsuk-details__summary-text">Reason%s</span></summary>'
+            '<div class="nhsuk-details__text">%s</div></details>'
+        ) % (hidden, Markup('<p class="app-pre-wrap">%s</p>') % score.rationale)
     return html
 
 
@@ -73,8 +79,9 @@ def both(app, procurement, viewer):
         for section in moderation.sections_for(viewer, procurement):
             board = moderation.board(procurement, viewer, section, run)
             for can_record in (True, False):
-                reference = template.render(board=board, procurement=procurement, staff=staff,
-                                            can_record=can_record, current_user=viewer)
+                reference = template.render(
+                    board=board, procurement=procurement, staff=staff, can_record=can_record, current_user=viewer
+                )
                 rows = board_html.board_rows(board, viewer, procurement, can_record)
                 out.append((normalised(reference), normalised(printed.render(rows=rows))))
     return out
@@ -84,10 +91,14 @@ def both(app, procurement, viewer):
 def world(app, lead, rep, panel):
     procurement = gen_procurement(lead=lead, evaluators=[rep, panel])
     # Reasons with markup and a line break; the panel member and the rep disagree on Q1 Bidder A.
-    gen_scores(procurement, {
-        rep: {("Bidder A", "Q1"): 4, ("Bidder B", "Q1"): 2, ("Bidder A", "Q2"): 3, ("Bidder B", "Q2"): 2},
-        panel: {("Bidder A", "Q1"): 0},
-    }, rationale='Scored {value}: <b>"good"</b> & clear\nbetter than Bidder B Legal Name Ltd')
+    gen_scores(
+        procurement,
+        {
+            rep: {("Bidder A", "Q1"): 4, ("Bidder B", "Q1"): 2, ("Bidder A", "Q2"): 3, ("Bidder B", "Q2"): 2},
+            panel: {("Bidder A", "Q1"): 0},
+        },
+        rationale='Scored {value}: <b>"good"</b> & clear\nbetter than Bidder B Legal Name Ltd',
+    )
     return procurement
 
 
@@ -105,10 +116,22 @@ def test_rows_match_the_macros_with_consensus_and_acceptance(app, world, lead, r
     to_moderation(world, lead)
     a, b = world.bidders
     q1, q2 = world.sections
-    moderation.record_consensus(actor=lead, procurement=world, bidder=a, section=q1, value=2,
-                                rationale="Agreed <i>after</i> talking\nat length", expected_version=0)
-    moderation.record_acceptance(actor=lead, procurement=world, bidder=a, section=q2,
-                                 rationale="The evaluators agreed closely and it meets the criteria.")
+    moderation.record_consensus(
+        actor=lead,
+        procurement=world,
+        bidder=a,
+        section=q1,
+        value=2,
+        rationale="Agreed <i>after</i> talking\nat length",
+        expected_version=0,
+    )
+    moderation.record_acceptance(
+        actor=lead,
+        procurement=world,
+        bidder=a,
+        section=q2,
+        rationale="The evaluators agreed closely and it meets the criteria.",
+    )
     for viewer in (lead, rep):
         pairs = both(app, world, viewer)
         assert pairs and all(reference == python for reference, python in pairs)
@@ -125,8 +148,15 @@ def test_rows_match_the_macros_once_final(app, world, lead, rep):
 
     to_moderation(world, lead)
     a, _b = world.bidders
-    moderation.record_consensus(actor=lead, procurement=world, bidder=a, section=world.sections[0], value=2,
-                                rationale="Agreed after talking", expected_version=0)
+    moderation.record_consensus(
+        actor=lead,
+        procurement=world,
+        bidder=a,
+        section=world.sections[0],
+        value=2,
+        rationale="Agreed after talking",
+        expected_version=0,
+    )
     finalise(accept_the_rest(world, lead), actor=lead)
     for viewer in (lead, rep):
         pairs = both(app, world, viewer)
@@ -146,5 +176,7 @@ def test_the_section_page_shows_the_rows(app, client, world, lead):
         board = moderation.board(world, lead, world.sections[0])
         rows = str(board_html.board_rows(board, lead, world, True))
     assert rows in text
-    assert 'Record consensus<span class="nhsuk-u-visually-hidden"> for Bidder A (Bidder A Legal Name Ltd)</span>' in text
+    assert (
+        'Record consensus<span class="nhsuk-u-visually-hidden"> for Bidder A (Bidder A Legal Name Ltd)</span>' in text
+    )
     assert 'id="consensus-%d" tabindex="-1"' % world.bidders[0].id in text

@@ -1,4 +1,5 @@
 """Charts are SVG documents with their data as a table and words beside them."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -13,8 +14,9 @@ def _parse(svg: str) -> ET.Element:
 
 
 def test_stacked_totals_is_valid_svg_with_a_row_per_bidder_adding_up():
-    chart = charts.stacked_totals(BIDDERS, [("Q1", [10, 12, 15]), ("Q2", [8.25, 9, 0])],
-                                  part_heading="Section", title="By section")
+    chart = charts.stacked_totals(
+        BIDDERS, [("Q1", [10, 12, 15]), ("Q2", [8.25, 9, 0])], part_heading="Section", title="By section"
+    )
     root = _parse(chart.svg)
     assert root.tag.endswith("svg")
     assert "<script" not in chart.svg
@@ -36,8 +38,7 @@ def test_same_data_gives_the_same_bytes():
 
 def test_winner_sweep_table_follows_the_lines_and_names_the_change():
     # A: 72 - 12a, B: 66 + 4a; they cross at a = 6/16 = 0.375.
-    chart = charts.winner_sweep(BIDDERS[:2], [60, 70], [72, 66], today=0.25,
-                                tipping_points=[0.375])
+    chart = charts.winner_sweep(BIDDERS[:2], [60, 70], [72, 66], today=0.25, tipping_points=[0.375])
     _parse(chart.svg)
     assert chart.rows[0] == ["0%", "72.0", "66.0", "Bidder A"]
     assert chart.rows[-1] == ["100%", "60.0", "70.0", "Bidder B"]

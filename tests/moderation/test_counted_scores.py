@@ -1,5 +1,6 @@
 """Which scores count is one rule (`scoring/services/counted.py`): the engine adapter, the
 moderation pages and the export's Scores sheet count exactly the same scores."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,21 +20,30 @@ def test_the_adapter_moderation_and_the_export_count_the_same_scores(app, lead):
     bidder_a, bidder_b = procurement.bidders
     gen_scores(procurement, {rep: 3, panel: 2})
     gen_scores(procurement, {late: 4}, submit=False)  # drafts: never counted
-    evaluation.declare_conflicts(conflicted, procurement, {bidder_a.id: (True, "I used to work there"),
-                                                           bidder_b.id: (False, "")})
+    evaluation.declare_conflicts(
+        conflicted, procurement, {bidder_a.id: (True, "I used to work there"), bidder_b.id: (False, "")}
+    )
     gen_scores(procurement, {conflicted: 1})
     # A submitted score for the bidder the evaluator declared a conflict with (given before the
     # declaration, say) still never counts.
-    db.session.add(Score(bidder_id=bidder_a.id, section_id=procurement.sections[0].id,
-                         evaluator_id=conflicted.id, value=4, rationale="Before declaring",
-                         status=ScoreStatus.SUBMITTED.value))
+    db.session.add(
+        Score(
+            bidder_id=bidder_a.id,
+            section_id=procurement.sections[0].id,
+            evaluator_id=conflicted.id,
+            value=4,
+            rationale="Before declaring",
+            status=ScoreStatus.SUBMITTED.value,
+        )
+    )
     db.session.commit()
     assert db.session.query(Declaration).filter_by(has_conflict=True).count() == 1
 
     everything = db.session.query(Score).all()
     pairs = moderation.conflict_pairs(procurement)
-    by_moderation = sorted((s.evaluator_id, s.bidder_id, s.section_id, s.value)
-                           for s in everything if moderation.counted_score(s, pairs))
+    by_moderation = sorted(
+        (s.evaluator_id, s.bidder_id, s.section_id, s.value) for s in everything if moderation.counted_score(s, pairs)
+    )
     # rep: 2 bidders x 2 sections; panel: 2 x Q1; conflicted: Bidder B x 2 sections
     assert len(by_moderation) == 4 + 2 + 2
     assert all(who != late.id for who, *_ in by_moderation)
@@ -46,5 +56,6 @@ def test_the_adapter_moderation_and_the_export_count_the_same_scores(app, lead):
     rows = list(export_data.score_rows(db.session, procurement))
     emails = {u.id: u.email for u in (rep, late, conflicted, panel)}
     bidders, sections = ({x.id: x.code for x in xs} for xs in (procurement.bidders, procurement.sections))
-    assert sorted((email, bidder, section, value) for _, email, _, bidder, section, value, *_ in rows) == \
-        sorted((emails[e], bidders[b], sections[s], v) for e, b, s, v in by_moderation)
+    assert sorted((email, bidder, section, value) for _, email, _, bidder, section, value, *_ in rows) == sorted(
+        (emails[e], bidders[b], sections[s], v) for e, b, s, v in by_moderation
+    )

@@ -1,4 +1,5 @@
 """The easy-read report follows easy-read practice, on screen and on paper."""
+
 from __future__ import annotations
 
 import html
@@ -45,11 +46,15 @@ def test_easy_read_has_short_sentences_whole_numbers_and_one_bidder_each(app, fi
             assert len(set(BIDDER.findall(sentence))) <= 1, sentence
     words = text_of(page)
     # Q1 B was agreed at 2.5 (an average): close to Pat's 2, so not listed; Q1 A differed.
-    assert ("Bidder A, question Q1: Section Q1. You gave 4 out of 4. The panel agreed 2 out of 4. "
-            "The panel said: “Strong on phones, but the evening clinics were not costed.”") in words
+    assert (
+        "Bidder A, question Q1: Section Q1. You gave 4 out of 4. The panel agreed 2 out of 4. "
+        "The panel said: “Strong on phones, but the evening clinics were not costed.”"
+    ) in words
     assert "For 3 of your 4 scores, the final score was about the same." in words
-    assert ("Without patient scores, Bidder B would have won. With patient scores, Bidder A won. "
-            "So patient scores changed who won.") in words
+    assert (
+        "Without patient scores, Bidder B would have won. With patient scores, Bidder A won. "
+        "So patient scores changed who won."
+    ) in words
     assert "Patient reps helped score questions worth all of the marks." in words
 
 
@@ -71,7 +76,7 @@ def test_every_point_has_a_picture_with_empty_alt_text_that_the_app_serves(app, 
 
 def test_easy_read_stands_on_its_own(app, final, rep):
     page = client_for(app, rep).get(report_urls(final, rep)[1]).get_data(as_text=True)
-    main = page[page.index("<main"):page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     assert f'href="{report_urls(final, rep)[0]}"' not in page
     for words in ("full report", "standard report", "other report"):
         assert words not in text_of(main).lower(), words
@@ -95,19 +100,35 @@ def test_the_printed_easy_read_has_title_name_procurement_date_contact_and_page_
     save_png(response.data, "easy-read-pdf-page-1")
 
 
-@pytest.mark.parametrize("fraction, words", [
-    (0.4, "2 out of every 5 marks"), (0.6, "3 out of every 5 marks"), (0.5, "1 out of every 2 marks"),
-    (1 / 3, "1 out of every 3 marks"), (0.25, "1 out of every 4 marks"), (0.7, "7 out of every 10 marks"),
-    (0.73, "about 7 out of every 10 marks"), (0.04, "less than 1 out of every 10 marks"),
-    (0.97, "nearly all of the marks"), (1.0, "all of the marks"), (0.0, "none of the marks"),
-])
+@pytest.mark.parametrize(
+    "fraction, words",
+    [
+        (0.4, "2 out of every 5 marks"),
+        (0.6, "3 out of every 5 marks"),
+        (0.5, "1 out of every 2 marks"),
+        (1 / 3, "1 out of every 3 marks"),
+        (0.25, "1 out of every 4 marks"),
+        (0.7, "7 out of every 10 marks"),
+        (0.73, "about 7 out of every 10 marks"),
+        (0.04, "less than 1 out of every 10 marks"),
+        (0.97, "nearly all of the marks"),
+        (1.0, "all of the marks"),
+        (0.0, "none of the marks"),
+    ],
+)
 def test_shares_are_said_in_whole_numbers(fraction, words):
     assert easy_read.share_words(fraction) == words
 
 
-@pytest.mark.parametrize("value, words", [
-    (3, "3 out of 4"), (2.5, "between 2 and 3 out of 4"), (7 / 3, "about 2 out of 4"), (None, "no score"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (3, "3 out of 4"),
+        (2.5, "between 2 and 3 out of 4"),
+        (7 / 3, "about 2 out of 4"),
+        (None, "no score"),
+    ],
+)
 def test_scores_are_said_in_whole_numbers(value, words):
     assert easy_read.score_words(value, 4) == words
 
@@ -124,6 +145,9 @@ def test_the_easy_read_comes_in_large_print_too(app, final, rep):
     data = client.get(report_urls(final, rep)[1] + ".pdf?size=large").data
     text = pages(data)
     assert all(f"Page {n} of {len(text)}" in page for n, page in enumerate(text, start=1))
-    body = [size for _, size, words in font_sizes(data)
-            if words not in ("What happened to your scores", "Pat Patel") and not words.startswith(("Page ", "Test GP"))]
+    body = [
+        size
+        for _, size, words in font_sizes(data)
+        if words not in ("What happened to your scores", "Pat Patel") and not words.startswith(("Page ", "Test GP"))
+    ]
     assert min(body) >= 24

@@ -5,6 +5,7 @@ is tried, by the lead, an administrator and a patient rep, with plausible form
 data; each must be refused (400, 403, 404 or 409) and leave every table as it was.
 Rules that only compute (the what-if preview) may answer 200, but must change nothing.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -38,12 +39,29 @@ def snapshot() -> dict[str, list]:
 def form_for(p, rep) -> dict[str, str]:
     """Fields that the state-changing forms of every blueprint use, all filled in validly."""
     data = {
-        "score": "1", "rationale": "A change after the result was final", "version": "1",
-        "reason": "Trying to change a final procurement", "title": "A new title", "code": "Z9",
-        "name": "New Name Ltd", "weight": "10", "max_score": "4", "scored_by": "both", "threshold": "1",
-        "question": "Q?", "guidance": "G", "text": "A new answer", "anonymised": "no", "confirm": "y",
-        "share": "50", "note": "n", "email": "new.person@example.org", "value": "2",
-        "save": "y", "save_draft": "y", "apply": "y",
+        "score": "1",
+        "rationale": "A change after the result was final",
+        "version": "1",
+        "reason": "Trying to change a final procurement",
+        "title": "A new title",
+        "code": "Z9",
+        "name": "New Name Ltd",
+        "weight": "10",
+        "max_score": "4",
+        "scored_by": "both",
+        "threshold": "1",
+        "question": "Q?",
+        "guidance": "G",
+        "text": "A new answer",
+        "anonymised": "no",
+        "confirm": "y",
+        "share": "50",
+        "note": "n",
+        "email": "new.person@example.org",
+        "value": "2",
+        "save": "y",
+        "save_draft": "y",
+        "apply": "y",
     }
     for s in p.sections:
         data[f"weight-{s.id}"] = "50"
@@ -63,9 +81,14 @@ def url_values(rule, p, rep, declaration_id, scenario_id):
     values = {}
     for argument in rule.arguments:
         values[argument] = {
-            "procurement_id": p.id, "section_id": p.sections[0].id, "bidder_id": p.bidders[0].id,
-            "user_id": rep.id, "evaluator_id": rep.id, "declaration_id": declaration_id,
-            "scenario_id": scenario_id, "document_id": 1,
+            "procurement_id": p.id,
+            "section_id": p.sections[0].id,
+            "bidder_id": p.bidders[0].id,
+            "user_id": rep.id,
+            "evaluator_id": rep.id,
+            "declaration_id": declaration_id,
+            "scenario_id": scenario_id,
+            "document_id": 1,
         }.get(argument, 1)
     return values
 
@@ -74,8 +97,9 @@ def test_no_route_changes_a_final_procurement(app, finalised, lead, rep):
     p = finalised
     admin = gen_user(Role.ADMIN, "Alex Admin")
     declaration = db.session.query(Declaration).filter_by(user_id=rep.id).first()
-    scenario = WeightScenario(procurement_id=p.id, name="Equal", weights_json='{"Q1": 50, "Q2": 50}',
-                              created_by_id=lead.id)
+    scenario = WeightScenario(
+        procurement_id=p.id, name="Equal", weights_json='{"Q1": 50, "Q2": 50}', created_by_id=lead.id
+    )
     db.session.add(scenario)
     db.session.commit()
     clients = {"lead": client_for(app, lead), "admin": client_for(app, admin), "rep": client_for(app, rep)}

@@ -1,4 +1,5 @@
 """Finalising: only when every answer has a moderated score; the result is stored and never recomputed."""
+
 from __future__ import annotations
 
 import json
@@ -93,8 +94,15 @@ def test_results_after_finalising_are_the_stored_ones_not_a_recomputation(app, f
 
 def test_consensus_refused_once_final(app, finalised, lead):
     with pytest.raises(Refused, match="final"):
-        moderation.record_consensus(actor=lead, procurement=finalised, bidder=finalised.bidders[0],
-                                    section=finalised.sections[0], value=1, rationale="x", expected_version=0)
+        moderation.record_consensus(
+            actor=lead,
+            procurement=finalised,
+            bidder=finalised.bidders[0],
+            section=finalised.sections[0],
+            value=1,
+            rationale="x",
+            expected_version=0,
+        )
     response = post_consensus(client_for(app, lead), finalised, finalised.sections[0], finalised.bidders[0], 1, "x")
     assert response.status_code == 400
     assert db.session.query(Consensus).count() == 0
@@ -114,9 +122,12 @@ def test_a_procurement_the_engine_cannot_analyse_is_explained_not_crashed(app, i
     p.sections[0].weight = 50  # behind the services' back: the weights now add up to 90
     db.session.commit()
     client = client_for(app, lead)
-    for url in (f"/procurements/{p.id}/results", f"/procurements/{p.id}/moderation",
-                f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}",
-                f"/procurements/{p.id}/moderation/finalise"):
+    for url in (
+        f"/procurements/{p.id}/results",
+        f"/procurements/{p.id}/moderation",
+        f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}",
+        f"/procurements/{p.id}/moderation/finalise",
+    ):
         response = client.get(url)
         assert response.status_code == 200
         assert "weights sum to 90" in response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The moderation meeting: scores side by side, disagreements, consensus, and who sees what."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,10 @@ from .conftest import cell_url, client_for, post_consensus, text_of
 
 
 def scores_snapshot():
-    return sorted((s.evaluator_id, s.bidder_id, s.section_id, s.value, s.rationale, s.status, s.version)
-                  for s in db.session.query(Score).all())
+    return sorted(
+        (s.evaluator_id, s.bidder_id, s.section_id, s.value, s.rationale, s.status, s.version)
+        for s in db.session.query(Score).all()
+    )
 
 
 def test_lead_sees_every_score_by_name_with_proposal_and_disagreement(app, in_moderation):
@@ -26,8 +29,8 @@ def test_lead_sees_every_score_by_name_with_proposal_and_disagreement(app, in_mo
     for name in ("Pat Patel", "Rowan Reid", "Morgan Panel", "Jo Finch"):
         assert name in page
     # Q1, Bidder A: 4, 3, 1, 2 -> proposed 2.5, spread 3 >= 2: flagged. Bidder B: 2, 2, 3, 3 -> 2.5, spread 1.
-    row_a = page[page.index('id="bidder-%d"' % p.bidders[0].id):page.index('id="bidder-%d"' % p.bidders[1].id)]
-    row_b = page[page.index('id="bidder-%d"' % p.bidders[1].id):]
+    row_a = page[page.index('id="bidder-%d"' % p.bidders[0].id) : page.index('id="bidder-%d"' % p.bidders[1].id)]
+    row_b = page[page.index('id="bidder-%d"' % p.bidders[1].id) :]
     assert "<strong>2.5</strong>" in row_a and "Disagree" in row_a and "Scores 3 apart" in row_a
     assert "<strong>2.5</strong>" in row_b and "Disagree" not in row_b.split("</tr>")[0]
     assert "Scored 4 because of the evidence" in row_a  # each reason one click away
@@ -80,11 +83,14 @@ def test_lead_records_consensus_and_original_scores_are_kept(app, in_moderation,
     assert "Who Lee Lead Score 2 to 3 Reason On reflection, good." in cell
 
 
-@pytest.mark.parametrize("score, rationale, message", [
-    (None, "Agreed", "Choose the agreed score from 0 to 4"),
-    (5, "Agreed", "Choose the agreed score from 0 to 4"),
-    (2, "   ", "Give the reason the panel agreed this score"),
-])
+@pytest.mark.parametrize(
+    "score, rationale, message",
+    [
+        (None, "Agreed", "Choose the agreed score from 0 to 4"),
+        (5, "Agreed", "Choose the agreed score from 0 to 4"),
+        (2, "   ", "Give the reason the panel agreed this score"),
+    ],
+)
 def test_consensus_needs_a_score_on_the_scale_and_a_reason(app, in_moderation, lead, score, rationale, message):
     p = in_moderation
     response = post_consensus(client_for(app, lead), p, p.sections[0], p.bidders[0], score, rationale)
@@ -123,8 +129,15 @@ def test_service_refuses_stale_versions_outside_the_web_too(app, in_moderation, 
 
 def test_consensus_only_during_moderation(app, scored, lead):
     with pytest.raises(Refused, match="only be recorded during moderation"):
-        moderation.record_consensus(actor=lead, procurement=scored, bidder=scored.bidders[0],
-                                    section=scored.sections[0], value=2, rationale="x", expected_version=0)
+        moderation.record_consensus(
+            actor=lead,
+            procurement=scored,
+            bidder=scored.bidders[0],
+            section=scored.sections[0],
+            value=2,
+            rationale="x",
+            expected_version=0,
+        )
     response = post_consensus(client_for(app, lead), scored, scored.sections[0], scored.bidders[0], 2, "x")
     assert response.status_code == 400
     assert db.session.query(Consensus).count() == 0
@@ -136,8 +149,9 @@ def test_evaluators_moderate_only_sections_they_scored(app, in_moderation, panel
     assert client_for(app, panel).get(f"/procurements/{p.id}/moderation/sections/{q2.id}").status_code == 403
     assert post_consensus(client_for(app, panel), p, q2, p.bidders[0], 3, "x").status_code == 403
     with pytest.raises(NotAllowed):
-        moderation.record_consensus(actor=panel, procurement=p, bidder=p.bidders[0], section=q2, value=3,
-                                    rationale="x", expected_version=0)
+        moderation.record_consensus(
+            actor=panel, procurement=p, bidder=p.bidders[0], section=q2, value=3, rationale="x", expected_version=0
+        )
     assert post_consensus(client_for(app, rep), p, q2, p.bidders[0], 3, "Reps agreed").status_code == 302
 
 
@@ -147,10 +161,12 @@ def test_evaluator_with_a_conflict_does_not_see_or_moderate_that_bidder(app, lea
     panel = gen_user(Role.PANEL, "Panel Person")
     p = gen_procurement(lead=lead, evaluators=[rep, rep2, panel])
     from scoring.services import evaluation
+
     a, b = p.bidders
     evaluation.declare_conflicts(rep, p, {a.id: (True, "My sister works there"), b.id: (False, "")})
     gen_scores(p, {rep: 3, rep2: 2, panel: 2})
     from ..helpers import to_moderation
+
     to_moderation(p, lead)
     client = client_for(app, rep)
     page = client.get(f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}").get_data(as_text=True)
@@ -160,20 +176,24 @@ def test_evaluator_with_a_conflict_does_not_see_or_moderate_that_bidder(app, lea
 
 
 def test_price_sections_are_not_moderated(app, lead, rep, panel):
-    p = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False,
-                        sections=[("Q1", 70, "both"), ("P", 30, "price")])
+    p = gen_procurement(
+        lead=lead, evaluators=[rep, panel], open_scoring=False, sections=[("Q1", 70, "both"), ("P", 30, "price")]
+    )
     from scoring.services import setup
+
     for bidder, price in zip(p.bidders, (100_000.0, 125_000.0)):
         bidder.price = price
     setup.open_scoring(p, actor=lead)
     db.session.commit()
     gen_scores(p, {rep: 3, panel: 2})
     from ..helpers import to_moderation
+
     to_moderation(p, lead)
     price = p.sections[1]
     with pytest.raises(NotAllowed, match="price section"):
-        moderation.record_consensus(actor=lead, procurement=p, bidder=p.bidders[0], section=price, value=4,
-                                    rationale="x", expected_version=0)
+        moderation.record_consensus(
+            actor=lead, procurement=p, bidder=p.bidders[0], section=price, value=4, rationale="x", expected_version=0
+        )
     page = client_for(app, lead).get(f"/procurements/{p.id}/moderation/sections/{price.id}").get_data(as_text=True)
     assert "Bidder B (Bidder B Legal Name Ltd) £125,000.00 3.2" in text_of(page)  # 100,000 / 125,000 x 4
     # Reps never see price sections.
@@ -184,7 +204,9 @@ def test_price_sections_are_not_moderated(app, lead, rep, panel):
 def test_rationales_are_escaped(app, in_moderation, lead):
     p = in_moderation
     post_consensus(client_for(app, lead), p, p.sections[0], p.bidders[0], 2, "<script>alert(1)</script>")
-    page = client_for(app, lead).get(f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}").get_data(as_text=True)
+    page = (
+        client_for(app, lead).get(f"/procurements/{p.id}/moderation/sections/{p.sections[0].id}").get_data(as_text=True)
+    )
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 

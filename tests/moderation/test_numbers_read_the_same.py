@@ -1,6 +1,7 @@
 """One figure reads the same wherever a person meets it: the results page (table and
 sentences), the what-if page, the Excel workbook and the reports. Both procurements here are
 built so that Python's own rounding would give two readings of the same figure."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,9 @@ def workbook_text(client, procurement) -> str:
     response = client.get(f"/procurements/{procurement.id}/export.xlsx")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
-    return " ".join(str(cell) for ws in book for row in ws.iter_rows(values_only=True)
-                    for cell in row if isinstance(cell, str))
+    return " ".join(
+        str(cell) for ws in book for row in ws.iter_rows(values_only=True) for cell in row if isinstance(cell, str)
+    )
 
 
 def test_a_share_of_12_5_and_a_total_of_56_25_read_the_same_everywhere(app, lead, rep, panel):
@@ -28,8 +30,9 @@ def test_a_share_of_12_5_and_a_total_of_56_25_read_the_same_everywhere(app, lead
     # 87.5 x 2/4 + 12.5 = 56.25. Bidder B: Q1 2, Q2 2: 50. format(56.25, ".1f") is "56.2" and
     # round(12.5) is 12; people (and Excel) read 56.3 and 13.
     p = gen_procurement(lead=lead, evaluators=[rep, panel], sections=[("Q1", 87.5, "panel"), ("Q2", 12.5, "patient")])
-    gen_scores(p, {panel: {("Bidder A", "Q1"): 2, ("Bidder B", "Q1"): 2},
-                   rep: {("Bidder A", "Q2"): 4, ("Bidder B", "Q2"): 2}})
+    gen_scores(
+        p, {panel: {("Bidder A", "Q1"): 2, ("Bidder B", "Q1"): 2}, rep: {("Bidder A", "Q2"): 4, ("Bidder B", "Q2"): 2}}
+    )
     to_moderation(p, lead)
     accept_the_rest(p, lead)
     finalise(p, actor=lead)
@@ -55,8 +58,13 @@ def test_the_parts_of_the_winners_lead_add_up_to_the_lead(app, lead, panel):
     # and 16.25 (panel): each rounded alone, 1.2 + 16.2 (or 1.3 + 16.3) is not 17.5.
     rep = gen_user(Role.PATIENT, "Ria Rep")
     p = gen_procurement(lead=lead, evaluators=[rep, panel], sections=[("Q1", 60, "both"), ("Q2", 40, "patient")])
-    gen_scores(p, {rep: {("Bidder A", "Q1"): 0, ("Bidder B", "Q1"): 0, ("Bidder A", "Q2"): 0, ("Bidder B", "Q2"): 1},
-                   panel: {("Bidder A", "Q1"): 0, ("Bidder B", "Q1"): 1}})
+    gen_scores(
+        p,
+        {
+            rep: {("Bidder A", "Q1"): 0, ("Bidder B", "Q1"): 0, ("Bidder A", "Q2"): 0, ("Bidder B", "Q2"): 1},
+            panel: {("Bidder A", "Q1"): 0, ("Bidder B", "Q1"): 1},
+        },
+    )
     to_moderation(p, lead)
     accept_the_rest(p, lead)
     finalise(p, actor=lead)

@@ -5,6 +5,7 @@ The procurement (tests/moderation/conftest.py): Q1 (60%, both groups), Q2 (40%, 
 Bidders A and B. Proposed scores: Q1 A 2.5 (scores 4, 3, 1, 2: a disagreement), Q1 B 2.5,
 Q2 A 3.5, Q2 B 1.5.
 """
+
 from __future__ import annotations
 
 import json
@@ -85,7 +86,8 @@ def test_an_acceptance_of_a_score_that_changed_is_asked_for_again(app, in_modera
     stale = [x for x in moderation.blockers(p) if x.kind == "stale"]
     assert [x.message for x in stale] == [
         "Bidder A, Q2: 3 was accepted, but the proposed score is now 3.5. Accept it again with a reason, "
-        "or record a consensus."]
+        "or record a consensus."
+    ]
 
 
 def test_only_the_lead_accepts_a_proposed_score(app, in_moderation, rep):
@@ -96,9 +98,22 @@ def test_only_the_lead_accepts_a_proposed_score(app, in_moderation, rep):
 
 
 PHRASES = [
-    "better than", "worse than", "weaker than", "stronger than", "the best bid", "the worst bid",
-    "compared with", "compared to", "in comparison", "than the others", "than other bidders",
-    "the strongest", "the weakest", "outscored", "ranked above", "ranked below",
+    "better than",
+    "worse than",
+    "weaker than",
+    "stronger than",
+    "the best bid",
+    "the worst bid",
+    "compared with",
+    "compared to",
+    "in comparison",
+    "than the others",
+    "than other bidders",
+    "the strongest",
+    "the weakest",
+    "outscored",
+    "ranked above",
+    "ranked below",
 ]
 
 
@@ -116,7 +131,10 @@ def test_each_comparative_phrase_is_warned_and_a_kept_warning_recorded(app, in_m
     warned = accept(client, p, q2, a, reason)
     page = text_of(warned.get_data(as_text=True))
     assert warned.status_code == 200
-    assert f"The reason says \u201c{phrase}\u201d, which compares bids. Say how this answer meets the criteria instead." in page
+    assert (
+        f"The reason says \u201c{phrase}\u201d, which compares bids. Say how this answer meets the criteria instead."
+        in page
+    )
     assert "Keep this reason as it is (the warning is recorded)" in page
     assert db.session.query(Acceptance).count() == 0  # nothing saved until the lead revises or keeps it
 
@@ -134,7 +152,8 @@ def test_the_phrase_list_is_a_setting(app, in_moderation, lead):
     text = "Head and shoulders: the plan covers every point of the guidance with good evidence."
     assert moderation.reasons.warnings_for(text, p.bidders[0], p) == [
         "The reason says \u201chead and shoulders\u201d, which compares bids. Say how this answer meets the "
-        "criteria instead."]
+        "criteria instead."
+    ]
     assert moderation.reasons.warnings_for(text.replace("Head and shoulders:", "Clearly"), p.bidders[0], p) == []
 
 
@@ -143,20 +162,30 @@ def test_naming_another_bidder_or_a_short_reason_is_warned_on_the_consensus_form
     q1, a = p.sections[0], p.bidders[0]
     client = client_for(app, lead)
     for reason, warning in (
-        ("Like Bidder B it covers the phones well and explains the evening clinics in detail.",
-         "The reason names Bidder B, another bidder. Explain the score against the criteria, not by comparing "
-         "this bid with other bids."),
-        ("Unlike bidder b legal name ltd, this answer explains the evening clinics and phone times in detail.",
-         "The reason names Bidder B, another bidder."),
-        ("Good answer.",
-         "The reason has 2 words. A reason of at least 8 words is more likely to explain the score to the bidder."),
+        (
+            "Like Bidder B it covers the phones well and explains the evening clinics in detail.",
+            "The reason names Bidder B, another bidder. Explain the score against the criteria, not by comparing "
+            "this bid with other bids.",
+        ),
+        (
+            "Unlike bidder b legal name ltd, this answer explains the evening clinics and phone times in detail.",
+            "The reason names Bidder B, another bidder.",
+        ),
+        (
+            "Good answer.",
+            "The reason has 2 words. A reason of at least 8 words is more likely to explain the score to the bidder.",
+        ),
     ):
         response = post_consensus(client, p, q1, a, 3, reason, keep=False)
         assert response.status_code == 200 and warning in text_of(response.get_data(as_text=True))
         assert db.session.query(Consensus).count() == 0
     # Naming the bidder itself is fine.
-    assert moderation.reasons.warnings_for(
-        "Bidder A explains the evening clinics and how the phones are answered in detail.", a, p) == []
+    assert (
+        moderation.reasons.warnings_for(
+            "Bidder A explains the evening clinics and how the phones are answered in detail.", a, p
+        )
+        == []
+    )
     assert post_consensus(client, p, q1, a, 3, "Good answer.", keep=True).status_code == 302
     consensus = db.session.query(Consensus).one()
     assert json.loads(consensus.kept_warnings)[0].startswith("The reason has 2 words")
@@ -199,8 +228,9 @@ def test_a_sections_acceptance_form_refuses_no_reasons_and_warns_before_saving(a
     assert warned.status_code == 200 and "Nothing is saved yet." in page
     assert "Warning: Bidder B: The reason names Bidder A, another bidder." in page
     assert db.session.query(Acceptance).count() == 0
-    kept = client.post(url, data={f"reason-{a.id}": GOOD, f"reason-{b.id}": "Weaker than Bidder A on feedback.",
-                                  "keep": "y"})
+    kept = client.post(
+        url, data={f"reason-{a.id}": GOOD, f"reason-{b.id}": "Weaker than Bidder A on feedback.", "keep": "y"}
+    )
     assert kept.status_code == 302
     rows = {x.bidder_id: x for x in db.session.query(Acceptance)}
     assert rows[a.id].kept_warnings == "" and len(json.loads(rows[b.id].kept_warnings)) == 3  # name, phrase, short

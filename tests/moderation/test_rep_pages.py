@@ -4,6 +4,7 @@ The pages are found by following links from the rep's home page, as the rep woul
 state of a procurement (scoring open, moderation, final), so a new page is checked without
 anyone listing it. The easy-read PDF is read back too.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,9 +15,8 @@ import pytest
 
 from scoring.moderation.rep_report import BANNED_TERMS
 
-from ..helpers import gen_procurement, gen_scores
+from ..helpers import accept_the_rest, gen_procurement, gen_scores
 from ..pdfs import pages
-from ..helpers import accept_the_rest
 from .conftest import client_for, post_consensus, text_of
 
 BANNED = re.compile(r"(?<![\w-])(" + "|".join(re.escape(t) for t in BANNED_TERMS) + r")(?![\w-])", re.I)
@@ -57,8 +57,11 @@ def crawl(client, start: str = "/", limit: int = 150) -> dict[str, str]:
 
 
 def banned_on(found: dict[str, str]) -> list[str]:
-    return [f"{url}: {m.group(0)!r} in …{words[max(0, m.start() - 60):m.end() + 60]}…"
-            for url, words in found.items() for m in BANNED.finditer(words)]
+    return [
+        f"{url}: {m.group(0)!r} in …{words[max(0, m.start() - 60) : m.end() + 60]}…"
+        for url, words in found.items()
+        for m in BANNED.finditer(words)
+    ]
 
 
 @pytest.fixture
@@ -83,15 +86,20 @@ def test_no_engine_term_on_any_page_a_rep_opens_in_moderation_and_once_final(app
     accept_the_rest(p, lead)
     assert client_for(app, lead).post(f"/procurements/{p.id}/moderation/finalise").status_code == 302
     final = crawl(client_for(app, rep))
-    for page in (f"/procurements/{p.id}/reports/{rep.id}", f"/procurements/{p.id}/reports/{rep.id}/easy-read",
-                 f"/procurements/{p.id}/reports/{rep.id}/easy-read.pdf"):
+    for page in (
+        f"/procurements/{p.id}/reports/{rep.id}",
+        f"/procurements/{p.id}/reports/{rep.id}/easy-read",
+        f"/procurements/{p.id}/reports/{rep.id}/easy-read.pdf",
+    ):
         assert final.get(page), f"{page} was not reached by following the rep's links: {list(final)}"
     assert not banned_on(final), banned_on(final)
 
 
 def test_the_banned_list_catches_the_engine_terms_the_old_report_used():
-    old = ("Sharing that lead out fairly between the two groups (a Shapley split), about 2.6 points. "
-           "If the patient-scored sections had been worth more than 63% (the tipping point)…")
+    old = (
+        "Sharing that lead out fairly between the two groups (a Shapley split), about 2.6 points. "
+        "If the patient-scored sections had been worth more than 63% (the tipping point)…"
+    )
     assert {m.group(0).lower() for m in BANNED.finditer(old)} == {"shapley", "tipping point"}
     assert not BANNED.search("The panel met to agree one score. Alphabetical order.")
 
@@ -115,4 +123,7 @@ def test_after_finalising_the_reps_moderation_view_shows_final_scores_not_not_ag
     assert "Every answer has its final score. The panel discussed 1 of 4" in overview
     assert "to discuss" not in overview
     cell = text_of(client.get(f"{section}/bidders/{p.bidders[1].id}").get_data(as_text=True))
-    assert "The panel did not discuss this answer, so its final score is the average of the evaluators' scores: 2.5." in cell
+    assert (
+        "The panel did not discuss this answer, so its final score is the average of the evaluators' scores: 2.5."
+        in cell
+    )

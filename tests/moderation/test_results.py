@@ -1,12 +1,12 @@
 """The results page: ranking, breakdown, the patient influence panel and charts with their data."""
+
 from __future__ import annotations
 
+from scoring.extensions import db
 from scoring.models import Role
 from scoring.services import audit
-from scoring.extensions import db
 
-from ..helpers import gen_user
-from ..helpers import accept_the_rest
+from ..helpers import accept_the_rest, gen_user
 from .conftest import client_for, text_of
 
 
@@ -23,7 +23,10 @@ def test_results_page_for_the_lead_with_ranking_influence_and_charts(app, in_mod
     # Influence: patients scored Q1 and Q2, 100% of the marks. Without them Q1 uses the panel's
     # scores alone (A 1.5, B 3) and Q2 is dropped: A 37.5, B 75, so the winner changes.
     assert "Patient representatives scored 2 of 2 sections (Q1 and Q2), worth 100% of the marks." in page
-    assert "Without the patient scores, Bidder B (Bidder B Legal Name Ltd) would have ranked first instead of Bidder A" in page
+    assert (
+        "Without the patient scores, Bidder B (Bidder B Legal Name Ltd) would have ranked first instead of Bidder A"
+        in page
+    )
     assert "Winner without patient scores Bidder B (Bidder B Legal Name Ltd)" in page
     # Every chart is an <img> served as SVG, with alt text, words and a data table next to it.
     for name in ("totals-by-section", "totals-by-group", "winner-sweep", "win-probabilities"):
@@ -42,11 +45,26 @@ def test_results_page_for_the_lead_with_ranking_influence_and_charts(app, in_mod
 
 def test_results_show_whether_the_weights_changed_after_scoring_opened(app, in_moderation, lead):
     p = in_moderation
-    audit.record("weights.changed", actor=lead, procurement_id=p.id, entity="procurement", entity_id=p.id,
-                 before={"weights": {"Q1": 60.0, "Q2": 40.0}}, after={"weights": {"Q1": 50.0, "Q2": 50.0}},
-                 reason="A drafting error in the published weights")
-    audit.record("weights.applied", actor=lead, procurement_id=p.id, entity="procurement", entity_id=p.id,
-                 before={"Q1": 50.0, "Q2": 50.0}, after={"Q1": 60.0, "Q2": 40.0}, reason="Put back")
+    audit.record(
+        "weights.changed",
+        actor=lead,
+        procurement_id=p.id,
+        entity="procurement",
+        entity_id=p.id,
+        before={"weights": {"Q1": 60.0, "Q2": 40.0}},
+        after={"weights": {"Q1": 50.0, "Q2": 50.0}},
+        reason="A drafting error in the published weights",
+    )
+    audit.record(
+        "weights.applied",
+        actor=lead,
+        procurement_id=p.id,
+        entity="procurement",
+        entity_id=p.id,
+        before={"Q1": 50.0, "Q2": 50.0},
+        after={"Q1": 60.0, "Q2": 40.0},
+        reason="Put back",
+    )
     db.session.commit()
     page = text_of(client_for(app, lead).get(f"/procurements/{p.id}/results").get_data(as_text=True))
     assert "The weights changed after scoring opened" in page
@@ -109,11 +127,13 @@ def test_final_charts_may_be_cached_live_ones_not(app, in_moderation, lead):
 
 
 def test_price_sections_in_results_and_summaries(app, lead, rep, panel):
-    from ..helpers import gen_procurement, gen_scores, to_moderation
     from scoring.services import setup
 
-    p = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False,
-                        sections=[("Q1", 70, "both"), ("P", 30, "price")])
+    from ..helpers import gen_procurement, gen_scores, to_moderation
+
+    p = gen_procurement(
+        lead=lead, evaluators=[rep, panel], open_scoring=False, sections=[("Q1", 70, "both"), ("P", 30, "price")]
+    )
     for bidder, price in zip(p.bidders, (100_000.0, 125_000.0)):
         bidder.price = price
     setup.open_scoring(p, actor=lead)

@@ -1,4 +1,5 @@
 """Finalising stores what the patient voice review needs, so the review runs no engine."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,15 @@ def test_final_result_stores_the_decisive_intervals_and_the_review_counts(finali
     assert influence["decisive_intervals"] == [[0.0, 1.0]]
     # two reps assigned, both submitted every cell online
     assert stored["view"]["review"] == {
-        "bidders": 2, "sections": 2, "patient_reps_assigned": 2, "patient_reps_taking_part": 2,
-        "patient_reps_on_paper": 0, "patient_reps_submitted_all": 2, "submitted_all_share": 1.0,
-        "regime": "psr", "service_type": "",
+        "bidders": 2,
+        "sections": 2,
+        "patient_reps_assigned": 2,
+        "patient_reps_taking_part": 2,
+        "patient_reps_on_paper": 0,
+        "patient_reps_submitted_all": 2,
+        "submitted_all_share": 1.0,
+        "regime": "psr",
+        "service_type": "",
     }
 
 
@@ -31,7 +38,7 @@ def test_a_rep_who_did_not_submit_everything_lowers_the_share(app, lead, rep, re
 
     p = gen_procurement(lead=lead, evaluators=[rep, rep2, panel])
     gen_scores(p, {rep: 3, panel: 2})
-    gen_scores(p, {rep2: 1}, submit=False)   # rep2 drafts but never submits
+    gen_scores(p, {rep2: 1}, submit=False)  # rep2 drafts but never submits
     review = outcome.compute(p, draws=0).document["view"]["review"]
     assert review["patient_reps_assigned"] == 2 and review["patient_reps_taking_part"] == 1
     assert review["patient_reps_submitted_all"] == 1 and review["submitted_all_share"] == 0.5

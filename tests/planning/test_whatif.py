@@ -1,4 +1,5 @@
 """What-if weights: the live JSON, the page without JavaScript, scenarios, and applying them."""
+
 from __future__ import annotations
 
 import json
@@ -39,6 +40,7 @@ def weights_now(procurement):
 
 # ----------------------------------------------------------------------------- access
 
+
 def test_only_the_lead_of_that_procurement_or_an_admin_may_use_it(client, scored):
     url = f"/procurements/{scored.id}/what-if"
     other = gen_user(Role.LEAD, "Other Lead")
@@ -59,9 +61,11 @@ def test_signed_out_visitor_is_sent_to_sign_in(client, scored):
 
 # ----------------------------------------------------------------------------- the JSON endpoint
 
+
 def test_json_gives_ranking_totals_summary_and_sweep(lead_client, scored):
-    response = lead_client.post(f"/procurements/{scored.id}/what-if.json",
-                                json={"weights": {"Q1": 40, "Q2": 30, "Q3": 30}})
+    response = lead_client.post(
+        f"/procurements/{scored.id}/what-if.json", json={"weights": {"Q1": 40, "Q2": 30, "Q3": 30}}
+    )
     assert response.status_code == 200
     data = response.get_json()
     assert [row["code"] for row in data["ranking"]] == ["Bidder B", "Bidder A"]
@@ -80,8 +84,9 @@ def test_json_gives_ranking_totals_summary_and_sweep(lead_client, scored):
     assert share * lines["Bidder B"][0] + (1 - share) * lines["Bidder B"][1] == pytest.approx(72.5, abs=1e-2)
     # The Monte-Carlo chances only when asked for (after the lead stops moving).
     assert data["chances"] is False and all(row["chance"] is None for row in data["ranking"])
-    asked = lead_client.post(f"/procurements/{scored.id}/what-if.json",
-                             json={"weights": {"Q1": 40, "Q2": 30, "Q3": 30}, "chances": True}).get_json()
+    asked = lead_client.post(
+        f"/procurements/{scored.id}/what-if.json", json={"weights": {"Q1": 40, "Q2": 30, "Q3": 30}, "chances": True}
+    ).get_json()
     assert asked["chances"] is True
     assert sum(row["chance"] for row in asked["ranking"]) == pytest.approx(1.0, abs=1e-3)
     assert [row["total"] for row in asked["ranking"]] == [row["total"] for row in data["ranking"]]
@@ -89,8 +94,9 @@ def test_json_gives_ranking_totals_summary_and_sweep(lead_client, scored):
 
 def test_trial_weights_change_the_ranking_but_not_the_official_weights(lead_client, scored):
     before = weights_now(scored)
-    data = lead_client.post(f"/procurements/{scored.id}/what-if.json",
-                            json={"weights": {"Q1": 0, "Q2": 100, "Q3": 0}}).get_json()
+    data = lead_client.post(
+        f"/procurements/{scored.id}/what-if.json", json={"weights": {"Q1": 0, "Q2": 100, "Q3": 0}}
+    ).get_json()
     # On Q2 alone (patient experience) the rep gave A 2 and B 1.
     assert data["ranking"][0]["code"] == "Bidder A"
     assert data["ranking"][0]["rank_change"] == 1  # second with the official weights
@@ -100,8 +106,9 @@ def test_trial_weights_change_the_ranking_but_not_the_official_weights(lead_clie
 
 
 def test_slider_share_rescales_patient_sections_keeping_proportions(lead_client, scored):
-    data = lead_client.post(f"/procurements/{scored.id}/what-if.json",
-                            json={"weights": {"Q1": 40, "Q2": 30, "Q3": 30}, "share": 35}).get_json()
+    data = lead_client.post(
+        f"/procurements/{scored.id}/what-if.json", json={"weights": {"Q1": 40, "Q2": 30, "Q3": 30}, "share": 35}
+    ).get_json()
     # Patient sections Q1 and Q2 (40:30) share 35; Q3 gets 65.
     assert data["weights"] == {"Q1": 20.0, "Q2": 15.0, "Q3": 65.0}
     assert data["share"] == pytest.approx(0.35)
@@ -115,12 +122,19 @@ def test_rescaled_weights_are_rounded_and_still_add_up_to_100(scored):
     assert all(round(w, 2) == w for w in weights.values())
 
 
-@pytest.mark.parametrize("weights, field, message", [
-    ({"Q1": 50, "Q2": 30, "Q3": 30}, "Q1", "The weights add up to 110. They must add up to 100."),
-    ({"Q1": "forty", "Q2": 30, "Q3": 30}, "Q1", "Enter the weight of section Q1 as a number of percent, for example 20."),
-    ({"Q1": 40, "Q2": -30, "Q3": 90}, "Q2", "The weight of section Q2 must be between 0 and 100 percent."),
-    ({"Q1": 40, "Q2": 30}, "Q3", "Enter the weight of section Q3 as a number of percent, for example 20."),
-])
+@pytest.mark.parametrize(
+    "weights, field, message",
+    [
+        ({"Q1": 50, "Q2": 30, "Q3": 30}, "Q1", "The weights add up to 110. They must add up to 100."),
+        (
+            {"Q1": "forty", "Q2": 30, "Q3": 30},
+            "Q1",
+            "Enter the weight of section Q1 as a number of percent, for example 20.",
+        ),
+        ({"Q1": 40, "Q2": -30, "Q3": 90}, "Q2", "The weight of section Q2 must be between 0 and 100 percent."),
+        ({"Q1": 40, "Q2": 30}, "Q3", "Enter the weight of section Q3 as a number of percent, for example 20."),
+    ],
+)
 def test_json_refuses_weights_that_cannot_be_used(lead_client, scored, weights, field, message):
     response = lead_client.post(f"/procurements/{scored.id}/what-if.json", json={"weights": weights})
     assert response.status_code == 400
@@ -136,19 +150,21 @@ def test_json_needs_the_csrf_token_from_the_page(app, client, lead, scored):
     body = {"weights": {"Q1": 40, "Q2": 30, "Q3": 30}}
     assert client.post(url + ".json", json=body).status_code == 400
     page = client.get(url).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
     response = client.post(url + ".json", json=body, headers={"X-CSRFToken": token.group(1)})
     assert response.status_code == 200
 
 
 # ----------------------------------------------------------------------------- the page without JavaScript
 
+
 def test_page_shows_official_weights_result_chart_and_its_table(lead_client, scored):
     page = lead_client.get(f"/procurements/{scored.id}/what-if").get_data(as_text=True)
     assert "<title>What-if weights – IMP-01" in page
     # The share is a box showing its value (js/share-slider.js makes it a slider).
-    assert 'value="40"' in page and 'id="share"' in page and 'js/share-slider.js' in page
+    assert 'value="40"' in page and 'id="share"' in page and "js/share-slider.js" in page
     assert 'aria-live="polite"' in page
     assert "Bidder B (Beta Care LLP) wins with 72.5 points" in page
     assert 'src="data:image/svg+xml;base64,' in page and "Show the chart&#39;s figures as a table" in page
@@ -157,23 +173,27 @@ def test_page_shows_official_weights_result_chart_and_its_table(lead_client, sco
 
 
 def test_form_post_renders_the_result_server_side(lead_client, scored):
-    response = lead_client.post(f"/procurements/{scored.id}/what-if",
-                                data={**fields(scored, Q1=0, Q2=100, Q3=0), "action": "weights"})
+    response = lead_client.post(
+        f"/procurements/{scored.id}/what-if", data={**fields(scored, Q1=0, Q2=100, Q3=0), "action": "weights"}
+    )
     assert response.status_code == 200
     assert "With these weights Bidder A (Alpha Health Ltd) wins" in response.get_data(as_text=True)
 
 
 def test_form_post_with_the_share_button_rescales(lead_client, scored):
-    response = lead_client.post(f"/procurements/{scored.id}/what-if",
-                                data={**fields(scored, Q1=40, Q2=30, Q3=30), "share": "35", "action": "share"})
+    response = lead_client.post(
+        f"/procurements/{scored.id}/what-if",
+        data={**fields(scored, Q1=40, Q2=30, Q3=30), "share": "35", "action": "share"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="65"' in page and 'value="35"' in page
 
 
 def test_form_post_with_a_bad_total_shows_the_error(lead_client, scored):
-    response = lead_client.post(f"/procurements/{scored.id}/what-if",
-                                data={**fields(scored, Q1=50, Q2=30, Q3=30), "action": "weights"})
+    response = lead_client.post(
+        f"/procurements/{scored.id}/what-if", data={**fields(scored, Q1=50, Q2=30, Q3=30), "action": "weights"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "<title>Error: What-if weights" in page
@@ -182,8 +202,9 @@ def test_form_post_with_a_bad_total_shows_the_error(lead_client, scored):
 
 
 def test_before_scoring_without_scores_the_page_explains_there_is_no_ranking(lead_client, lead):
-    procurement = gen_procurement(lead=lead, evaluators=[gen_user(Role.PATIENT), gen_user(Role.PANEL)],
-                                  open_scoring=False)
+    procurement = gen_procurement(
+        lead=lead, evaluators=[gen_user(Role.PATIENT), gen_user(Role.PANEL)], open_scoring=False
+    )
     page = lead_client.get(f"/procurements/{procurement.id}/what-if").get_data(as_text=True)
     assert "Scoring has not opened yet, so you are designing the weights" in page
     assert "There are no submitted scores yet" in page
@@ -191,10 +212,13 @@ def test_before_scoring_without_scores_the_page_explains_there_is_no_ranking(lea
 
 # ----------------------------------------------------------------------------- scenarios
 
+
 def save(client, procurement, name="Patient 35", **weights):
     weights = weights or {"Q1": 20, "Q2": 15, "Q3": 65}
-    return client.post(f"/procurements/{procurement.id}/what-if/scenarios",
-                       data={**fields(procurement, **weights), "name": name, "note": "For the board"})
+    return client.post(
+        f"/procurements/{procurement.id}/what-if/scenarios",
+        data={**fields(procurement, **weights), "name": name, "note": "For the board"},
+    )
 
 
 def test_save_a_scenario_is_audited_and_changes_no_weights(lead_client, scored, lead):
@@ -229,8 +253,9 @@ def apply_url(procurement, scenario):
 
 
 def test_before_scoring_opens_a_scenario_applies_without_a_reason(lead_client, lead):
-    procurement = gen_procurement(lead=lead, evaluators=[gen_user(Role.PATIENT), gen_user(Role.PANEL)],
-                                  open_scoring=False)
+    procurement = gen_procurement(
+        lead=lead, evaluators=[gen_user(Role.PATIENT), gen_user(Role.PANEL)], open_scoring=False
+    )
     scenario = whatif.save_scenario(procurement, name="Even", weights={"Q1": 50, "Q2": 50}, actor=lead)
     page = lead_client.get(apply_url(procurement, scenario)).get_data(as_text=True)
     assert "(optional)" in page
@@ -281,8 +306,9 @@ def test_a_final_procurement_refuses_saving_and_applying(lead_client, scored, le
 
 
 def test_a_scenario_of_another_procurement_is_not_found(lead_client, scored, lead):
-    other = gen_procurement(lead=lead, reference="GP-OTHER", open_scoring=False,
-                            evaluators=[gen_user(Role.PATIENT), gen_user(Role.PANEL)])
+    other = gen_procurement(
+        lead=lead, reference="GP-OTHER", open_scoring=False, evaluators=[gen_user(Role.PATIENT), gen_user(Role.PANEL)]
+    )
     scenario = whatif.save_scenario(other, name="Theirs", weights={"Q1": 50, "Q2": 50}, actor=lead)
     assert lead_client.get(apply_url(scored, scenario)).status_code == 404
     assert lead_client.post(apply_url(scored, scenario), data={"reason": "x"}).status_code == 404
@@ -296,13 +322,15 @@ def test_another_lead_cannot_apply(client, scored, lead):
 
 
 def test_during_setup_trial_weights_work_while_the_official_ones_do_not_add_up(lead_client, lead):
-    procurement = gen_procurement(lead=lead, sections=[("Q1", 50, "both"), ("Q2", 40, "patient")],
-                                  evaluators=[gen_user(Role.PATIENT), gen_user(Role.PANEL)],
-                                  open_scoring=False)
+    procurement = gen_procurement(
+        lead=lead,
+        sections=[("Q1", 50, "both"), ("Q2", 40, "patient")],
+        evaluators=[gen_user(Role.PATIENT), gen_user(Role.PANEL)],
+        open_scoring=False,
+    )
     page = lead_client.get(f"/procurements/{procurement.id}/what-if").get_data(as_text=True)
     assert "The official weights add up to 90 at the moment." in page
-    response = lead_client.post(f"/procurements/{procurement.id}/what-if.json",
-                                json={"weights": {"Q1": 50, "Q2": 50}})
+    response = lead_client.post(f"/procurements/{procurement.id}/what-if.json", json={"weights": {"Q1": 50, "Q2": 50}})
     assert response.status_code == 200
     assert response.get_json()["scored"] is False
     assert weights_now(procurement) == {"Q1": 50, "Q2": 40}

@@ -1,4 +1,5 @@
 """Build import workbooks in tests: a good one by default, then break one thing at a time."""
+
 from __future__ import annotations
 
 from copy import deepcopy
@@ -8,17 +9,24 @@ from io import BytesIO
 from openpyxl import Workbook
 
 GOOD = {
-    "Procurement": [["field", "value"], ["reference", "IMP-01"], ["title", "Imported GP services"],
-                    ["anonymised", "yes"]],
-    "Sections": [["code", "title", "weight", "max_score", "scored_by", "threshold", "question", "guidance",
-                  "key_criterion"],
-                 ["Q1", "Access", 40, 4, "both", None, "How will patients get appointments?", "", "access"],
-                 ["Q2", "Experience", 30, 4, "patient", None, "How will you listen?", "", "quality"],
-                 ["Q3", "Safety", 30, 4, "panel", 1, "How will care be safe?", "", "quality"]],
+    "Procurement": [
+        ["field", "value"],
+        ["reference", "IMP-01"],
+        ["title", "Imported GP services"],
+        ["anonymised", "yes"],
+    ],
+    "Sections": [
+        ["code", "title", "weight", "max_score", "scored_by", "threshold", "question", "guidance", "key_criterion"],
+        ["Q1", "Access", 40, 4, "both", None, "How will patients get appointments?", "", "access"],
+        ["Q2", "Experience", 30, 4, "patient", None, "How will you listen?", "", "quality"],
+        ["Q3", "Safety", 30, 4, "panel", 1, "How will care be safe?", "", "quality"],
+    ],
     "Bidders": [["code", "name"], ["Bidder A", "Alpha Health Ltd"], ["Bidder B", "Beta Care LLP"]],
-    "Evaluators": [["email", "name", "group", "training_completed"],
-                   ["new.rep@example.org", "Nell Rep", "patient", date(2026, 2, 1)],
-                   ["new.panel@example.org", "Dr Pan", "panel", None]],
+    "Evaluators": [
+        ["email", "name", "group", "training_completed"],
+        ["new.rep@example.org", "Nell Rep", "patient", date(2026, 2, 1)],
+        ["new.panel@example.org", "Dr Pan", "panel", None],
+    ],
 }
 
 

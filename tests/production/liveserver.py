@@ -4,6 +4,7 @@ The client keeps one keep-alive connection and its own cookies, reads the CSRF
 token from each form as a browser would, and never follows redirects, so a test
 sees the 302 that means "saved".
 """
+
 from __future__ import annotations
 
 import http.client
@@ -33,8 +34,15 @@ def free_port() -> int:
 class Gunicorn:
     """``with Gunicorn(database_url) as server:`` serves wsgi:app until the block ends."""
 
-    def __init__(self, database_url: str, *, workers: int = 2, secret_key: str = "live-server-secret-key",
-                 extra_env: dict | None = None, timeout: float = 30.0):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        workers: int = 2,
+        secret_key: str = "live-server-secret-key",
+        extra_env: dict | None = None,
+        timeout: float = 30.0,
+    ):
         self.database_url = database_url
         self.workers = workers
         self.port = free_port()
@@ -60,9 +68,24 @@ class Gunicorn:
         }
         env.pop("FLASK_DEBUG", None)
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "60", "--graceful-timeout", "5", "--error-logfile", "-", "wsgi:app"],
-            cwd=REPO_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                str(GUNICORN),
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--error-logfile",
+                "-",
+                "wsgi:app",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
@@ -167,8 +190,9 @@ class WebClient:
         return self._request("GET", path)
 
     def post(self, path: str, data: dict) -> Reply:
-        return self._request("POST", path, urlencode(data).encode(),
-                             {"Content-Type": "application/x-www-form-urlencoded"})
+        return self._request(
+            "POST", path, urlencode(data).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
 
     def sign_in(self, email: str, password: str) -> Reply:
         token = self.get("/sign-in").csrf_token()

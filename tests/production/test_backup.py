@@ -1,4 +1,5 @@
 """`flask backup` copies the SQLite database while the app runs; on PostgreSQL it explains pg_dump."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,8 +19,14 @@ from ..helpers import gen_procurement, gen_user
 @pytest.fixture
 def sqlite_app(tmp_path):
     """Always SQLite, even when the suite runs on a server: this is SQLite's backup."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.sqlite'}",
-                      "SECRET_KEY": TEST_SECRET_KEY, "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.sqlite'}",
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
     with app.app_context():
         db.create_all()
         yield app
@@ -36,8 +43,10 @@ def test_backup_while_a_write_is_in_progress_copies_the_committed_rows(sqlite_ap
     # Another connection is half-way through a write when the backup starts.
     writer = sqlite3.connect(tmp_path / "live.sqlite", timeout=10, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("INSERT INTO users (email, name, role, active, failed_logins, created_at, session_token) "
-                   "VALUES ('half@example.org', 'Half Written', 'panel', 1, 0, '2026-01-01', 'half-token')")
+    writer.execute(
+        "INSERT INTO users (email, name, role, active, failed_logins, created_at, session_token) "
+        "VALUES ('half@example.org', 'Half Written', 'panel', 1, 0, '2026-01-01', 'half-token')"
+    )
     try:
         result = sqlite_app.test_cli_runner().invoke(args=["backup", str(tmp_path / "copy.sqlite")])
     finally:

@@ -9,6 +9,7 @@ nothing overwritten. Each thread signs in and reads the CSRF token from a form,
 as a browser does. Afterwards every accepted save is in the database, with a version
 number equal to the number of accepted saves of that cell, and in the audit log.
 """
+
 from __future__ import annotations
 
 import threading
@@ -29,10 +30,10 @@ TABBED = 3  # evaluators with two tabs each: 14 + 2 x 3 = 20 threads
 
 def seed():
     lead = gen_user(Role.LEAD, "Lee Lead")
-    evaluators = [gen_user(Role.PANEL if n % 2 else Role.PATIENT, f"Evaluator {n:02d}")
-                  for n in range(SOLO + TABBED)]
-    procurement = gen_procurement(lead=lead, reference="GP-LOAD-01", sections=SECTIONS,
-                                  bidders=BIDDERS, evaluators=evaluators)
+    evaluators = [gen_user(Role.PANEL if n % 2 else Role.PATIENT, f"Evaluator {n:02d}") for n in range(SOLO + TABBED)]
+    procurement = gen_procurement(
+        lead=lead, reference="GP-LOAD-01", sections=SECTIONS, bidders=BIDDERS, evaluators=evaluators
+    )
     for user in evaluators:
         evaluation.declare_conflicts(user, procurement, {b.id: (False, "") for b in procurement.bidders})
     cells = [(b.id, s.id) for b in procurement.bidders for s in procurement.sections]
@@ -53,8 +54,13 @@ def test_twenty_threads_save_through_gunicorn_and_nothing_is_lost(app):
         return f"/evaluate/{procurement_id}/bidders/{bidder_id}/sections/{section_id}"
 
     def form(thread, score_value, version, token):
-        return {"score": str(score_value), "rationale": f"Saved by thread {thread}", "version": str(version),
-                "csrf_token": token, "save_draft": "y"}
+        return {
+            "score": str(score_value),
+            "rationale": f"Saved by thread {thread}",
+            "version": str(version),
+            "csrf_token": token,
+            "save_draft": "y",
+        }
 
     def record(thread, evaluator_id, cell, reply):
         with lock:
@@ -69,10 +75,12 @@ def test_twenty_threads_save_through_gunicorn_and_nothing_is_lost(app):
         page = browser.get(path(*cells[0]))
         assert page.status == 200 and page.version() == 0, f"{path(*cells[0])} gave {page.status}"
         token = page.csrf_token()
-        mine = cells[(thread % 2) * 25:][:25]
+        mine = cells[(thread % 2) * 25 :][:25]
         for round_ in range(2):
             for n, cell in enumerate(mine):
-                record(thread, evaluator_id, cell, browser.post(path(*cell), form(thread, (n + round_) % 5, round_, token)))
+                record(
+                    thread, evaluator_id, cell, browser.post(path(*cell), form(thread, (n + round_) % 5, round_, token))
+                )
         browser.close()
 
     def tab(thread, evaluator_id, email, port):
@@ -101,8 +109,9 @@ def test_twenty_threads_save_through_gunicorn_and_nothing_is_lost(app):
                 threads.append(threading.Thread(target=run, args=(solo, n, evaluator_id, email, server.port)))
             else:
                 for copy in range(2):
-                    threads.append(threading.Thread(
-                        target=run, args=(tab, n * 10 + copy, evaluator_id, email, server.port)))
+                    threads.append(
+                        threading.Thread(target=run, args=(tab, n * 10 + copy, evaluator_id, email, server.port))
+                    )
         assert len(threads) == 20
         for thread in threads:
             thread.start()
@@ -120,12 +129,16 @@ def test_twenty_threads_save_through_gunicorn_and_nothing_is_lost(app):
     for n, (evaluator_id, _) in enumerate(evaluators):
         if evaluator_id in tabbed_ids:
             for bidder_id, section_id in cells:  # one tab won, the other was told
-                assert (accepted[(evaluator_id, bidder_id, section_id)],
-                        refused[(evaluator_id, bidder_id, section_id)]) == (1, 1)
+                assert (
+                    accepted[(evaluator_id, bidder_id, section_id)],
+                    refused[(evaluator_id, bidder_id, section_id)],
+                ) == (1, 1)
         else:
-            for bidder_id, section_id in cells[(n % 2) * 25:][:25]:
-                assert (accepted[(evaluator_id, bidder_id, section_id)],
-                        refused[(evaluator_id, bidder_id, section_id)]) == (2, 0)
+            for bidder_id, section_id in cells[(n % 2) * 25 :][:25]:
+                assert (
+                    accepted[(evaluator_id, bidder_id, section_id)],
+                    refused[(evaluator_id, bidder_id, section_id)],
+                ) == (2, 0)
 
     # Every accepted save is in the database: the version counts them, the text is the winner's.
     winners = defaultdict(set)
@@ -139,8 +152,7 @@ def test_twenty_threads_save_through_gunicorn_and_nothing_is_lost(app):
         assert score.version == accepted[key], key
         assert score.rationale in winners[key], key
     # ... and in the audit log, once per accepted save.
-    audited = Counter(db.session.scalars(
-        db.select(AuditEvent.entity_id).where(AuditEvent.action == "score.saved")))
+    audited = Counter(db.session.scalars(db.select(AuditEvent.entity_id).where(AuditEvent.action == "score.saved")))
     assert sum(audited.values()) == sum(accepted.values())
     for key, score in scores.items():
         assert audited[score.id] == accepted[key], key

@@ -4,6 +4,7 @@ second write and the user gets a 409, never a 500 and never a silent overwrite.
 The race is staged here by letting another connection write between the
 service's version check and its write.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -23,6 +24,7 @@ def meanwhile(monkeypatch):
     save_score takes its "before" snapshot between the check and the write, so
     that is where the other worker's write is slipped in.
     """
+
     def stage(sql: str, **params):
         real = evaluation.score_snapshot
 
@@ -34,6 +36,7 @@ def meanwhile(monkeypatch):
             return real(score)
 
         monkeypatch.setattr(evaluation, "score_snapshot", someone_else_writes_first)
+
     return stage
 
 
@@ -47,7 +50,10 @@ def test_second_of_two_simultaneous_first_saves_gets_409(rep_client, procurement
     meanwhile(
         "INSERT INTO scores (bidder_id, section_id, evaluator_id, value, rationale, status, source, version, updated_at)"
         " VALUES (:b, :s, :e, 1, 'Saved in the other tab', 'draft', 'online', 1, '2026-01-01')",
-        b=bidder.id, s=section.id, e=rep.id)
+        b=bidder.id,
+        s=section.id,
+        e=rep.id,
+    )
     response = save(rep_client, procurement, bidder, section, 4, "Mine", version=0)
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -82,7 +88,8 @@ def test_a_database_error_that_is_not_a_race_still_shows_the_error_page(app, rep
         db.session.execute(sa.text("INSERT INTO scores (id) VALUES (NULL)"))  # NOT NULL violations
 
     monkeypatch.setattr(evaluation, "declare_conflicts", broken)
-    response = rep_client.post(f"/evaluate/{procurement.id}/conflicts",
-                               data={f"bidder-{b.id}": "no" for b in procurement.bidders})
+    response = rep_client.post(
+        f"/evaluate/{procurement.id}/conflicts", data={f"bidder-{b.id}": "no" for b in procurement.bidders}
+    )
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """On a database server (TEST_DATABASE_URL): the migrations build the models' schema, and a
 connection the server dropped is replaced before a request uses it."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,15 +28,23 @@ def test_migrations_run_up_and_down_on_postgresql_and_match_the_models():
         connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
         connection.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
     try:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False),
-                          "SECRET_KEY": TEST_SECRET_KEY})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False),
+                "SECRET_KEY": TEST_SECRET_KEY,
+            }
+        )
         with app.app_context():
             upgrade()
             with db.engine.connect() as connection:
                 diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
                 tables = set(sa.inspect(connection).get_table_names(schema=SCHEMA))
-                checks = {(table, c["name"]) for table in ("users", "procurements", "sections", "scores", "consensus")
-                          for c in sa.inspect(connection).get_check_constraints(table, schema=SCHEMA)}
+                checks = {
+                    (table, c["name"])
+                    for table in ("users", "procurements", "sections", "scores", "consensus")
+                    for c in sa.inspect(connection).get_check_constraints(table, schema=SCHEMA)
+                }
             downgrade(revision="base")
             with db.engine.connect() as connection:
                 left = set(sa.inspect(connection).get_table_names(schema=SCHEMA))
@@ -46,9 +55,14 @@ def test_migrations_run_up_and_down_on_postgresql_and_match_the_models():
         admin.dispose()
     assert diff == []
     # The typed columns' CHECK constraints, named as a new database names them (models.stored_enum).
-    assert {("users", "ck_users_role"), ("procurements", "ck_procurements_status"),
-            ("sections", "ck_sections_scored_by"), ("scores", "ck_scores_status"), ("scores", "ck_scores_source"),
-            ("consensus", "ck_consensus_source")} <= checks
+    assert {
+        ("users", "ck_users_role"),
+        ("procurements", "ck_procurements_status"),
+        ("sections", "ck_sections_scored_by"),
+        ("scores", "ck_scores_status"),
+        ("scores", "ck_scores_source"),
+        ("consensus", "ck_consensus_source"),
+    } <= checks
     assert {t.name for t in db.metadata.sorted_tables} <= tables
     assert left <= {"alembic_version"}
 

@@ -5,6 +5,7 @@ and evaluators as they grow), counting the SQL statements with SQLAlchemy's
 ``before_cursor_execute`` event, once with an empty outcome cache (the engine inputs
 are loaded) and once warm. The counts must be equal across the sizes.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -24,7 +25,9 @@ SIZES = ((5, 2, 2), (10, 3, 3), (20, 4, 4))  # sections, bidders, evaluators of 
 
 
 def workbook(n_sections: int, n_bidders: int, n_each: int) -> bytes:
-    sections = [["code", "title", "weight", "max_score", "scored_by", "threshold", "question", "guidance", "key_criterion"]]
+    sections = [
+        ["code", "title", "weight", "max_score", "scored_by", "threshold", "question", "guidance", "key_criterion"]
+    ]
     for s in range(n_sections):
         sections.append([f"Q{s + 1}", f"Section {s + 1}", 100 / n_sections, 4, "both", None, "Why?", "", "quality"])
     bidders = [["code", "name"]] + [[f"Bidder {chr(65 + b)}", f"Company {b} Ltd"] for b in range(n_bidders)]
@@ -36,15 +39,25 @@ def workbook(n_sections: int, n_bidders: int, n_each: int) -> bytes:
     for person in people[1:]:
         for b in range(n_bidders):
             for s in range(n_sections):
-                scores.append([person[0], f"Bidder {chr(65 + b)}", f"Q{s + 1}", (b + s + len(person[0])) % 5,
-                               "Reason."])
+                scores.append(
+                    [person[0], f"Bidder {chr(65 + b)}", f"Q{s + 1}", (b + s + len(person[0])) % 5, "Reason."]
+                )
     consensus = [["bidder", "section", "score", "rationale"], ["Bidder A", "Q1", 3, "Agreed."]]
-    return workbook_bytes({
-        "Procurement": [["field", "value"], ["reference", f"SIZE-{n_sections}"], ["title", "Sized"],
-                        ["anonymised", "yes"]],
-        "Sections": sections, "Bidders": bidders, "Evaluators": people, "Scores": scores,
-        "Consensus": consensus,
-    })
+    return workbook_bytes(
+        {
+            "Procurement": [
+                ["field", "value"],
+                ["reference", f"SIZE-{n_sections}"],
+                ["title", "Sized"],
+                ["anonymised", "yes"],
+            ],
+            "Sections": sections,
+            "Bidders": bidders,
+            "Evaluators": people,
+            "Scores": scores,
+            "Consensus": consensus,
+        }
+    )
 
 
 @contextmanager
@@ -71,8 +84,7 @@ def pages(procurement, rep_id):
         "progress": (None, f"/procurements/{procurement.id}/progress"),
         "evaluator's overview": (rep_id, f"/evaluate/{procurement.id}"),
         "evaluator's moderation overview": (rep_id, f"/procurements/{procurement.id}/moderation"),
-        "evaluator's moderation section": (rep_id,
-                                           f"/procurements/{procurement.id}/moderation/sections/{section.id}"),
+        "evaluator's moderation section": (rep_id, f"/procurements/{procurement.id}/moderation/sections/{section.id}"),
     }
 
 

@@ -10,6 +10,7 @@ their refusal, allowed roles a 400 for the missing form, so nothing changes);
 for GET-and-POST routes, every role refused the GET is also refused the POST.
 CSRF is off here (test_security.py covers it), so the status shows the access rule.
 """
+
 from __future__ import annotations
 
 import re
@@ -152,8 +153,12 @@ FILES = {"static": "css/app.css", "assets.nhsuk_asset": "component.js", "assets.
 
 
 def url_for_rule(world, rule, **override) -> str:
-    ids = {**world.ids[STAGE_OF_BLUEPRINT.get(rule.endpoint.split(".")[0], "scoring")], **OTHER_ARGUMENTS,
-           "filename": FILES.get(rule.endpoint, "x"), **override}
+    ids = {
+        **world.ids[STAGE_OF_BLUEPRINT.get(rule.endpoint.split(".")[0], "scoring")],
+        **OTHER_ARGUMENTS,
+        "filename": FILES.get(rule.endpoint, "x"),
+        **override,
+    }
     missing = [a for a in rule.arguments if a not in ids]
     assert not missing, f"{rule.endpoint}: add a value for {missing} to world.ids or OTHER_ARGUMENTS"
     return url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments})
@@ -237,9 +242,11 @@ def test_every_route_answers_each_kind_of_user_as_expected(app, world, browsers)
     page_problems: list[str] = []
     rules = [r for r in rules_of(app) if r.endpoint in EXPECTED]
     # GET routes first; POST-only ones after, signing out last of all.
-    ordered = ([r for r in rules if "GET" in r.methods]
-               + [r for r in rules if "GET" not in r.methods and r.endpoint != "auth.logout"]
-               + [r for r in rules if r.endpoint == "auth.logout"])
+    ordered = (
+        [r for r in rules if "GET" in r.methods]
+        + [r for r in rules if "GET" not in r.methods and r.endpoint != "auth.logout"]
+        + [r for r in rules if r.endpoint == "auth.logout"]
+    )
     with app.test_request_context():
         urls = {id(rule): url_for_rule(world, rule) for rule in ordered}
     for rule in ordered:
@@ -257,8 +264,10 @@ def test_every_route_answers_each_kind_of_user_as_expected(app, world, browsers)
             if method == "GET" and "POST" in rule.methods and refused:
                 posted = request_as(app, browsers[role], "POST", urls[id(rule)]).status_code
                 if posted != expected:
-                    wrong.append(f"POST {urls[id(rule)]} ({rule.endpoint}) as {role}: the GET is refused "
-                                 f"with {expected} but the POST gave {posted}")
+                    wrong.append(
+                        f"POST {urls[id(rule)]} ({rule.endpoint}) as {role}: the GET is refused "
+                        f"with {expected} but the POST gave {posted}"
+                    )
     assert not wrong, "Routes that do not answer as EXPECTED says:\n" + "\n".join(wrong)
     assert not page_problems, "\n".join(page_problems)
 

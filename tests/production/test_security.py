@@ -1,4 +1,5 @@
 """CSRF on every state-changing request, cookie flags, production settings, escaping and uploads."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def everything() -> dict[str, list[tuple]]:
     """Every row of every table, read on a connection of its own."""
     with db.engine.connect() as connection:
-        return {t.name: sorted(map(tuple, connection.execute(sa.select(t)).all()), key=repr)
-                for t in db.metadata.sorted_tables}
+        return {
+            t.name: sorted(map(tuple, connection.execute(sa.select(t)).all()), key=repr)
+            for t in db.metadata.sorted_tables
+        }
 
 
 def allowed_role(endpoint: str) -> str:
@@ -55,8 +58,10 @@ def test_every_state_changing_request_without_a_csrf_token_is_refused_and_change
                     response = browsers[role].post(url, json={"weights": {}})
                 response.close()
             if response.status_code != 400:
-                wrong.append(f"POST {url} ({rule.endpoint}) as {role} without a token ({kind}): "
-                             f"{response.status_code}, expected 400")
+                wrong.append(
+                    f"POST {url} ({rule.endpoint}) as {role} without a token ({kind}): "
+                    f"{response.status_code}, expected 400"
+                )
         after = everything()
         if after != before:
             changed = [name for name in before if before[name] != after[name]]
@@ -105,13 +110,16 @@ def production(monkeypatch, tmp_path):
     monkeypatch.setenv("SCORING_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "p" * 16 + "roduction-secret-key-0123456789")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite'}",
-            "UPLOAD_FOLDER": str(tmp_path / "uploads")}
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite'}",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
 
 
 def test_production_cookies_are_secure_and_https_is_required(production):
-    from ..helpers import gen_user
     from scoring.models import Role
+
+    from ..helpers import gen_user
 
     app = create_app(production)
     with app.app_context():
@@ -120,9 +128,12 @@ def test_production_cookies_are_secure_and_https_is_required(production):
         client = app.test_client()
         page = client.get("/sign-in", base_url="https://localhost")
         token = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        response = client.post("/sign-in", data={"email": "pat.patel@example.org",
-                                                 "password": "correct-horse-battery", "csrf_token": token},
-                               base_url="https://localhost", headers={"Referer": "https://localhost/sign-in"})
+        response = client.post(
+            "/sign-in",
+            data={"email": "pat.patel@example.org", "password": "correct-horse-battery", "csrf_token": token},
+            base_url="https://localhost",
+            headers={"Referer": "https://localhost/sign-in"},
+        )
         db.session.remove()
         db.engine.dispose()
     assert response.status_code == 302
@@ -151,18 +162,22 @@ def test_production_refuses_a_short_secret_key_or_debug_mode(production, monkeyp
 def test_gunicorn_entry_point_will_not_load_in_production_without_a_secret_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG")}
     env.update(SCORING_ENV="production", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite'}")
-    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=REPO_ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
-@pytest.mark.parametrize("filename, data", [
-    ("answer.pdf", b"<html><script>alert(1)</script></html>"),  # a web page named .pdf
-    ("answer.docx", b"MZ\x90\x00" + b"\x00" * 100),  # a Windows program named .docx
-    ("answer.xlsx", b"PK\x03\x04not really a zip"),
-    ("answer.pdf", b""),
-])
+@pytest.mark.parametrize(
+    "filename, data",
+    [
+        ("answer.pdf", b"<html><script>alert(1)</script></html>"),  # a web page named .pdf
+        ("answer.docx", b"MZ\x90\x00" + b"\x00" * 100),  # a Windows program named .docx
+        ("answer.xlsx", b"PK\x03\x04not really a zip"),
+        ("answer.pdf", b""),
+    ],
+)
 def test_uploads_are_checked_by_their_content_not_their_name(app, filename, data):
     from scoring.services import documents
     from scoring.services.errors import Refused
@@ -170,4 +185,3 @@ def test_uploads_are_checked_by_their_content_not_their_name(app, filename, data
     with pytest.raises(Refused):
         documents.check_upload(filename, data)
     assert documents.check_upload("renamed.bin", b"%PDF-1.7\n%%EOF\n")[2] == "pdf"
-

@@ -1,4 +1,5 @@
 """Sign-in limits live in the database, so every gunicorn worker enforces the same ones."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -42,7 +43,9 @@ def test_every_attempt_is_recorded_with_its_address_and_old_ones_are_purged(app,
     accounts.authenticate(rep.email, PASSWORD, ip="192.0.2.7")
     rows = db.session.scalars(db.select(LoginAttempt).order_by(LoginAttempt.id)).all()
     assert [(r.ip, r.email, r.succeeded) for r in rows] == [
-        ("192.0.2.7", rep.email, False), ("192.0.2.7", rep.email, True)]
+        ("192.0.2.7", rep.email, False),
+        ("192.0.2.7", rep.email, True),
+    ]
 
 
 def test_lock_out_is_recorded_in_the_database_and_audited(app, rep):
@@ -65,12 +68,15 @@ def test_unknown_and_known_accounts_get_the_same_message(app, rep):
     assert unknown.value.message == known.value.message
 
 
-@pytest.mark.parametrize("password, problem", [
-    ("short-one", "at least 12 characters"),
-    ("password1234", "too easy to guess"),
-    ("aaaaaaaaaaaaaaaa", "too easy to guess"),
-    ("pat.patel-is-my-name", "must not contain your email"),
-])
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        ("short-one", "at least 12 characters"),
+        ("password1234", "too easy to guess"),
+        ("aaaaaaaaaaaaaaaa", "too easy to guess"),
+        ("pat.patel-is-my-name", "must not contain your email"),
+    ],
+)
 def test_weak_passwords_are_refused(password, problem):
     assert problem in accounts.password_problem(password, email="pat.patel@example.org")
 

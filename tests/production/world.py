@@ -13,6 +13,7 @@ procurement at each stage, built through the services as the app would build the
 Texts that evaluators and leads type (names, rationales, consensus reasons,
 bidder names) contain markup, so pages that show them can be checked for escaping.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,16 +38,28 @@ class World:
 
 
 def _declare(user, procurement, conflict_with=()):
-    evaluation.declare_conflicts(user, procurement, {
-        b.id: (b.code in conflict_with, f"I used to work for {b.code} {MARKUP}" if b.code in conflict_with else "")
-        for b in procurement.bidders})
+    evaluation.declare_conflicts(
+        user,
+        procurement,
+        {
+            b.id: (b.code in conflict_with, f"I used to work for {b.code} {MARKUP}" if b.code in conflict_with else "")
+            for b in procurement.bidders
+        },
+    )
 
 
 def _score_and_submit(procurement, evaluators):
     for user in evaluators:
         for cell in evaluation.cells_for(user, procurement):
-            evaluation.save_score(evaluator=user, procurement=procurement, bidder=cell.bidder, section=cell.section,
-                                  value=3, rationale=f"Clear plan {MARKUP} from {user.name}", expected_version=0)
+            evaluation.save_score(
+                evaluator=user,
+                procurement=procurement,
+                bidder=cell.bidder,
+                section=cell.section,
+                value=3,
+                rationale=f"Clear plan {MARKUP} from {user.name}",
+                expected_version=0,
+            )
         evaluation.submit_scores(user, procurement)
 
 
@@ -69,20 +82,36 @@ def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
     bidders = ("Bidder A", "Bidder B")
 
     def make(reference, *, open_scoring=True):
-        return gen_procurement(lead=u["lead"], reference=reference, sections=sections, bidders=bidders,
-                               evaluators=evaluators, open_scoring=open_scoring)
+        return gen_procurement(
+            lead=u["lead"],
+            reference=reference,
+            sections=sections,
+            bidders=bidders,
+            evaluators=evaluators,
+            open_scoring=open_scoring,
+        )
 
     if "setup" in stages:
         p = make("GP-ROUTES-SETUP", open_scoring=False)
         a, q1 = p.bidders[0], p.sections[0]
         document = documents.store_document(a, q1, filename="plan.pdf", data=PDF, actor=u["lead"])
-        scenario = WeightScenario(procurement_id=p.id, name="Patient sections at 50%",
-                                  weights_json='{"Q1": 50, "Q2": 50}', created_by_id=u["lead"].id)
+        scenario = WeightScenario(
+            procurement_id=p.id,
+            name="Patient sections at 50%",
+            weights_json='{"Q1": 50, "Q2": 50}',
+            created_by_id=u["lead"].id,
+        )
         db.session.add(scenario)
         db.session.commit()
         world.procurements["setup"] = p
-        world.ids["setup"] = {"procurement_id": p.id, "bidder_id": a.id, "section_id": q1.id,
-                              "document_id": document.id, "scenario_id": scenario.id, "user_id": u["rep"].id}
+        world.ids["setup"] = {
+            "procurement_id": p.id,
+            "bidder_id": a.id,
+            "section_id": q1.id,
+            "document_id": document.id,
+            "scenario_id": scenario.id,
+            "user_id": u["rep"].id,
+        }
 
     if "scoring" in stages:
         p = make("GP-ROUTES-SCORING", open_scoring=False)
@@ -94,24 +123,44 @@ def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
         _declare(u["rep"], p)
         _declare(u["panel"], p)
         _declare(u["rep_conflicted"], p, conflict_with=("Bidder A",))
-        evaluation.save_score(evaluator=u["rep"], procurement=p, bidder=a, section=q1, value=2,
-                              rationale=f"Draft {MARKUP}", expected_version=0)
-        scenario = WeightScenario(procurement_id=p.id, name="Patient sections at 50%",
-                                  weights_json='{"Q1": 50, "Q2": 50}', created_by_id=u["lead"].id)
+        evaluation.save_score(
+            evaluator=u["rep"],
+            procurement=p,
+            bidder=a,
+            section=q1,
+            value=2,
+            rationale=f"Draft {MARKUP}",
+            expected_version=0,
+        )
+        scenario = WeightScenario(
+            procurement_id=p.id,
+            name="Patient sections at 50%",
+            weights_json='{"Q1": 50, "Q2": 50}',
+            created_by_id=u["lead"].id,
+        )
         db.session.add(scenario)
         db.session.commit()
         # Someone who needs paper by post (not one of the personas): their notice is a letter to post.
         poster = gen_user(Role.PATIENT, f"Paula Post {MARKUP}")
         poster.communication_need, poster.communication_note = "post", f"Phone first {MARKUP}"
-        letter = mail.queue(poster, "notice", {"heading": f"Scoring is open {MARKUP}", "paragraphs": [MARKUP]},
-                            procurement_id=p.id)
+        letter = mail.queue(
+            poster, "notice", {"heading": f"Scoring is open {MARKUP}", "paragraphs": [MARKUP]}, procurement_id=p.id
+        )
         db.session.commit()
-        declaration = db.session.scalar(db.select(Declaration).where(
-            Declaration.user_id == u["rep_conflicted"].id, Declaration.bidder_id == a.id))
+        declaration = db.session.scalar(
+            db.select(Declaration).where(Declaration.user_id == u["rep_conflicted"].id, Declaration.bidder_id == a.id)
+        )
         world.procurements["scoring"] = p
-        world.ids["scoring"] = {"procurement_id": p.id, "bidder_id": a.id, "section_id": q1.id,
-                                "document_id": document.id, "declaration_id": declaration.id,
-                                "scenario_id": scenario.id, "user_id": u["rep"].id, "message_id": letter.id}
+        world.ids["scoring"] = {
+            "procurement_id": p.id,
+            "bidder_id": a.id,
+            "section_id": q1.id,
+            "document_id": document.id,
+            "declaration_id": declaration.id,
+            "scenario_id": scenario.id,
+            "user_id": u["rep"].id,
+            "message_id": letter.id,
+        }
 
     for stage in ("moderation", "final"):
         if stage not in stages:
@@ -124,21 +173,46 @@ def build_world(*, stages=("scoring", "moderation", "final", "other")) -> World:
         if stage == "final":
             for bidder in p.bidders:
                 for section in p.sections:
-                    moderation.record_consensus(actor=u["lead"], procurement=p, bidder=bidder, section=section,
-                                                value=3, rationale=f"Agreed {MARKUP}", expected_version=0)
+                    moderation.record_consensus(
+                        actor=u["lead"],
+                        procurement=p,
+                        bidder=bidder,
+                        section=section,
+                        value=3,
+                        rationale=f"Agreed {MARKUP}",
+                        expected_version=0,
+                    )
             finalise.finalise(p, actor=u["lead"])
-        declaration = db.session.scalar(db.select(Declaration).where(
-            Declaration.user_id == u["rep_conflicted"].id, Declaration.bidder_id == p.bidders[0].id))
+        declaration = db.session.scalar(
+            db.select(Declaration).where(
+                Declaration.user_id == u["rep_conflicted"].id, Declaration.bidder_id == p.bidders[0].id
+            )
+        )
         world.procurements[stage] = p
-        world.ids[stage] = {"procurement_id": p.id, "bidder_id": p.bidders[0].id, "section_id": p.sections[0].id,
-                            "user_id": u["rep"].id, "declaration_id": declaration.id}
+        world.ids[stage] = {
+            "procurement_id": p.id,
+            "bidder_id": p.bidders[0].id,
+            "section_id": p.sections[0].id,
+            "user_id": u["rep"].id,
+            "declaration_id": declaration.id,
+        }
 
     if "other" in stages:
-        o = gen_procurement(lead=u["other_lead"], reference="GP-ROUTES-OTHER", sections=sections,
-                            bidders=bidders, evaluators=[], open_scoring=False)
+        o = gen_procurement(
+            lead=u["other_lead"],
+            reference="GP-ROUTES-OTHER",
+            sections=sections,
+            bidders=bidders,
+            evaluators=[],
+            open_scoring=False,
+        )
         world.procurements["other"] = o
-        world.ids["other"] = {"procurement_id": o.id, "bidder_id": o.bidders[0].id,
-                              "section_id": o.sections[0].id, "user_id": u["rep"].id}
+        world.ids["other"] = {
+            "procurement_id": o.id,
+            "bidder_id": o.bidders[0].id,
+            "section_id": o.sections[0].id,
+            "user_id": u["rep"].id,
+        }
     db.session.commit()
     world.emails = {role: user.email for role, user in u.items()}
     return world

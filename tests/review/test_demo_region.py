@@ -1,4 +1,5 @@
 """`seed-demo`'s region: eight past, finalised procurements for the review, its curve and the what-if evidence."""
+
 from __future__ import annotations
 
 import html
@@ -18,23 +19,33 @@ from ..export.conftest import fast_passwords  # noqa: F401
 
 def test_region_loads_eight_finalised_procurements_and_leaves_the_demo_alone(app, fast_passwords):
     before, logins_before = seed_demo()
-    events_before = db.session.scalar(select(db.func.count(AuditEvent.id))
-                                      .where(AuditEvent.procurement_id == before.id))
+    events_before = db.session.scalar(
+        select(db.func.count(AuditEvent.id)).where(AuditEvent.procurement_id == before.id)
+    )
     procurement, logins = seed_demo(region=True)
     assert procurement.id == before.id and procurement.status == Status.SCORING.value
     assert procurement.lead.email == "lead@example.org"
-    assert db.session.scalar(select(db.func.count(AuditEvent.id))
-                             .where(AuditEvent.procurement_id == procurement.id)) == events_before
+    assert (
+        db.session.scalar(select(db.func.count(AuditEvent.id)).where(AuditEvent.procurement_id == procurement.id))
+        == events_before
+    )
     assert logins == logins_before and ("review@example.org", DEMO_PASSWORD, "Involvement lead") in logins
 
     data = review_service.review(None)
     rows = {r["reference"]: r for r in data["procurements"]}
     assert set(rows) == {p.reference for p in PAST} and DEMO_REFERENCE not in rows
     assert sorted(r["patient_weight_share"] for r in rows.values()) == pytest.approx(
-        [0.1, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.6])
+        [0.1, 0.2, 0.25, 0.3, 0.4, 0.45, 0.5, 0.6]
+    )
     # The stored exact intervals (the engine's, at finalising): where each would have been decided.
-    starts = {"CS-2025-07": Fraction(13, 23), "GP-2025-11": Fraction(4, 19), "MH-2025-02": Fraction(8, 13),
-              "CS-2025-12": Fraction(1, 3), "GP-2026-01": Fraction(19, 39), "MH-2026-04": Fraction(9, 29)}
+    starts = {
+        "CS-2025-07": Fraction(13, 23),
+        "GP-2025-11": Fraction(4, 19),
+        "MH-2025-02": Fraction(8, 13),
+        "CS-2025-12": Fraction(1, 3),
+        "GP-2026-01": Fraction(19, 39),
+        "MH-2026-04": Fraction(9, 29),
+    }
     for ref, r in rows.items():
         if ref in starts:
             assert r["decisive_intervals"] == [[pytest.approx(float(starts[ref])), 1.0]], ref
@@ -45,7 +56,14 @@ def test_region_loads_eight_finalised_procurements_and_leaves_the_demo_alone(app
     # D reaches 4 of 8 at 19/39 (GP-2026-01 joins GP-2025-11, CS-2025-12 and MH-2026-04).
     assert data["alpha_half"] == pytest.approx(19 / 39)
     rate = {r["alpha"]: r["rate"] for r in data["decisive_rate"]}
-    assert (rate[0.0], rate[0.25], rate[0.35], rate[0.5], rate[0.6], rate[1.0]) == (0, 1 / 8, 3 / 8, 4 / 8, 5 / 8, 6 / 8)
+    assert (rate[0.0], rate[0.25], rate[0.35], rate[0.5], rate[0.6], rate[1.0]) == (
+        0,
+        1 / 8,
+        3 / 8,
+        4 / 8,
+        5 / 8,
+        6 / 8,
+    )
     # varied agreement and participation, some on paper
     assert len({r["kendall_tau"] for r in rows.values()}) >= 4
     assert {r["patient_reps_taking_part"] for r in rows.values()} == {2, 3}

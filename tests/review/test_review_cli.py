@@ -1,4 +1,5 @@
 """`flask review`: the table and exactly the JSON shape of issue 18, from stored results."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,18 @@ def test_review_json_has_exactly_the_issue_shape(app, finalised):
     doc = json.loads(result.output)
     assert set(doc) == {"procurements", "decisive_rate", "alpha_half"}
     (row,) = doc["procurements"]
-    assert list(row) == ["reference", "patient_weight_share", "winner", "counterfactual_winner",
-                         "winner_changed", "shapley_patient", "margin", "nearest_tipping_point",
-                         "kendall_tau", "decisive_intervals"]
+    assert list(row) == [
+        "reference",
+        "patient_weight_share",
+        "winner",
+        "counterfactual_winner",
+        "winner_changed",
+        "shapley_patient",
+        "margin",
+        "nearest_tipping_point",
+        "kendall_tau",
+        "decisive_intervals",
+    ]
     # the finalised fixture (see tests/moderation/test_review_stored.py): decisive on all of [0, 1]
     assert row["reference"] == "GP-TEST-01" and row["winner"] == "Bidder A"
     assert row["counterfactual_winner"] == "Bidder B" and row["winner_changed"] is True

@@ -1,4 +1,5 @@
 """The review as Excel (one row per procurement, D(α) table, exact intervals, native charts) and CSV."""
+
 from __future__ import annotations
 
 import csv

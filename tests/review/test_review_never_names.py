@@ -5,6 +5,7 @@ JSON too; each answer is turned into text (workbook cells, Word paragraphs and t
 searched for every evaluator's name and email, every individual score's reason, and the words
 that only an individual score's record carries.
 """
+
 from __future__ import annotations
 
 import html
@@ -38,7 +39,7 @@ def test_no_review_page_or_export_names_an_evaluator_or_shows_their_score(app, f
     client = app.test_client()
     sign_in(client, reviewer)
     rules = sorted(r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("review."))
-    assert len(rules) >= 6   # the page, its two downloads, the report, its Word and easy read
+    assert len(rules) >= 6  # the page, its two downloads, the report, its Word and easy read
     texts = {}
     for rule in rules:
         response = client.get(rule)
@@ -47,11 +48,11 @@ def test_no_review_page_or_export_names_an_evaluator_or_shows_their_score(app, f
     texts["flask review --json"] = app.test_cli_runner().invoke(args=["review", "--json"]).output
     json.loads(texts["flask review --json"])
     reasons = [s.rationale for s in db.session.query(Score).all()]
-    assert reasons   # the fixture's evaluators did write reasons
+    assert reasons  # the fixture's evaluators did write reasons
     for where, text in texts.items():
-        if not where.endswith("easy-read"):   # (the easy read tells of services, not references)
-            assert "GP-TEST-01" in text, where   # the procurement is there ...
-        for person in (rep, rep2, panel, panel2):   # ... its evaluators are not
+        if not where.endswith("easy-read"):  # (the easy read tells of services, not references)
+            assert "GP-TEST-01" in text, where  # the procurement is there ...
+        for person in (rep, rep2, panel, panel2):  # ... its evaluators are not
             assert person.name not in text and person.email not in text, (where, person.name)
         for reason in reasons:
             assert reason not in text, (where, reason)

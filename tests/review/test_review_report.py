@@ -1,4 +1,5 @@
-""""Patient voice in our procurements": the page (and print), Word and easy read, for a date range."""
+""" "Patient voice in our procurements": the page (and print), Word and easy read, for a date range."""
+
 from __future__ import annotations
 
 import html
@@ -22,9 +23,11 @@ def reviewer_client(app):
 # The finalised fixture (tests/moderation/conftest.py): GP-TEST-01, patient sections weigh 100%,
 # two reps submitted, Bidder A (Bidder A Legal Name Ltd) wins, Bidder B would without the patients,
 # so the patient scores are decisive at every share: D = 1 on [0, 1], one half reached at 0%.
-SAID_DID = ("You said: 2 patient representatives scored questions worth 100% of the marks. We did: your "
-            "scores changed who won. Without them Bidder B would have come first; the contract went to "
-            "Bidder A Legal Name Ltd.")
+SAID_DID = (
+    "You said: 2 patient representatives scored questions worth 100% of the marks. We did: your "
+    "scores changed who won. Without them Bidder B would have come first; the contract went to "
+    "Bidder A Legal Name Ltd."
+)
 
 
 def test_board_report_page_says_what_the_patient_voice_did(app, finalised, rep, rep2, panel, panel2):
@@ -33,15 +36,19 @@ def test_board_report_page_says_what_the_patient_voice_did(app, finalised, rep, 
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
     assert "<h1>Patient voice in our procurements</h1>" in page and "Every finalised procurement." in page
-    assert ("1 procurement finalised. 2 different patient representatives scored bids (2 places on evaluation "
-            "panels; 0 scored on paper).") in page
+    assert (
+        "1 procurement finalised. 2 different patient representatives scored bids (2 places on evaluation "
+        "panels; 0 scored on paper)."
+    ) in page
     assert "Patient-scored questions carried 100% of the marks." in page
     assert "In 1 of the 1 the patient scores changed who won" in page
-    assert ("Even with almost no weight on patient-scored sections, the patient scores would have decided the "
-            "winner in 1 of the 1 procurement.") in page
+    assert (
+        "Even with almost no weight on patient-scored sections, the patient scores would have decided the "
+        "winner in 1 of the 1 procurement."
+    ) in page
     assert "not advice" in page and SAID_DID in page
-    assert 'id="decisive-rate"' in page   # the curve, with its table
-    assert 'href="/static/css/documents.css"' in page and "app-no-print" in page   # print styles
+    assert 'id="decisive-rate"' in page  # the curve, with its table
+    assert 'href="/static/css/documents.css"' in page and "app-no-print" in page  # print styles
     for person in (rep, rep2, panel, panel2):
         assert person.name not in page
     # a date range with nothing in it, and a bad date
@@ -49,7 +56,9 @@ def test_board_report_page_says_what_the_patient_voice_did(app, finalised, rep, 
     assert "Procurements finalised from 1 January 2999." in empty
     assert "No procurement was finalised in this period." in empty and "You said" not in empty
     bad = client.get("/review/report?until=yesterday")
-    assert bad.status_code == 400 and "Enter the date 'yesterday' as year-month-day" in html.unescape(bad.get_data(as_text=True))
+    assert bad.status_code == 400 and "Enter the date 'yesterday' as year-month-day" in html.unescape(
+        bad.get_data(as_text=True)
+    )
 
 
 def test_board_report_as_word(app, finalised, rep, rep2, panel, panel2):
@@ -79,6 +88,6 @@ def test_board_report_easy_read(app, finalised):
     assert "For 1 of the 1 service, patient scores changed who won." in page
     assert "When they count for none of the marks, they decide about half of the time." in page
     # easy read: words and whole numbers, no percentages or decimals; a picture beside each point
-    words = page[page.index('<div class="app-easy-read">'):page.index("</main>")]
+    words = page[page.index('<div class="app-easy-read">') : page.index("</main>")]
     assert "%" not in words and not re.search(r"\d\.\d", words)
-    assert words.count('alt="" width="64" height="64"') == 7   # 2 about, 1 who, 1 weight, 2 result, 1 thanks
+    assert words.count('alt="" width="64" height="64"') == 7  # 2 about, 1 who, 1 weight, 2 result, 1 thanks

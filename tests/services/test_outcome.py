@@ -4,6 +4,7 @@ Each step makes one kind of change through its own service (as the web and the
 command line do), then checks that the next request recomputes, that it sees the
 change, and that the request after that is served from the cache.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -55,8 +56,12 @@ def totals(result):
 def world(app, lead):
     rep = gen_user(Role.PATIENT, "Rita Rep")
     panel = gen_user(Role.PANEL, "Pat Panel")
-    procurement = gen_procurement(lead=lead, evaluators=[rep, panel], open_scoring=False,
-                                  sections=[("Q1", 50, "both"), ("Q2", 30, "patient"), ("P", 20, "price")])
+    procurement = gen_procurement(
+        lead=lead,
+        evaluators=[rep, panel],
+        open_scoring=False,
+        sections=[("Q1", 50, "both"), ("Q2", 30, "patient"), ("P", 20, "price")],
+    )
     return procurement, rep, panel
 
 
@@ -65,9 +70,15 @@ def score_everything(procurement, people, value_of):
     for person in people:
         evaluation.declare_conflicts(person, procurement, {b.id: (False, "") for b in procurement.bidders})
         for cell in evaluation.cells_for(person, procurement):
-            evaluation.save_score(evaluator=person, procurement=procurement, bidder=cell.bidder,
-                                  section=cell.section, value=value_of(person, cell), rationale="Because.",
-                                  expected_version=0)
+            evaluation.save_score(
+                evaluator=person,
+                procurement=procurement,
+                bidder=cell.bidder,
+                section=cell.section,
+                value=value_of(person, cell),
+                rationale="Because.",
+                expected_version=0,
+            )
         evaluation.submit_scores(person, procurement)
 
 
@@ -81,16 +92,16 @@ def test_every_kind_of_change_makes_the_next_request_recompute(world, lead):
     watch = Watch(procurement)
     watch.cached()
     before = totals(watch.cached())
-    pricing.set_prices(procurement, {a.id: "80000", b.id: "100000"}, actor=lead)   # price
+    pricing.set_prices(procurement, {a.id: "80000", b.id: "100000"}, actor=lead)  # price
     assert totals(watch.recomputes()) != before
 
-    setup.update_section(q2, max_score=5, actor=lead)                              # section
+    setup.update_section(q2, max_score=5, actor=lead)  # section
     result = watch.recomputes()
     assert {s["code"]: s["max_score"] for s in result.document["sections"]}["Q2"] == 5
     setup.update_section(q2, max_score=4, actor=lead)
     watch.recomputes()
 
-    setup.update_bidder(b, code="Bidder Z", name=b.name, actor=lead)                # bidder
+    setup.update_bidder(b, code="Bidder Z", name=b.name, actor=lead)  # bidder
     assert "Bidder Z" in totals(watch.recomputes())
 
     setup.set_weights(procurement, {q1.id: 60, q2.id: 20, price.id: 20}, actor=lead)  # weight
@@ -99,7 +110,7 @@ def test_every_kind_of_change_makes_the_next_request_recompute(world, lead):
     extra = gen_user(Role.PANEL, "Extra Panel")
     watch.seen = runs()  # creating a user touches no procurement
     watch.cached()
-    setup.assign_evaluator(q1, extra, actor=lead)                                   # assignment
+    setup.assign_evaluator(q1, extra, actor=lead)  # assignment
     db.session.commit()
     watch.recomputes()
     assignments.remove_assignment(q1, extra, actor=lead)
@@ -112,18 +123,26 @@ def test_every_kind_of_change_makes_the_next_request_recompute(world, lead):
     score_everything(procurement, [rep, panel], lambda person, cell: 3 if person is rep else 1)
     scored = totals(watch.recomputes())
 
-    score = db.session.scalar(db.select(Score).where(Score.evaluator_id == rep.id, Score.bidder_id == a.id,
-                                                     Score.section_id == q1.id))
+    score = db.session.scalar(
+        db.select(Score).where(Score.evaluator_id == rep.id, Score.bidder_id == a.id, Score.section_id == q1.id)
+    )
     evaluation.reopen_scores(lead=lead, procurement=procurement, evaluator=rep, reason="Typo in Q1.")
     watch.recomputes()
-    evaluation.save_score(evaluator=rep, procurement=procurement, bidder=a, section=q1, value=0,   # score
-                          rationale="Second look.", expected_version=score.version)
+    evaluation.save_score(
+        evaluator=rep,
+        procurement=procurement,
+        bidder=a,
+        section=q1,
+        value=0,  # score
+        rationale="Second look.",
+        expected_version=score.version,
+    )
     evaluation.submit_scores(rep, procurement)
     assert totals(watch.recomputes())["Bidder A"] < scored["Bidder A"]
 
     declaration = evaluation.declarations_for(panel, procurement)[b.id]
     evaluation.declare_conflicts(panel, procurement, {a.id: (False, ""), b.id: (True, "My sister works there.")})
-    watch.recomputes()                                                              # declaration
+    watch.recomputes()  # declaration
     declaration = evaluation.declarations_for(panel, procurement)[b.id]
     assert declaration.has_conflict
     assignments.withdraw_conflict(declaration, reason="Checked: no conflict after all.", actor=lead)
@@ -132,8 +151,15 @@ def test_every_kind_of_change_makes_the_next_request_recompute(world, lead):
     # Moderation: consensus.
     setup.close_scoring(procurement, actor=lead)
     watch.recomputes()
-    moderation.record_consensus(actor=lead, procurement=procurement, bidder=a, section=q1, value=4,  # consensus
-                                rationale="The panel agreed a 4.", expected_version=0)
+    moderation.record_consensus(
+        actor=lead,
+        procurement=procurement,
+        bidder=a,
+        section=q1,
+        value=4,  # consensus
+        rationale="The panel agreed a 4.",
+        expected_version=0,
+    )
     result = watch.recomputes()
     assert next(r for r in result.document["bidders"] if r["code"] == "Bidder A")["moderated"]["Q1"] == 4
 

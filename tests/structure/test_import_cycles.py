@@ -4,6 +4,7 @@ Each pair's modules must not reach each other both ways: a cycle means two modul
 can only be understood (and changed) together. Walks the source with `ast`, so an import
 moved into a function to dodge the cycle at load time still counts.
 """
+
 from __future__ import annotations
 
 import ast
@@ -68,12 +69,15 @@ def reaches(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | No
     return None
 
 
-@pytest.mark.parametrize(("one", "other"), [
-    ("scoring.services.setup", "scoring.services.assignments"),
-    ("scoring.services.setup", "scoring.services.documents"),
-    ("scoring.services.moderation", "scoring.services.results"),
-    ("scoring.engine.analysis", "scoring.engine.report"),
-])
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("scoring.services.setup", "scoring.services.assignments"),
+        ("scoring.services.setup", "scoring.services.documents"),
+        ("scoring.services.moderation", "scoring.services.results"),
+        ("scoring.engine.analysis", "scoring.engine.report"),
+    ],
+)
 def test_no_cycle_between(one, other):
     graph = import_graph()
     there, back = reaches(graph, one, other), reaches(graph, other, one)

@@ -4,6 +4,7 @@ The columns are typed (`models.stored_enum`): a value set from a form or a seed 
 member at once, a value that is not a member is refused where it is set and by the database,
 and what is read back is the member, so code and templates ask `status is Status.SCORING`.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,8 @@ VALUES = {member.value for enum in (Role, Status, ScoredBy, ScoreStatus, ScoreSo
 # An attribute holding one of these, compared with (or looked up in) a string literal of a member's value.
 STRING_COMPARISON = re.compile(
     r"\b(?:status|role|scored_by|source)\s*(?:==|!=|\bin\b|\bnot in\b)\s*[\(\[\{]?\s*['\"](%s)['\"]"
-    % "|".join(sorted(VALUES)))
+    % "|".join(sorted(VALUES))
+)
 
 
 def test_a_value_set_as_text_is_the_member_at_once_and_after_a_reload(app, procurement, rep):
@@ -38,8 +40,10 @@ def test_a_value_set_as_text_is_the_member_at_once_and_after_a_reload(app, procu
     assert f"{procurement.status}" == "scoring" and str(Role.PATIENT) == "patient"
 
 
-@pytest.mark.parametrize("model, field", [(Procurement, "status"), (User, "role"), (Section, "scored_by"),
-                                          (Score, "status"), (Score, "source")])
+@pytest.mark.parametrize(
+    "model, field",
+    [(Procurement, "status"), (User, "role"), (Section, "scored_by"), (Score, "status"), (Score, "source")],
+)
 def test_a_value_that_is_not_a_member_is_refused_where_it_is_set(model, field):
     with pytest.raises(ValueError, match="is not a valid"):
         model(**{field: "nonsense"})
@@ -50,8 +54,9 @@ def test_the_database_refuses_a_value_that_is_not_a_member(app, procurement):
     # Past the ORM (a hand-written UPDATE): the column's CHECK constraint still holds.
     with pytest.raises(sa.exc.IntegrityError):
         with db.session.begin_nested():
-            db.session.execute(sa.text("UPDATE procurements SET status = 'nearly-final' WHERE id = :id"),
-                               {"id": procurement.id})
+            db.session.execute(
+                sa.text("UPDATE procurements SET status = 'nearly-final' WHERE id = :id"), {"id": procurement.id}
+            )
     db.session.expire_all()
     assert db.session.get(Procurement, procurement.id).status is before
 
@@ -78,8 +83,14 @@ def test_the_migrations_frozen_values_are_the_enums_values():
     spec = importlib.util.spec_from_file_location("typed_columns_migration", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    model_columns = {("users", "role"): Role, ("procurements", "status"): Status, ("sections", "scored_by"): ScoredBy,
-                     ("scores", "status"): ScoreStatus, ("scores", "source"): ScoreSource,
-                     ("consensus", "source"): ScoreSource}
-    assert {(table, column): set(values) for table, column, values in migration.CHECKS} == \
-        {key: {m.value for m in enum} for key, enum in model_columns.items()}
+    model_columns = {
+        ("users", "role"): Role,
+        ("procurements", "status"): Status,
+        ("sections", "scored_by"): ScoredBy,
+        ("scores", "status"): ScoreStatus,
+        ("scores", "source"): ScoreSource,
+        ("consensus", "source"): ScoreSource,
+    }
+    assert {(table, column): set(values) for table, column, values in migration.CHECKS} == {
+        key: {m.value for m in enum} for key, enum in model_columns.items()
+    }

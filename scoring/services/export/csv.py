@@ -4,6 +4,7 @@ Text a spreadsheet could read as a formula gets a leading apostrophe
 (`safe_text.csv_text`); dates are ISO 8601 (``2026-05-01 10:30:00``). The file
 starts with a byte-order mark so that Excel reads it as UTF-8.
 """
+
 from __future__ import annotations
 
 import csv as _csv

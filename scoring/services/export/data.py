@@ -12,6 +12,7 @@ With ``codes_only`` every bidder's legal name is left out, and where a legal
 name appears inside free text (a rationale, an audit record) it is replaced by
 the bidder's code.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -50,39 +51,57 @@ def name_redactor(procurement: Procurement) -> Redactor:
     return redactor_for(procurement.bidders, prices=False)
 
 
-def score_rows(session: Session | scoped_session[Any], procurement: Procurement, *,
-               redact: Redactor | None = None) -> Iterator[tuple]:
+def score_rows(
+    session: Session | scoped_session[Any], procurement: Procurement, *, redact: Redactor | None = None
+) -> Iterator[tuple]:
     """The Scores rows (`SCORE_COLUMNS` order) the engine counts, streamed from the database."""
     evaluator, enterer = aliased(User), aliased(User)
     statement = (
-        select(evaluator.name, evaluator.email, evaluator.role, Bidder.code, Section.code,
-               Score.value, Score.rationale, Score.submitted_at, enterer.name)
+        select(
+            evaluator.name,
+            evaluator.email,
+            evaluator.role,
+            Bidder.code,
+            Section.code,
+            Score.value,
+            Score.rationale,
+            Score.submitted_at,
+            enterer.name,
+        )
         .join(Section, Section.id == Score.section_id)
         .join(Bidder, Bidder.id == Score.bidder_id)
         .join(evaluator, evaluator.id == Score.evaluator_id)
         .outerjoin(enterer, enterer.id == Score.entered_by_id)
-        .where(*counted.where(procurement.id), Bidder.procurement_id == procurement.id,
-               counted.not_conflicted())
-        .order_by(Section.position, Section.id, Bidder.position, Bidder.id,
-                  evaluator.role.desc(), evaluator.email)  # "patient" before "panel"
+        .where(*counted.where(procurement.id), Bidder.procurement_id == procurement.id, counted.not_conflicted())
+        .order_by(
+            Section.position, Section.id, Bidder.position, Bidder.id, evaluator.role.desc(), evaluator.email
+        )  # "patient" before "panel"
         .execution_options(yield_per=CHUNK)
     )
-    for name, email, role, bidder, section, value, rationale, submitted, entered in \
-            session.execute(statement):
+    for name, email, role, bidder, section, value, rationale, submitted, entered in session.execute(statement):
         group = "patient" if role == Role.PATIENT else "panel"
         if redact is not None:
             rationale = redact.redact(rationale)
         yield (name, email, group, bidder, section, value, rationale, submitted, entered or "")
 
 
-def audit_rows(session: Session | scoped_session[Any], procurement: Procurement, *,
-               redact: Redactor | None = None) -> Iterator[tuple]:
+def audit_rows(
+    session: Session | scoped_session[Any], procurement: Procurement, *, redact: Redactor | None = None
+) -> Iterator[tuple]:
     """The procurement's audit events, oldest first (`AUDIT_COLUMNS` order)."""
     actor = aliased(User)
     statement = (
-        select(AuditEvent.id, AuditEvent.at, actor.name, AuditEvent.action, AuditEvent.entity,
-               AuditEvent.entity_id, AuditEvent.reason, AuditEvent.before_json,
-               AuditEvent.after_json)
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            actor.name,
+            AuditEvent.action,
+            AuditEvent.entity,
+            AuditEvent.entity_id,
+            AuditEvent.reason,
+            AuditEvent.before_json,
+            AuditEvent.after_json,
+        )
         .outerjoin(actor, actor.id == AuditEvent.actor_id)
         .where(AuditEvent.procurement_id == procurement.id)
         .order_by(AuditEvent.id)
@@ -97,8 +116,9 @@ def audit_rows(session: Session | scoped_session[Any], procurement: Procurement,
         yield (event_id, at, name or "", action, entity, entity_id, reason, before, after)
 
 
-def export_data(procurement: Procurement, *, codes_only: bool = False,
-                exported_by: User | None = None, document: dict | None = None) -> ExportData:
+def export_data(
+    procurement: Procurement, *, codes_only: bool = False, exported_by: User | None = None, document: dict | None = None
+) -> ExportData:
     """Everything the workbook of ``procurement`` shows; the record streams are lazy.
 
     ``document`` defaults to the outcome gateway's (`scoring.services.outcome`).
@@ -113,10 +133,17 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
         # Every string of the result (summary, consensus reasons, titles, labels) goes through it.
         document = redact.redact_value(document)
     sections = list(procurement.sections)
-    counts = dict(session.execute(
-        select(Assignment.section_id, func.count(Assignment.id))
-        .where(Assignment.section_id.in_([s.id for s in sections]))
-        .group_by(Assignment.section_id)).all()) if sections else {}
+    counts = (
+        dict(
+            session.execute(
+                select(Assignment.section_id, func.count(Assignment.id))
+                .where(Assignment.section_id.in_([s.id for s in sections]))
+                .group_by(Assignment.section_id)
+            ).all()
+        )
+        if sections
+        else {}
+    )
     decider = aliased(User)
     consensus_by = {
         (bidder, section): (name or "", at)
@@ -125,7 +152,8 @@ def export_data(procurement: Procurement, *, codes_only: bool = False,
             .join(Bidder, Bidder.id == Consensus.bidder_id)
             .join(Section, Section.id == Consensus.section_id)
             .outerjoin(decider, decider.id == Consensus.decided_by_id)
-            .where(Section.procurement_id == procurement.id))
+            .where(Section.procurement_id == procurement.id)
+        )
     }
     law = _law_fields(procurement, document)
     return ExportData(
@@ -158,7 +186,8 @@ def _law_fields(procurement: Procurement, document: dict) -> dict:
     if procurement.regime != PSR:
         return {"regime": regime_name(procurement.regime)}
     stored = {e["code"]: e.get("key_criterion") for e in document.get("view", {}).get("sections", [])}
-    return {"regime": regime_name(procurement.regime),
-            "section_key_criteria": {s.code: kc.label(stored.get(s.code, s.key_criterion))
-                                     for s in procurement.sections},
-            "key_criteria": [f.to_dict() for f in key_criterion_figures(procurement, document)]}
+    return {
+        "regime": regime_name(procurement.regime),
+        "section_key_criteria": {s.code: kc.label(stored.get(s.code, s.key_criterion)) for s in procurement.sections},
+        "key_criteria": [f.to_dict() for f in key_criterion_figures(procurement, document)],
+    }

@@ -4,6 +4,7 @@ Computed once from the document, before any sheet is written (a write-only
 sheet cannot be revisited), so the Summary can point at totals the Moderated
 sheet has not written yet.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

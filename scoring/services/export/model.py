@@ -6,22 +6,30 @@ directly. The result is the results service's document: the engine's JSON
 (`scoring.engine.report`) with its ``"view"`` key (`scoring.services.results`),
 so a final procurement exports exactly the result stored when it was decided.
 """
+
 from __future__ import annotations
 
 import math
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 #: Columns of the Scores sheet and the CSV, in order. The import reads them back.
-SCORE_COLUMNS = ("evaluator", "evaluator_email", "group", "bidder", "section", "score",
-                 "rationale", "submitted_at", "entered_by")
+SCORE_COLUMNS = (
+    "evaluator",
+    "evaluator_email",
+    "group",
+    "bidder",
+    "section",
+    "score",
+    "rationale",
+    "submitted_at",
+    "entered_by",
+)
 
 #: Columns of the Audit sheet.
-AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_id", "reason", "before",
-                 "after")
+AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_id", "reason", "before", "after")
 
 
 @dataclass
@@ -87,8 +95,7 @@ class ExportData:
 
     @property
     def shows_names(self) -> bool:
-        return not self.codes_only and any(self.bidder_name(b["code"])
-                                           for b in self.document["bidders"])
+        return not self.codes_only and any(self.bidder_name(b["code"]) for b in self.document["bidders"])
 
 
 def _number(value) -> float | None:
@@ -96,10 +103,15 @@ def _number(value) -> float | None:
     return None if math.isnan(value) else value
 
 
-def document_from_analysis(analysis, *, reference: str, titles: dict[str, str] | None = None,
-                           price_sections: Sequence[str] = (),
-                           consensus: dict[tuple[str, str], tuple[float, str]] | None = None,
-                           computed_at: datetime | None = None) -> dict[str, Any]:
+def document_from_analysis(
+    analysis,
+    *,
+    reference: str,
+    titles: dict[str, str] | None = None,
+    price_sections: Sequence[str] = (),
+    consensus: dict[tuple[str, str], tuple[float, str]] | None = None,
+    computed_at: datetime | None = None,
+) -> dict[str, Any]:
     """A result document made straight from an engine `Analysis`, without the database.
 
     The benchmark and the tests use it; the app takes the results service's
@@ -117,8 +129,7 @@ def document_from_analysis(analysis, *, reference: str, titles: dict[str, str] |
     spread, disagreement, proposed = m.spread, m.disagreement, m.proposed
 
     def per_cell(fn):
-        return {b_labels[b]: {s_labels[s]: fn(b, s) for s in range(len(s_labels))}
-                for b in range(len(b_labels))}
+        return {b_labels[b]: {s_labels[s]: fn(b, s) for s in range(len(s_labels))} for b in range(len(b_labels))}
 
     def consensus_of(b, s):
         given = consensus.get((b_labels[b], s_labels[s]))
@@ -131,15 +142,25 @@ def document_from_analysis(analysis, *, reference: str, titles: dict[str, str] |
         "engine_version": ENGINE_VERSION,
         "draws": analysis.options.get("draws"),
         "bidders": [{"id": None, "code": code, "label": code} for code in b_labels],
-        "sections": [{"id": None, "code": code, "label": code, "title": titles.get(code, code),
-                      "weight": float(inputs.weights[i]), "max_score": float(inputs.max_scores[i]),
-                      "is_price": code in price_sections} for i, code in enumerate(s_labels)],
+        "sections": [
+            {
+                "id": None,
+                "code": code,
+                "label": code,
+                "title": titles.get(code, code),
+                "weight": float(inputs.weights[i]),
+                "max_score": float(inputs.max_scores[i]),
+                "is_price": code in price_sections,
+            }
+            for i, code in enumerate(s_labels)
+        ],
         "proposed": per_cell(lambda b, s: _number(proposed[b, s])),
         "spread": per_cell(lambda b, s: _number(spread[b, s])),
         "disagreement": per_cell(lambda b, s: bool(disagreement[b, s])),
         "consensus": per_cell(consensus_of),
-        "sweep_lines": {b_labels[b]: [float(sweep.patient_totals[b]), float(sweep.other_totals[b])]
-                        for b in range(len(b_labels))},
+        "sweep_lines": {
+            b_labels[b]: [float(sweep.patient_totals[b]), float(sweep.other_totals[b])] for b in range(len(b_labels))
+        },
         "today": float(sweep.today),
     }
     return document

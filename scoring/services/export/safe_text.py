@@ -26,6 +26,7 @@ would read it as a carriage return or an "A". openpyxl does not decode these
 escapes when it reads, so code that reads the workbook with openpyxl sees the
 escaped form (`openpyxl.utils.escape.unescape` decodes it).
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Definitions are the engine's (`scoring.engine.influence`, `sweep`,
 `sensitivity`); this module only lays them out.
 """
+
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
@@ -47,10 +48,14 @@ def write_influence(ws, data: ExportData) -> None:
         ("Runner-up", _code_list(inf.get("runner_up"))),
         ("Margin from patient scores (Shapley)", str(patient_part)),
         ("Margin from panel scores (Shapley)", str(panel_part)),
-        ("Tipping points (patient weight share)",
-         ", ".join(percent(t, exact=True) for t in inf.get("tipping_points", [])) or "none"),
-        ("Nearest tipping point", "none" if inf.get("nearest_tipping_point") is None
-         else percent(inf["nearest_tipping_point"], exact=True)),
+        (
+            "Tipping points (patient weight share)",
+            ", ".join(percent(t, exact=True) for t in inf.get("tipping_points", [])) or "none",
+        ),
+        (
+            "Nearest tipping point",
+            "none" if inf.get("nearest_tipping_point") is None else percent(inf["nearest_tipping_point"], exact=True),
+        ),
         ("Patient and panel rankings agree (Kendall's tau-b)", fraction(inf.get("kendall_tau"))),
         ("Agreement within patient reps (Krippendorff's alpha)", fraction(alphas.get("patient"))),
         ("Agreement within the panel (Krippendorff's alpha)", fraction(alphas.get("panel"))),
@@ -59,27 +64,38 @@ def write_influence(ws, data: ExportData) -> None:
         ws.append([styles.label(ws, key), text_cell(ws, value)])
     ws.append([])
 
-    headers = ["Bidder", "Total", "Patient points", "Panel points", "Price points",
-               "Total without patient scores", "Rank", "Rank without patient scores",
-               "Rank change", "Fails without patient scores"]
+    headers = [
+        "Bidder",
+        "Total",
+        "Patient points",
+        "Panel points",
+        "Price points",
+        "Total without patient scores",
+        "Rank",
+        "Rank without patient scores",
+        "Rank change",
+        "Fails without patient scores",
+    ]
     header_row = len(facts) + 3
     ws.append(styles.header(ws, headers))
     counterfactual = {row["code"]: row for row in inf["counterfactual"]}
     for bidder in bidders:
         code = bidder["code"]
         cf = counterfactual[code]
-        ws.append([
-            text_cell(ws, code),
-            styles.number(ws, bidder["total"]),
-            styles.number(ws, inf["contribution"][code]),
-            styles.number(ws, inf["panel_contribution"][code]),
-            styles.number(ws, inf["fixed_contribution"][code]),
-            styles.number(ws, cf["total"]),
-            styles.number(ws, bidder["rank"], "0"),
-            styles.number(ws, cf["rank"], "0"),
-            styles.number(ws, cf["rank_change"], "+0;-0;0"),
-            text_cell(ws, "yes" if cf["failing"] else "no"),
-        ])
+        ws.append(
+            [
+                text_cell(ws, code),
+                styles.number(ws, bidder["total"]),
+                styles.number(ws, inf["contribution"][code]),
+                styles.number(ws, inf["panel_contribution"][code]),
+                styles.number(ws, inf["fixed_contribution"][code]),
+                styles.number(ws, cf["total"]),
+                styles.number(ws, bidder["rank"], "0"),
+                styles.number(ws, cf["rank"], "0"),
+                styles.number(ws, cf["rank_change"], "+0;-0;0"),
+                text_cell(ws, "yes" if cf["failing"] else "no"),
+            ]
+        )
     last = header_row + len(bidders)
     styles.add_table(ws, "PatientInfluence", headers, header_row, last)
     ws.append([])
@@ -90,18 +106,24 @@ def write_influence(ws, data: ExportData) -> None:
     alphas_table = [round(0.05 * i, 2) for i in range(21)]
     today = view.get("today", inf["patient_weight_share"])
     ws.append([styles.label(ws, "Patient weight sweep")])
-    ws.append([styles.note(ws, f"Each bidder's total if the sections patient representatives "
-                               f"scored weighed this share of the total, each group of sections "
-                               f"keeping its own proportions (today {percent(today, exact=True)}). "
-                               f"Total = share × patient-sections total + (1 − share) × "
-                               f"other-sections total.")])
+    ws.append(
+        [
+            styles.note(
+                ws,
+                f"Each bidder's total if the sections patient representatives "
+                f"scored weighed this share of the total, each group of sections "
+                f"keeping its own proportions (today {percent(today, exact=True)}). "
+                f"Total = share × patient-sections total + (1 − share) × "
+                f"other-sections total.",
+            )
+        ]
+    )
     sweep_header_row = last + 4
     codes = [b["code"] for b in bidders if b["code"] in lines]
     sweep_headers = styles.unique(["Patient weight share", "Winner"] + codes)
     ws.append(styles.header(ws, sweep_headers))
     for alpha in alphas_table:
-        row = [styles.number(ws, alpha, styles.SHARE),
-               text_cell(ws, winners.get(round(alpha, 4)) or "none")]
+        row = [styles.number(ws, alpha, styles.SHARE), text_cell(ws, winners.get(round(alpha, 4)) or "none")]
         row += [styles.number(ws, alpha * lines[c][0] + (1 - alpha) * lines[c][1]) for c in codes]
         ws.append(row)
     sweep_last = sweep_header_row + len(alphas_table)
@@ -137,11 +159,18 @@ def write_sensitivity(ws, data: ExportData) -> None:
     sensitivity = doc.get("sensitivity")
     styles.widths(ws, [14, 36, 8, 14])
     ws.append([styles.title(ws, "How firm is the result if the weights were a little different?")])
-    ws.append([styles.note(ws, f"Section weights drawn at random around today's "
-                               f"({options.get('draws', 0):,} draws, Dirichlet concentration "
-                               f"{options.get('concentration', '')}, seed {options.get('seed')}); "
-                               "the share of draws in which each bidder ranks first. Bidders "
-                               "below a pass mark never rank first.")])
+    ws.append(
+        [
+            styles.note(
+                ws,
+                f"Section weights drawn at random around today's "
+                f"({options.get('draws', 0):,} draws, Dirichlet concentration "
+                f"{options.get('concentration', '')}, seed {options.get('seed')}); "
+                "the share of draws in which each bidder ranks first. Bidders "
+                "below a pass mark never rank first.",
+            )
+        ]
+    )
     ws.freeze_panes = "A5"
     headers = ["Bidder", "Name", "Rank", "Chance of ranking first"]
     ws.append([])
@@ -149,10 +178,14 @@ def write_sensitivity(ws, data: ExportData) -> None:
     order = sorted(doc["bidders"], key=lambda b: b["rank"])
     for bidder in order:
         code = bidder["code"]
-        ws.append([text_cell(ws, code), text_cell(ws, data.bidder_name(code) or ""),
-                   styles.number(ws, bidder["rank"], "0"),
-                   styles.number(ws, None if sensitivity is None else sensitivity.get(code),
-                                 styles.PERCENT)])
+        ws.append(
+            [
+                text_cell(ws, code),
+                text_cell(ws, data.bidder_name(code) or ""),
+                styles.number(ws, bidder["rank"], "0"),
+                styles.number(ws, None if sensitivity is None else sensitivity.get(code), styles.PERCENT),
+            ]
+        )
     last = 4 + len(order)
     styles.add_table(ws, "WinProbabilities", headers, 4, last)
     if sensitivity is None:
@@ -161,14 +194,12 @@ def write_sensitivity(ws, data: ExportData) -> None:
         chart = BarChart()
         chart.type = "bar"
         shown = min(len(order), SENSITIVITY_CHART_BIDDERS)
-        chart.title = "Chance of ranking first" + (
-            "" if shown == len(order) else f" (top {shown} by rank)")
+        chart.title = "Chance of ranking first" + ("" if shown == len(order) else f" (top {shown} by rank)")
         chart.x_axis.scaling.orientation = "maxMin"
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
         chart.y_axis.number_format = "0%"
         chart.legend = None
         chart.height = max(7.5, 0.6 * shown + 3)
-        chart.add_data(Reference(ws, min_col=4, min_row=4, max_row=4 + shown),
-                       titles_from_data=True)
+        chart.add_data(Reference(ws, min_col=4, min_row=4, max_row=4 + shown), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=4 + shown))
         ws.add_chart(chart, "F4")

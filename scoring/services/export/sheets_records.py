@@ -3,6 +3,7 @@
 Scores and Audit can run to a million rows, so they are streamed from an
 iterator (`stream.RowBatch`) and never held in memory.
 """
+
 from __future__ import annotations
 
 from . import styles
@@ -39,13 +40,29 @@ def write_disagreements(ws, data: ExportData) -> int:
     doc = data.document
     view = doc.get("view", {})
     threshold = doc.get("options", {}).get("disagreement")
-    headers = ["Bidder", "Section", "Spread (points)", "Evaluators' score", "Consensus",
-               "Consensus rationale", "Decided by", "Decided at", "Moderated score"]
+    headers = [
+        "Bidder",
+        "Section",
+        "Spread (points)",
+        "Evaluators' score",
+        "Consensus",
+        "Consensus rationale",
+        "Decided by",
+        "Decided at",
+        "Moderated score",
+    ]
     styles.widths(ws, [14, 10, 10, 11, 11, 60, 22, 20, 11])
-    ws.append([styles.note(ws, f"Cells where the highest and lowest evaluator scores differ by "
-                               f"{threshold:g} points or more, and what moderation agreed."
-                           if isinstance(threshold, (int, float)) else
-                           "Cells where the evaluators disagreed, and what moderation agreed.")])
+    ws.append(
+        [
+            styles.note(
+                ws,
+                f"Cells where the highest and lowest evaluator scores differ by "
+                f"{threshold:g} points or more, and what moderation agreed."
+                if isinstance(threshold, (int, float))
+                else "Cells where the evaluators disagreed, and what moderation agreed.",
+            )
+        ]
+    )
     ws.freeze_panes = "A3"
     ws.append(styles.header(ws, headers))
     flagged = view.get("disagreement", {})
@@ -62,12 +79,18 @@ def write_disagreements(ws, data: ExportData) -> int:
                     continue
                 agreed = consensus.get(code, {}).get(s)
                 who, when = data.consensus_by.get((code, s), ("", None))
-                yield (code, s, spread.get(code, {}).get(s), proposed.get(code, {}).get(s),
-                       agreed["value"] if agreed else None,
-                       agreed["rationale"] if agreed else "no consensus recorded",
-                       who, when, bidder["moderated"].get(s))
+                yield (
+                    code,
+                    s,
+                    spread.get(code, {}).get(s),
+                    proposed.get(code, {}).get(s),
+                    agreed["value"] if agreed else None,
+                    agreed["rationale"] if agreed else "no consensus recorded",
+                    who,
+                    when,
+                    bidder["moderated"].get(s),
+                )
 
-    count = ws.append_batch(RowBatch(rows(), DISAGREEMENT_KINDS, styles.DATETIME,
-                                     formats=DISAGREEMENT_FORMATS))
+    count = ws.append_batch(RowBatch(rows(), DISAGREEMENT_KINDS, styles.DATETIME, formats=DISAGREEMENT_FORMATS))
     styles.add_table(ws, "DisagreementCells", headers, 2, 2 + count)
     return count

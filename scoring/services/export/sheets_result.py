@@ -13,6 +13,7 @@ rules (`scoring.engine.ranking`):
   is higher by more than 1e-9, plus the number of passing bidders for a failing
   one: ties share a rank and failing bidders come after every passing one.
 """
+
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
@@ -38,37 +39,53 @@ from .sheets_law import write_key_criteria
 #: Bidders drawn in the totals chart (the best ranked); the table has them all.
 CHART_BIDDERS = 40
 
-SCORED_BY = {"patient": "patient representatives", "panel": "panel", "both": "both",
-             "neither": "neither (price)", "price": "price formula"}
+SCORED_BY = {
+    "patient": "patient representatives",
+    "panel": "panel",
+    "both": "both",
+    "neither": "neither (price)",
+    "price": "price formula",
+}
 
 
 def write_weights(ws, data: ExportData, layout: Layout) -> None:
     doc = data.document
-    headers = ["Code", "Section", "Weight (%)", "Maximum score", "Scored by", "Pass mark",
-               "Evaluators assigned"] + (["Key criterion"] if data.key_criteria else [])
+    headers = ["Code", "Section", "Weight (%)", "Maximum score", "Scored by", "Pass mark", "Evaluators assigned"] + (
+        ["Key criterion"] if data.key_criteria else []
+    )
     styles.widths(ws, [10, 40, 12, 14, 24, 11, 12] + ([30] if data.key_criteria else []))
     ws.freeze_panes = "A2"
     ws.append(styles.header(ws, headers))
     for section in doc["sections"]:
         code = section["code"]
-        ws.append([
-            text_cell(ws, code),
-            styles.wrapped(ws, data.section_titles.get(code, code)),
-            styles.number(ws, section["weight"], "0.##"),
-            styles.number(ws, section["max_score"], "0.##"),
-            text_cell(ws, SCORED_BY.get(section["scored_by"], section["scored_by"])),
-            styles.number(ws, section["threshold"], "0.##"),
-            styles.number(ws, data.section_evaluators.get(code), "0"),
-        ] + ([text_cell(ws, data.section_key_criteria.get(code, ""))] if data.key_criteria else []))
+        ws.append(
+            [
+                text_cell(ws, code),
+                styles.wrapped(ws, data.section_titles.get(code, code)),
+                styles.number(ws, section["weight"], "0.##"),
+                styles.number(ws, section["max_score"], "0.##"),
+                text_cell(ws, SCORED_BY.get(section["scored_by"], section["scored_by"])),
+                styles.number(ws, section["threshold"], "0.##"),
+                styles.number(ws, data.section_evaluators.get(code), "0"),
+            ]
+            + ([text_cell(ws, data.section_key_criteria.get(code, ""))] if data.key_criteria else [])
+        )
     last = layout.weights_last_row
     styles.add_table(ws, "SectionWeights", headers, 1, last)
     ws.append([])
-    ws.append([None, styles.label(ws, "Total (must be 100)"),
-               styles.formula(ws, f"=SUM(C2:C{last})", "0.##")])
+    ws.append([None, styles.label(ws, "Total (must be 100)"), styles.formula(ws, f"=SUM(C2:C{last})", "0.##")])
     ws.append([])
-    ws.append([None, styles.note(ws, "Change a weight here and the totals and ranks on the "
-                                      "Moderated and Summary sheets recalculate. Keep the total "
-                                      "at 100.")])
+    ws.append(
+        [
+            None,
+            styles.note(
+                ws,
+                "Change a weight here and the totals and ranks on the "
+                "Moderated and Summary sheets recalculate. Keep the total "
+                "at 100.",
+            ),
+        ]
+    )
     wb = ws.parent
     styles.define_name(wb, "WeightPercents", WEIGHTS, f"$C$2:$C${last}")
     styles.define_name(wb, "MaxScores", WEIGHTS, f"$D$2:$D${last}")
@@ -92,24 +109,30 @@ def write_moderated(ws, data: ExportData, layout: Layout) -> None:
     pass_row[0] = styles.label(ws, "Pass mark")
     for s in range(len(sections)):
         weights_row = layout.weight_row(s)
-        weight_row.append(styles.formula(ws, f"={WEIGHTS}!${get_column_letter(WEIGHT_COL)}${weights_row}",
-                                         "0.##"))
-        max_row.append(styles.formula(ws, f"={WEIGHTS}!${get_column_letter(MAX_COL)}${weights_row}",
-                                      "0.##"))
+        weight_row.append(styles.formula(ws, f"={WEIGHTS}!${get_column_letter(WEIGHT_COL)}${weights_row}", "0.##"))
+        max_row.append(styles.formula(ws, f"={WEIGHTS}!${get_column_letter(MAX_COL)}${weights_row}", "0.##"))
         cell = f"{WEIGHTS}!${get_column_letter(PASS_COL)}${weights_row}"
         pass_row.append(styles.formula(ws, f"=IF(ISNUMBER({cell}),{cell},-1)", styles.PASS_MARK))
     ws.append(weight_row)
     ws.append(max_row)
     ws.append(pass_row)
-    ws.append([styles.note(ws, "Moderated score of each bidder and section (the consensus where "
-                               "one was agreed, otherwise the evaluators' "
-                               f"{doc.get('options', {}).get('combine', 'mean')}). Total = "
-                               "SUMPRODUCT(weights, scores ÷ maxima), 0 to 100. Rank 1 is best; "
-                               "ties share a rank; bidders below a pass mark rank after all "
-                               "others. Totals, failing and ranks are live formulas.")])
+    ws.append(
+        [
+            styles.note(
+                ws,
+                "Moderated score of each bidder and section (the consensus where "
+                "one was agreed, otherwise the evaluators' "
+                f"{doc.get('options', {}).get('combine', 'mean')}). Total = "
+                "SUMPRODUCT(weights, scores ÷ maxima), 0 to 100. Rank 1 is best; "
+                "ties share a rank; bidders below a pass mark rank after all "
+                "others. Totals, failing and ranks are live formulas.",
+            )
+        ]
+    )
 
-    headers = styles.unique(["Code"] + (["Bidder"] if layout.names else []) + sections + [
-        "Total", "Rank", "Fails a pass mark"])
+    headers = styles.unique(
+        ["Code"] + (["Bidder"] if layout.names else []) + sections + ["Total", "Rank", "Fails a pass mark"]
+    )
     ws.append(styles.header(ws, headers))
 
     weights = f"${fl}${MOD_WEIGHT_ROW}:${ll}${MOD_WEIGHT_ROW}"
@@ -126,11 +149,15 @@ def write_moderated(ws, data: ExportData, layout: Layout) -> None:
             row.append(text_cell(ws, data.bidder_name(bidder["code"]) or ""))
         row += [styles.number(ws, bidder["moderated"].get(code), styles.SCORE) for code in sections]
         row.append(styles.formula(ws, f"=SUMPRODUCT({weights},{scores}/{maxima})", styles.POINTS))
-        row.append(styles.formula(
-            ws, f"=1+SUMPRODUCT(({fails}={fcl}{r})*({totals}>{tl}{r}+1E-9))"
-                f"+IF({fcl}{r},SUMPRODUCT(--({fails}=FALSE)),0)", "0"))
-        row.append(styles.formula(
-            ws, f"=SUMPRODUCT(ISNUMBER({scores})*({scores}<{passes}-1E-9))>0"))
+        row.append(
+            styles.formula(
+                ws,
+                f"=1+SUMPRODUCT(({fails}={fcl}{r})*({totals}>{tl}{r}+1E-9))"
+                f"+IF({fcl}{r},SUMPRODUCT(--({fails}=FALSE)),0)",
+                "0",
+            )
+        )
+        row.append(styles.formula(ws, f"=SUMPRODUCT(ISNUMBER({scores})*({scores}<{passes}-1E-9))>0"))
         ws.append(row)
     styles.add_table(ws, "ModeratedScores", headers, MOD_HEADER_ROW, layout.last_bidder_row)
 
@@ -156,30 +183,54 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
         ("Regime", data.regime),
         ("Status", data.status),
         ("Procurement lead", data.lead),
-        ("Bidder names", "codes only in this export" if data.codes_only
-         else ("hidden from patient representatives (anonymised)" if data.anonymised
-               else "shown to everyone")),
-        ("Result", "final, as stored when the procurement was finalised" if view.get("final")
-         else "provisional: computed from today's scores"),
+        (
+            "Bidder names",
+            "codes only in this export"
+            if data.codes_only
+            else ("hidden from patient representatives (anonymised)" if data.anonymised else "shown to everyone"),
+        ),
+        (
+            "Result",
+            "final, as stored when the procurement was finalised"
+            if view.get("final")
+            else "provisional: computed from today's scores",
+        ),
         ("Result computed at", view.get("computed_at", "")),
-        ("Finalised at", data.finalised_at.isoformat(sep=" ", timespec="seconds")
-         if data.finalised_at else "not finalised"),
+        (
+            "Finalised at",
+            data.finalised_at.isoformat(sep=" ", timespec="seconds") if data.finalised_at else "not finalised",
+        ),
         ("Engine version", doc.get("engine_version", "")),
         ("Scores combined by", doc.get("options", {}).get("combine", "mean")),
         ("Disagreement threshold (points)", f"{doc.get('options', {}).get('disagreement', 0):g}"),
-        ("Every cell moderated", "yes" if doc.get("complete") else
-         f"no: {len(doc.get('incomplete', []))} cells have no score yet"),
-        ("Winner", named(doc.get("winner")) if doc.get("winner") else
-         ("tied first: " + ", ".join(named(c) for c in doc.get("tied_first", []))
-          if doc.get("tied_first") else "none yet")),
-        ("Patient weight share", f"{percent(inf['patient_weight_share'], exact=True)} of the weight is in "
-                                 "sections patient representatives scored"),
+        (
+            "Every cell moderated",
+            "yes" if doc.get("complete") else f"no: {len(doc.get('incomplete', []))} cells have no score yet",
+        ),
+        (
+            "Winner",
+            named(doc.get("winner"))
+            if doc.get("winner")
+            else (
+                "tied first: " + ", ".join(named(c) for c in doc.get("tied_first", []))
+                if doc.get("tied_first")
+                else "none yet"
+            ),
+        ),
+        (
+            "Patient weight share",
+            f"{percent(inf['patient_weight_share'], exact=True)} of the weight is in "
+            "sections patient representatives scored",
+        ),
         ("Winner without patient scores", named(inf.get("counterfactual_winner"))),
-        ("Winner's lead split (points)", "patient {}, panel {} (margin {})".format(
-            *split([inf["shapley"]["patient"], inf["shapley"]["panel"]], 2, whole=inf["margin"]),
-            points(inf["margin"], 2))),
-        ("Exported at", data.exported_at.isoformat(sep=" ", timespec="seconds")
-         if data.exported_at else ""),
+        (
+            "Winner's lead split (points)",
+            "patient {}, panel {} (margin {})".format(
+                *split([inf["shapley"]["patient"], inf["shapley"]["panel"]], 2, whole=inf["margin"]),
+                points(inf["margin"], 2),
+            ),
+        ),
+        ("Exported at", data.exported_at.isoformat(sep=" ", timespec="seconds") if data.exported_at else ""),
         ("Exported by", data.exported_by),
     ]
     for key, value in facts:
@@ -187,17 +238,31 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
     ranks = layout.moderated_range(layout.rank_col)
     fails = layout.moderated_range(layout.fails_col)
     codes = layout.moderated_range(1)
-    live = (f"=IF(COUNTIFS({ranks},1,{fails},FALSE)=1,"
-            f"INDEX({codes},MATCH(1,{ranks},0)),\"no single leader\")")
+    live = f'=IF(COUNTIFS({ranks},1,{fails},FALSE)=1,INDEX({codes},MATCH(1,{ranks},0)),"no single leader")'
     ws.append([styles.label(ws, "Ranked first now (recalculates)"), styles.formula(ws, live)])
     ws.append([])
 
     ws.append([styles.label(ws, "Ranking")])
-    ws.append([styles.note(ws, "Rows are in the order of the exported result. Total, rank and "
-                               "failing are formulas reading the Moderated sheet, so they "
-                               "recalculate when a weight changes; the rows are not re-sorted.")])
-    headers = ["Bidder", "Name", "Total", "Rank", "Fails a pass mark",
-               "Patient points", "Total without patient scores", "Chance of ranking first"]
+    ws.append(
+        [
+            styles.note(
+                ws,
+                "Rows are in the order of the exported result. Total, rank and "
+                "failing are formulas reading the Moderated sheet, so they "
+                "recalculate when a weight changes; the rows are not re-sorted.",
+            )
+        ]
+    )
+    headers = [
+        "Bidder",
+        "Name",
+        "Total",
+        "Rank",
+        "Fails a pass mark",
+        "Patient points",
+        "Total without patient scores",
+        "Chance of ranking first",
+    ]
     header_row = len(facts) + 7
     ws.append(styles.header(ws, headers))
     counterfactual = {row["code"]: row for row in inf["counterfactual"]}
@@ -206,16 +271,18 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
     for bidder in order:
         b, _ = by_code[bidder["code"]]
         code = bidder["code"]
-        ws.append([
-            text_cell(ws, code),
-            text_cell(ws, data.bidder_name(code) or ""),
-            styles.formula(ws, "=" + layout.moderated_cell(layout.total_col, b), styles.POINTS),
-            styles.formula(ws, "=" + layout.moderated_cell(layout.rank_col, b), "0"),
-            styles.formula(ws, "=" + layout.moderated_cell(layout.fails_col, b)),
-            styles.number(ws, inf["contribution"].get(code)),
-            styles.number(ws, counterfactual[code]["total"]),
-            styles.number(ws, sensitivity.get(code), styles.PERCENT),
-        ])
+        ws.append(
+            [
+                text_cell(ws, code),
+                text_cell(ws, data.bidder_name(code) or ""),
+                styles.formula(ws, "=" + layout.moderated_cell(layout.total_col, b), styles.POINTS),
+                styles.formula(ws, "=" + layout.moderated_cell(layout.rank_col, b), "0"),
+                styles.formula(ws, "=" + layout.moderated_cell(layout.fails_col, b)),
+                styles.number(ws, inf["contribution"].get(code)),
+                styles.number(ws, counterfactual[code]["total"]),
+                styles.number(ws, sensitivity.get(code), styles.PERCENT),
+            ]
+        )
     last = header_row + len(order)
     styles.add_table(ws, "Ranking", headers, header_row, last)
 
@@ -228,8 +295,9 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
         shown = min(len(order), CHART_BIDDERS)
         chart = BarChart()
         chart.type = "bar"
-        chart.title = ("Weighted totals (0 to 100)" if shown == len(order)
-                       else f"Weighted totals of the top {shown} (0 to 100)")
+        chart.title = (
+            "Weighted totals (0 to 100)" if shown == len(order) else f"Weighted totals of the top {shown} (0 to 100)"
+        )
         chart.y_axis.title = "Total"
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 100
@@ -238,8 +306,6 @@ def write_summary(ws, data: ExportData, layout: Layout) -> None:
         chart.legend = None
         chart.height = max(7.5, 0.6 * shown + 3)
         chart.width = 16
-        chart.add_data(Reference(ws, min_col=3, min_row=header_row, max_row=header_row + shown),
-                       titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1,
-                                       max_row=header_row + shown))
+        chart.add_data(Reference(ws, min_col=3, min_row=header_row, max_row=header_row + shown), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + shown))
         ws.add_chart(chart, "J3")

@@ -22,6 +22,7 @@ which is what openpyxl uses unless ``lxml`` is installed. With ``lxml`` the
 batch falls back to ordinary openpyxl cells: the same workbook, only slower.
 Tests run both paths and compare the results.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,8 +32,8 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 from openpyxl.compat import safe_string
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -82,8 +83,7 @@ class RowBatch:
 
     def number_formats(self) -> list[str | None]:
         formats = list(self.formats or [None] * len(self.kinds))
-        return [self.datetime_format if kind == DATETIME and not fmt else fmt
-                for kind, fmt in zip(self.kinds, formats)]
+        return [self.datetime_format if kind == DATETIME and not fmt else fmt for kind, fmt in zip(self.kinds, formats)]
 
 
 class StreamingWorksheet(WriteOnlyWorksheet):
@@ -127,7 +127,7 @@ class StreamingWorksheet(WriteOnlyWorksheet):
             row_idx = 1
             try:
                 while True:
-                    row = (yield)
+                    row = yield
                     if isinstance(row, RowBatch):
                         if raw is not None:
                             row_idx = self._write_batch_raw(raw, row, row_idx)
@@ -172,8 +172,10 @@ class StreamingWorksheet(WriteOnlyWorksheet):
 
         # Most columns repeat a few values (evaluator, bidder, section, date of
         # submission): their XML is remembered, up to CACHE_SIZE values a column.
-        columns: list[tuple[str, Callable[[Any], str | None], dict[Any, str | None]]] = [(f'<c r="{get_column_letter(i + 1)}', serialiser(kind, style_id), {})
-                   for i, (kind, style_id) in enumerate(zip(batch.kinds, column_styles))]
+        columns: list[tuple[str, Callable[[Any], str | None], dict[Any, str | None]]] = [
+            (f'<c r="{get_column_letter(i + 1)}', serialiser(kind, style_id), {})
+            for i, (kind, style_id) in enumerate(zip(batch.kinds, column_styles))
+        ]
         first = row_idx
         parts: list[str] = []
         append = parts.append
@@ -192,7 +194,7 @@ class StreamingWorksheet(WriteOnlyWorksheet):
                 except TypeError:  # unhashable
                     tail = serialise(value)
                 if tail is not None:
-                    append(f"{start}{r}\"{tail}")
+                    append(f'{start}{r}"{tail}')
             append("</row>")
             row_idx += 1
             if len(parts) >= CHUNK_ROWS * 8:
@@ -211,14 +213,12 @@ class StreamingWorksheet(WriteOnlyWorksheet):
         for values in batch.rows:
             cells: list[WriteOnlyCell | None] = []
             for kind, fmt, value in zip(batch.kinds, formats, values):
-                if value is None or (kind == NUMBER and not isinstance(value, int)
-                                     and not math.isfinite(float(value))):
+                if value is None or (kind == NUMBER and not isinstance(value, int) and not math.isfinite(float(value))):
                     cells.append(None)
                 elif kind == TEXT:
                     cells.append(text_cell(self, value) if clean(value) else None)
                 else:
-                    cell = WriteOnlyCell(self, value if type(value) in (int, float, datetime, date)
-                                         else float(value))
+                    cell = WriteOnlyCell(self, value if type(value) in (int, float, datetime, date) else float(value))
                     if fmt:
                         cell.number_format = fmt
                     cells.append(cell)

@@ -1,4 +1,5 @@
 """Shared look of the export: header cells, number formats, widths, tables and names."""
+
 from __future__ import annotations
 
 import warnings
@@ -18,8 +19,8 @@ TITLE_FONT = Font(bold=True, size=14)
 LABEL_FONT = Font(bold=True)
 NOTE_FONT = Font(italic=True, color="425563")
 
-POINTS = "0.00"            # totals and contributions, 0 to 100
-SCORE = "0.00"             # moderated scores (means can be fractional)
+POINTS = "0.00"  # totals and contributions, 0 to 100
+SCORE = "0.00"  # moderated scores (means can be fractional)
 PERCENT = "0.0%"
 SHARE = "0.0%"
 DATETIME = "yyyy-mm-dd hh:mm:ss"
@@ -107,8 +108,7 @@ def unique(names: Sequence[str]) -> list[str]:
     return result
 
 
-def add_table(ws, name: str, headers: Sequence[str], first_row: int, last_row: int,
-              first_col: int = 1) -> None:
+def add_table(ws, name: str, headers: Sequence[str], first_row: int, last_row: int, first_col: int = 1) -> None:
     """An Excel table (with its own filter buttons) over a header row and the rows below.
 
     Write-only sheets keep no cells, so the column names are given here; they
@@ -116,8 +116,7 @@ def add_table(ws, name: str, headers: Sequence[str], first_row: int, last_row: i
     with none, the header row just gets a filter.
     """
     last_col = first_col + len(headers) - 1
-    ref = (f"{get_column_letter(first_col)}{first_row}:"
-           f"{get_column_letter(last_col)}{max(last_row, first_row)}")
+    ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{max(last_row, first_row)}"
     if last_row <= first_row:
         ws.auto_filter.ref = ref
         return

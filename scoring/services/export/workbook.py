@@ -7,6 +7,7 @@ record, Patient
 influence, Sensitivity, Audit. Formulas are left for the spreadsheet to
 calculate when the file is opened (openpyxl stores no cached values).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,8 +46,7 @@ def write_workbook(data: ExportData, out: str | PathLike[str] | IO[bytes]) -> Wo
     wb.calculation.fullCalcOnLoad = True  # Excel recalculates every formula on opening
     sheets = {name: add_streaming_sheet(wb, name) for name in SHEETS}
     doc = data.document
-    layout = Layout(n_sections=len(doc["sections"]), n_bidders=len(doc["bidders"]),
-                    names=data.shows_names)
+    layout = Layout(n_sections=len(doc["sections"]), n_bidders=len(doc["bidders"]), names=data.shows_names)
     write_summary(sheets[SUMMARY], data, layout)
     write_weights(sheets[WEIGHTS], data, layout)
     write_moderated(sheets[MODERATED], data, layout)

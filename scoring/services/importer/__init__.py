@@ -33,6 +33,7 @@ Decisions (also in the README):
   submitted when they cover every bidder and section their group scores;
   otherwise they are kept as drafts so the rest can be added.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -45,8 +46,18 @@ from .check import ImportPlan
 from .read import NOT_A_WORKBOOK, OLD_EXCEL, UNREADABLE, limits_text, size_text
 from .write import ImportResult
 
-__all__ = ["ImportPlan", "ImportResult", "NOT_A_WORKBOOK", "OLD_EXCEL", "UNREADABLE", "ValidationFailed",
-           "import_procurement", "limits_text", "read_plan", "size_text"]
+__all__ = [
+    "ImportPlan",
+    "ImportResult",
+    "NOT_A_WORKBOOK",
+    "OLD_EXCEL",
+    "UNREADABLE",
+    "ValidationFailed",
+    "import_procurement",
+    "limits_text",
+    "read_plan",
+    "size_text",
+]
 
 
 def read_plan(source: bytes | BinaryIO | str | Path, *, open_scoring: bool = False) -> ImportPlan:
@@ -54,8 +65,9 @@ def read_plan(source: bytes | BinaryIO | str | Path, *, open_scoring: bool = Fal
     return check.check(read.read(source), open_scoring=open_scoring)
 
 
-def import_procurement(source: bytes | BinaryIO | str | Path, *, actor: User,
-                       open_scoring: bool = False) -> ImportResult:
+def import_procurement(
+    source: bytes | BinaryIO | str | Path, *, actor: User, open_scoring: bool = False
+) -> ImportResult:
     """Create a procurement from a workbook, all or nothing, with the importer as its lead.
 
     Raises `ValidationFailed` (nothing written) when the workbook has any problem.

@@ -7,6 +7,7 @@ row N: " in front of its message, so the two accept and refuse the same values. 
 evaluates, the scores, whether scoring can open with them) compares the sheets with each other.
 Nothing is written: the result is an `ImportPlan` for `write`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ GROUP_NAMES = {"patient": "patient representative", "panel": "panel evaluator"}
 
 
 # ----------------------------------------------------------------------------- the plan
+
 
 @dataclass
 class SectionRow:
@@ -92,7 +94,6 @@ class ImportPlan:
         return [s for s in self.sections if s.scored_by.includes(group)]
 
 
-
 def _check_procurement(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
     seen: dict[str, int] = {}
     for number, cells in sheet.rows:
@@ -119,8 +120,11 @@ def _check_procurement(sheet: Sheet, plan: ImportPlan, problems: Problems) -> No
             if cell_text(value):
                 clean, wrong = rules.regime_fields(value, "")
                 if wrong:  # the form's words name the choices; the workbook needs the codes to type
-                    problems.add(where, f"regime must be psr (the Provider Selection Regime) or pa23 "
-                                        f"(the Procurement Act 2023), not {shown(value)!r}.")
+                    problems.add(
+                        where,
+                        f"regime must be psr (the Provider Selection Regime) or pa23 "
+                        f"(the Procurement Act 2023), not {shown(value)!r}.",
+                    )
                 else:
                     plan.regime = clean["regime"]
         elif name == "service_type":
@@ -142,19 +146,37 @@ def _check_sections(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
     for number, cells in sheet.rows:
         where = f"Sections row {number}"
         get = lambda column, cells=cells: sheet.get(cells, column)  # noqa: E731
-        clean, wrong = rules.section(code=get("code"), title=get("title"), weight=get("weight"),
-                                     max_score=get("max_score"), scored_by=get("scored_by"),
-                                     question=get("question"), guidance=get("guidance"),
-                                     threshold=get("threshold"), key_criterion=get("key_criterion"),
-                                     taken=taken)
+        clean, wrong = rules.section(
+            code=get("code"),
+            title=get("title"),
+            weight=get("weight"),
+            max_score=get("max_score"),
+            scored_by=get("scored_by"),
+            question=get("question"),
+            guidance=get("guidance"),
+            threshold=get("threshold"),
+            key_criterion=get("key_criterion"),
+            taken=taken,
+        )
         problems.extend(where, wrong)
         if clean["code"] and not any(p.field == "code" for p in wrong):
             taken[rules.code_key(clean["code"])] = f"in row {number}"
         weights.append(clean["weight"])
         if all(p.field in _USABLE_DESPITE for p in wrong):
-            plan.sections.append(SectionRow(number, clean["code"], clean["title"], clean["weight"],
-                                            clean["max_score"], clean["scored_by"], clean["threshold"],
-                                            clean["question"], clean["guidance"], clean["key_criterion"]))
+            plan.sections.append(
+                SectionRow(
+                    number,
+                    clean["code"],
+                    clean["title"],
+                    clean["weight"],
+                    clean["max_score"],
+                    clean["scored_by"],
+                    clean["threshold"],
+                    clean["question"],
+                    clean["guidance"],
+                    clean["key_criterion"],
+                )
+            )
         else:
             plan.sections.append(None)  # a section with a problem: other sheets cannot check against it
     if not sheet.rows:
@@ -162,10 +184,15 @@ def _check_sections(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
         return
     if all(w is not None for w in weights):
         total = sum(weights)
-        hint = (" If the weight cells are formatted as percentages, type 20 rather than 20%."
-                if abs(total - 1.0) < rules.WEIGHT_TOLERANCE else "")
-        problems.extend("Sections", rules.weights_total(
-            weights, sentence="the weights add up to {total}. They must add up to 100." + hint))
+        hint = (
+            " If the weight cells are formatted as percentages, type 20 rather than 20%."
+            if abs(total - 1.0) < rules.WEIGHT_TOLERANCE
+            else ""
+        )
+        problems.extend(
+            "Sections",
+            rules.weights_total(weights, sentence="the weights add up to {total}. They must add up to 100." + hint),
+        )
 
 
 def _check_bidders(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
@@ -173,8 +200,9 @@ def _check_bidders(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
     for number, cells in sheet.rows:
         where = f"Bidders row {number}"
         price_cell = sheet.get(cells, "price")
-        clean, wrong = rules.bidder(code=sheet.get(cells, "code"), name=sheet.get(cells, "name"),
-                                    price=price_cell, taken=taken)
+        clean, wrong = rules.bidder(
+            code=sheet.get(cells, "code"), name=sheet.get(cells, "name"), price=price_cell, taken=taken
+        )
         problems.extend(where, wrong)
         if not any(p.field == "code" for p in wrong):
             taken[rules.code_key(clean["code"])] = f"in row {number}"
@@ -187,12 +215,16 @@ def _check_bidders(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
 
 def _check_evaluators(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
     emails = [cell_text(sheet.get(cells, "email")) for _, cells in sheet.rows]
-    existing = {
-        u.email.casefold(): u
-        for u in db.session.scalars(
-            select(User).where(func.lower(User.email).in_([e.casefold() for e in emails if e]))
-        )
-    } if emails else {}
+    existing = (
+        {
+            u.email.casefold(): u
+            for u in db.session.scalars(
+                select(User).where(func.lower(User.email).in_([e.casefold() for e in emails if e]))
+            )
+        }
+        if emails
+        else {}
+    )
     seen: dict[str, int] = {}
     today = date.today()
     for number, cells in sheet.rows:
@@ -213,20 +245,28 @@ def _check_evaluators(sheet: Sheet, plan: ImportPlan, problems: Problems) -> Non
             continue
         seen[email] = number
         if group not in GROUP_CHOICES:
-            problems.add(where, f"the group of {email} must be patient or panel, "
-                                f"not {shown(sheet.get(cells, 'group')) or 'empty'}.")
+            problems.add(
+                where,
+                f"the group of {email} must be patient or panel, not {shown(sheet.get(cells, 'group')) or 'empty'}.",
+            )
             continue
         user = existing.get(email)
         trained = None
         if user is not None:
             if user.role != GROUP_ROLES[group]:
-                problems.add(where, f"{email} already has an account as a {user.role.label.lower()}, "
-                                    f"so cannot score as a {GROUP_NAMES[group]}.")
+                problems.add(
+                    where,
+                    f"{email} already has an account as a {user.role.label.lower()}, "
+                    f"so cannot score as a {GROUP_NAMES[group]}.",
+                )
                 continue
             if not user.is_trained:
-                problems.add(where, f"patient representative {email} has no training date recorded. "
-                                    "An administrator must record their training before they can be "
-                                    "asked to score.")
+                problems.add(
+                    where,
+                    f"patient representative {email} has no training date recorded. "
+                    "An administrator must record their training before they can be "
+                    "asked to score.",
+                )
                 continue
         else:
             if not name:
@@ -237,24 +277,29 @@ def _check_evaluators(sheet: Sheet, plan: ImportPlan, problems: Problems) -> Non
                 continue
             if group == "patient":
                 if not cell_text(trained_cell):
-                    problems.add(where, f"patient representative {email} has no training date. "
-                                        "Give the date they completed training in the column "
-                                        "training_completed; untrained representatives cannot be "
-                                        "asked to score.")
+                    problems.add(
+                        where,
+                        f"patient representative {email} has no training date. "
+                        "Give the date they completed training in the column "
+                        "training_completed; untrained representatives cannot be "
+                        "asked to score.",
+                    )
                     continue
                 try:
                     trained = cell_date(trained_cell)
                 except ValueError:
-                    problems.add(where, f"the training date {shown(trained_cell)!r} of {email} is not a "
-                                        "date. Use the form 2026-03-27.")
+                    problems.add(
+                        where,
+                        f"the training date {shown(trained_cell)!r} of {email} is not a date. Use the form 2026-03-27.",
+                    )
                     continue
                 if trained > today:
-                    problems.add(where, f"the training date {trained.isoformat()} of {email} is in the "
-                                        "future.")
+                    problems.add(where, f"the training date {trained.isoformat()} of {email} is in the future.")
                     continue
         if plan.sections and all(s is not None for s in plan.sections) and not plan.sections_for(group):
-            problems.add(where, f"no section is scored by {GROUP_NAMES[group]}s, so {email} would "
-                                "have nothing to score.")
+            problems.add(
+                where, f"no section is scored by {GROUP_NAMES[group]}s, so {email} would have nothing to score."
+            )
             continue
         plan.evaluators.append(EvaluatorRow(number, email, name, group, trained, user))
 
@@ -264,15 +309,13 @@ def _lookup(value: Any, index: dict[str, Any], aliases: dict[str, str]) -> Any:
     return index.get(key) or index.get(aliases.get(key, ""))
 
 
-def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consensus: bool,
-                  broken: set[str]) -> None:
+def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consensus: bool, broken: set[str]) -> None:
     sections = {s.code.casefold(): s for s in plan.sections if s is not None}
     bidders = {b.code.casefold(): b for b in plan.bidders}
     evaluators = {e.email.casefold(): e for e in plan.evaluators}
     # An Excel export may name bidders "Bidder A (Legal Name)" and sections "Q1: Title".
     bidder_aliases = {f"{b.code} ({b.name})".casefold(): b.code.casefold() for b in plan.bidders}
-    section_aliases = {f"{s.code}: {s.title}".casefold(): s.code.casefold()
-                       for s in plan.sections if s is not None}
+    section_aliases = {f"{s.code}: {s.title}".casefold(): s.code.casefold() for s in plan.sections if s is not None}
     max_chars = current_app.config.get("RATIONALE_MAX_CHARS", 5000)
     email_column = "evaluator_email" if "evaluator_email" in sheet.headers else "evaluator"
     seen: dict[tuple, int] = {}
@@ -293,28 +336,40 @@ def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consens
                 ok = False
             elif evaluator is None:
                 if "evaluators" not in broken:
-                    problems.add(where, f"evaluator {email} is not in the Evaluators sheet "
-                                        "(or has a problem there).")
+                    problems.add(where, f"evaluator {email} is not in the Evaluators sheet (or has a problem there).")
                 ok = False
         if bidder is None:
             if "bidders" not in broken:
-                problems.add(where, f"bidder {shown(bidder_cell) or '(empty)'} is not in the Bidders "
-                                    "sheet." if cell_text(bidder_cell) else "the bidder is empty.")
+                problems.add(
+                    where,
+                    f"bidder {shown(bidder_cell) or '(empty)'} is not in the Bidders sheet."
+                    if cell_text(bidder_cell)
+                    else "the bidder is empty.",
+                )
             ok = False
         if section is None:
             if "sections" not in broken:
-                problems.add(where, f"section {shown(section_cell)} is not in the Sections sheet."
-                             if cell_text(section_cell) else "the section is empty.")
+                problems.add(
+                    where,
+                    f"section {shown(section_cell)} is not in the Sections sheet."
+                    if cell_text(section_cell)
+                    else "the section is empty.",
+                )
             ok = False
         if section is not None and section.scored_by is ScoredBy.PRICE:
-            problems.add(where, f"section {section.code} is scored from prices, so it cannot have "
-                                f"{'a consensus score' if consensus else 'scores'}.")
+            problems.add(
+                where,
+                f"section {section.code} is scored from prices, so it cannot have "
+                f"{'a consensus score' if consensus else 'scores'}.",
+            )
             ok = False
-        elif section is not None and evaluator is not None and \
-                not section.scored_by.includes(evaluator.group):
-            problems.add(where, f"section {section.code} is scored by "
-                                f"{'the panel' if section.scored_by is ScoredBy.PANEL else 'patient representatives'}"
-                                f" only, and {evaluator.email} is a {GROUP_NAMES[evaluator.group]}.")
+        elif section is not None and evaluator is not None and not section.scored_by.includes(evaluator.group):
+            problems.add(
+                where,
+                f"section {section.code} is scored by "
+                f"{'the panel' if section.scored_by is ScoredBy.PANEL else 'patient representatives'}"
+                f" only, and {evaluator.email} is a {GROUP_NAMES[evaluator.group]}.",
+            )
             ok = False
         score_cell = get("score")
         value = None
@@ -330,16 +385,15 @@ def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consens
                     problems.add(where, f"score {value} is below 0.")
                     value = None
                 elif section is not None and value > section.max_score:
-                    problems.add(where, f"score {value} is above the maximum {section.max_score} "
-                                        f"for section {section.code}.")
+                    problems.add(
+                        where, f"score {value} is above the maximum {section.max_score} for section {section.code}."
+                    )
                     value = None
         rationale = cell_text(get("rationale"))
         if not rationale:
-            problems.add(where, "the rationale (the reason for the score) is empty. Every score "
-                                "needs a reason.")
+            problems.add(where, "the rationale (the reason for the score) is empty. Every score needs a reason.")
         elif len(rationale) > max_chars:
-            problems.add(where, f"the rationale is {len(rationale)} characters long; the most is "
-                                f"{max_chars}.")
+            problems.add(where, f"the rationale is {len(rationale)} characters long; the most is {max_chars}.")
         if not (ok and value is not None and rationale and len(rationale) <= max_chars):
             continue
         key = (evaluator.email if evaluator else "", bidder.code.casefold(), section.code.casefold())
@@ -348,8 +402,7 @@ def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consens
             problems.add(where, f"{who} for {bidder.code}, {section.code} (row {seen[key]}).")
             continue
         seen[key] = number
-        row = ScoreRow(number, evaluator.email if evaluator else "", bidder.code, section.code,
-                       value, rationale)
+        row = ScoreRow(number, evaluator.email if evaluator else "", bidder.code, section.code, value, rationale)
         (plan.consensus if consensus else plan.scores).append(row)
 
 
@@ -360,20 +413,27 @@ def _check_readiness(plan: ImportPlan, problems: Problems, why: str) -> None:
     if priced:
         for bidder in plan.bidders:
             if bidder.price is None:
-                problems.add(f"Bidders row {bidder.row}",
-                             f"{bidder.code} needs a price because section {priced[0].code} is "
-                             f"scored from prices and {why}.")
+                problems.add(
+                    f"Bidders row {bidder.row}",
+                    f"{bidder.code} needs a price because section {priced[0].code} is scored from prices and {why}.",
+                )
     for section in plan.sections:
         where = f"Sections row {section.row}"
         if plan.regime == PSR and not section.key_criterion:  # PSR reg 5: see services/regime.py
-            problems.add(where, f"section {section.code} has no key_criterion, which the Provider "
-                                f"Selection Regime needs before scoring opens, and {why}.")
+            problems.add(
+                where,
+                f"section {section.code} has no key_criterion, which the Provider "
+                f"Selection Regime needs before scoring opens, and {why}.",
+            )
         if section.scored_by is ScoredBy.PRICE:
             continue
         for group in ("patient", "panel"):
             if section.scored_by.includes(group) and group not in groups:
-                problems.add(where, f"section {section.code} is scored by {GROUP_NAMES[group]}s, "
-                                    f"but the Evaluators sheet has none, and {why}.")
+                problems.add(
+                    where,
+                    f"section {section.code} is scored by {GROUP_NAMES[group]}s, "
+                    f"but the Evaluators sheet has none, and {why}.",
+                )
 
 
 def check(workbook: Workbook, *, open_scoring: bool = False) -> ImportPlan:
@@ -397,8 +457,13 @@ def check(workbook: Workbook, *, open_scoring: bool = False) -> ImportPlan:
         if name in sheets:
             _check_scores(sheets[name], plan, problems, consensus=is_consensus, broken=broken)
     if plan.consensus or plan.scores or open_scoring:
-        why = ("the workbook has consensus scores" if plan.consensus
-               else "the workbook has scores" if plan.scores else "scoring is to open now")
+        why = (
+            "the workbook has consensus scores"
+            if plan.consensus
+            else "the workbook has scores"
+            if plan.scores
+            else "scoring is to open now"
+        )
         if not broken & {"sections", "bidders", "evaluators"}:
             _check_readiness(plan, problems, why)
     if problems.items:

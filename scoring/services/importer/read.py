@@ -6,6 +6,7 @@ sheets of `import_template.SHEETS`, maps their headers and keeps their non-blank
 row number Excel shows. Missing sheets, missing or doubled columns are problems; everything
 else is for `check`.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,16 +26,25 @@ from ... import rules
 from ..errors import ValidationFailed
 from ..import_template import SHEETS, SHEETS_BY_NAME
 
-NOT_A_WORKBOOK = ("The file is not an Excel workbook (.xlsx). Download the template, fill it in, "
-                  "and save it as an Excel Workbook (.xlsx).")
-UNREADABLE = ("Part of the workbook could not be read. Open it in Excel, save it again as an Excel "
-              "Workbook (.xlsx), and upload that.")
-OLD_EXCEL = ("The file is an old-style Excel 97-2003 workbook (.xls). Open it in Excel and save it "
-             "as an Excel Workbook (.xlsx), then upload that.")
-TOO_BIG_HELP = ("Delete the rows and columns after your last entry (Excel counts any cell ever typed in "
-                "or formatted), save, and upload again.")
+NOT_A_WORKBOOK = (
+    "The file is not an Excel workbook (.xlsx). Download the template, fill it in, "
+    "and save it as an Excel Workbook (.xlsx)."
+)
+UNREADABLE = (
+    "Part of the workbook could not be read. Open it in Excel, save it again as an Excel "
+    "Workbook (.xlsx), and upload that."
+)
+OLD_EXCEL = (
+    "The file is an old-style Excel 97-2003 workbook (.xls). Open it in Excel and save it "
+    "as an Excel Workbook (.xlsx), then upload that."
+)
+TOO_BIG_HELP = (
+    "Delete the rows and columns after your last entry (Excel counts any cell ever typed in "
+    "or formatted), save, and upload again."
+)
 
 # ----------------------------------------------------------------------------- cells
+
 
 def and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -142,9 +152,11 @@ def size_text(n: int) -> str:
 def limits_text() -> str:
     """The import's size limits in a sentence, for the import page's help."""
     c = current_app.config
-    return (f"A workbook can be up to {size_text(c['IMPORT_MAX_BYTES'])}, with at most "
-            f"{c['IMPORT_MAX_ROWS']:,} rows and {c['IMPORT_MAX_COLUMNS']:,} columns on a sheet and "
-            f"{c['IMPORT_MAX_CELLS']:,} cells in all.")
+    return (
+        f"A workbook can be up to {size_text(c['IMPORT_MAX_BYTES'])}, with at most "
+        f"{c['IMPORT_MAX_ROWS']:,} rows and {c['IMPORT_MAX_COLUMNS']:,} columns on a sheet and "
+        f"{c['IMPORT_MAX_CELLS']:,} cells in all."
+    )
 
 
 def _sheet_limits() -> str:
@@ -165,8 +177,12 @@ def _open(source: bytes | BinaryIO | str | Path):
         raise ValidationFailed([OLD_EXCEL])
     config = current_app.config
     if len(source) > config["IMPORT_MAX_BYTES"]:
-        raise ValidationFailed([f"The file is {size_text(len(source))}; a workbook to import can be at most "
-                                f"{size_text(config['IMPORT_MAX_BYTES'])}."])
+        raise ValidationFailed(
+            [
+                f"The file is {size_text(len(source))}; a workbook to import can be at most "
+                f"{size_text(config['IMPORT_MAX_BYTES'])}."
+            ]
+        )
     try:
         # What the zip says its parts unpack to, checked before anything is unpacked.
         unpacked = sum(item.file_size for item in zipfile.ZipFile(BytesIO(source)).infolist())
@@ -174,8 +190,12 @@ def _open(source: bytes | BinaryIO | str | Path):
         raise ValidationFailed([NOT_A_WORKBOOK]) from exc
     if unpacked > config["IMPORT_MAX_UNPACKED_BYTES"]:
         limit = size_text(config["IMPORT_MAX_UNPACKED_BYTES"])
-        raise ValidationFailed([f"The workbook unpacks to more than {limit}, so it cannot be imported. "
-                                f"A workbook to import can unpack to at most {limit}."])
+        raise ValidationFailed(
+            [
+                f"The workbook unpacks to more than {limit}, so it cannot be imported. "
+                f"A workbook to import can unpack to at most {limit}."
+            ]
+        )
     _check_sheet_sizes(zipfile.ZipFile(BytesIO(source)))
     try:
         return load_workbook(BytesIO(source), read_only=True, data_only=True)
@@ -250,31 +270,39 @@ def _check_sheet_sizes(archive: zipfile.ZipFile) -> None:
                     raise ValidationFailed([UNREADABLE]) from exc
                 # Only "start" events were asked for, and each of those carries an element.
                 for _, element in cast(list[tuple[str, Element]], events):
-                    tag = element.tag[element.tag.find("}") + 1:]
+                    tag = element.tag[element.tag.find("}") + 1 :]
                     if tag == "dimension":
                         last = (element.get("ref") or "").split(":")[-1]
                         declared_rows = int("".join(ch for ch in last if ch.isdigit()) or 0)
                         declared_columns = _column_number(last)
                         if declared_rows > max_rows or declared_columns > max_columns:
-                            raise _too_big(f"Sheet {name} is too big to import: it has {declared_rows:,} rows "
-                                           f"and {declared_columns:,} columns. {_sheet_limits()}")
+                            raise _too_big(
+                                f"Sheet {name} is too big to import: it has {declared_rows:,} rows "
+                                f"and {declared_columns:,} columns. {_sheet_limits()}"
+                            )
                     elif tag == "row":
                         rows = int(element.get("r") or rows + 1)
                         column = 0
                         if rows > max_rows:
-                            raise _too_big(f"Sheet {name} is too big to import: it has more than "
-                                           f"{max_rows:,} rows. {_sheet_limits()}")
+                            raise _too_big(
+                                f"Sheet {name} is too big to import: it has more than "
+                                f"{max_rows:,} rows. {_sheet_limits()}"
+                            )
                     elif tag == "c":
                         reference = element.get("r")
                         column = _column_number(reference) if reference else column + 1
                         if column > max_columns:
-                            raise _too_big(f"Sheet {name} is too big to import: row {rows or 1} reaches column "
-                                           f"{column:,}. {_sheet_limits()}")
+                            raise _too_big(
+                                f"Sheet {name} is too big to import: row {rows or 1} reaches column "
+                                f"{column:,}. {_sheet_limits()}"
+                            )
                         budget -= 1
                         if budget < 0:
                             most = config["IMPORT_MAX_CELLS"]
-                            raise _too_big(f"The workbook is too big to import: it has more than {most:,} "
-                                           f"cells. A workbook can have at most {most:,} cells.")
+                            raise _too_big(
+                                f"The workbook is too big to import: it has more than {most:,} "
+                                f"cells. A workbook can have at most {most:,} cells."
+                            )
                 chunk = stream.read(65536)
 
 
@@ -289,21 +317,25 @@ def _rows_within_limits(ws, name: str, budget: list[int]):
     max_rows, max_columns = config["IMPORT_MAX_ROWS"], config["IMPORT_MAX_COLUMNS"]
     declared_rows, declared_columns = ws.max_row or 0, ws.max_column or 0
     if declared_rows > max_rows or declared_columns > max_columns:
-        raise _too_big(f"Sheet {name} is too big to import: it has {declared_rows:,} rows and "
-                       f"{declared_columns:,} columns. {_sheet_limits()}")
+        raise _too_big(
+            f"Sheet {name} is too big to import: it has {declared_rows:,} rows and "
+            f"{declared_columns:,} columns. {_sheet_limits()}"
+        )
     ws.reset_dimensions()  # the declared size may be too small; read what is really there
     for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
         if number > max_rows:
-            raise _too_big(f"Sheet {name} is too big to import: it has more than {max_rows:,} rows. "
-                           f"{_sheet_limits()}")
+            raise _too_big(f"Sheet {name} is too big to import: it has more than {max_rows:,} rows. {_sheet_limits()}")
         if len(cells) > max_columns:
-            raise _too_big(f"Sheet {name} is too big to import: row {number} reaches column {len(cells):,}. "
-                           f"{_sheet_limits()}")
+            raise _too_big(
+                f"Sheet {name} is too big to import: row {number} reaches column {len(cells):,}. {_sheet_limits()}"
+            )
         budget[0] -= len(cells)
         if budget[0] < 0:
             most = config["IMPORT_MAX_CELLS"]
-            raise _too_big(f"The workbook is too big to import: it has more than {most:,} cells. "
-                           f"A workbook can have at most {most:,} cells.")
+            raise _too_big(
+                f"The workbook is too big to import: it has more than {most:,} cells. "
+                f"A workbook can have at most {most:,} cells."
+            )
         yield cells
 
 
@@ -335,11 +367,15 @@ def _read_sheets(workbook, problems: Problems) -> dict[str, Sheet]:
             # Which of the two columns would be read is anyone's guess: refuse rather than pick one.
             for name in doubled:
                 columns = [get_column_letter(i + 1) for i, v in enumerate(first) if _header(v) == name]
-                problems.add(f"{spec.name} row 1", f"the column {name} appears more than once (columns "
-                                                   f"{and_list(columns)}). Keep one and delete the others.")
+                problems.add(
+                    f"{spec.name} row 1",
+                    f"the column {name} appears more than once (columns "
+                    f"{and_list(columns)}). Keep one and delete the others.",
+                )
             continue
-        body = [(number, tuple(cells)) for number, cells in enumerate(rows, start=2)
-                if any(cell_text(c) for c in cells)]
+        body = [
+            (number, tuple(cells)) for number, cells in enumerate(rows, start=2) if any(cell_text(c) for c in cells)
+        ]
         needed = [c.name for c in spec.columns if c.required]
         if spec.name == "Scores" and "evaluator_email" in headers:
             needed = [c for c in needed if c != "evaluator"]
@@ -349,8 +385,11 @@ def _read_sheets(workbook, problems: Problems) -> dict[str, Sheet]:
         if absent:
             word = "column" if len(absent) == 1 else "columns"
             verb = "is" if len(absent) == 1 else "are"
-            problems.add(spec.name, f"{word} {and_list(absent)} {verb} missing. Row 1 must hold the column names: "
-                                    f"{', '.join(c.name for c in spec.columns)}.")
+            problems.add(
+                spec.name,
+                f"{word} {and_list(absent)} {verb} missing. Row 1 must hold the column names: "
+                f"{', '.join(c.name for c in spec.columns)}.",
+            )
             continue
         sheets[key] = Sheet(spec.name, headers, body)
     return sheets
