@@ -136,7 +136,7 @@ def _person(e: Entry, email: Any) -> str:
 
 
 def _user(e: Entry) -> str:
-    return e.names.people_by_id.get(e.entity_id, "a user")
+    return e.names.people_by_id.get(e.entity_id or 0, "a user")  # ids start at 1
 
 
 def _with_reason(e: Entry, text: str) -> str:
@@ -193,7 +193,7 @@ def _procurement_imported(e: Entry) -> str:
 
 
 def _status_changed(e: Entry) -> str:
-    before, after = (e.before or {}).get("status"), (e.after or {}).get("status")
+    before, after = (e.before or {}).get("status", ""), (e.after or {}).get("status", "")
     text = {
         ("setup", "scoring"): f"Scoring opened {e.by}",
         ("scoring", "moderation"): f"Scoring closed {e.by}; the procurement moved to moderation",
@@ -272,7 +272,9 @@ def _section_changed(e: Entry) -> str:
         for k in after
     ]
     # Only the changed fields are recorded, so the section is named from its id.
-    name = e.names.sections_by_id.get(e.entity_id) or (f"section {after['code']}" if "code" in after else "a section")
+    name = e.names.sections_by_id.get(e.entity_id or 0) or (
+        f"section {after['code']}" if "code" in after else "a section"
+    )
     return _with_reason(e, f"{_cap(name)}: {', '.join(changes) or 'no visible change'} {e.by}")
 
 
@@ -470,7 +472,7 @@ def _user_created(e: Entry) -> str:
     )
     return (
         f"Account created for {after.get('name')} ({after.get('email')}) as a "
-        f"{ROLES.get(after.get('role'), 'user')}{trained}, {e.by}."
+        f"{ROLES.get(after.get('role', ''), 'user')}{trained}, {e.by}."
     )
 
 
@@ -531,7 +533,7 @@ def _representations(e: Entry) -> str:
     if not after.get("representations_received"):
         return f"No representations received during the standstill, recorded {e.by}."
     decision = {"proceed": "to go ahead with the award", "not_proceed": "not to go ahead with the award"}.get(
-        after.get("further_decision"), "not recorded"
+        after.get("further_decision", ""), "not recorded"
     )
     return (
         f"Representations received during the standstill, recorded {e.by}; the decision, told to the "
@@ -594,8 +596,8 @@ def _needs_set(e: Entry) -> str:
     from .models import COMMUNICATION_NEEDS
 
     before, after = e.before or {}, e.after or {}
-    need = COMMUNICATION_NEEDS.get(after.get("need"), "standard").lower()
-    was = COMMUNICATION_NEEDS.get(before.get("need"), "standard").lower()
+    need = COMMUNICATION_NEEDS.get(after.get("need", ""), "standard").lower()
+    was = COMMUNICATION_NEEDS.get(before.get("need", ""), "standard").lower()
     note = f", note {quoted(after.get('note'))}" if after.get("note") else ""
     by = "by themselves" if e.actor_id == e.entity_id else e.by
     return f"{_user(e)}'s communication needs set to {need} (was {was}){note} {by}."

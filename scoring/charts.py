@@ -32,11 +32,15 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import numbers
 from .engine import ranking  # who comes first at a share: the engine's tie rule
+
+if TYPE_CHECKING:  # matplotlib itself is imported only when a chart is drawn
+    from matplotlib.typing import RcKeyType
 
 #: Send these with ``chart.svg``: inline styles inside the image only, nothing else.
 SVG_HEADERS = {
@@ -62,7 +66,7 @@ HATCHES = ("", "//", "..", "\\\\", "xx", "--", "++", "oo", "||", "**")
 TEXT_COLOUR = "#212b32"
 GRID_COLOUR = "#d8dde0"
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",  # keep text as text: smaller, selectable, readable
     "svg.hashsalt": "nhs-scoring",  # stable ids, so the same data gives the same bytes
     "font.family": "sans-serif",
@@ -257,12 +261,12 @@ def stacked_totals(
 
 def winner_sweep(
     bidders: Sequence[str],
-    patient_totals: Sequence[float],
-    other_totals: Sequence[float],
+    patient_totals: Sequence[float] | np.ndarray,
+    other_totals: Sequence[float] | np.ndarray,
     *,
     today: float,
     tipping_points: Sequence[float] = (),
-    failing: Sequence[bool] | None = None,
+    failing: Sequence[bool] | np.ndarray | None = None,
     name: str = "winner-sweep",
     title: str = "Who would win if patient-scored sections were worth more or less",
     steps: int = 20,
@@ -298,7 +302,9 @@ def winner_sweep(
     def winner_at(alpha: float) -> str:
         if all(failing):
             return "None (no bidder passes)"
-        ranks = ranking.rank([total(b, alpha) for b in range(len(bidders))], failing)  # the engine's tie rule
+        ranks = ranking.rank(
+            np.array([total(b, alpha) for b in range(len(bidders))]), np.array(failing)
+        )  # the engine's tie rule
         first = ranking.leader(ranks, np.asarray(failing, dtype=bool))
         if first is not None:
             return bidders[first]

@@ -8,6 +8,7 @@ is append-only: a flush that would update or delete an ``AuditEvent`` raises.
 from __future__ import annotations
 
 import enum
+import json
 import secrets
 from datetime import UTC, date, datetime
 
@@ -256,6 +257,12 @@ class Procurement(Model):
     @property
     def is_final(self) -> bool:
         return self.status is Status.FINAL
+
+    def final_document(self) -> dict:
+        """The result document stored at finalising (services/finalise.py), which a final one has."""
+        if self.final_result_json is None:
+            raise LookupError(f"{self.reference} has no stored final result")
+        return json.loads(self.final_result_json)
 
     def descriptor_for(self, value: int) -> ScalePoint | None:
         return next((p for p in self.scale_points if p.value == value), None)

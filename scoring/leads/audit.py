@@ -7,6 +7,7 @@ refuses such a flush anyway).
 from __future__ import annotations
 
 from math import ceil
+from typing import Any
 
 from flask import abort, render_template, request, url_for
 from sqlalchemy import func, select
@@ -57,7 +58,7 @@ def audit(procurement: Procurement):
     ).all()
 
     def page_url(number: int) -> str:
-        args = {k: v for k, v in {"action": action, "person": person}.items() if v}
+        args: dict[str, Any] = {k: v for k, v in {"action": action, "person": person}.items() if v}
         return url_for("leads.audit", procurement_id=procurement.id, page=number, **args)
 
     names = audit_text.names_for(procurement)

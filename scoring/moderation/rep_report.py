@@ -242,9 +242,9 @@ def rep_report(procurement: Procurement, rep: User, result: ResultView) -> RepRe
         row = by_bidder[bidder.id]
         for section in sections:
             own = counted.get((bidder.id, section.id))
-            if own is None:
+            if own is None or own.value is None:  # a counted score always has a value
                 continue
-            label = label_of.get(section.id)
+            label = label_of.get(section.id, "")
             decided = consensus.get(row.label, {}).get(label)
             answers.append(
                 Answer(

@@ -62,13 +62,14 @@ def chart(procurement_id: int, name: str):
     if name not in CHART_NAMES or procurement.status is Status.SETUP:
         abort(404)
     try:
-        result = ResultView(procurement, outcome.outcome(procurement), current_user)
+        found = outcome.outcome(procurement)
+        result = ResultView(procurement, found, current_user)
     except Refused:
         abort(404)
     if name == "win-probabilities" and not result.doc.get("sensitivity"):
         abort(404)
     # Charts name bidders by code, so one drawing per data version serves every viewer.
-    svg = outcome.chart_svg(result.outcome, name, lambda: result.chart(name).svg)
+    svg = outcome.chart_svg(found, name, lambda: result.chart(name).svg)
     headers = dict(charts.SVG_HEADERS)
     if procurement.is_final:  # the stored result never changes, so the browser may keep it
         headers["Cache-Control"] = "private, max-age=86400"

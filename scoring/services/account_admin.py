@@ -89,7 +89,7 @@ def role_change_problems(user: User, role: Role) -> list[str]:
 
 def change_role(user: User, role: Role | str | None, *, actor: User) -> None:
     try:
-        role = Role(role)
+        role = Role(role or "")
     except ValueError:
         raise Refused("Choose the new role.", field="role") from None
     _not_yourself(user, actor, "change the role of")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from ..database import referenced
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -86,7 +87,7 @@ def set_assignments(procurement: Procurement, wanted: set[tuple[int, int]], *, a
             problems.append((f"assign-{section_id}-{user_id}", refused.message))
     for section_id, user_id in sorted(current - wanted):
         try:
-            remove_assignment(sections[section_id], db.session.get(User, user_id), actor=actor)
+            remove_assignment(sections[section_id], referenced(User, user_id), actor=actor)
             changes += 1
         except Refused as refused:
             problems.append((f"assign-{section_id}-{user_id}", refused.message))

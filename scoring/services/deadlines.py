@@ -82,7 +82,7 @@ def set_dates(
     require_not_final(procurement)
     if (deadline_day is None) != (deadline_time is None):
         raise Refused("Enter both the date and the time scores are due, or neither.", field="deadline_day")
-    deadline = from_london(deadline_day, deadline_time) if deadline_day else None
+    deadline = from_london(deadline_day, deadline_time) if deadline_day and deadline_time else None
     if deadline is not None and deadline <= (now or utcnow()) and deadline != procurement.scoring_deadline:
         raise Refused("The scoring deadline must be in the future.", field="deadline_day")
     if meeting_on and deadline and meeting_on < to_london(deadline).date():

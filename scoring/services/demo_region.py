@@ -271,7 +271,7 @@ def _load(spec: Past, lead: User, reps: list[User], panel: list[User]) -> Procur
     # The demo shows procurements finalised in the past; finalising stamps today, so set the date
     # the story needs, in the stored result too (nothing else reads it).
     stamp = datetime.combine(spec.finalised, datetime.min.time()).replace(hour=15)
-    document = json.loads(procurement.final_result_json)
+    document = procurement.final_document()
     document["view"]["finalised_at"] = stamp.isoformat(timespec="seconds")
     procurement.final_result_json = json.dumps(document, sort_keys=True)
     procurement.finalised_at = stamp

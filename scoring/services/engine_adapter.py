@@ -54,14 +54,18 @@ from . import counted, pricing
 PACK_LIMIT = 2**62
 
 
-def _compiled(session: Session, statement) -> str:
+def _compiled(session: Session | scoped_session[Session], statement) -> str:
     """``statement`` as SQL text for this database; only ints and constants are inlined."""
     dialect = session.get_bind().dialect
     return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _read_scores(
-    session: Session, procurement_id: int, bidder_ids: np.ndarray, section_ids: np.ndarray, top_value: int
+    session: Session | scoped_session[Session],
+    procurement_id: int,
+    bidder_ids: np.ndarray,
+    section_ids: np.ndarray,
+    top_value: int,
 ) -> tuple[np.ndarray, ...]:
     """Bidder ids, section ids, evaluator ids and values of the counted scores (int64 arrays).
 

@@ -72,7 +72,7 @@ def cell_history(procurement: Procurement, bidder: Bidder, section: Section) -> 
         if event.entity == "score":
             evaluator_id = by_score[cast(int, event.entity_id)].evaluator_id  # the query asked for these ids
             last[evaluator_id] = (after.get("value"), after.get("rationale", ""))
-            kind = KINDS.get(after.get("source"), "Draft saved")
+            kind = KINDS.get(after.get("source", ""), "Draft saved")
             if after.get("status") == "submitted" and after.get("source") == "import":
                 kind = "Imported as submitted"
             per_evaluator.setdefault(evaluator_id, []).append(

@@ -240,6 +240,7 @@ def record_consensus(
     if consensus is None:
         consensus = Consensus(bidder_id=bidder.id, section_id=section.id, version=0)
         db.session.add(consensus)
+    assert value is not None  # a missing score was refused above
     consensus.value = int(value)
     consensus.rationale = rationale
     consensus.source = ScoreSource(source)
@@ -358,7 +359,7 @@ class BoardRow:
 
     bidder: Bidder
     section: Section
-    scores: list[tuple[Column, Score | None]]
+    scores: list[tuple[Column, Score | ScoreRow | None]]
     proposed: float | None
     spread: float | None
     flagged: bool
@@ -544,7 +545,7 @@ def board(procurement: Procurement, viewer: User, section: Section, run=None) ->
     rows = []
     for bidder in bidders_for(viewer, procurement, conflicted):
         b, bidder_id = b_index[bidder.id], bidder.id
-        cells = []
+        cells: list[tuple[Column, Score | ScoreRow | None]] = []
         for column, user_id in column_ids:
             score = scores.get((bidder_id, user_id))
             if score is not None:

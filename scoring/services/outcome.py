@@ -50,7 +50,6 @@ stands (for example weights that do not add up to 100).
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -372,7 +371,7 @@ def _final(procurement: Procurement) -> Outcome:
             reference=procurement.reference,
             final=True,
             version=None,
-            document=json.loads(procurement.final_result_json),
+            document=procurement.final_document(),
             finalised_at=str(procurement.finalised_at),
         )
         entry.outcomes[(0, None)] = found
@@ -509,10 +508,10 @@ def fragment(result, key: tuple, render: Callable[[], str]) -> str:
     Rendered afresh, and not kept, when ``result`` has no version (computed in a
     transaction that wrote something, or not from the gateway).
     """
-    version = _version_of(result)
-    if version is None:
+    version, procurement_id = _version_of(result), _procurement_id_of(result)
+    if version is None or procurement_id is None:
         return render()
-    entry = cache().entry(_procurement_id_of(result), version)
+    entry = cache().entry(procurement_id, version)
     found = entry.charts.get(key)
     if found is None:
         found = entry.charts[key] = str(render())
@@ -522,10 +521,10 @@ def fragment(result, key: tuple, render: Callable[[], str]) -> str:
 def memo(result, key: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, kept with ``result``'s data version under ``key``: for values derived
     from the procurement's data alone (never from the viewer or the request)."""
-    version = _version_of(result)
-    if version is None:
+    version, procurement_id = _version_of(result), _procurement_id_of(result)
+    if version is None or procurement_id is None:
         return compute()
-    entry = cache().entry(_procurement_id_of(result), version)
+    entry = cache().entry(procurement_id, version)
     key = ("memo", *key)
     if key not in entry.charts:
         entry.charts[key] = compute()

@@ -9,7 +9,7 @@ any other; a score the rep has already submitted is never overwritten this way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from flask import current_app
 from sqlalchemy import select
@@ -215,7 +215,7 @@ def enter_paper_scores(
                 procurement=procurement,
                 bidder=cell.bidder,
                 section=cell.section,
-                value=entry.value,
+                value=cast(int | None, entry.value),  # a value that is not a whole number was refused above
                 rationale=entry.rationale,
                 expected_version=entry.expected_version,
                 entered_by=lead,

@@ -86,7 +86,7 @@ def set_prices(procurement: Procurement, prices: dict[int, str], *, actor: User 
         try:
             parsed[bidder_id] = parse_price(text, bidder)
         except Refused as refused:
-            problems.append((refused.field, refused.message))
+            problems.append((refused.field or "", refused.message))
     if problems:
         setup.raise_all(problems)
     changing = [b for b, price in parsed.items() if bidders[b].price != price]

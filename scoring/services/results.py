@@ -120,11 +120,11 @@ class ResultView:
 
     @property
     def winner(self) -> BidderResult | None:
-        return self.by_label.get(self.doc.get("winner"))
+        return self.by_label.get(self.doc.get("winner") or "")
 
     @property
     def leader(self) -> BidderResult | None:
-        return self.by_label.get(self.doc.get("leader"))
+        return self.by_label.get(self.doc.get("leader") or "")
 
     @property
     def has_price(self) -> bool:

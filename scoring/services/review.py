@@ -133,7 +133,7 @@ def stored_figures(document: dict[str, Any]) -> str:
 
 def _figures(procurement: Procurement) -> dict[str, Any]:
     # Procurements finalised before the figures were stored fall back to the whole document.
-    stored = procurement.review_figures_json or stored_figures(json.loads(procurement.final_result_json))
+    stored = procurement.review_figures_json or stored_figures(procurement.final_document())
     return json.loads(stored)
 
 

@@ -125,6 +125,9 @@ def _summary(r: BoardReport) -> list[str]:
         f"{r.reps} different patient representative{'s' if r.reps != 1 else ''} scored bids "
         f"({r.rep_places} places on evaluation panels; {r.on_paper} scored on paper)."
     ]
+    assert (
+        r.share_low is not None and r.share_high is not None and r.share_median is not None
+    )  # set with any procurement
     if r.share_low == r.share_high:
         out.append(f"Patient-scored questions carried {_percent(r.share_low)} of the marks.")
     else:
@@ -148,6 +151,7 @@ def _easy_read(r: BoardReport) -> list[Part]:
     if not r.procurements:
         about.add("archive", "No choice was finished in this time.")
         return [about]
+    assert r.share_low is not None and r.share_high is not None  # set with any procurement
     took = Part("Who took part")
     services = f"{r.procurements} service{'s' if r.procurements != 1 else ''}"
     took.add(

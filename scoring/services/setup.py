@@ -390,7 +390,8 @@ def set_weights(
         problems += wrong
     if problems:
         raise_all(problems)
-    new = {s.code: float(checked.get(s.id, s.weight)) for s in procurement.sections}
+    new = {s.code: s.weight for s in procurement.sections}
+    new.update({sections[i].code: float(w) for i, w in checked.items() if w is not None})  # None was a problem
     old = {s.code: s.weight for s in procurement.sections}
     if new == old:
         return

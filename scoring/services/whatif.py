@@ -316,7 +316,7 @@ def _refuse_if_final(procurement: Procurement) -> None:
 
 
 def save_scenario(
-    procurement: Procurement, *, name: str, weights: Mapping[str, float], actor: User, note: str = ""
+    procurement: Procurement, *, name: str, weights: Mapping[str, float | str], actor: User, note: str = ""
 ) -> WeightScenario:
     """Keep a set of trial weights by name, for the record. Does not change the official weights."""
     _refuse_if_final(procurement)

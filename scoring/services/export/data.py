@@ -16,6 +16,7 @@ the bidder's code.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -145,7 +146,7 @@ def export_data(
         else {}
     )
     decider = aliased(User)
-    consensus_by = {
+    consensus_by: dict[tuple[str, str], tuple[str, datetime | None]] = {
         (bidder, section): (name or "", at)
         for bidder, section, name, at in session.execute(
             select(Bidder.code, Section.code, decider.name, Consensus.decided_at)

@@ -85,6 +85,8 @@ class ImportPlan:
     regime: str = DEFAULT_REGIME
     service_type: str = ""
     sections: list[SectionRow] = field(default_factory=list)
+    # False once a Sections row has a problem: other sheets then cannot be checked against the sections.
+    sections_complete: bool = True
     bidders: list[BidderRow] = field(default_factory=list)
     evaluators: list[EvaluatorRow] = field(default_factory=list)
     scores: list[ScoreRow] = field(default_factory=list)
@@ -178,12 +180,13 @@ def _check_sections(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
                 )
             )
         else:
-            plan.sections.append(None)  # a section with a problem: other sheets cannot check against it
+            plan.sections_complete = False
     if not sheet.rows:
         problems.add("Sections", "add at least one section.")
         return
-    if all(w is not None for w in weights):
-        total = sum(weights)
+    known = [w for w in weights if w is not None]
+    if len(known) == len(weights):
+        total = sum(known)
         hint = (
             " If the weight cells are formatted as percentages, type 20 rather than 20%."
             if abs(total - 1.0) < rules.WEIGHT_TOLERANCE
@@ -191,7 +194,7 @@ def _check_sections(sheet: Sheet, plan: ImportPlan, problems: Problems) -> None:
         )
         problems.extend(
             "Sections",
-            rules.weights_total(weights, sentence="the weights add up to {total}. They must add up to 100." + hint),
+            rules.weights_total(known, sentence="the weights add up to {total}. They must add up to 100." + hint),
         )
 
 
@@ -296,7 +299,7 @@ def _check_evaluators(sheet: Sheet, plan: ImportPlan, problems: Problems) -> Non
                 if trained > today:
                     problems.add(where, f"the training date {trained.isoformat()} of {email} is in the future.")
                     continue
-        if plan.sections and all(s is not None for s in plan.sections) and not plan.sections_for(group):
+        if plan.sections and plan.sections_complete and not plan.sections_for(group):
             problems.add(
                 where, f"no section is scored by {GROUP_NAMES[group]}s, so {email} would have nothing to score."
             )
@@ -310,12 +313,12 @@ def _lookup(value: Any, index: dict[str, Any], aliases: dict[str, str]) -> Any:
 
 
 def _check_scores(sheet: Sheet, plan: ImportPlan, problems: Problems, *, consensus: bool, broken: set[str]) -> None:
-    sections = {s.code.casefold(): s for s in plan.sections if s is not None}
+    sections = {s.code.casefold(): s for s in plan.sections}
     bidders = {b.code.casefold(): b for b in plan.bidders}
     evaluators = {e.email.casefold(): e for e in plan.evaluators}
     # An Excel export may name bidders "Bidder A (Legal Name)" and sections "Q1: Title".
     bidder_aliases = {f"{b.code} ({b.name})".casefold(): b.code.casefold() for b in plan.bidders}
-    section_aliases = {f"{s.code}: {s.title}".casefold(): s.code.casefold() for s in plan.sections if s is not None}
+    section_aliases = {f"{s.code}: {s.title}".casefold(): s.code.casefold() for s in plan.sections}
     max_chars = current_app.config.get("RATIONALE_MAX_CHARS", 5000)
     email_column = "evaluator_email" if "evaluator_email" in sheet.headers else "evaluator"
     seen: dict[tuple, int] = {}
@@ -446,13 +449,12 @@ def check(workbook: Workbook, *, open_scoring: bool = False) -> ImportPlan:
         _check_procurement(sheets["procurement"], plan, problems)
     if "sections" in sheets:
         _check_sections(sheets["sections"], plan, problems)
-        if any(s is None for s in plan.sections):
+        if not plan.sections_complete:
             broken.add("sections")
     if "bidders" in sheets:
         _check_bidders(sheets["bidders"], plan, problems)
     if "evaluators" in sheets:
         _check_evaluators(sheets["evaluators"], plan, problems)
-    plan.sections = [s for s in plan.sections if s is not None]
     for name, is_consensus in (("scores", False), ("consensus", True)):
         if name in sheets:
             _check_scores(sheets[name], plan, problems, consensus=is_consensus, broken=broken)

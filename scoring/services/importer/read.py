@@ -366,7 +366,7 @@ def _read_sheets(workbook, problems: Problems) -> dict[str, Sheet]:
         if doubled:
             # Which of the two columns would be read is anyone's guess: refuse rather than pick one.
             for name in doubled:
-                columns = [get_column_letter(i + 1) for i, v in enumerate(first) if _header(v) == name]
+                columns = [get_column_letter(i + 1) for i, v in enumerate(first or ()) if _header(v) == name]
                 problems.add(
                     f"{spec.name} row 1",
                     f"the column {name} appears more than once (columns "
