@@ -25,7 +25,7 @@ from markupsafe import escape
 
 from .charts import Chart, _percent
 
-WIDTH, HEIGHT = 480, 300
+WIDTH, HEIGHT = 492, 300  # room right of the plot for half of the "100%" label under its end
 LEFT, RIGHT, TOP, BOTTOM = 84, 464, 16, 236  # the tests pin these (x = 84 + 380 α)
 #: The scatter's vertical axis: the patient share of the winning margin shown from -100% to 200%.
 Y_RANGE = (-1.0, 2.0)
